@@ -1,0 +1,27 @@
+// `schedbench hash <stack file>`: the config hash and the run id an `up` started now would get.
+import type { Command } from 'commander';
+import { configHash, runId, utcStamp } from '../../components/config/identity';
+import { ConfigValidationError, parseConfig } from '../../components/config/parse';
+import { readStackFile } from '../../components/config/stackfile';
+
+export function registerHash(program: Command): void {
+  program
+    .command('hash')
+    .description('Print the config hash of a stack file and the run id an `up` started now would get')
+    .argument('<stack-file>', 'path to Pulumi.<stack>.yaml')
+    .option('--json', 'print one JSON document instead of two lines')
+    .action((file: string, options: { json?: boolean }) => {
+      const { stack, config } = readStackFile(file);
+      const result = parseConfig(config, stack);
+      if (!result.ok) throw new ConfigValidationError(stack, result.errors);
+      const hash = configHash(result.config);
+      const id = runId(utcStamp(new Date()), hash);
+      if (options.json === true) {
+        process.stdout.write(`${JSON.stringify({ stack, configHash: hash, runId: id })}\n`);
+      } else {
+        process.stdout.write(
+          `config hash: ${hash}\nrun id:      ${id}  (the timestamp is fixed when \`up\` first runs)\n`,
+        );
+      }
+    });
+}

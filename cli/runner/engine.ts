@@ -1,0 +1,301 @@
+// The local runner's engine: Pulumi's mock monitor, but every @pulumi/command resource the runtime releases is
+// executed for real (local ones with a shell, remote ones over SSH) and recorded in the state file.
+// It is not the Pulumi engine: no diffs, no refresh, no providers other than command.
+import { createHash } from 'crypto';
+import { MockMonitor, MockResourceArgs, MockResourceResult } from '@pulumi/pulumi/runtime/mocks';
+import { specialSecretSig, specialSigKey } from '@pulumi/pulumi/runtime/rpc';
+import { canonicalJson } from '../../components/config/identity';
+import { LineSink, runLocal, runRemote, SshConnectionInputs, StepResult } from './exec';
+import { ResourceState, StateFile, writeState } from './state';
+
+/** The parts of Pulumi's RegisterResourceRequest the runner reads. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+}
+
+interface RegisterOutputsRequest {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+type Callback = (err: unknown, response: unknown) => void;
+
+export interface ResourceMeta {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string;
+  custom: boolean;
+  dependencies: string[];
+  secretOutputs: string[];
+}
+
+export type Mode = 'up' | 'preview';
+
+export interface Logger {
+  info(line: string): void;
+  step(symbol: string, type: string, name: string, detail: string): void;
+  progress(name: string, line: string): void;
+}
+
+export function isSecretWrapper(value: unknown): value is { value: unknown } {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as Record<string, unknown>)[specialSigKey] === specialSecretSig
+  );
+}
+
+/** Replace Pulumi's secret wrappers by their values (for executing and hashing). */
+export function unwrapSecrets(value: unknown): unknown {
+  if (isSecretWrapper(value)) return unwrapSecrets(value.value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, unwrapSecrets(v)]),
+    );
+  }
+  return value;
+}
+
+function secretWrap(value: unknown): Record<string, unknown> {
+  return { [specialSigKey]: specialSecretSig, value };
+}
+
+function urnOf(stack: string, project: string, parent: string, type: string, name: string): string {
+  let qualified = type;
+  if (parent !== '') {
+    const parentType = (parent.split('::')[2] ?? '').split('$').pop() ?? '';
+    qualified = `${parentType}$${type}`;
+  }
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object') return {};
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function connectionOf(value: unknown): SshConnectionInputs {
+  const c = (value ?? {}) as Record<string, unknown>;
+  if (typeof c.host !== 'string') throw new Error('remote command without connection.host');
+  return {
+    host: c.host,
+    port: typeof c.port === 'number' ? c.port : undefined,
+    user: optionalString(c.user),
+    privateKey: optionalString(c.privateKey),
+    password: optionalString(c.password),
+    dialErrorLimit: typeof c.dialErrorLimit === 'number' ? c.dialErrorLimit : undefined,
+    perDialTimeout: typeof c.perDialTimeout === 'number' ? c.perDialTimeout : undefined,
+  };
+}
+
+const COMMAND_TYPES = new Set(['command:local:Command', 'command:remote:Command']);
+
+/** Run one of a command resource's lifecycle commands (`create`, `update` or `delete`). */
+export async function runCommandStep(
+  type: string,
+  inputs: Record<string, unknown>,
+  which: 'create' | 'update' | 'delete',
+  extraEnv: Record<string, string>,
+  onStderr?: LineSink,
+): Promise<StepResult | undefined> {
+  const command = optionalString(inputs[which]);
+  if (command === undefined) return undefined;
+  const environment = { ...stringRecord(inputs.environment), ...extraEnv };
+  const stdin = which === 'delete' ? undefined : optionalString(inputs.stdin);
+  if (type === 'command:local:Command') {
+    const interpreter = Array.isArray(inputs.interpreter) ? inputs.interpreter.map(String) : undefined;
+    return runLocal({ command, environment, stdin, dir: optionalString(inputs.dir), interpreter }, onStderr);
+  }
+  return runRemote({ connection: connectionOf(inputs.connection), command, environment, stdin }, onStderr);
+}
+
+export class Engine {
+  readonly failures: { urn: string; message: string }[] = [];
+  readonly seen = new Set<string>();
+  readonly order: ResourceMeta[] = [];
+  readonly counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+  stackOutputs: Record<string, unknown> | undefined;
+  private readonly meta = new Map<string, ResourceMeta>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly mode: Mode,
+    private readonly project: string,
+    private readonly stack: string,
+    private readonly state: StateFile,
+    private readonly stateFile: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** A MockMonitor that tells the engine each resource's parent, dependencies and secret outputs. */
+  monitor(): MockMonitor {
+    const noteRegistration = (req: RegisterRequest) => this.noteRegistration(req);
+    const noteStackOutputs = (outputs: Record<string, unknown> | undefined) => (this.stackOutputs = outputs);
+    class RunnerMonitor extends MockMonitor {
+      registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
+        noteRegistration(req);
+        return super.registerResource(req, callback);
+      }
+      registerResourceOutputs(req: RegisterOutputsRequest, callback: Callback): void {
+        if (req.getUrn().includes('::pulumi:pulumi:Stack::'))
+          noteStackOutputs(req.getOutputs()?.toJavaScript());
+        super.registerResourceOutputs(req, callback);
+      }
+    }
+    return new RunnerMonitor({
+      newResource: (args) => this.track(this.newResource(args)),
+      call: (args) => args.inputs as Record<string, unknown>,
+    });
+  }
+
+  /** Wait until every step the runtime released has finished. */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    const done = () => this.inFlight.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
+  private noteRegistration(req: RegisterRequest): void {
+    const key = `${req.getType()}::${req.getName()}`;
+    if (this.meta.has(key)) {
+      throw new Error(
+        `two resources named ${req.getName()} of type ${req.getType()}: the runner needs them distinct`,
+      );
+    }
+    const meta: ResourceMeta = {
+      urn: urnOf(this.stack, this.project, req.getParent(), req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent(),
+      custom: req.getCustom(),
+      dependencies: req.getDependenciesList(),
+      secretOutputs: req.getAdditionalsecretoutputsList(),
+    };
+    this.meta.set(key, meta);
+    this.order.push(meta);
+  }
+
+  private save(): void {
+    if (this.mode === 'up') writeState(this.stateFile, this.state);
+  }
+
+  private async newResource(args: MockResourceArgs): Promise<MockResourceResult> {
+    const meta = this.meta.get(`${args.type}::${args.name}`);
+    if (meta === undefined)
+      throw new Error(`runner: ${args.type} ${args.name} was not announced by the monitor`);
+    this.seen.add(meta.urn);
+    const rawInputs = (args.inputs ?? {}) as Record<string, unknown>;
+    if (!meta.custom || args.type.startsWith('pulumi:providers:')) return { id: undefined, state: {} };
+
+    const inputs = unwrapSecrets(rawInputs) as Record<string, unknown>;
+    const inputsHash = createHash('sha256').update(canonicalJson(inputs)).digest('hex');
+    const prior = this.state.resources[meta.urn];
+    const unchanged = prior !== undefined && prior.status === 'created' && prior.inputsHash === inputsHash;
+
+    if (this.mode === 'preview') {
+      this.log.step(unchanged ? '=' : prior !== undefined ? '~' : '+', args.type, args.name, '');
+      return { id: undefined, state: unchanged ? { ...rawInputs, ...prior.outputs } : {} };
+    }
+    if (!COMMAND_TYPES.has(args.type)) {
+      throw new Error(
+        `${args.type} ${args.name}: the local runner executes only @pulumi/command resources; this one needs the Pulumi engine (pulumi up)`,
+      );
+    }
+    if (unchanged) {
+      this.counts.unchanged++;
+      this.log.step('=', args.type, args.name, 'unchanged');
+      return { id: args.name, state: this.withSecrets({ ...rawInputs, ...prior.outputs }, meta) };
+    }
+    return this.execute(args, meta, rawInputs, inputs, inputsHash, prior);
+  }
+
+  private withSecrets(state: Record<string, unknown>, meta: ResourceMeta): Record<string, unknown> {
+    const out = { ...state };
+    for (const key of meta.secretOutputs)
+      if (key in out && !isSecretWrapper(out[key])) out[key] = secretWrap(out[key]);
+    return out;
+  }
+
+  private async execute(
+    args: MockResourceArgs,
+    meta: ResourceMeta,
+    rawInputs: Record<string, unknown>,
+    inputs: Record<string, unknown>,
+    inputsHash: string,
+    prior: ResourceState | undefined,
+  ): Promise<MockResourceResult> {
+    const started = Date.now();
+    const onStderr = (line: string) => this.log.progress(args.name, line);
+    // A changed, already-created command: run its `update` when it has one, else replace it (delete, then create).
+    let which: 'create' | 'update' = 'create';
+    if (prior !== undefined && prior.status === 'created') {
+      if (typeof inputs.update === 'string') which = 'update';
+      else {
+        const priorEnv = {
+          PULUMI_COMMAND_STDOUT: String(prior.outputs.stdout ?? ''),
+          PULUMI_COMMAND_STDERR: String(prior.outputs.stderr ?? ''),
+        };
+        await runCommandStep(prior.type, prior.inputs, 'delete', priorEnv, onStderr);
+      }
+    }
+    const record: ResourceState = {
+      urn: meta.urn,
+      type: args.type,
+      name: args.name,
+      parent: meta.parent,
+      custom: true,
+      status: 'creating',
+      inputs,
+      inputsHash,
+      outputs: {},
+      seq: prior?.seq ?? this.state.nextSeq++,
+    };
+    this.state.resources[meta.urn] = record;
+    this.save();
+    try {
+      const result = (await runCommandStep(args.type, inputs, which, {}, onStderr)) ?? {
+        stdout: '',
+        stderr: '',
+      };
+      record.status = 'created';
+      record.outputs = { stdout: result.stdout, stderr: result.stderr };
+      record.durationMs = Date.now() - started;
+      delete record.error;
+      this.save();
+      this.counts[which === 'update' ? 'updated' : 'created']++;
+      this.log.step(
+        which === 'update' ? '~' : '+',
+        args.type,
+        args.name,
+        `${which}d (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      );
+      return { id: args.name, state: this.withSecrets({ ...rawInputs, ...record.outputs }, meta) };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      record.status = 'failed';
+      record.error = message;
+      record.durationMs = Date.now() - started;
+      this.save();
+      this.counts.failed++;
+      this.failures.push({ urn: meta.urn, message });
+      this.log.step('✗', args.type, args.name, `failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      throw new Error(`${args.name}: ${message}`);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+// Running one @pulumi/command step for real: local commands with a shell, remote ones over SSH (ssh2),
+// the way the command provider does (environment as SSH env requests, stdin piped, exit code checked).
+import { spawn } from 'child_process';
+import { Client, ClientChannel } from 'ssh2';
+
+export interface StepResult {
+  stdout: string;
+  stderr: string;
+}
+
+export class StepError extends Error {
+  constructor(
+    message: string,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+}
+
+/** Receives stderr lines as they come, for live progress. */
+export type LineSink = (line: string) => void;
+
+function lineSplitter(sink: LineSink | undefined): (chunk: string) => void {
+  let pending = '';
+  return (chunk: string) => {
+    if (sink === undefined) return;
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) sink(line);
+  };
+}
+
+/** The provider drops one trailing newline from stdout and stderr. */
+function trimNewline(text: string): string {
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
+function tail(text: string, lines = 20): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export interface LocalStep {
+  command: string;
+  environment: Record<string, string>;
+  stdin?: string;
+  dir?: string;
+  interpreter?: string[];
+}
+
+export function runLocal(step: LocalStep, onStderr?: LineSink): Promise<StepResult> {
+  const [program, ...args] = step.interpreter ?? ['/bin/sh', '-c'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, [...args, step.command], {
+      cwd: step.dir,
+      env: { ...process.env, ...step.environment },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const split = lineSplitter(onStderr);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      split(chunk);
+    });
+    child.on('error', (err) =>
+      reject(new StepError(`could not start ${program}: ${err.message}`, stdout, stderr)),
+    );
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve({ stdout: trimNewline(stdout), stderr: trimNewline(stderr) });
+      else {
+        const how = signal !== null ? `signal ${signal}` : `exit code ${String(code)}`;
+        reject(new StepError(`local command failed with ${how}:\n${tail(stderr || stdout)}`, stdout, stderr));
+      }
+    });
+    child.stdin.on('error', () => undefined); // a command that ignores stdin may close it early
+    child.stdin.end(step.stdin ?? '');
+  });
+}
+
+export interface SshConnectionInputs {
+  host: string;
+  port?: number;
+  user?: string;
+  privateKey?: string;
+  password?: string;
+  dialErrorLimit?: number;
+  perDialTimeout?: number;
+}
+
+export interface RemoteStep {
+  connection: SshConnectionInputs;
+  command: string;
+  environment: Record<string, string>;
+  stdin?: string;
+}
+
+function connectOnce(connection: SshConnectionInputs): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client
+      .on('ready', () => resolve(client))
+      .on('error', (err) => reject(err))
+      .connect({
+        host: connection.host,
+        port: connection.port ?? 22,
+        username: connection.user ?? 'root',
+        privateKey: connection.privateKey,
+        password: connection.password,
+        readyTimeout: (connection.perDialTimeout ?? 15) * 1000,
+      });
+  });
+}
+
+/** Dial with the provider's retry budget: the node may still be booting. */
+async function connect(connection: SshConnectionInputs): Promise<Client> {
+  const limit = connection.dialErrorLimit ?? 10;
+  let lastError: unknown;
+  for (let attempt = 1; limit < 0 || attempt <= limit; attempt++) {
+    try {
+      return await connectOnce(connection);
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
+    }
+  }
+  const reason = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new StepError(
+    `ssh ${connection.user ?? 'root'}@${connection.host}:${connection.port ?? 22}: ${reason} (after ${limit} attempts)`,
+    '',
+    '',
+  );
+}
+
+export async function runRemote(step: RemoteStep, onStderr?: LineSink): Promise<StepResult> {
+  const client = await connect(step.connection);
+  try {
+    return await new Promise<StepResult>((resolve, reject) => {
+      client.exec(
+        step.command,
+        { env: step.environment },
+        (err: Error | undefined, stream: ClientChannel) => {
+          if (err !== undefined) {
+            reject(new StepError(`ssh exec on ${step.connection.host}: ${err.message}`, '', ''));
+            return;
+          }
+          let stdout = '';
+          let stderr = '';
+          const split = lineSplitter(onStderr);
+          stream.setEncoding('utf8');
+          stream.on('data', (chunk: string) => (stdout += chunk));
+          stream.stderr.setEncoding('utf8');
+          stream.stderr.on('data', (chunk: string) => {
+            stderr += chunk;
+            split(chunk);
+          });
+          stream.on('close', (code: number | null, signal?: string) => {
+            if (code === 0) resolve({ stdout: trimNewline(stdout), stderr: trimNewline(stderr) });
+            else {
+              const how =
+                signal !== undefined && signal !== null ? `signal ${signal}` : `exit code ${String(code)}`;
+              reject(
+                new StepError(
+                  `remote command on ${step.connection.host} failed with ${how}:\n${tail(stderr || stdout)}`,
+                  stdout,
+                  stderr,
+                ),
+              );
+            }
+          });
+          stream.end(step.stdin ?? '');
+        },
+      );
+    });
+  } finally {
+    client.end();
+  }
+}

@@ -1,0 +1,189 @@
+// The local runner's three operations: `up` and `preview` run index.ts under the Pulumi runtime with the
+// runner's monitor; `destroy` runs the recorded delete commands in reverse creation order.
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import { unknownValue } from '@pulumi/pulumi/runtime/rpc';
+import * as settings from '@pulumi/pulumi/runtime/settings';
+import { readStackFile } from '../../components/config/stackfile';
+import { Engine, isSecretWrapper, Logger, Mode, ResourceMeta, runCommandStep } from './engine';
+import { readState, removeState, ResourceState, statePath, writeState } from './state';
+
+export const BANNER =
+  'schedbench local runner — NOT the Pulumi engine: it executes the program’s @pulumi/command resources for real ' +
+  '(local ones with bash, remote ones over SSH), keeps its own state file, shows no diffs and does no refresh.';
+
+export interface RunOptions {
+  projectDir: string;
+  stack: string;
+  /** Program entry (default <projectDir>/index.ts). */
+  program?: string;
+  log: Logger;
+}
+
+export interface RunReport {
+  ok: boolean;
+  outputs: Record<string, unknown>;
+  failures: { urn: string; message: string }[];
+  counts: Record<string, number>;
+  /** Every resource the program registered, in registration order (preview prints them as a tree). */
+  resources: ResourceMeta[];
+  /** URNs the state file already records as created. */
+  existing: Set<string>;
+}
+
+const PROJECT = 'schedbench';
+
+/** Resolves when the runtime has no RPC outstanding (internal to the SDK, hence not in its typings). */
+const waitForRPCs = (settings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
+const setMockOptions = settings.setMockOptions;
+
+/** Pulumi hands config to programs as strings; structured values JSON-encoded. */
+function toPulumiConfig(config: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value !== null && typeof value === 'object' && 'secure' in (value as Record<string, unknown>)) {
+      throw new Error(
+        `${key} is an encrypted Pulumi secret; the local runner cannot decrypt it (use the Pulumi CLI, or give the value in the clear in a stack file you keep private)`,
+      );
+    }
+    const fullKey = key.includes(':') ? key : `${PROJECT}:${key}`;
+    out[fullKey] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+async function runProgram(mode: Mode, options: RunOptions): Promise<RunReport> {
+  const { stack, projectDir, log } = options;
+  const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  const { config } = readStackFile(stackFile);
+  const file = statePath(projectDir, stack);
+  const state = readState(file, PROJECT, stack);
+  const engine = new Engine(mode, PROJECT, stack, state, file, log);
+  const existing = new Set(
+    Object.values(state.resources)
+      .filter((r) => r.status === 'created')
+      .map((r) => r.urn),
+  );
+
+  pulumi.runtime.setAllConfig(toPulumiConfig(config));
+  await pulumi.runtime.setMocks(
+    { newResource: () => ({ id: undefined, state: {} }), call: () => ({}) },
+    PROJECT,
+    stack,
+    mode === 'preview',
+  );
+  setMockOptions(engine.monitor(), PROJECT, stack, mode === 'preview');
+
+  const failures: { urn: string; message: string }[] = [];
+  const onRejection = (reason: unknown) => {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    if (!engine.failures.some((f) => message.includes(f.message)))
+      failures.push({ urn: '(program)', message });
+  };
+  process.on('unhandledRejection', onRejection);
+  const cwd = process.cwd();
+  process.chdir(projectDir);
+  try {
+    const program = options.program ?? path.join(projectDir, 'index.ts');
+    await pulumi.runtime.runInPulumiStack(async () => (await import(program)) as Record<string, unknown>);
+  } catch (err) {
+    onRejection(err);
+  } finally {
+    await waitForRPCs().catch(onRejection);
+    await engine.settle();
+    process.chdir(cwd);
+    process.off('unhandledRejection', onRejection);
+  }
+  const allFailures = [...engine.failures, ...failures];
+
+  // Resources of an earlier `up` that the program no longer declares: delete them, as the engine would.
+  if (mode === 'up' && allFailures.length === 0) {
+    const stale = Object.values(state.resources).filter((r) => !engine.seen.has(r.urn));
+    for (const resource of stale.sort((a, b) => b.seq - a.seq)) {
+      await deleteOne(resource, log);
+      delete state.resources[resource.urn];
+      writeState(file, state);
+    }
+  }
+  return {
+    ok: allFailures.length === 0,
+    outputs: engine.stackOutputs ?? {},
+    failures: allFailures,
+    counts: mode === 'preview' ? { planned: engine.order.length } : { ...engine.counts },
+    resources: engine.order,
+    existing,
+  };
+}
+
+async function deleteOne(resource: ResourceState, log: Logger): Promise<void> {
+  const started = Date.now();
+  const env = {
+    PULUMI_COMMAND_STDOUT: String(resource.outputs.stdout ?? ''),
+    PULUMI_COMMAND_STDERR: String(resource.outputs.stderr ?? ''),
+  };
+  const result = await runCommandStep(resource.type, resource.inputs, 'delete', env, (line) =>
+    log.progress(resource.name, line),
+  );
+  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  log.step(
+    '-',
+    resource.type,
+    resource.name,
+    result === undefined ? 'forgotten (no delete command)' : `deleted (${took})`,
+  );
+}
+
+export function up(options: RunOptions): Promise<RunReport> {
+  return runProgram('up', options);
+}
+
+export function preview(options: RunOptions): Promise<RunReport> {
+  return runProgram('preview', options);
+}
+
+/** Delete everything the state file records, newest first; stops at the first failure (rerun to resume). */
+export async function destroy(options: RunOptions): Promise<RunReport> {
+  const file = statePath(options.projectDir, options.stack);
+  const state = readState(file, PROJECT, options.stack);
+  const resources = Object.values(state.resources).sort((a, b) => b.seq - a.seq);
+  let deleted = 0;
+  for (const resource of resources) {
+    try {
+      await deleteOne(resource, options.log);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      options.log.step('✗', resource.type, resource.name, 'delete failed');
+      return {
+        ok: false,
+        outputs: {},
+        failures: [{ urn: resource.urn, message }],
+        counts: { deleted },
+        resources: [],
+        existing: new Set(),
+      };
+    }
+    delete state.resources[resource.urn];
+    writeState(file, state);
+    deleted++;
+  }
+  removeState(file);
+  return { ok: true, outputs: {}, failures: [], counts: { deleted }, resources: [], existing: new Set() };
+}
+
+/** Stack outputs for a terminal: secrets masked. */
+export function renderOutputs(outputs: Record<string, unknown>): string {
+  const mask = (value: unknown): unknown => {
+    if (isSecretWrapper(value)) return '[secret]';
+    if (value === unknownValue) return '(known after up)';
+    if (Array.isArray(value)) return value.map(mask);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, mask(v)]),
+      );
+    }
+    return value;
+  };
+  return Object.entries(outputs)
+    .map(([key, value]) => `    ${key}: ${JSON.stringify(mask(value), null, 2).replace(/\n/g, '\n    ')}`)
+    .join('\n');
+}

@@ -1,0 +1,165 @@
+// Raw stack config (Pulumi's `namespace:key` map) → BenchConfig, or every error at once, each naming the
+// key path, the value given and what is allowed.
+import { z } from 'zod';
+import { BenchConfig, BenchConfigSchema } from './schema';
+import { SAFE_NAME } from './names';
+import { keysAt } from './shape';
+import { nearest } from './suggest';
+
+export const NAMESPACE = 'schedbench';
+
+export interface ConfigError {
+  /** Key path as the user writes it in the stack file, e.g. `schedbench:backend.subnet`. */
+  key: string;
+  /** The value given, as JSON (or `(missing)`). */
+  value: string;
+  /** What is wrong and what is allowed. */
+  message: string;
+}
+
+export type ConfigResult = { ok: true; config: BenchConfig } | { ok: false; errors: ConfigError[] };
+
+/** Render a zod path as `a.b[2].c`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || typeof key === 'symbol') return undefined;
+    value = (value as Record<string, unknown>)[String(key)];
+  }
+  return value;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Pulumi passes structured values as JSON strings; YAML gives them parsed. Accept both. */
+function decodeValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (/^[[{]/.test(trimmed) || /^-?\d+(\.\d+)?$/.test(trimmed) || trimmed === 'true' || trimmed === 'false') {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** Default cluster name from the stack name: lower-case, safe characters, starts with a letter. */
+export function clusterNameFor(stack: string): string {
+  let name = stack
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (!/^[a-z]/.test(name)) name = `sb-${name}`;
+  name = name.slice(0, 20).replace(/-+$/, '');
+  return SAFE_NAME.test(name) ? name : 'schedbench';
+}
+
+function describe(issue: z.core.$ZodIssue, input: unknown): string {
+  const given = valueAt(input, issue.path);
+  switch (issue.code) {
+    case 'invalid_value': {
+      const allowed = issue.values.map((v) => String(v));
+      const guess = typeof given === 'string' ? nearest(given, allowed) : undefined;
+      return `allowed: ${allowed.join(', ')}${guess !== undefined ? ` (did you mean "${guess}"?)` : ''}`;
+    }
+    case 'invalid_union':
+      if ('options' in issue && Array.isArray(issue.options)) {
+        return `allowed: ${issue.options.map((v) => String(v)).join(', ')}`;
+      }
+      return issue.message;
+    case 'invalid_type':
+      return given === undefined ? `required (${issue.expected})` : `expected ${issue.expected}`;
+    case 'too_small':
+      return `must be ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`;
+    case 'too_big':
+      return `must be ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}`;
+    case 'invalid_key': {
+      const inner = issue.issues[0];
+      return `invalid key: ${inner !== undefined ? inner.message : issue.message}`;
+    }
+    default:
+      return issue.message;
+  }
+}
+
+function toErrors(issues: readonly z.core.$ZodIssue[], input: unknown): ConfigError[] {
+  const errors: ConfigError[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const valid = keysAt(BenchConfigSchema, issue.path, input);
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        const guess = nearest(key, valid);
+        errors.push({
+          key: `${NAMESPACE}:${formatPath(path)}`,
+          value: show(valueAt(input, path)),
+          message: `unknown key${guess !== undefined ? `; did you mean "${NAMESPACE}:${formatPath([...issue.path, guess])}"?` : ''} (allowed here: ${valid.join(', ')})`,
+        });
+      }
+      continue;
+    }
+    errors.push({
+      key: `${NAMESPACE}:${formatPath(issue.path)}`,
+      value: show(valueAt(input, issue.path)),
+      message: describe(issue, input),
+    });
+  }
+  return errors;
+}
+
+/**
+ * Validate a stack's raw config. `raw` maps `namespace:key` (or bare `key`, Pulumi's project namespace) to a value;
+ * keys of other namespaces (providers') are left to their owners.
+ */
+export function parseConfig(raw: Record<string, unknown>, stack: string): ConfigResult {
+  const input: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(raw)) {
+    const colon = fullKey.indexOf(':');
+    const namespace = colon < 0 ? NAMESPACE : fullKey.slice(0, colon);
+    if (namespace !== NAMESPACE) continue;
+    input[colon < 0 ? fullKey : fullKey.slice(colon + 1)] = decodeValue(value);
+  }
+  const result = BenchConfigSchema.safeParse(input);
+  if (!result.success) return { ok: false, errors: toErrors(result.error.issues, input) };
+  const { clusterName, ...rest } = result.data;
+  return { ok: true, config: { ...rest, clusterName: clusterName ?? clusterNameFor(stack), stack } };
+}
+
+/** One line per error, for terminals and exceptions. */
+export function formatErrors(errors: readonly ConfigError[]): string {
+  return errors.map((e) => `  ${e.key} = ${e.value}: ${e.message}`).join('\n');
+}
+
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly errors: readonly ConfigError[],
+  ) {
+    super(
+      `invalid config for stack ${stack} (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${formatErrors(errors)}`,
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** parseConfig, throwing every error at once. */
+export function loadConfig(raw: Record<string, unknown>, stack: string): BenchConfig {
+  const result = parseConfig(raw, stack);
+  if (!result.ok) throw new ConfigValidationError(stack, result.errors);
+  return result.config;
+}

@@ -1,0 +1,207 @@
+// The stack config (`schedbench:*` keys of Pulumi.<stack>.yaml): one zod schema, defaults applied here,
+// cross-field rules in `superRefine`. BenchConfig, the resolved config the program uses, is inferred from it.
+import { z } from 'zod';
+import { WORKLOAD_NAMES } from '../../workloads/names';
+import { HostsBackend } from '../nodes/hosts/config';
+import { LibvirtBackend } from '../nodes/libvirt/config';
+import { NetnsBackend } from '../nodes/netns/config';
+import { SlurmOptions } from '../slurm/config';
+import { safeName, safePath } from './names';
+
+export const SCHEDULERS = ['slurm', 'kubernetes', 'flux'] as const;
+
+export const Profile = z.strictObject({
+  /** Number of nodes in the cluster. */
+  nodes: z.number().int().min(1).max(64),
+  /** vCPUs per node. */
+  vcpus: z.number().int().min(1).max(512),
+  /** Memory per node (GiB). */
+  memoryGiB: z.number().min(0.25).max(4096),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const DEFAULT_PROFILES: Record<string, Profile> = {
+  small: { nodes: 2, vcpus: 4, memoryGiB: 8 },
+  medium: { nodes: 3, vcpus: 8, memoryGiB: 16 },
+  large: { nodes: 4, vcpus: 16, memoryGiB: 32 },
+};
+
+export const Host = z.strictObject({
+  /** Name of the machine the nodes run on (provenance, reports). */
+  name: safeName('host.name').default('localhost'),
+  /** Physical cores of the host (required for VM backends: capacity check, pinning). */
+  cores: z.number().int().min(1).max(4096).optional(),
+  /** CPU sockets (NUMA nodes) of the host, for NUMA-aware pinning. */
+  sockets: z.number().int().min(1).max(16).default(1),
+  /** Host memory (GiB). */
+  memoryGiB: z.number().min(1).max(65536).optional(),
+  /** What the host keeps for itself; VM profiles must fit in the rest. */
+  reserve: z
+    .strictObject({
+      cores: z.number().int().min(0).default(2),
+      memoryGiB: z.number().min(0).default(8),
+    })
+    .default({ cores: 2, memoryGiB: 8 }),
+  /** Linear power model for energy estimates when nothing is measured (W, whole host). */
+  power: z.strictObject({ idleWatts: z.number().min(0), maxWatts: z.number().min(0) }).optional(),
+});
+export type Host = z.infer<typeof Host>;
+
+const Objective = z.strictObject({
+  /** A per-run metric name of the analysis (e.g. makespanSeconds, waitMeanSeconds). */
+  metric: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: 'must be a metric name like makespanSeconds' }),
+  direction: z.enum(['min', 'max']),
+});
+
+export const DEFAULT_OBJECTIVES: z.infer<typeof Objective>[] = [
+  { metric: 'makespanSeconds', direction: 'min' },
+  { metric: 'waitMeanSeconds', direction: 'min' },
+  { metric: 'utilisationAllocated', direction: 'max' },
+  { metric: 'energyJoules', direction: 'min' },
+];
+
+export const BenchConfigSchema = z
+  .strictObject({
+    /** Which scheduler this stack stands up. */
+    scheduler: z.enum(SCHEDULERS),
+    /** Name of the resource profile (a key of `profiles`). */
+    profile: safeName('profile'),
+    /** Resource profiles: node count, vCPUs and memory per node. */
+    profiles: z.record(safeName('profiles key'), Profile).default(DEFAULT_PROFILES),
+    /** Where nodes come from. */
+    backend: z.discriminatedUnion('type', [NetnsBackend, LibvirtBackend, HostsBackend]),
+    /** The machine the nodes run on. */
+    host: Host.default({ name: 'localhost', sockets: 1, reserve: { cores: 2, memoryGiB: 8 } }),
+    /** Cluster name: hostnames, paths, interfaces and the scheduler's cluster name derive from it. Default: the stack name. */
+    clusterName: safeName('clusterName').optional(),
+    /** Workloads this stack runs, in order. */
+    workloads: z
+      .array(z.enum(WORKLOAD_NAMES))
+      .min(1)
+      .default(['cpu_intensive', 'memory_intensive', 'mixed', 'throughput']),
+    /** Which profile each workload is meant for; a stack runs only the workloads mapped to its profile (or unmapped). */
+    workloadProfiles: z.partialRecord(z.enum(WORKLOAD_NAMES), safeName('workloadProfiles value')).default({}),
+    /** Repetitions of each workload. */
+    repetitions: z.number().int().min(1).max(100).default(3),
+    /** Idle time between two workload runs (s), so one run's tail never pollutes the next. */
+    idleGapSeconds: z.number().min(0).max(3600).default(5),
+    /** Multiplier on a run's expected duration that bounds how long it may take before it is cancelled. */
+    timeoutFactor: z.number().min(1).max(100).default(4),
+    sampling: z
+      .strictObject({
+        /** Node and scheduler sample interval (ms). */
+        intervalMs: z.number().int().min(100).max(60000).default(1000),
+        /** Scheduler cycle statistics (sdiag) at most this often during a run (s). */
+        statsIntervalSeconds: z.number().int().min(30).max(3600).default(30),
+      })
+      .default({ intervalMs: 1000, statsIntervalSeconds: 30 }),
+    /** Where RunResult files go, relative to the project directory (or absolute). */
+    resultsDir: safePath('resultsDir').default('runs'),
+    /** Order in which a campaign stands up schedulers on this host (one stack each). */
+    schedulerOrder: z.array(z.enum(SCHEDULERS)).min(1).default(['slurm', 'kubernetes', 'flux']),
+    /** Tear a campaign's cluster down as soon as its results are exported, before the next scheduler. */
+    autoTeardown: z.boolean().default(false),
+    slurm: SlurmOptions,
+    analysis: z
+      .strictObject({
+        /** Pareto objectives. */
+        objectives: z.array(Objective).min(1).default(DEFAULT_OBJECTIVES),
+        /** `stack`: analyse this stack's results; `all`: every stack's results under resultsDir. */
+        scope: z.enum(['stack', 'all']).default('stack'),
+      })
+      .default({ objectives: DEFAULT_OBJECTIVES, scope: 'stack' }),
+  })
+  .superRefine((cfg, ctx) => {
+    const profile = cfg.profiles[cfg.profile];
+    if (profile === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profile'],
+        message: `no such profile; allowed: ${Object.keys(cfg.profiles).join(', ')}`,
+      });
+    }
+    for (const [workload, name] of Object.entries(cfg.workloadProfiles)) {
+      if (cfg.profiles[name] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workloadProfiles', workload],
+          message: `no such profile; allowed: ${Object.keys(cfg.profiles).join(', ')}`,
+        });
+      }
+    }
+    if (new Set(cfg.workloads).size !== cfg.workloads.length) {
+      ctx.addIssue({ code: 'custom', path: ['workloads'], message: 'each workload may appear once' });
+    }
+    if (new Set(cfg.schedulerOrder).size !== cfg.schedulerOrder.length) {
+      ctx.addIssue({ code: 'custom', path: ['schedulerOrder'], message: 'each scheduler may appear once' });
+    }
+    if (cfg.host.power !== undefined && cfg.host.power.maxWatts < cfg.host.power.idleWatts) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host', 'power', 'maxWatts'],
+        message: 'must be ≥ host.power.idleWatts',
+      });
+    }
+    if (cfg.backend.type === 'hosts' && profile !== undefined && cfg.backend.hosts.length < profile.nodes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backend', 'hosts'],
+        message: `profile ${cfg.profile} needs ${profile.nodes} hosts, ${cfg.backend.hosts.length} listed`,
+      });
+    }
+    if (cfg.backend.type === 'hosts') {
+      const names = cfg.backend.hosts.map((h) => h.name);
+      if (new Set(names).size !== names.length) {
+        ctx.addIssue({ code: 'custom', path: ['backend', 'hosts'], message: 'host names must be unique' });
+      }
+    }
+    if (cfg.backend.type === 'libvirt' && profile !== undefined)
+      checkVmCapacity(cfg.profile, profile, cfg.host, ctx);
+  });
+
+/** VM backends: the profile's nodes must fit in the host after its reserve. */
+function checkVmCapacity(name: string, profile: Profile, host: Host, ctx: z.RefinementCtx): void {
+  if (host.cores === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['host', 'cores'],
+      message: 'required for the libvirt backend (capacity check)',
+    });
+  } else {
+    const usable = host.cores - host.reserve.cores;
+    const need = profile.nodes * profile.vcpus;
+    if (need > usable) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profile'],
+        message: `profile ${name} needs ${profile.nodes} × ${profile.vcpus} = ${need} vCPUs but host ${host.name} has ${host.cores} cores − ${host.reserve.cores} reserved = ${usable}`,
+      });
+    }
+  }
+  if (host.memoryGiB === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['host', 'memoryGiB'],
+      message: 'required for the libvirt backend (capacity check)',
+    });
+  } else {
+    const usable = host.memoryGiB - host.reserve.memoryGiB;
+    const need = profile.nodes * profile.memoryGiB;
+    if (need > usable) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profile'],
+        message: `profile ${name} needs ${profile.nodes} × ${profile.memoryGiB} GiB = ${need} GiB but host ${host.name} has ${host.memoryGiB} GiB − ${host.reserve.memoryGiB} reserved = ${usable} GiB`,
+      });
+    }
+  }
+}
+
+/** The validated config with every default applied and the cluster name resolved. */
+export type BenchConfig = Omit<z.infer<typeof BenchConfigSchema>, 'clusterName'> & {
+  clusterName: string;
+  /** The stack this config belongs to. */
+  stack: string;
+};

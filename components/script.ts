@@ -1,0 +1,19 @@
+// Shell scripts live beside their component and run as `bash -c '<script text>' <name>`: the text is fixed,
+// every parameter travels in environment variables (or stdin for secrets), never spliced into the text.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+
+/** Single-quote a string for a POSIX shell. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that runs the script at `scriptPath` (absolute, or relative to the project root) with bash,
+ * on this machine or over SSH. `$0` is the script's file name, so its error messages say which script failed.
+ */
+export function bashScript(scriptPath: string): string {
+  const absolute = path.isAbsolute(scriptPath) ? scriptPath : path.join(__dirname, '..', scriptPath);
+  const text = readFileSync(absolute, 'utf8');
+  return `bash -c ${shellQuote(text)} ${path.basename(absolute)}`;
+}
