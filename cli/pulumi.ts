@@ -59,25 +59,33 @@ function finish(report: RunReport, started: number): number {
   if (Object.keys(report.outputs).length > 0)
     process.stdout.write(`Outputs:\n${renderOutputs(report.outputs)}\n`);
   for (const failure of report.failures) process.stderr.write(`error: ${failure.message}\n`);
-  process.stdout.write(`Resources: ${counts}; ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  const peakMiB = (process.resourceUsage().maxRSS / 1024).toFixed(0);
+  process.stdout.write(
+    `Resources: ${counts}; ${((Date.now() - started) / 1000).toFixed(1)} s; runner peak memory ${peakMiB} MiB\n`,
+  );
   return report.ok ? 0 : 1;
 }
 
-async function local(projectDir: string, operation: string, stack: string): Promise<number> {
+async function local(
+  projectDir: string,
+  operation: string,
+  stack: string,
+  configFile?: string,
+): Promise<number> {
   const started = Date.now();
   process.stdout.write(`${BANNER}\n`);
   if (operation === 'destroy') {
     return finish(await destroy({ projectDir, stack, log: consoleLogger(false) }), started);
   }
   if (operation === 'preview') {
-    const report = await preview({ projectDir, stack, log: consoleLogger(true) });
+    const report = await preview({ projectDir, stack, configFile, log: consoleLogger(true) });
     const status = (urn: string) => (report.existing.has(urn) ? '=' : '+');
     process.stdout.write(
       `Preview of stack ${stack} (+ to create, = exists; nothing was executed):\n${renderTree(report.resources, status)}\n`,
     );
     return finish(report, started);
   }
-  return finish(await up({ projectDir, stack, log: consoleLogger(false) }), started);
+  return finish(await up({ projectDir, stack, configFile, log: consoleLogger(false) }), started);
 }
 
 const program = new Command('schedbench-pulumi')
@@ -87,11 +95,16 @@ const program = new Command('schedbench-pulumi')
   .argument('<operation>', 'up, preview or destroy')
   .addOption(new Option('-s, --stack <name>', 'stack name (Pulumi.<name>.yaml)').default('local'))
   .option('--local', 'use the local runner even when the Pulumi CLI is installed')
+  .option('--config-file <file>', 'use this stack config file instead of Pulumi.<stack>.yaml')
   .option('-C, --cwd <dir>', 'project directory (Pulumi.yaml, index.ts, stack files)', defaultProjectDir)
   .allowUnknownOption(true)
   .allowExcessArguments(true)
   .action(
-    async (operation: string, options: { stack: string; local?: boolean; cwd: string }, command: Command) => {
+    async (
+      operation: string,
+      options: { stack: string; local?: boolean; cwd: string; configFile?: string },
+      command: Command,
+    ) => {
       const projectDir = path.resolve(options.cwd);
       if (!['up', 'preview', 'destroy'].includes(operation)) {
         process.stderr.write(`unknown operation ${operation}: use up, preview or destroy\n`);
@@ -99,10 +112,16 @@ const program = new Command('schedbench-pulumi')
         return;
       }
       const extra = command.args.slice(1);
+      if (options.configFile !== undefined) extra.push('--config-file', path.resolve(options.configFile));
       const useCli = options.local !== true && process.env.SCHEDBENCH_RUNNER !== 'local' && onPath('pulumi');
       process.exitCode = useCli
         ? viaPulumiCli(projectDir, operation, options.stack, extra)
-        : await local(projectDir, operation, options.stack);
+        : await local(
+            projectDir,
+            operation,
+            options.stack,
+            options.configFile && path.resolve(options.configFile),
+          );
     },
   );
 

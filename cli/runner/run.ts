@@ -17,6 +17,8 @@ export interface RunOptions {
   stack: string;
   /** Program entry (default <projectDir>/index.ts). */
   program?: string;
+  /** Stack config file (default <projectDir>/Pulumi.<stack>.yaml), as Pulumi's `--config-file`. */
+  configFile?: string;
   log: Logger;
 }
 
@@ -54,8 +56,8 @@ function toPulumiConfig(config: Record<string, unknown>): Record<string, string>
 
 async function runProgram(mode: Mode, options: RunOptions): Promise<RunReport> {
   const { stack, projectDir, log } = options;
-  const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  const { config } = readStackFile(stackFile);
+  const stackFile = options.configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
+  const { config } = readStackFile(stackFile, stack);
   const file = statePath(projectDir, stack);
   const state = readState(file, PROJECT, stack);
   const engine = new Engine(mode, PROJECT, stack, state, file, log);
@@ -92,7 +94,7 @@ async function runProgram(mode: Mode, options: RunOptions): Promise<RunReport> {
     await waitForRPCs().catch(onRejection);
     await engine.settle();
     process.chdir(cwd);
-    process.off('unhandledRejection', onRejection);
+    // The handler stays: the runtime may reject the same failure again on a later tick (one operation per process).
   }
   const allFailures = [...engine.failures, ...failures];
 
@@ -129,7 +131,7 @@ async function deleteOne(resource: ResourceState, log: Logger): Promise<void> {
     '-',
     resource.type,
     resource.name,
-    result === undefined ? 'forgotten (no delete command)' : `deleted (${took})`,
+    result === undefined ? 'nothing to delete' : `deleted (${took})`,
   );
 }
 

@@ -83,6 +83,11 @@ export const BenchConfigSchema = z
       .default(['cpu_intensive', 'memory_intensive', 'mixed', 'throughput']),
     /** Which profile each workload is meant for; a stack runs only the workloads mapped to its profile (or unmapped). */
     workloadProfiles: z.partialRecord(z.enum(WORKLOAD_NAMES), safeName('workloadProfiles value')).default({}),
+    /**
+     * Last stage this stack builds: `nodes` (nodes up and reachable over SSH), `scheduler` (cluster validated),
+     * `runs` (workloads run, results written) or `analysis` (the post-deploy report too). Default `analysis`.
+     */
+    stopAfter: z.enum(['nodes', 'scheduler', 'runs', 'analysis']).default('analysis'),
     /** Repetitions of each workload. */
     repetitions: z.number().int().min(1).max(100).default(3),
     /** Idle time between two workload runs (s), so one run's tail never pollutes the next. */

@@ -20,8 +20,8 @@ export function stackNameOf(file: string): string {
   return match[1];
 }
 
-export function readStackFile(file: string): StackFileConfig {
-  const stack = stackNameOf(file);
+/** Read a stack file; `stack` overrides the name taken from the file name (Pulumi's `--config-file`). */
+export function readStackFile(file: string, stack: string = stackNameOf(file)): StackFileConfig {
   let document: unknown;
   try {
     document = parse(readFileSync(file, 'utf8'));

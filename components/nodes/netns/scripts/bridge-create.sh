@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Creates a netns cluster's network: a bridge with the host's address on the cluster subnet (no NAT, no
+# forwarding: nodes reach each other and the host only) and the hosts file every node sees as /etc/hosts.
+# Idempotent. Refuses a subnet that another interface or route of this host already uses.
+set -euo pipefail
+: "${CLUSTER:?}" "${SUBNET:?}" "${PREFIX:?}" "${HOST_ADDRESS:?}" "${BRIDGE:?}" "${STATE_ROOT:?}"
+: "${CLUSTER_DIR:?}" "${HOSTS_FILE:?}" "${HOSTS_CONTENT:?}" "${CGROUP_PATH:?}" "${LOCK_FILE:?}"
+
+alias_tag="schedbench:${CLUSTER}"
+
+ip_to_int() {
+  local IFS=. a b c d
+  read -r a b c d <<<"$1"
+  echo $(((a << 24) | (b << 16) | (c << 8) | d))
+}
+
+# True when two IPv4 networks (a.b.c.d/p; a bare address is a /32) share any address.
+overlaps() {
+  local n1=${1%/*} n2=${2%/*} p1=32 p2=32
+  [[ $1 == */* ]] && p1=${1#*/}
+  [[ $2 == */* ]] && p2=${2#*/}
+  local p=$((p1 < p2 ? p1 : p2))
+  local mask=$(((0xFFFFFFFF << (32 - p)) & 0xFFFFFFFF))
+  (($(($(ip_to_int "$n1") & mask)) == $(($(ip_to_int "$n2") & mask))))
+}
+
+# Every IPv4 network in use on this host, as "<cidr> <interface>" lines (addresses and main-table routes).
+networks_in_use() {
+  ip -4 -o addr show | awk '{print $4, $2}'
+  ip -4 route show table main | awk '$1 != "default" { for (i = 2; i < NF; i++) if ($i == "dev") print $1, $(i + 1) }'
+}
+
+check_subnet_free() {
+  local cidr dev
+  while read -r cidr dev; do
+    [[ $dev == "$BRIDGE" ]] && continue
+    if overlaps "$SUBNET" "$cidr"; then
+      echo "schedbench:backend.subnet: ${SUBNET} overlaps ${cidr} on interface ${dev}, already in use on this host;" \
+        "set schedbench:backend.subnet to a free network" >&2
+      exit 1
+    fi
+  done < <(networks_in_use)
+}
+
+mkdir -p "$(dirname "$LOCK_FILE")"
+exec 9>>"$LOCK_FILE"
+flock -w 60 9 || {
+  echo "bridge-create ${CLUSTER}: host lock ${LOCK_FILE} still held after 60 s" >&2
+  exit 1
+}
+
+created=false
+if [[ -e /sys/class/net/$BRIDGE ]]; then
+  owner=$(cat "/sys/class/net/$BRIDGE/ifalias")
+  if [[ $owner != "$alias_tag" ]]; then
+    echo "bridge-create ${CLUSTER}: interface ${BRIDGE} exists and belongs to '${owner}', not ${alias_tag}" >&2
+    exit 1
+  fi
+else
+  check_subnet_free
+  ip link add name "$BRIDGE" type bridge
+  ip link set dev "$BRIDGE" alias "$alias_tag"
+  created=true
+fi
+ip addr replace "${HOST_ADDRESS}/${PREFIX}" dev "$BRIDGE"
+ip link set dev "$BRIDGE" up
+
+mkdir -p "$CLUSTER_DIR"
+chmod 755 "$STATE_ROOT" "$CLUSTER_DIR"
+printf '%s\n' "$CLUSTER" >"$CLUSTER_DIR/.schedbench-netns"
+# Written in place (not renamed) so nodes that bind-mounted it already see the new content.
+printf '%s' "$HOSTS_CONTENT" >"$HOSTS_FILE"
+chmod 644 "$HOSTS_FILE"
+
+printf '{"cluster":"%s","bridge":"%s","subnet":"%s","hostAddress":"%s","created":%s}\n' \
+  "$CLUSTER" "$BRIDGE" "$SUBNET" "$HOST_ADDRESS" "$created"

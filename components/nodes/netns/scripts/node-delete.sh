@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Deletes one netns node and leaves nothing: every process in its cgroup or namespace (SIGTERM, then SIGKILL,
+# bounded), its veth pair, its network namespace, its cgroups and its files. Succeeds on a half-made node.
+set -euo pipefail
+: "${CLUSTER:?}" "${NODE:?}" "${NETNS:?}" "${VETH_HOST:?}" "${NODE_DIR:?}" "${CGROUP_PATH:?}" "${LOCK_FILE:?}"
+
+pid_file="$NODE_DIR/sshd/sshd.pid"
+alias_tag="schedbench:${NODE}"
+
+log() { echo "node-delete ${NODE}: $*" >&2; }
+
+cgroup_dirs() {
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+    echo "/sys/fs/cgroup/$CGROUP_PATH"
+  else
+    local c
+    for c in cpu cpuacct memory; do
+      [[ -d /sys/fs/cgroup/$c ]] && echo "$(realpath "/sys/fs/cgroup/$c")/$CGROUP_PATH"
+    done | awk '!seen[$0]++'
+  fi
+}
+
+# Every process that belongs to the node: in its cgroups, in its network namespace, or its recorded sshd.
+node_pids() {
+  local dir pid
+  while read -r dir; do
+    [[ -f $dir/cgroup.procs ]] && cat "$dir/cgroup.procs"
+  done < <(cgroup_dirs)
+  [[ -e /run/netns/$NETNS ]] && ip netns pids "$NETNS"
+  if [[ -f $pid_file ]]; then
+    pid=$(<"$pid_file")
+    [[ $pid =~ ^[0-9]+$ && $(cat "/proc/$pid/comm" 2>/dev/null) == sshd ]] && echo "$pid"
+  fi
+  return 0
+}
+
+# True when any of the PIDs still runs (a zombie has finished: only its parent's reaping is left).
+alive() {
+  local pid stat
+  for pid in "$@"; do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    [[ ${stat%% *} != Z ]] && return 0
+  done
+  return 1
+}
+
+# Signal the node's processes until none is left; polls (bounded) so late forks are caught too.
+stop_processes() {
+  local signal pids
+  for signal in TERM KILL; do
+    for _ in $(seq 100); do # bounded: 5 s per signal
+      mapfile -t pids < <(node_pids | sort -un)
+      ((${#pids[@]} == 0)) && return 0
+      kill "-$signal" "${pids[@]}" 2>/dev/null || true
+      sleep 0.05
+      mapfile -t pids < <(node_pids | sort -un)
+      alive "${pids[@]}" || return 0
+    done
+    log "processes still alive after SIG${signal}: ${pids[*]}"
+  done
+  mapfile -t pids < <(node_pids | sort -un)
+  if alive "${pids[@]}"; then
+    log "cannot stop processes ${pids[*]}"
+    exit 1
+  fi
+}
+
+stop_processes
+
+mkdir -p "$(dirname "$LOCK_FILE")"
+exec 9>>"$LOCK_FILE"
+flock -w 60 9 || {
+  log "host lock ${LOCK_FILE} still held after 60 s"
+  exit 1
+}
+if [[ -e /sys/class/net/$VETH_HOST ]]; then
+  if [[ $(cat "/sys/class/net/$VETH_HOST/ifalias") == "$alias_tag" ]]; then
+    ip link del dev "$VETH_HOST" # takes its peer inside the namespace with it
+  else
+    log "leaving ${VETH_HOST}, it is not this node's"
+  fi
+fi
+[[ -e /run/netns/$NETNS ]] && ip netns del "$NETNS"
+while read -r dir; do
+  [[ -d $dir ]] || continue
+  rmdir "$dir"
+  rmdir "$(dirname "$dir")" 2>/dev/null || true # the cluster's parent, once its last node is gone
+done < <(cgroup_dirs)
+flock -u 9
+
+# The marker proves the directory is this node's, so removing it whole can never hit anything else.
+if [[ -f $NODE_DIR/.schedbench-node && $(cat "$NODE_DIR/.schedbench-node") == "$NODE" ]]; then
+  rm -rf "$NODE_DIR"
+elif [[ -e $NODE_DIR ]]; then
+  log "leaving ${NODE_DIR}, it has no schedbench marker for this node"
+fi
+
+printf '{"node":"%s","deleted":true}\n' "$NODE"

@@ -1,0 +1,257 @@
+// Script-level end-to-end test of the netns backend (root): real namespaces, cgroups, sshd and SSH.
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { bridgeEnvironment, scriptCommand, validateEnvironment } from '../../../components/nodes/netns/env';
+import { clusterTag } from '../../../components/nodes/netns/plan';
+import {
+  TestCluster,
+  createCluster,
+  createClusterConcurrently,
+  deleteCluster,
+  makeCluster,
+  makeKeys,
+  mustRun,
+  nodeEnv,
+  runScript,
+  ssh,
+} from './harness';
+
+const STATE_DIR = '/var/lib/schedbench-e2e-netns';
+const isRoot = process.getuid?.() === 0;
+const describeRoot = isRoot ? describe : describe.skip;
+
+function sh(commandText: string): string {
+  return spawnSync('bash', ['-c', commandText], { encoding: 'utf8' }).stdout;
+}
+
+const cgroupV2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+
+/** CPU time (ns) charged to a cgroup so far. */
+function cpuNanos(cgroup: string): number {
+  if (cgroupV2) {
+    const stat = readFileSync(`/sys/fs/cgroup/${cgroup}/cpu.stat`, 'utf8');
+    const match = /^usage_usec (\d+)$/m.exec(stat);
+    if (match === null) throw new Error(`no usage_usec in ${cgroup}/cpu.stat`);
+    return Number(match[1]) * 1000;
+  }
+  return Number(readFileSync(`/sys/fs/cgroup/cpuacct/${cgroup}/cpuacct.usage`, 'utf8'));
+}
+
+function cgroupDirs(cgroup: string): string[] {
+  return cgroupV2
+    ? [`/sys/fs/cgroup/${cgroup}`]
+    : ['cpu', 'cpuacct', 'memory'].map((c) => `/sys/fs/cgroup/${c}/${cgroup}`);
+}
+
+/** A process that runs (a zombie has finished; only its parent's reaping is left). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** What a cluster leaves on the host: namespaces, interfaces, live sshds, cgroup dirs, files. */
+function leftovers(cluster: TestCluster, sshdPids: number[]): string[] {
+  const { plan } = cluster;
+  const found: string[] = [];
+  const netns = sh('ip netns list');
+  for (const n of plan.nodes) if (netns.includes(n.netns)) found.push(`netns ${n.netns}`);
+  const links = sh('ip -o link show');
+  if (links.includes(`sb${clusterTag(plan.cluster)}`))
+    found.push(`interfaces sb${clusterTag(plan.cluster)}*`);
+  for (const pid of sshdPids) if (running(pid)) found.push(`process ${pid}`);
+  const byPath = spawnSync('pgrep', ['-af', plan.clusterDir], { encoding: 'utf8' }).stdout.trim();
+  if (byPath !== '') found.push(`processes ${byPath}`);
+  for (const dir of cgroupDirs(plan.cgroup)) {
+    if (existsSync(dir)) found.push(`cgroup ${dir}`);
+    // The shared parent goes with the last cluster: present only while another cluster has a cgroup in it.
+    const parent = path.dirname(dir);
+    if (existsSync(parent) && !readdirSync(parent, { withFileTypes: true }).some((e) => e.isDirectory())) {
+      found.push(`empty cgroup ${parent}`);
+    }
+  }
+  if (existsSync(plan.clusterDir)) found.push(`dir ${plan.clusterDir}`);
+  return found;
+}
+
+interface Created {
+  node: string;
+  sshdPid: number;
+  started: boolean;
+}
+
+describeRoot('netns backend scripts', () => {
+  const keys = isRoot ? makeKeys('schedbench-e2e-netns') : { privateKey: '', publicKey: '' };
+  const a = makeCluster({ cluster: 'e2enetns-a', nodes: 2, stateDir: STATE_DIR }, keys, 4, 512);
+  const b = makeCluster({ cluster: 'e2enetns-b', nodes: 3, stateDir: STATE_DIR }, keys, 1, 256);
+  const hostsBefore = readFileSync('/etc/hosts', 'utf8');
+  let sshdA: number[] = [];
+  let sshdB: number[] = [];
+
+  beforeAll(async () => {
+    expect(a.plan.subnet).not.toBe(b.plan.subnet);
+    sshdA = (createCluster(a) as Created[]).map((c) => c.sshdPid);
+    // The second cluster's nodes all at once: host changes are serialised by the scripts' lock.
+    sshdB = ((await createClusterConcurrently(b)) as Created[]).map((c) => c.sshdPid);
+  });
+
+  afterAll(() => {
+    // Cleanup also when a test failed half-way; delete is idempotent.
+    for (const c of [a, b]) {
+      try {
+        deleteCluster(c);
+      } catch (error) {
+        console.error(error);
+      }
+    }
+  });
+
+  it('each node answers over SSH with its own hostname, and validate.sh accepts it', async () => {
+    for (const c of [a, b]) {
+      for (const n of c.plan.nodes) {
+        const result = await ssh(n.address, keys.privateKey, 'hostname');
+        expect(result).toMatchObject({ status: 0, stdout: `${n.name}\n` });
+        const validated = await ssh(
+          n.address,
+          keys.privateKey,
+          scriptCommand('validate'),
+          validateEnvironment(n),
+        );
+        expect(validated.status).toBe(0);
+        expect(JSON.parse(validated.stdout)).toMatchObject({ node: n.name, hostname: n.name });
+      }
+    }
+  });
+
+  it('validate.sh fails naming the node when the hostname differs', async () => {
+    const n = a.plan.nodes[0];
+    const result = await ssh(n.address, keys.privateKey, scriptCommand('validate'), {
+      ...validateEnvironment(n),
+      EXPECTED_NAME: 'e2enetns-a-n9',
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`node e2enetns-a-n9 answers over SSH but reports hostname '${n.name}'`);
+  });
+
+  it('node 1 reaches node 2 by name, and not the other cluster', async () => {
+    const [n1, n2] = a.plan.nodes;
+    const byName = await ssh(
+      n1.address,
+      keys.privateKey,
+      `getent hosts ${n2.name} && timeout 5 bash -c '</dev/tcp/${n2.name}/22'`,
+    );
+    expect(byName.status).toBe(0);
+    expect(byName.stdout).toContain(n2.address);
+    expect(readFileSync('/etc/hosts', 'utf8')).toBe(hostsBefore); // names resolve without touching the host's file
+    const routes = await ssh(n1.address, keys.privateKey, 'ip -4 route show');
+    expect(routes.stdout).not.toContain('default'); // no way out: nodes reach their cluster and the host only
+    const other = await ssh(
+      n1.address,
+      keys.privateKey,
+      `timeout 5 bash -c '</dev/tcp/${b.plan.nodes[0].address}/22'`,
+    );
+    expect(other.status).not.toBe(0);
+  });
+
+  it('a busy loop started over SSH is charged to that node cgroup', async () => {
+    const [n1, n2] = a.plan.nodes;
+    const before1 = cpuNanos(n1.cgroup);
+    const before2 = cpuNanos(n2.cgroup);
+    // Spins until it has used 1.5 s of CPU itself (utime + stime, in 1/100 s ticks): a fixed amount of work
+    // whatever the load on the machine; `timeout` only bounds a broken run.
+    const loop = `timeout 120 bash -c 'while read -r -a s </proc/$$/stat; (( s[13] + s[14] < 150 )); do :; done'`;
+    const busy = await ssh(n1.address, keys.privateKey, loop);
+    expect(busy).toMatchObject({ status: 0, stderr: '' });
+    const used1 = cpuNanos(n1.cgroup) - before1;
+    const used2 = cpuNanos(n2.cgroup) - before2;
+    expect(used1).toBeGreaterThanOrEqual(1.5e9);
+    expect(used2).toBeLessThan(used1 / 10);
+  });
+
+  it('node cgroups carry the CPU quota and memory limit, and hold the sshd', () => {
+    const n = b.plan.nodes[0];
+    if (cgroupV2) {
+      expect(readFileSync(`/sys/fs/cgroup/${n.cgroup}/cpu.max`, 'utf8').trim()).toBe('100000 100000');
+      expect(readFileSync(`/sys/fs/cgroup/${n.cgroup}/memory.max`, 'utf8').trim()).toBe(
+        String(256 * 1048576),
+      );
+    } else {
+      expect(readFileSync(`/sys/fs/cgroup/cpu/${n.cgroup}/cpu.cfs_quota_us`, 'utf8').trim()).toBe('100000');
+      expect(readFileSync(`/sys/fs/cgroup/memory/${n.cgroup}/memory.limit_in_bytes`, 'utf8').trim()).toBe(
+        String(256 * 1048576),
+      );
+    }
+    for (const dir of cgroupDirs(n.cgroup)) {
+      expect(readFileSync(`${dir}/cgroup.procs`, 'utf8').split('\n')).toContain(String(sshdB[0]));
+    }
+  });
+
+  it('create twice leaves one namespace and one sshd per node', () => {
+    const again = createCluster(a) as Created[];
+    expect(again.map((c) => c.sshdPid)).toEqual(sshdA);
+    expect(again.every((c) => !c.started)).toBe(true);
+    for (const n of a.plan.nodes) {
+      expect(
+        sh('ip netns list')
+          .split('\n')
+          .filter((l) => l.startsWith(`${n.netns} `) || l === n.netns),
+      ).toHaveLength(1);
+      const pids = sh(`ip netns pids ${n.netns}`).trim().split('\n');
+      const sshds = pids.filter((pid) => sh(`cat /proc/${pid}/comm`).trim() === 'sshd');
+      expect(sshds).toHaveLength(1);
+    }
+  });
+
+  it('create brings a node whose sshd died back, in the same namespace', async () => {
+    const n2 = a.plan.nodes[1];
+    process.kill(sshdA[1], 'SIGKILL'); // an sshd this test started
+    const again = mustRun('node-create', nodeEnv(a, 1)) as Created;
+    expect(again.started).toBe(true);
+    expect(again.sshdPid).not.toBe(sshdA[1]);
+    sshdA[1] = again.sshdPid;
+    expect(await ssh(n2.address, keys.privateKey, 'hostname')).toMatchObject({
+      status: 0,
+      stdout: `${n2.name}\n`,
+    });
+  });
+
+  it('refuses a subnet already in use, naming schedbench:backend.subnet', () => {
+    const clash = makeCluster(
+      { cluster: 'e2enetns-c', nodes: 1, stateDir: STATE_DIR, subnet: a.plan.subnet },
+      keys,
+    );
+    const result = runScript('bridge-create', bridgeEnvironment(clash.plan));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('schedbench:backend.subnet');
+    expect(result.stderr).toContain(a.plan.bridge);
+    expect(existsSync(`/sys/class/net/${clash.plan.bridge}`)).toBe(false);
+  });
+
+  it('delete of a node never made succeeds', () => {
+    const never = makeCluster({ cluster: 'e2enetns-d', nodes: 1, stateDir: STATE_DIR }, keys);
+    expect(mustRun('node-delete', nodeEnv(never, 0))).toMatchObject({ deleted: true });
+  });
+
+  it('delete leaves nothing: no process, namespace, interface, cgroup or file', async () => {
+    // A process started over SSH and detached from the session must go too.
+    const n1 = a.plan.nodes[0];
+    const detached = await ssh(
+      n1.address,
+      keys.privateKey,
+      `setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $!`,
+    );
+    const detachedPid = Number(detached.stdout.trim());
+    expect(running(detachedPid)).toBe(true);
+
+    deleteCluster(a);
+    expect(leftovers(a, [...sshdA, detachedPid])).toEqual([]);
+    expect(existsSync(`/sys/class/net/${b.plan.bridge}`)).toBe(true); // the other cluster is untouched
+    deleteCluster(b);
+    expect(leftovers(b, sshdB)).toEqual([]);
+    expect(existsSync(STATE_DIR)).toBe(false);
+  });
+});
