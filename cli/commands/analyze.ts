@@ -13,7 +13,7 @@ import { summaryText } from '../../analysis/table';
 
 interface AnalyzeFlags {
   out: string;
-  objective: string[];
+  objective?: string[];
   objectivesJson?: string;
   powerJson?: string;
   stack?: string;
@@ -48,10 +48,9 @@ export function registerAnalyze(program: Command): void {
       'where to write metrics.csv, summary.csv, summary.json, pareto.json, report.html',
     )
     .option(
-      '-o, --objective <metric:min|max>',
+      '--objective <metric:min|max>',
       'a Pareto objective (repeat; default makespanSeconds:min waitMeanSeconds:min utilisationAllocated:max energyJoules:min)',
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
+      (v: string, acc: string[] = []) => [...acc, v],
     )
     .option(
       '--objectives-json <json>',
@@ -67,7 +66,7 @@ export function registerAnalyze(program: Command): void {
     .action(async (dir: string, flags: AnalyzeFlags) => {
       if (!existsSync(dir) || !statSync(dir).isDirectory())
         throw new Error(`results directory ${dir} does not exist`);
-      const objectives = objectivesFrom(flags.objective, flags.objectivesJson);
+      const objectives = objectivesFrom(flags.objective ?? [], flags.objectivesJson);
       const power = powerFrom(flags.powerJson);
       const bar = progress();
       const loaded = loadRuns(dir, { exclude: [flags.out], onProgress: bar.onProgress });

@@ -17,10 +17,9 @@ export function registerPareto(program: Command): void {
     )
     .argument('<file.csv>', 'CSV file with a header row')
     .requiredOption(
-      '-o, --objective <column:min|max>',
+      '--objective <column:min|max>',
       'an objective (repeat for each); other columns are ignored',
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
+      (v: string, acc: string[] = []) => [...acc, v],
     )
     .option('--ranks', 'print each row’s front rank instead of the front')
     .action((file: string, opts: { objective: string[]; ranks?: boolean }) => {

@@ -1,0 +1,278 @@
+// The analysis pipeline, pure once the runs are loaded: metrics per run → statistics per group →
+// pairwise comparisons and scaling → Pareto front and ranks over the objectives → headline figures.
+import { DEFAULT_OBJECTIVES as CONFIG_DEFAULT_OBJECTIVES } from '../components/config/schema';
+import type { LoadedRun, LoadProblem } from './load';
+import {
+  METRICS,
+  runDetails,
+  type MetricName,
+  type MetricOptions,
+  type RunDetails,
+  type RunMetrics,
+} from './metrics';
+import {
+  frontRanksColumns,
+  nonDominatedColumns,
+  objectiveColumns,
+  paretoFrontOf,
+  type Objective,
+} from './pareto';
+import type { RunResult } from './schema';
+import {
+  compareSchedulers,
+  scaling,
+  summarise,
+  type Comparison,
+  type GroupSummary,
+  type ScalingRow,
+} from './summary';
+
+/** The default Pareto objectives: the config's `analysis.objectives` default, one definition for both. */
+export const DEFAULT_OBJECTIVES: Objective[] = CONFIG_DEFAULT_OBJECTIVES.map((o) => ({ ...o }));
+
+/** Metrics compared pairwise and charted, besides the objectives. */
+export const KEY_METRICS: MetricName[] = [
+  'makespanSeconds',
+  'throughputJobsPerHour',
+  'waitMeanSeconds',
+  'waitP95Seconds',
+  'boundedSlowdownMean',
+  'utilisationAllocated',
+  'utilisationMeasured',
+  'fragmentation',
+  'cpuEfficiencyMean',
+  'schedulerLatencySeconds',
+  'energyJoules',
+];
+
+export interface FrontMember {
+  key: string;
+  runId: string;
+  stack: string;
+  scheduler: string;
+  profile: string;
+  workload: string;
+  repetition: number;
+  values: Record<string, number>;
+}
+
+export interface ParetoOutcome {
+  objectives: Objective[];
+  /** Runs on the front (rank 0), in metrics order. */
+  front: FrontMember[];
+  /** Front rank of every run that took part. */
+  ranks: { key: string; rank: number }[];
+  /** Runs left out, with the reason (status not ok, an objective missing or NaN). */
+  excluded: { key: string; reason: string }[];
+  /**
+   * Per workload, the (scheduler, profile) configurations whose mean objective values no other
+   * configuration of that workload dominates — the direct answer to "which scheduler, on which shape".
+   */
+  configurationFronts: { workload: string; front: ConfigurationPoint[]; dominated: ConfigurationPoint[] }[];
+}
+
+export interface ConfigurationPoint {
+  scheduler: string;
+  profile: string;
+  /** Repetitions averaged. */
+  runs: number;
+  /** Mean of each objective over the repetitions. */
+  means: Record<string, number>;
+}
+
+export interface Headline {
+  runs: number;
+  runsAveraged: number;
+  groups: number;
+  badFiles: number;
+  frontSize: number;
+  /** Per objective, the group with the best mean. */
+  best: Record<string, { scheduler: string; profile: string; workload: string; mean: number } | null>;
+  energySource: string;
+}
+
+export interface Analysis {
+  createdAt: string;
+  objectives: Objective[];
+  details: RunDetails[];
+  rows: RunMetrics[];
+  runs: RunResult[];
+  groups: GroupSummary[];
+  comparisons: Comparison[];
+  scaling: ScalingRow[];
+  pareto: ParetoOutcome;
+  problems: LoadProblem[];
+  headline: Headline;
+  powerModel: string;
+}
+
+export interface AnalyzeOptions extends MetricOptions {
+  objectives?: Objective[];
+  /** Clock for the report's timestamp (tests pass a fixed one). */
+  now?: Date;
+}
+
+export class UnknownObjectiveError extends Error {}
+
+function checkObjectives(objectives: readonly Objective[]): void {
+  for (const o of objectives) {
+    if (!(o.metric in METRICS)) {
+      throw new UnknownObjectiveError(
+        `unknown objective metric '${o.metric}'; metrics are: ${Object.keys(METRICS).join(', ')}`,
+      );
+    }
+  }
+}
+
+/** Per workload, the front of (scheduler, profile) groups by their mean objective values. */
+export function configurationFronts(
+  groups: readonly GroupSummary[],
+  objectives: readonly Objective[],
+): ParetoOutcome['configurationFronts'] {
+  const byWorkload = new Map<string, ConfigurationPoint[]>();
+  for (const g of groups) {
+    const means = objectives.map((o) => g.metrics[o.metric as MetricName].mean);
+    if (g.runs === 0 || means.some((m) => m === null)) continue;
+    const point = {
+      scheduler: g.scheduler,
+      profile: g.profile,
+      runs: g.runs,
+      means: Object.fromEntries(objectives.map((o, i) => [o.metric, means[i] as number])),
+    };
+    byWorkload.set(g.workload, [...(byWorkload.get(g.workload) ?? []), point]);
+  }
+  return [...byWorkload].map(([workload, points]) => {
+    const onFront = new Set(
+      paretoFrontOf(
+        points.map((p) => p.means),
+        objectives,
+      ),
+    );
+    return {
+      workload,
+      front: points.filter((_, i) => onFront.has(i)),
+      dominated: points.filter((_, i) => !onFront.has(i)),
+    };
+  });
+}
+
+export function paretoOfRuns(
+  rows: readonly RunMetrics[],
+  objectives: readonly Objective[],
+  groups: readonly GroupSummary[] = [],
+): ParetoOutcome {
+  const excluded: ParetoOutcome['excluded'] = [];
+  const eligible = rows.filter((r) => {
+    if (r.status !== 'ok') {
+      excluded.push({ key: r.key, reason: `status ${r.status}` });
+      return false;
+    }
+    const missing = objectives.filter((o) => {
+      const v = r[o.metric as MetricName];
+      return v === null || Number.isNaN(v);
+    });
+    if (missing.length > 0) {
+      excluded.push({ key: r.key, reason: `missing or NaN: ${missing.map((o) => o.metric).join(', ')}` });
+      return false;
+    }
+    return true;
+  });
+  const cols = objectiveColumns(
+    eligible.map((r) => r as unknown as Record<string, number | null>),
+    objectives,
+    (i) => `run ${(eligible[i] as RunMetrics).key}`,
+  );
+  const front = nonDominatedColumns(cols).map((i) => {
+    const r = eligible[i] as RunMetrics;
+    return {
+      key: r.key,
+      runId: r.runId,
+      stack: r.stack,
+      scheduler: r.scheduler,
+      profile: r.profile,
+      workload: r.workload,
+      repetition: r.repetition,
+      values: Object.fromEntries(objectives.map((o) => [o.metric, r[o.metric as MetricName] as number])),
+    };
+  });
+  const ranks = frontRanksColumns(cols).map((rank, i) => ({ key: (eligible[i] as RunMetrics).key, rank }));
+  return {
+    objectives: [...objectives],
+    front,
+    ranks,
+    excluded,
+    configurationFronts: configurationFronts(groups, objectives),
+  };
+}
+
+function headline(
+  rows: readonly RunMetrics[],
+  groups: readonly GroupSummary[],
+  pareto: ParetoOutcome,
+  problems: number,
+): Headline {
+  const best: Headline['best'] = {};
+  for (const o of pareto.objectives) {
+    let pick: Headline['best'][string] = null;
+    for (const g of groups) {
+      const mean = g.metrics[o.metric as MetricName].mean;
+      if (mean === null) continue;
+      if (pick === null || (o.direction === 'min' ? mean < pick.mean : mean > pick.mean)) {
+        pick = { scheduler: g.scheduler, profile: g.profile, workload: g.workload, mean };
+      }
+    }
+    best[o.metric] = pick;
+  }
+  const sources = [...new Set(rows.map((r) => r.energySource))];
+  return {
+    runs: rows.length,
+    runsAveraged: rows.filter((r) => r.status === 'ok').length,
+    groups: groups.length,
+    badFiles: problems,
+    frontSize: pareto.front.length,
+    best,
+    energySource: sources.length === 1 ? (sources[0] as string) : sources.length ? 'mixed' : 'none',
+  };
+}
+
+export function analyse(
+  loaded: readonly LoadedRun[],
+  problemsIn: readonly LoadProblem[],
+  options: AnalyzeOptions = {},
+): Analysis {
+  const objectives = options.objectives ?? DEFAULT_OBJECTIVES;
+  checkObjectives(objectives);
+  const problems = [...problemsIn];
+  const seen = new Map<string, string>();
+  const runs: RunResult[] = [];
+  const details: RunDetails[] = [];
+  for (const { path, run } of loaded) {
+    const d = runDetails(run, options);
+    const earlier = seen.get(d.metrics.key);
+    if (earlier !== undefined) {
+      problems.push({ path, reason: `duplicate of run ${d.metrics.key} already read from ${earlier}` });
+      continue;
+    }
+    seen.set(d.metrics.key, path);
+    runs.push(run);
+    details.push(d);
+  }
+  const rows = details.map((d) => d.metrics);
+  const groups = summarise(rows);
+  const compared = [...new Set([...objectives.map((o) => o.metric as MetricName), ...KEY_METRICS])];
+  const pareto = paretoOfRuns(rows, objectives, groups);
+  return {
+    createdAt: (options.now ?? new Date()).toISOString(),
+    objectives: [...objectives],
+    details,
+    rows,
+    runs,
+    groups,
+    comparisons: compareSchedulers(rows, compared),
+    scaling: scaling(groups),
+    pareto,
+    problems,
+    headline: headline(rows, groups, pareto, problems.length),
+    powerModel: options.power?.source ?? 'Perlmutter CPU node default (see docs/analysis.md)',
+  };
+}

@@ -1,0 +1,308 @@
+// One run's metrics: the identity of the run plus every derived figure, computed from its RunResult by
+// pure functions (metrics-*.ts). METRICS is the catalogue (unit, source, better direction) the CSV, the
+// report and the README are made from.
+import { jobTimes } from './job-times';
+import { capacityMetrics } from './metrics-capacity';
+import { energyMetrics, PERLMUTTER_CPU_NODE, type EnergySource, type PowerModel } from './metrics-energy';
+import { jobMetrics, runWindow, type JobMetrics } from './metrics-jobs';
+import { nodeMetrics, samplesByNode, type NodeAverages } from './metrics-nodes';
+import { schedulerMetrics } from './metrics-scheduler';
+import type { RunResult } from './schema';
+
+export interface MetricInfo {
+  unit: string;
+  /** Which way is better (null: neither, a descriptive figure). */
+  better: 'min' | 'max' | null;
+  source: string;
+  definition: string;
+}
+
+/** Every numeric per-run metric, in CSV column order. */
+export const METRICS = {
+  makespanSeconds: {
+    unit: 's',
+    better: 'min',
+    source: 'jobs',
+    definition: 'last job end − first job submit (jobs that ran, however they ended)',
+  },
+  throughputJobsPerHour: {
+    unit: 'jobs/h',
+    better: 'max',
+    source: 'jobs',
+    definition: 'completed jobs / makespan × 3600',
+  },
+  waitMeanSeconds: {
+    unit: 's',
+    better: 'min',
+    source: 'jobs',
+    definition: 'mean of start − submit over jobs that started',
+  },
+  waitP50Seconds: {
+    unit: 's',
+    better: 'min',
+    source: 'jobs',
+    definition: 'median wait (linear interpolation, type 7)',
+  },
+  waitP95Seconds: { unit: 's', better: 'min', source: 'jobs', definition: '95th percentile wait (type 7)' },
+  waitMaxSeconds: { unit: 's', better: 'min', source: 'jobs', definition: 'largest wait' },
+  responseMeanSeconds: {
+    unit: 's',
+    better: 'min',
+    source: 'jobs',
+    definition: 'mean of end − submit over completed jobs',
+  },
+  responseP95Seconds: {
+    unit: 's',
+    better: 'min',
+    source: 'jobs',
+    definition: '95th percentile response over completed jobs',
+  },
+  boundedSlowdownMean: {
+    unit: '1',
+    better: 'min',
+    source: 'jobs',
+    definition: 'mean over completed jobs of max(1, (wait + run) / max(run, τ)), τ = 10 s (Feitelson)',
+  },
+  boundedSlowdownP95: {
+    unit: '1',
+    better: 'min',
+    source: 'jobs',
+    definition: '95th percentile bounded slowdown',
+  },
+  utilisationAllocated: {
+    unit: '1',
+    better: 'max',
+    source: 'jobs',
+    definition: 'Σ CPUs held × time held inside the window / (cluster CPUs × makespan)',
+  },
+  utilisationMeasured: {
+    unit: '1',
+    better: 'max',
+    source: 'node samples',
+    definition:
+      "CPU-weighted mean of the nodes' sampled CPU busy fraction over the window (may exceed 1 when oversubscribed)",
+  },
+  idleWhilePendingShare: {
+    unit: '1',
+    better: 'min',
+    source: 'jobs',
+    definition:
+      'capacity share idle while a pending job would have fitted in the idle CPUs counted across nodes',
+  },
+  fragmentation: {
+    unit: '1',
+    better: 'min',
+    source: 'jobs',
+    definition: 'capacity share idle while a pending job fitted the idle CPUs in total but on no single node',
+  },
+  cpuEfficiencyMean: {
+    unit: '1',
+    better: 'max',
+    source: 'jobs',
+    definition: 'mean over completed jobs of TotalCPU / (elapsed × allocated CPUs)',
+  },
+  cpuEfficiencyOverall: {
+    unit: '1',
+    better: 'max',
+    source: 'jobs',
+    definition: 'Σ TotalCPU / Σ (elapsed × allocated CPUs) over completed jobs',
+  },
+  schedulerLatencySeconds: {
+    unit: 's',
+    better: 'min',
+    source: 'jobs',
+    definition: 'first job start − first job submit',
+  },
+  schedulerCycleMeanMicroseconds: {
+    unit: 'µs',
+    better: 'min',
+    source: 'scheduler stats',
+    definition: 'main scheduling cycle mean (SLURM sdiag), latest sample',
+  },
+  schedulerCycleMaxMicroseconds: {
+    unit: 'µs',
+    better: 'min',
+    source: 'scheduler stats',
+    definition: 'main scheduling cycle max, latest sample',
+  },
+  backfillCycleMeanMicroseconds: {
+    unit: 'µs',
+    better: 'min',
+    source: 'scheduler stats',
+    definition: 'backfill cycle mean, latest sample',
+  },
+  submitRateJobsPerSecond: {
+    unit: 'jobs/s',
+    better: 'max',
+    source: 'submission',
+    definition: 'jobs submitted / (last submit return − first submit call)',
+  },
+  startRateJobsPerSecond: {
+    unit: 'jobs/s',
+    better: 'max',
+    source: 'jobs',
+    definition: '(started − 1) / (last start − first start)',
+  },
+  completionRateJobsPerSecond: {
+    unit: 'jobs/s',
+    better: 'max',
+    source: 'jobs',
+    definition: '(completed − 1) / (last completion − first completion)',
+  },
+  pendingMaxJobs: {
+    unit: 'jobs',
+    better: null,
+    source: 'scheduler samples',
+    definition: 'largest pending count sampled',
+  },
+  nodeCpuBusyMean: {
+    unit: '1',
+    better: null,
+    source: 'node samples',
+    definition: "mean over nodes of each node's mean CPU busy fraction",
+  },
+  nodeMemoryUsedMeanMiB: {
+    unit: 'MiB',
+    better: null,
+    source: 'node samples',
+    definition: 'mean over nodes of mean memory used',
+  },
+  nodeDiskReadBytesPerSecond: {
+    unit: 'B/s',
+    better: null,
+    source: 'node samples',
+    definition: 'mean over nodes of (last − first) read bytes / time',
+  },
+  nodeDiskWriteBytesPerSecond: {
+    unit: 'B/s',
+    better: null,
+    source: 'node samples',
+    definition: 'mean over nodes of written bytes rate',
+  },
+  nodeNetRxBytesPerSecond: {
+    unit: 'B/s',
+    better: null,
+    source: 'node samples',
+    definition: 'mean over nodes of received bytes rate',
+  },
+  nodeNetTxBytesPerSecond: {
+    unit: 'B/s',
+    better: null,
+    source: 'node samples',
+    definition: 'mean over nodes of sent bytes rate',
+  },
+  energyJoules: {
+    unit: 'J',
+    better: 'min',
+    source: 'node samples (RAPL) or power model',
+    definition:
+      'Σ nodes mean power × makespan; estimate from the linear host power model when not measured (see energySource)',
+  },
+  powerMeanWatts: {
+    unit: 'W',
+    better: 'min',
+    source: 'node samples (RAPL) or power model',
+    definition: 'Σ nodes mean power (measured or estimated)',
+  },
+  jobsTotal: { unit: 'jobs', better: null, source: 'jobs', definition: 'job records' },
+  jobsCompleted: { unit: 'jobs', better: 'max', source: 'jobs', definition: 'state COMPLETED' },
+  jobsFailed: {
+    unit: 'jobs',
+    better: 'min',
+    source: 'jobs',
+    definition: 'FAILED, TIMEOUT, NODE_FAIL, OUT_OF_MEMORY, PREEMPTED, BOOT_FAIL, DEADLINE',
+  },
+  jobsCancelled: { unit: 'jobs', better: 'min', source: 'jobs', definition: 'state CANCELLED' },
+  jobsUnfinished: {
+    unit: 'jobs',
+    better: 'min',
+    source: 'jobs',
+    definition: 'PENDING, RUNNING or UNKNOWN at collection',
+  },
+  jobsNeverStarted: { unit: 'jobs', better: 'min', source: 'jobs', definition: 'jobs without a start time' },
+  clockSkewJobs: {
+    unit: 'jobs',
+    better: null,
+    source: 'jobs',
+    definition: 'jobs whose start < submit or end < start (clamped)',
+  },
+  clusterCpus: { unit: 'CPUs', better: null, source: 'nodes', definition: 'Σ node CPUs' },
+} as const satisfies Record<string, MetricInfo>;
+
+export type MetricName = keyof typeof METRICS;
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+export interface RunIdentity {
+  /** Unique per run file: `<runId>/<workload>/r<repetition>`. */
+  key: string;
+  runId: string;
+  stack: string;
+  scheduler: string;
+  schedulerVersion: string;
+  profile: string;
+  profileVcpus: number;
+  workload: string;
+  repetition: number;
+  status: RunResult['status'];
+  configHash: string;
+  energySource: EnergySource;
+}
+
+export type RunMetrics = RunIdentity & Record<MetricName, number | null>;
+
+/** Per-node averages, kept out of the flat table (used by the report). */
+export interface RunDetails {
+  metrics: RunMetrics;
+  perNode: NodeAverages[];
+}
+
+export interface MetricOptions {
+  /** Linear host power model for energy estimates (default: a Perlmutter CPU node). */
+  power?: PowerModel;
+}
+
+export function runKey(run: Pick<RunResult, 'runId' | 'workload' | 'repetition'>): string {
+  return `${run.runId}/${run.workload.name}/r${run.repetition}`;
+}
+
+export function runDetails(run: RunResult, options: MetricOptions = {}): RunDetails {
+  const jobs = run.jobs.map(jobTimes);
+  const window = runWindow(jobs);
+  const jm: JobMetrics = jobMetrics(jobs);
+  const cap = capacityMetrics(jobs, run.nodes, window);
+  const byNode = samplesByNode(run.nodes, run.nodeSamples, window, run.samplingIntervalMs / 1000);
+  const nm = nodeMetrics(byNode, run.nodes);
+  const energy = energyMetrics(
+    nm.perNode.map((n) => ({ cpus: n.cpus, busy: n.cpuBusyMean, powerMeanWatts: n.powerMeanWatts })),
+    jm.makespanSeconds,
+    cap.utilisationAllocated,
+    options.power ?? PERLMUTTER_CPU_NODE,
+  );
+  const sm = schedulerMetrics(run);
+  const { perNode, ...nodeFigures } = nm;
+  const metrics: RunMetrics = {
+    key: runKey(run),
+    runId: run.runId,
+    stack: run.stack,
+    scheduler: run.scheduler.name,
+    schedulerVersion: run.scheduler.version,
+    profile: run.profile.name,
+    profileVcpus: run.profile.nodes * run.profile.vcpus,
+    workload: run.workload.name,
+    repetition: run.repetition,
+    status: run.status,
+    configHash: run.configHash,
+    energySource: energy.energySource,
+    ...jm,
+    ...cap,
+    ...nodeFigures,
+    ...sm,
+    energyJoules: energy.energyJoules,
+    powerMeanWatts: energy.powerMeanWatts,
+  };
+  return { metrics, perNode };
+}
+
+export function runMetrics(run: RunResult, options: MetricOptions = {}): RunMetrics {
+  return runDetails(run, options).metrics;
+}

@@ -1,0 +1,60 @@
+// Builds report.html from an analysis: picks the charts, renders each to SVG headlessly, assembles the page.
+import type { Analysis } from '../analyze';
+import type { MetricName } from '../metrics';
+import { barChart, nodeUtilisation, paretoScatter, representativeRuns, timeline, type Chart } from './charts';
+import { reportHtml, type RenderedChart } from './html';
+import { renderSvg } from './render';
+
+const BAR_METRICS: MetricName[] = [
+  'makespanSeconds',
+  'throughputJobsPerHour',
+  'waitMeanSeconds',
+  'boundedSlowdownMean',
+  'utilisationAllocated',
+  'utilisationMeasured',
+  'fragmentation',
+  'schedulerLatencySeconds',
+  'energyJoules',
+];
+
+export interface ReportLimits {
+  /** Representative runs drawn as timelines (one per group). */
+  timelines: number;
+  /** Job segments drawn per timeline. */
+  segmentsPerTimeline: number;
+  /** Pareto 2-D projections drawn. */
+  paretoPlots: number;
+}
+
+export const DEFAULT_LIMITS: ReportLimits = { timelines: 12, segmentsPerTimeline: 2000, paretoPlots: 6 };
+
+async function render(chart: Chart): Promise<RenderedChart> {
+  return { chart, svg: await renderSvg(chart) };
+}
+
+export async function buildReport(a: Analysis, limits: ReportLimits = DEFAULT_LIMITS): Promise<string> {
+  const barMetrics = [...new Set([...a.objectives.map((o) => o.metric as MetricName), ...BAR_METRICS])];
+  const bars = barMetrics.map((m) => barChart(a, m)).filter((c): c is Chart => c !== null);
+  const pairs: [MetricName, MetricName][] = [];
+  a.objectives.forEach((o, i) => {
+    for (const p of a.objectives.slice(i + 1)) pairs.push([o.metric as MetricName, p.metric as MetricName]);
+  });
+  const scatters = pairs
+    .slice(0, limits.paretoPlots)
+    .map(([x, y]) => paretoScatter(a, x, y))
+    .filter((c): c is Chart => c !== null);
+  const runs = representativeRuns(a, limits.timelines);
+  return reportHtml(a, {
+    bars: await Promise.all(bars.map(render)),
+    pareto: await Promise.all(scatters.map(render)),
+    runs: await Promise.all(
+      runs.map(async (r) => {
+        const u = nodeUtilisation(r);
+        return {
+          timeline: await render(timeline(r, limits.segmentsPerTimeline)),
+          utilisation: u === null ? null : await render(u),
+        };
+      }),
+    ),
+  });
+}
