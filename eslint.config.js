@@ -3,7 +3,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'runs/', '.schedbench/', 'test-artifacts/', '*.js', 'bin/'] },
+  { ignores: ['node_modules/', 'dist/', 'runs/', '.schedbench/', 'test-artifacts/', '**/*.js', 'bin/', '.proto-*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

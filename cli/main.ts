@@ -1,6 +1,7 @@
 // The `schedbench` command: one subcommand per module in cli/commands, each with its own --help.
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
+import { registerCampaign } from './commands/campaign';
 import { registerHash } from './commands/hash';
 import { registerImage } from './commands/image';
 import { registerMetrics } from './commands/metrics';
@@ -21,6 +22,7 @@ for (const register of [
   registerPareto,
   registerMetrics,
   registerImage,
+  registerCampaign,
 ]) {
   register(program);
 }

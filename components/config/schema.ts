@@ -163,11 +163,25 @@ export const BenchConfigSchema = z
       }
     }
     if (cfg.backend.type === 'libvirt' && profile !== undefined)
-      checkVmCapacity(cfg.profile, profile, cfg.host, ctx);
+      checkVmCapacity(cfg.profile, profile, cfg.host, cfg.backend.uris.length, ctx);
   });
 
-/** VM backends: the profile's nodes must fit in the host after its reserve. */
-function checkVmCapacity(name: string, profile: Profile, host: Host, ctx: z.RefinementCtx): void {
+/**
+ * VM backends: the profile's nodes must fit in each hypervisor after its reserve. Nodes are spread round-robin
+ * over `hypervisors` hosts of the same shape, so the busiest one carries ceil(nodes / hypervisors) of them.
+ */
+function checkVmCapacity(
+  name: string,
+  profile: Profile,
+  host: Host,
+  hypervisors: number,
+  ctx: z.RefinementCtx,
+): void {
+  const perHost = Math.ceil(profile.nodes / hypervisors);
+  const where =
+    hypervisors === 1
+      ? `host ${host.name}`
+      : `each of the ${hypervisors} hypervisors (${perHost} nodes on the busiest)`;
   if (host.cores === undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -176,12 +190,12 @@ function checkVmCapacity(name: string, profile: Profile, host: Host, ctx: z.Refi
     });
   } else {
     const usable = host.cores - host.reserve.cores;
-    const need = profile.nodes * profile.vcpus;
+    const need = perHost * profile.vcpus;
     if (need > usable) {
       ctx.addIssue({
         code: 'custom',
         path: ['profile'],
-        message: `profile ${name} needs ${profile.nodes} × ${profile.vcpus} = ${need} vCPUs but host ${host.name} has ${host.cores} cores − ${host.reserve.cores} reserved = ${usable}`,
+        message: `profile ${name} needs ${perHost} × ${profile.vcpus} = ${need} vCPUs but ${where} has ${host.cores} cores − ${host.reserve.cores} reserved = ${usable}`,
       });
     }
   }
@@ -193,12 +207,12 @@ function checkVmCapacity(name: string, profile: Profile, host: Host, ctx: z.Refi
     });
   } else {
     const usable = host.memoryGiB - host.reserve.memoryGiB;
-    const need = profile.nodes * profile.memoryGiB;
+    const need = perHost * profile.memoryGiB;
     if (need > usable) {
       ctx.addIssue({
         code: 'custom',
         path: ['profile'],
-        message: `profile ${name} needs ${profile.nodes} × ${profile.memoryGiB} GiB = ${need} GiB but host ${host.name} has ${host.memoryGiB} GiB − ${host.reserve.memoryGiB} reserved = ${usable} GiB`,
+        message: `profile ${name} needs ${perHost} × ${profile.memoryGiB} GiB = ${need} GiB but ${where} has ${host.memoryGiB} GiB − ${host.reserve.memoryGiB} reserved = ${usable} GiB`,
       });
     }
   }

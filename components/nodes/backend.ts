@@ -1,7 +1,10 @@
 // Picks the node backend the config names and returns the same shape for every one of them.
 import * as pulumi from '@pulumi/pulumi';
 import type { BenchConfig } from '../config/schema';
+import { HostsNodes } from './hosts/HostsNodes';
+import { LibvirtNodes } from './libvirt/LibvirtNodes';
 import { NetnsNodes } from './netns/netns';
+import { ClusterKey } from './sshkey';
 import type { Node } from './types';
 
 export interface ClusterNodes {
@@ -13,6 +16,10 @@ export interface ClusterNodes {
   oversubscribed: pulumi.Output<boolean>;
   /** Hardware virtualisation of VM nodes (`tcg`: software emulation, figures not representative), or null. */
   virtualization: pulumi.Output<'kvm' | 'tcg' | null>;
+  /** SHA-256 of the VM base image, or null. */
+  imageDigest: pulumi.Output<string | null>;
+  /** Warnings for the stack outputs (e.g. software emulation). */
+  warnings: pulumi.Output<string[]>;
 }
 
 export function clusterNodes(config: BenchConfig): ClusterNodes {
@@ -35,11 +42,42 @@ export function clusterNodes(config: BenchConfig): ClusterNodes {
         privateKey: netns.privateKey,
         oversubscribed: netns.oversubscribed,
         virtualization: pulumi.output(null),
+        imageDigest: pulumi.output(null),
+        warnings: netns.oversubscribed.apply((over) =>
+          over ? ['nodes share this host: the profile asks for more vCPUs than it has cores (oversubscribed)'] : [],
+        ),
       };
     }
-    case 'libvirt':
-    case 'hosts':
-      throw new pulumi.RunError(`backend ${backend.type}: not wired yet`);
+    case 'libvirt': {
+      const key = new ClusterKey(`${name}-key`, { comment: `schedbench-${config.clusterName}` });
+      const vms = new LibvirtNodes(name, {
+        clusterName: config.clusterName,
+        profile,
+        backend,
+        host: config.host,
+        publicKey: key.publicKey,
+        privateKey: key.privateKey,
+      });
+      return {
+        nodes: vms.nodes,
+        privateKey: key.privateKey,
+        oversubscribed: pulumi.output(false),
+        virtualization: vms.accel,
+        imageDigest: vms.imageSha256,
+        warnings: vms.warnings,
+      };
+    }
+    case 'hosts': {
+      const hosts = new HostsNodes(name, { clusterName: config.clusterName, profile, backend });
+      return {
+        nodes: hosts.nodes,
+        privateKey: hosts.privateKey,
+        oversubscribed: pulumi.output(false),
+        virtualization: pulumi.output(null),
+        imageDigest: pulumi.output(null),
+        warnings: pulumi.output([]),
+      };
+    }
     default: {
       const unknown: never = backend;
       throw new Error(`unknown backend ${JSON.stringify(unknown)}`);

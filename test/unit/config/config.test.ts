@@ -150,3 +150,22 @@ describe('good configs', () => {
     if (a.ok && b.ok) expect(b.config).toEqual(a.config);
   });
 });
+
+describe('VM capacity over several hypervisors', () => {
+  const raw = (uris: string[]) => ({
+    'schedbench:scheduler': 'slurm',
+    'schedbench:profile': 'large',
+    'schedbench:backend': { type: 'libvirt', uris },
+    'schedbench:host': { name: 'pm', cores: 40, memoryGiB: 512 },
+  });
+
+  it('refuses 4 × 16 vCPUs on one 40-core host', () => {
+    const result = parseConfig(raw(['qemu:///system']), 's');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0].message).toContain('4 × 16 = 64 vCPUs but host pm has 40 cores');
+  });
+
+  it('accepts them spread over two such hosts (2 nodes each)', () => {
+    expect(parseConfig(raw(['qemu:///system', 'qemu+ssh://root@nid2/system']), 's').ok).toBe(true);
+  });
+});

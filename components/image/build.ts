@@ -1,0 +1,47 @@
+// Runs build.sh on this machine outside Pulumi (`schedbench image build`, the bench): the same script and
+// inputs as the BaseImage resource, so a later `up` finds the image in the cache.
+import { spawn } from 'child_process';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { ImageInfo, parseImageInfo } from './info';
+import { BUILD_SCRIPT, buildEnvironment, ImageBuildOptions, readImageInputs } from './inputs';
+
+const projectRoot = path.join(__dirname, '..', '..');
+
+/** Builds (or finds in the cache) the image; stderr lines go to `onLine` as they come. */
+export function buildImage(
+  options: ImageBuildOptions,
+  onLine: (line: string) => void = () => undefined,
+): Promise<ImageInfo> {
+  const inputs = readImageInputs(options);
+  const script = readFileSync(path.join(projectRoot, BUILD_SCRIPT), 'utf8');
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', script, 'build.sh'], {
+      env: { ...process.env, ...buildEnvironment(options.cacheDir, inputs) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let pending = '';
+    let tail: string[] = [];
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+      tail = [...tail, ...lines].slice(-20);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`build.sh exited with ${code}:\n${tail.join('\n')}`));
+        return;
+      }
+      try {
+        resolve(parseImageInfo(stdout, 'build.sh'));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}

@@ -1,0 +1,101 @@
+// What a base image is built from, and the hash that names it: the same inputs give the same hash, the same
+// cache directory, and no rebuild.
+import { createHash } from 'crypto';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+
+/** Packages every schedbench base image has: boot, SSH, the seed reader's tools, the schedulers and the load. */
+export const BASE_PACKAGES: readonly string[] = [
+  'linux-image-cloud-amd64',
+  'systemd-sysv',
+  'udev',
+  'dbus',
+  'openssh-server',
+  'iproute2',
+  'iputils-ping',
+  'jq',
+  'e2fsprogs',
+  'util-linux',
+  'mount',
+  'procps',
+  'kmod',
+  'slurmctld',
+  'slurmd',
+  'slurmdbd',
+  'slurm-client',
+  'munge',
+  'mariadb-server',
+  'stress-ng',
+];
+
+export const BUILD_SCRIPT = 'components/image/build.sh';
+export const SEED_READER = 'components/image/guest/schedbench-seed.sh';
+export const SEED_UNIT = 'components/image/guest/schedbench-seed.service';
+
+export interface ImageBuildOptions {
+  /** Debian suite. */
+  suite: string;
+  /** Debian mirror URL. */
+  mirror: string;
+  /** Packages beyond BASE_PACKAGES. */
+  extraPackages: readonly string[];
+  /** Directory holding one subdirectory per input hash. */
+  cacheDir: string;
+}
+
+/** Everything that determines the image's content; file texts are read from the project. */
+export interface ImageInputs {
+  suite: string;
+  mirror: string;
+  packages: string[];
+  buildScript: string;
+  seedReader: string;
+  seedUnit: string;
+}
+
+const projectRoot = path.join(__dirname, '..', '..');
+
+export function readImageInputs(
+  opts: Pick<ImageBuildOptions, 'suite' | 'mirror' | 'extraPackages'>,
+): ImageInputs {
+  const read = (file: string) => readFileSync(path.join(projectRoot, file), 'utf8');
+  return {
+    suite: opts.suite,
+    mirror: opts.mirror,
+    packages: [...new Set([...BASE_PACKAGES, ...opts.extraPackages])].sort(),
+    buildScript: read(BUILD_SCRIPT),
+    seedReader: read(SEED_READER),
+    seedUnit: read(SEED_UNIT),
+  };
+}
+
+/** SHA-256 over the inputs in a fixed key order. */
+export function imageInputHash(inputs: ImageInputs): string {
+  const canonical = JSON.stringify([
+    inputs.suite,
+    inputs.mirror,
+    inputs.packages,
+    inputs.buildScript,
+    inputs.seedReader,
+    inputs.seedUnit,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The cache directory of an image: `<cacheDir>/<suite>-<first 16 hex of the input hash>`. */
+export function imageDir(cacheDir: string, inputs: ImageInputs): string {
+  return path.posix.join(cacheDir, `${inputs.suite}-${imageInputHash(inputs).slice(0, 16)}`);
+}
+
+/** The environment build.sh takes (its whole interface). */
+export function buildEnvironment(cacheDir: string, inputs: ImageInputs): Record<string, string> {
+  return {
+    OUT_DIR: imageDir(cacheDir, inputs),
+    SUITE: inputs.suite,
+    MIRROR: inputs.mirror,
+    PACKAGES: inputs.packages.join(','),
+    SEED_READER: inputs.seedReader,
+    SEED_UNIT: inputs.seedUnit,
+    INPUT_HASH: imageInputHash(inputs),
+  };
+}

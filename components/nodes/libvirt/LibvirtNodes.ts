@@ -1,0 +1,267 @@
+// schedbench:nodes:Libvirt — the cluster's nodes as libvirt/QEMU VMs made from a base image, driven through
+// libvirt's own tools (virsh, qemu-img, cloud-localds) by @pulumi/command: the libvirt daemons (started where
+// nothing runs them), a NAT network of the cluster's own, per node a qcow2 overlay + cloud-init seed + domain,
+// a bounded wait for SSH and a check of what the node reports. KVM only where it really works, else TCG with a
+// warning in the outputs and the provenance.
+import * as command from '@pulumi/command';
+import * as pulumi from '@pulumi/pulumi';
+import { z } from 'zod';
+import type { Host, Profile } from '../../config/schema';
+import { BaseImage } from '../../image/BaseImage';
+import { bashScript } from '../../script';
+import type { Node } from '../types';
+import type { LibvirtBackend } from './config';
+import type { Accel } from './domainXml';
+import { renderNetworkXml } from './networkXml';
+import { LibvirtClusterPlan, planLibvirtCluster } from './plan';
+import { renderNode } from './render';
+
+export interface LibvirtNodesArgs {
+  /** Cluster name: hostnames (`<cluster>-n<i>`), domains, the network and the bridge derive from it. */
+  clusterName: string;
+  /** Node count, vCPUs and memory (GiB) per node. */
+  profile: Profile;
+  /** The `backend` config section (type libvirt), defaults applied. */
+  backend: LibvirtBackend;
+  /** The host: cores, sockets and reserve (pinning). */
+  host: Host;
+  /** The cluster's SSH public key, authorized for root on every node. */
+  publicKey: pulumi.Input<string>;
+  /** The cluster's SSH private key (kept secret): the readiness checks and every Node's connection use it. */
+  privateKey: pulumi.Input<string>;
+  /** A base image made elsewhere; default: one from backend.image, as a child of this component. */
+  image?: BaseImage;
+}
+
+const AccelReport = z.object({ accel: z.enum(['kvm', 'tcg']), reason: z.string() });
+type AccelReport = z.infer<typeof AccelReport>;
+
+export interface LibvirtProvenance {
+  backend: 'libvirt';
+  /** tcg when any hypervisor runs its guests in software emulation. */
+  accel: Accel;
+  hypervisors: { uri: string; accel: Accel; reason: string }[];
+  imageSha256: string;
+  imageSource: 'build' | 'file';
+  warnings: string[];
+}
+
+const SSH_USER = 'root';
+/** MemTotal a guest reports is its memory less what the kernel keeps; below this fraction the node is wrong. */
+const MIN_MEMORY_FRACTION = 0.85;
+
+function parseAccel(stdout: string): AccelReport {
+  const parsed = AccelReport.safeParse(JSON.parse(stdout.trim()));
+  if (!parsed.success) throw new Error(`accel.sh: unexpected output ${stdout.slice(0, 200)}`);
+  return parsed.data;
+}
+
+export class LibvirtNodes extends pulumi.ComponentResource {
+  /** The nodes, in order; names and addresses known at preview. */
+  readonly nodes: Node[];
+  /** The pure plan (names, addresses, hypervisors, pinning). */
+  readonly plan: LibvirtClusterPlan;
+  /** kvm, or tcg when any hypervisor runs its guests in software emulation. */
+  readonly accel: pulumi.Output<Accel>;
+  /** Human-readable warnings (TCG: figures not representative). */
+  readonly warnings: pulumi.Output<string[]>;
+  /** SHA-256 of the base image. */
+  readonly imageSha256: pulumi.Output<string>;
+  /** What the results' provenance records about the nodes. */
+  readonly provenance: pulumi.Output<LibvirtProvenance>;
+
+  constructor(name: string, args: LibvirtNodesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('schedbench:nodes:Libvirt', name, {}, opts);
+    const { backend } = args;
+    let plan: LibvirtClusterPlan;
+    try {
+      plan = planLibvirtCluster(args.clusterName, args.profile, backend, args.host);
+    } catch (err) {
+      throw new pulumi.ResourceError(err instanceof Error ? err.message : String(err), this);
+    }
+    this.plan = plan;
+
+    const image =
+      args.image ??
+      new BaseImage(
+        `${name}-image`,
+        backend.image.source === 'build'
+          ? {
+              source: 'build',
+              cacheDir: `${backend.storageDir}/images`,
+              suite: backend.image.suite,
+              mirror: backend.image.mirror,
+              extraPackages: backend.image.extraPackages,
+            }
+          : { source: 'file', path: backend.image.path },
+        { parent: this },
+      );
+    const privateKey = pulumi.secret(args.privateKey);
+
+    // Per hypervisor: daemons (this machine only), the accelerator, the network.
+    const accels: pulumi.Output<AccelReport & { uri: string }>[] = [];
+    const networks = new Map<number, pulumi.Resource[]>();
+    for (const hv of plan.hypervisors) {
+      const hostEnv = { HOST_STATE: plan.hostStateDir, VIRSH_URI: hv.virshUri };
+      const base: pulumi.Resource[] = [];
+      if (hv.ssh === '' && hv.virshUri === 'qemu:///system') {
+        base.push(
+          new command.local.Command(
+            `${name}-hv${hv.index}-daemons`,
+            {
+              create: bashScript('components/nodes/libvirt/scripts/daemons.sh'),
+              delete: bashScript('components/nodes/libvirt/scripts/daemons-stop.sh'),
+              environment: hostEnv,
+            },
+            { parent: this },
+          ),
+        );
+      }
+      const accel = new command.local.Command(
+        `${name}-hv${hv.index}-accel`,
+        {
+          create: bashScript('components/nodes/libvirt/scripts/accel.sh'),
+          environment: { VIRSH_URI: hv.uri, ACCEL: backend.accel },
+        },
+        { parent: this, dependsOn: base },
+      );
+      accels.push(accel.stdout.apply((stdout) => ({ ...parseAccel(stdout), uri: hv.uri })));
+      if (plan.network.kind === 'network') {
+        const network = new command.local.Command(
+          `${name}-hv${hv.index}-network`,
+          {
+            create: bashScript('components/nodes/libvirt/scripts/network.sh'),
+            delete: bashScript('components/nodes/libvirt/scripts/network-delete.sh'),
+            environment: {
+              ...hostEnv,
+              HV_SSH: hv.ssh,
+              NETWORK_NAME: plan.network.name,
+              NETWORK_XML: renderNetworkXml({
+                name: plan.network.name,
+                bridge: plan.network.bridge,
+                gateway: plan.gateway,
+                netmask: plan.netmask,
+              }),
+            },
+          },
+          { parent: this, dependsOn: base },
+        );
+        networks.set(hv.index, [...base, network]);
+      } else {
+        networks.set(hv.index, base);
+      }
+    }
+    const accelByUri = pulumi.all(accels);
+
+    this.nodes = plan.nodes.map((node): Node => {
+      const accel =
+        accels[node.hypervisor.index] ??
+        pulumi.output({ accel: 'tcg' as const, reason: 'unknown', uri: node.hypervisor.uri });
+      const environment = pulumi.all([image.info, accel, args.publicKey]).apply(([info, acc, publicKey]) => {
+        const r = renderNode(plan, node, backend, info, acc.accel, publicKey);
+        return {
+          VIRSH_URI: node.hypervisor.virshUri,
+          HV_SSH: node.hypervisor.ssh,
+          DOMAIN: node.domain,
+          DOMAIN_XML: r.domainXml,
+          NODE_DIR: node.dir,
+          BASE_DISK: info.disk,
+          DISK_GIB: String(backend.diskGiB),
+          USER_DATA: r.seed.userData,
+          META_DATA: r.seed.metaData,
+          NETWORK_CONFIG: r.seed.networkConfig,
+        };
+      });
+      const vm = new command.local.Command(
+        `${name}-${node.name}-vm`,
+        {
+          create: bashScript('components/nodes/libvirt/scripts/node.sh'),
+          delete: bashScript('components/nodes/libvirt/scripts/node-delete.sh'),
+          environment,
+        },
+        {
+          parent: this,
+          dependsOn: [...(networks.get(node.hypervisor.index) ?? []), image],
+          // node.sh keeps an existing domain as it is: a changed definition means a new VM, the old one gone first.
+          replaceOnChanges: ['environment'],
+          deleteBeforeReplace: true,
+        },
+      );
+      const ssh = new command.local.Command(
+        `${name}-${node.name}-ssh`,
+        {
+          create: bashScript('components/nodes/libvirt/scripts/wait-ssh.sh'),
+          environment: {
+            ADDRESS: node.address,
+            SSH_USER,
+            TIMEOUT_SECONDS: String(backend.bootTimeoutSeconds),
+            CONSOLE_LOG: node.hypervisor.ssh === '' ? `${node.dir}/console.log` : '',
+          },
+          stdin: privateKey,
+        },
+        { parent: this, dependsOn: [vm] },
+      );
+      const connection = {
+        host: node.address,
+        port: 22,
+        user: SSH_USER,
+        privateKey,
+        dialErrorLimit: 10,
+        perDialTimeout: 15,
+      };
+      const ready = new command.remote.Command(
+        `${name}-${node.name}-ready`,
+        {
+          connection,
+          create: bashScript('components/nodes/hosts/scripts/report.sh'),
+          environment: {
+            SCHEDBENCH_ENV_PROBE: '1',
+            EXPECT_HOSTNAME: node.name,
+            EXPECT_VCPUS: String(node.vcpus),
+            EXPECT_MIN_MEMORY_MIB: String(Math.floor(node.memoryMiB * MIN_MEMORY_FRACTION)),
+          },
+        },
+        { parent: this, dependsOn: [ssh] },
+      );
+      return {
+        name: node.name,
+        address: node.address,
+        connection,
+        vcpus: node.vcpus,
+        memoryMiB: node.memoryMiB,
+        backend: 'libvirt',
+        interface: 'eth0',
+        stateDir: `/var/lib/schedbench/${args.clusterName}/${node.name}`,
+        ready,
+      };
+    });
+
+    this.accel = accelByUri.apply((list) => (list.some((a) => a.accel === 'tcg') ? 'tcg' : 'kvm'));
+    this.warnings = accelByUri.apply((list) =>
+      list.filter((a) => a.accel === 'tcg').map((a) => `${a.uri}: ${a.reason}`),
+    );
+    this.imageSha256 = image.sha256;
+    this.provenance = pulumi
+      .all([accelByUri, image.sha256, this.accel, this.warnings])
+      .apply(([list, sha, accel, warnings]) => ({
+        backend: 'libvirt' as const,
+        accel,
+        hypervisors: list.map((a) => ({ uri: a.uri, accel: a.accel, reason: a.reason })),
+        imageSha256: sha,
+        imageSource: backend.image.source,
+        warnings,
+      }));
+    this.registerOutputs({
+      nodes: this.nodes.map((n) => ({
+        name: n.name,
+        address: n.address,
+        vcpus: n.vcpus,
+        memoryMiB: n.memoryMiB,
+      })),
+      accel: this.accel,
+      warnings: this.warnings,
+      imageSha256: this.imageSha256,
+      provenance: this.provenance,
+    });
+  }
+}

@@ -1,0 +1,70 @@
+// Pure renderer of a node's cloud-init NoCloud seed (fed to cloud-localds). Every document is JSON — valid YAML,
+// so cloud-init in a cloud image reads it, and the built image's own seed reader parses it with jq.
+
+export interface SeedSpec {
+  /** Node hostname. */
+  hostname: string;
+  /** Changes whenever the seed must be re-applied (cloud-init runs once per instance id). */
+  instanceId: string;
+  /** The cluster's SSH public key (authorized for root). */
+  publicKey: string;
+  /** Every node of the cluster: written to /etc/hosts so nodes reach each other by name. */
+  hosts: readonly { name: string; address: string }[];
+  address: string;
+  prefix: number;
+  gateway: string;
+  dns: readonly string[];
+  mac: string;
+}
+
+export interface Seed {
+  userData: string;
+  metaData: string;
+  networkConfig: string;
+}
+
+export function renderHostsFile(hosts: SeedSpec['hosts']): string {
+  return [
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    ...hosts.map((h) => `${h.address}\t${h.name}`),
+    '',
+  ].join('\n');
+}
+
+/** sshd must accept the environment the command provider sends as SSH env requests. */
+export const SSHD_CONFIG = 'AcceptEnv *\nPermitRootLogin prohibit-password\n';
+
+export function renderSeed(spec: SeedSpec): Seed {
+  const userData = {
+    hostname: spec.hostname,
+    manage_etc_hosts: false,
+    disable_root: false,
+    ssh_pwauth: false,
+    ssh_authorized_keys: [spec.publicKey.trim()],
+    write_files: [
+      { path: '/etc/hosts', permissions: '0644', content: renderHostsFile(spec.hosts) },
+      { path: '/etc/ssh/sshd_config.d/schedbench-seed.conf', permissions: '0644', content: SSHD_CONFIG },
+    ],
+    // Cloud images start sshd before write_files may have run; reload it so AcceptEnv takes effect.
+    runcmd: [['systemctl', 'reload-or-restart', 'ssh']],
+  };
+  const metaData = { 'instance-id': spec.instanceId, 'local-hostname': spec.hostname };
+  const networkConfig = {
+    version: 2,
+    ethernets: {
+      eth0: {
+        match: { macaddress: spec.mac },
+        'set-name': 'eth0',
+        addresses: [`${spec.address}/${spec.prefix}`],
+        routes: [{ to: '0.0.0.0/0', via: spec.gateway }],
+        nameservers: { addresses: [...spec.dns] },
+      },
+    },
+  };
+  return {
+    userData: `#cloud-config\n${JSON.stringify(userData, null, 2)}\n`,
+    metaData: `${JSON.stringify(metaData, null, 2)}\n`,
+    networkConfig: `${JSON.stringify(networkConfig, null, 2)}\n`,
+  };
+}

@@ -1,0 +1,25 @@
+// Pure renderer of a cluster's libvirt NAT network: its own bridge, the gateway on .1, no DHCP (nodes are static).
+import { xmlEscape } from './xml';
+
+export interface NetworkSpec {
+  /** libvirt network name. */
+  name: string;
+  /** Bridge interface (≤ 15 characters). */
+  bridge: string;
+  /** Host's address on the network (gateway and DNS of the nodes). */
+  gateway: string;
+  /** Dotted netmask of the subnet. */
+  netmask: string;
+}
+
+export function renderNetworkXml(spec: NetworkSpec): string {
+  return [
+    '<network>',
+    `  <name>${xmlEscape(spec.name)}</name>`,
+    "  <forward mode='nat'/>",
+    `  <bridge name='${xmlEscape(spec.bridge)}' stp='on' delay='0'/>`,
+    `  <ip address='${xmlEscape(spec.gateway)}' netmask='${xmlEscape(spec.netmask)}'/>`,
+    '</network>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,182 @@
+// End-to-end: the libvirt backend on this machine (software emulation). Builds the base image from Debian's
+// packages, boots two VMs (1 vCPU, 1 GiB) through the local runner, checks over real SSH that each has its CPUs
+// and memory and reaches the other by name, stands SLURM up on them with the component netns nodes use,
+// destroys, and checks the host is as it was (domains, networks, files, bridge, ip_forward, /dev/kvm, the
+// libvirt daemons). Skips only when the libvirt/QEMU packages are absent (or not root).
+import { execFileSync, spawnSync } from 'child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { bridgeName, domainName, networkName, nodeName } from '../../../components/nodes/libvirt/naming';
+
+const REPO = path.join(__dirname, '..', '..', '..');
+const PROJECT = path.join(__dirname, 'project');
+const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
+const CLUSTER = 'lve2e';
+const STACK = 'libvirt-e2e';
+const TOOLS = [
+  'virsh',
+  'libvirtd',
+  'virtlogd',
+  'qemu-system-x86_64',
+  'qemu-img',
+  'cloud-localds',
+  'mmdebstrap',
+  'mkfs.ext4',
+];
+
+function onPath(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+}
+
+const missing = TOOLS.filter((t) => !onPath(t));
+const isRoot = process.getuid?.() === 0;
+const skipReason =
+  missing.length > 0
+    ? `libvirt e2e skipped: ${missing.join(', ')} not installed (packages in .ci/packages/libvirt.txt)`
+    : !isRoot
+      ? 'libvirt e2e skipped: needs root (system libvirt, bridges, ip_forward)'
+      : '';
+if (skipReason !== '') process.stderr.write(`${skipReason}\n`);
+const describeVm = skipReason === '' ? describe : describe.skip;
+
+/** What of the host the test must find unchanged after destroy. */
+interface HostSnapshot {
+  ipForward: string;
+  kvm: string;
+  libvirtd: boolean;
+  virtlogd: boolean;
+}
+
+function snapshot(): HostSnapshot {
+  const running = (name: string) =>
+    spawnSync('pgrep', ['-x', '-r', 'R,S,D', name], { stdio: 'ignore' }).status === 0;
+  return {
+    ipForward: readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim(),
+    kvm: existsSync('/dev/kvm')
+      ? `${statSync('/dev/kvm').uid}:${statSync('/dev/kvm').gid} ${(statSync('/dev/kvm').mode & 0o777).toString(8)}`
+      : 'absent',
+    libvirtd: running('libvirtd'),
+    virtlogd: running('virtlogd'),
+  };
+}
+
+function runner(operation: 'up' | 'destroy', configFile: string) {
+  const result = spawnSync(
+    TSX,
+    [
+      path.join(REPO, 'cli', 'pulumi.ts'),
+      operation,
+      '--stack',
+      STACK,
+      '--cwd',
+      PROJECT,
+      '--local',
+      '--config-file',
+      configFile,
+    ],
+    { encoding: 'utf8', timeout: 25 * 60 * 1000, env: { ...process.env, SCHEDBENCH_RUNNER: 'local' } },
+  );
+  return { status: result.status ?? -1, out: `${result.stdout}\n${result.stderr}` };
+}
+
+const CheckOutput = (text: string) =>
+  JSON.parse(text) as {
+    hostname: string;
+    nproc: number;
+    memTotalKiB: number;
+    peer: string;
+    peerReached: boolean;
+  };
+
+describeVm('libvirt backend on this machine (TCG)', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'schedbench-libvirt-e2e-'));
+  const outDir = path.join(work, 'out');
+  const storageDir = path.join(work, 'storage');
+  const configFile = path.join(work, `Pulumi.${STACK}.yaml`);
+  let before: HostSnapshot;
+  let destroyed = false;
+
+  beforeAll(() => {
+    before = snapshot();
+    // QEMU runs as libvirt-qemu: it must reach the overlays and the image under the test's directory.
+    chmodSync(work, 0o755);
+    execFileSync('mkdir', ['-p', outDir]);
+    writeFileSync(
+      configFile,
+      [
+        'config:',
+        `  e2e:dir: ${outDir}`,
+        `  e2e:cluster: ${CLUSTER}`,
+        `  e2e:storageDir: ${storageDir}`,
+        // A /24 of the test's own: the NAT network exists only on this host, for the test's VMs.
+        '  e2e:subnet: 192.168.151.0/24',
+        // SLURM on the VMs with the same component as on netns nodes: the backends are interchangeable.
+        '  e2e:slurm: true',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(() => {
+    if (!destroyed) runner('destroy', configFile);
+    rmSync(work, { recursive: true, force: true });
+    rmSync(path.join(PROJECT, '.schedbench'), { recursive: true, force: true });
+  });
+
+  test(
+    'build the image, boot two VMs, reach them over SSH, destroy, leave nothing',
+    () => {
+      const up = runner('up', configFile);
+      expect(up.status === 0 ? 'up ok' : up.out.slice(-6000)).toBe('up ok');
+      expect(up.out).toContain('accel: "tcg"');
+      expect(up.out).toContain('figures are not representative');
+
+      const names = [0, 1].map((i) => nodeName(CLUSTER, i));
+      for (const [i, name] of names.entries()) {
+        const check = CheckOutput(readFileSync(path.join(outDir, `${name}.json`), 'utf8'));
+        expect(check.hostname).toBe(name);
+        expect(check.nproc).toBe(1);
+        // 1 GiB less what the guest kernel keeps for itself.
+        expect(check.memTotalKiB).toBeGreaterThan(0.85 * 1024 * 1024);
+        expect(check.memTotalKiB).toBeLessThanOrEqual(1024 * 1024);
+        expect(check.peer).toBe(names[(i + 1) % 2]);
+        expect(check.peerReached).toBe(true);
+      }
+
+      // SLURM stood up and validated (every node IDLE with the profile's CPUs and memory, a job on each in sacct).
+      expect(readFileSync(path.join(outDir, 'slurm.txt'), 'utf8')).toMatch(/^\d+\.\d+\.\d+/);
+
+      const down = runner('destroy', configFile);
+      expect(down.status === 0 ? 'destroy ok' : down.out.slice(-4000)).toBe('destroy ok');
+      destroyed = true;
+
+      // libvirt's persistent definitions, the bridge and the files are gone; the host is as it was.
+      for (const name of names) expect(existsSync(`/etc/libvirt/qemu/${domainName(name)}.xml`)).toBe(false);
+      expect(existsSync(`/etc/libvirt/qemu/networks/${networkName(CLUSTER)}.xml`)).toBe(false);
+      expect(spawnSync('ip', ['link', 'show', bridgeName(CLUSTER)], { stdio: 'ignore' }).status).not.toBe(0);
+      expect(readdirSync(storageDir).sort()).toEqual(['images']);
+      if (before.libvirtd) {
+        const domains = execFileSync('virsh', ['-c', 'qemu:///system', 'list', '--all', '--name'], {
+          encoding: 'utf8',
+        });
+        const networks = execFileSync('virsh', ['-c', 'qemu:///system', 'net-list', '--all', '--name'], {
+          encoding: 'utf8',
+        });
+        expect(domains).not.toContain(CLUSTER);
+        expect(networks).not.toContain(CLUSTER);
+      }
+      expect(snapshot()).toEqual(before);
+    },
+    30 * 60 * 1000,
+  );
+});

@@ -1,0 +1,88 @@
+// The libvirt backend's end-to-end program: a cluster key, two VMs from a base image built from Debian's
+// packages, and per node a check over real SSH (CPUs, memory, the other node reached by name) whose output is
+// written to a file the test reads. Config (namespace e2e): dir, storageDir, subnet, cluster.
+import * as command from '@pulumi/command';
+import * as pulumi from '@pulumi/pulumi';
+import { LibvirtBackend } from '../../../../components/nodes/libvirt/config';
+import { LibvirtNodes } from '../../../../components/nodes/libvirt/LibvirtNodes';
+import { ClusterKey } from '../../../../components/nodes/sshkey';
+import { SlurmOptions } from '../../../../components/slurm/config';
+import { SlurmCluster } from '../../../../components/slurm/cluster';
+import { shellQuote } from '../../../../components/script';
+
+const cfg = new pulumi.Config('e2e');
+const dir = cfg.require('dir');
+const cluster = cfg.require('cluster');
+/** Also stand SLURM up on the VMs with the same component as on netns nodes (backends are interchangeable). */
+const withSlurm = cfg.getBoolean('slurm') ?? false;
+
+const key = new ClusterKey('key', { comment: `schedbench-${cluster}` });
+const backend = LibvirtBackend.parse({
+  type: 'libvirt',
+  storageDir: cfg.require('storageDir'),
+  subnet: cfg.require('subnet'),
+  bootTimeoutSeconds: 300,
+});
+const profile = { nodes: 2, vcpus: 1, memoryGiB: 1 };
+const vms = new LibvirtNodes('vms', {
+  clusterName: cluster,
+  profile,
+  backend,
+  host: { name: 'localhost', cores: 2, sockets: 1, memoryGiB: 24, reserve: { cores: 0, memoryGiB: 2 } },
+  publicKey: key.publicKey,
+  privateKey: key.privateKey,
+});
+
+const CHECK = `set -euo pipefail
+: "\${PEER:?}"
+printf '{"hostname":"%s","nproc":%d,"memTotalKiB":%d,"peer":"%s","peerReached":%s,"env":"%s"}\\n' \\
+  "$(cat /proc/sys/kernel/hostname)" "$(nproc)" "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)" "$PEER" \\
+  "$(if ping -c 1 -W 5 "$PEER" >/dev/null 2>&1; then echo true; else echo false; fi)" "$PEER"`;
+
+vms.nodes.forEach((node, i) => {
+  const peer = vms.nodes[(i + 1) % vms.nodes.length];
+  const check = new command.remote.Command(
+    `check-${node.name}`,
+    {
+      connection: node.connection,
+      create: `bash -c ${shellQuote(CHECK)} check`,
+      environment: { PEER: peer?.name ?? '' },
+    },
+    { dependsOn: [node.ready] },
+  );
+  new command.local.Command(`record-${node.name}`, {
+    create: 'printf "%s\\n" "$OUT" > "$FILE"',
+    delete: 'rm -f "$FILE"',
+    environment: { OUT: check.stdout, FILE: `${dir}/${node.name}.json` },
+  });
+});
+
+export const nodes = vms.nodes.map((n) => ({
+  name: n.name,
+  address: n.address,
+  vcpus: n.vcpus,
+  memoryMiB: n.memoryMiB,
+}));
+export const accel = vms.accel;
+export const warnings = vms.warnings;
+export const provenance = vms.provenance;
+export const imageSha256 = vms.imageSha256;
+
+if (withSlurm) {
+  const slurm = new SlurmCluster('slurm', {
+    cluster,
+    nodes: vms.nodes,
+    profile: { name: 'e2e', ...profile },
+    options: SlurmOptions.parse(undefined),
+    stateDir: `/var/lib/schedbench/${cluster}/slurm`,
+  });
+  new command.local.Command(
+    'record-slurm',
+    {
+      create: 'printf "%s\\n" "$OUT" > "$FILE"',
+      delete: 'rm -f "$FILE"',
+      environment: { OUT: slurm.slurmVersion, FILE: `${dir}/slurm.txt` },
+    },
+    { dependsOn: [slurm.validated] },
+  );
+}

@@ -1,0 +1,73 @@
+// The base image's identity: the same inputs name the same cache directory (no rebuild), any change names
+// another; build.sh's and digest.sh's output is parsed strictly.
+import { parseImageInfo } from '../../../components/image/info';
+import {
+  BASE_PACKAGES,
+  buildEnvironment,
+  imageDir,
+  imageInputHash,
+  readImageInputs,
+} from '../../../components/image/inputs';
+
+const opts = { suite: 'bookworm', mirror: 'http://deb.debian.org/debian', extraPackages: [] as string[] };
+
+describe('base image inputs', () => {
+  test('same inputs, same hash and directory; package order does not matter', () => {
+    const a = readImageInputs({ ...opts, extraPackages: ['htop', 'numactl'] });
+    const b = readImageInputs({ ...opts, extraPackages: ['numactl', 'htop', 'htop'] });
+    expect(imageInputHash(a)).toBe(imageInputHash(b));
+    expect(imageDir('/c', a)).toMatch(/^\/c\/bookworm-[0-9a-f]{16}$/);
+  });
+
+  test('a package, the mirror or the seed reader changes the hash', () => {
+    const base = readImageInputs(opts);
+    expect(imageInputHash(readImageInputs({ ...opts, extraPackages: ['htop'] }))).not.toBe(
+      imageInputHash(base),
+    );
+    expect(imageInputHash(readImageInputs({ ...opts, mirror: 'http://mirror.example/debian' }))).not.toBe(
+      imageInputHash(base),
+    );
+    expect(imageInputHash({ ...base, seedReader: `${base.seedReader}\n# changed` })).not.toBe(
+      imageInputHash(base),
+    );
+  });
+
+  test('the image carries SSH, the schedulers and the load generator; build.sh gets them as one variable', () => {
+    for (const p of [
+      'openssh-server',
+      'slurmctld',
+      'slurmd',
+      'slurmdbd',
+      'slurm-client',
+      'munge',
+      'mariadb-server',
+      'stress-ng',
+    ]) {
+      expect(BASE_PACKAGES).toContain(p);
+    }
+    const env = buildEnvironment('/c', readImageInputs(opts));
+    expect(env.PACKAGES?.split(',')).toEqual([...BASE_PACKAGES].sort());
+    expect(env.OUT_DIR).toBe(imageDir('/c', readImageInputs(opts)));
+    expect(env.SEED_READER).toContain('schedbench-seed');
+  });
+
+  test('script output is parsed strictly, naming the script', () => {
+    const good = {
+      disk: '/c/x/disk.qcow2',
+      kernel: '',
+      initrd: '',
+      cmdline: '',
+      sha256: 'a'.repeat(64),
+      sizeBytes: 1,
+      inputHash: '',
+      built: false,
+    };
+    expect(parseImageInfo(JSON.stringify(good), 'digest.sh')).toEqual(good);
+    expect(() => parseImageInfo('mmdebstrap: error', 'build.sh')).toThrow(
+      /build.sh: stdout is not one JSON document/,
+    );
+    expect(() => parseImageInfo(JSON.stringify({ ...good, sha256: 'xyz' }), 'build.sh')).toThrow(
+      /build.sh: unexpected output/,
+    );
+  });
+});
