@@ -293,7 +293,7 @@ export class Engine {
       record.durationMs = Date.now() - started;
       this.save();
       this.counts.failed++;
-      this.failures.push({ urn: meta.urn, message });
+      this.failures.push({ urn: meta.urn, message: `${args.name}: ${message}` });
       this.log.step('✗', args.type, args.name, `failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       throw new Error(`${args.name}: ${message}`);
     }
