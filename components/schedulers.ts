@@ -2,7 +2,7 @@
 // cluster, its workload runs and its outputs.
 import * as pulumi from '@pulumi/pulumi';
 import type { BenchConfig } from './config/schema';
-import type { Node } from './nodes/types';
+import type { ClusterNodes } from './nodes/backend';
 import { schedulerCluster, SlurmStack } from './slurm';
 import type { RunIdentity } from '../workloads/run';
 
@@ -24,7 +24,14 @@ export function assertSchedulerAvailable(config: BenchConfig): void {
   }
 }
 
-export function benchmark(config: BenchConfig, nodes: Node[], identity: RunIdentity): SlurmStack {
+/** The scheduler on the nodes, then (unless `stopAfter: scheduler`) every workload run. */
+export function benchmark(config: BenchConfig, cluster: ClusterNodes, identity: RunIdentity): SlurmStack {
   assertSchedulerAvailable(config);
-  return schedulerCluster(config, nodes, identity);
+  // `stopAfter: scheduler`: the validated cluster and no workload run.
+  const effective = config.stopAfter === 'scheduler' ? { ...config, workloads: [] } : config;
+  return schedulerCluster(effective, cluster.nodes, identity, {
+    virtualization: cluster.virtualization,
+    oversubscribed: cluster.oversubscribed,
+    imageDigest: cluster.imageDigest,
+  });
 }

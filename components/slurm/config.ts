@@ -10,7 +10,7 @@ export const SlurmOptions = z
     partition: safeName('slurm.partition').default('batch'),
     /**
      * `default`: SLURM's shipped scheduling parameters. `htc`: the High Throughput Computing guide's
-     * settings (short MinJobAge, batch_sched_delay=0, defer, …) to benchmark a tuned SLURM.
+     * settings (short MinJobAge, batch_sched_delay=0, deeper queue, max_rpc_cnt, …) to benchmark a tuned SLURM.
      */
     tuning: z.enum(SLURM_TUNINGS).default('default'),
     /**

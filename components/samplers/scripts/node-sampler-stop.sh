@@ -1,0 +1,13 @@
+# Stop this node's sampler (by PID, bounded) and print what it collected as one JSON document:
+# {"sources":{…},"samples":"<JSON lines>"}; the sampler's directory is removed. Safe to repeat.
+set -euo pipefail
+: "${SAMPLER_DIR:?directory of this run samples on this node}"
+if [[ "${SCHEDBENCH_SKIP:-}" == "done" ]]; then printf '{"skipped":true}\n'; exit 0; fi
+stop_pidfile "$SAMPLER_DIR/sampler.pid" bash 5
+if [[ -f "$SAMPLER_DIR/sources.json" ]]; then
+  jq -cn --slurpfile sources "$SAMPLER_DIR/sources.json" --rawfile samples "$SAMPLER_DIR/samples.jsonl" \
+    '{sources:$sources[0],samples:$samples}'
+else
+  printf '{"sources":null,"samples":""}\n'
+fi
+rm -rf "${SAMPLER_DIR:?}"

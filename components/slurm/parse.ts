@@ -1,0 +1,288 @@
+// Parsers of SLURM's command output (sacct -P, sdiag, squeue, sinfo) into typed values. Everything goes
+// through zod; SLURM's placeholders (`Unknown`, `None`, `None assigned`, empty fields) become null.
+import { z } from 'zod';
+import { JobRecord, JobState, SchedulerNodeState, SchedulerStats } from '../../analysis/schema';
+
+/** The sacct fields collect.sh asks for, in order. */
+export const SACCT_FIELDS = [
+  'JobID',
+  'JobIDRaw',
+  'JobName',
+  'State',
+  'ExitCode',
+  'Submit',
+  'Eligible',
+  'Start',
+  'End',
+  'ElapsedRaw',
+  'Elapsed',
+  'ReqCPUS',
+  'ReqMem',
+  'AllocCPUS',
+  'NodeList',
+  'TotalCPU',
+  'MaxRSS',
+] as const;
+
+const PLACEHOLDERS = new Set(['', 'Unknown', 'None', 'None assigned', 'N/A', '(null)']);
+
+/** A field with SLURM's placeholders as null. */
+const field = z.string().transform((s) => (PLACEHOLDERS.has(s.trim()) ? null : s.trim()));
+
+const sacctTime = field.transform((s, ctx) => {
+  if (s === null) return null;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(s)) {
+    ctx.addIssue({ code: 'custom', message: `not a sacct time: ${s}` });
+    return z.NEVER;
+  }
+  // collect.sh runs sacct with TZ=UTC; SLURM prints local time without a zone.
+  return `${s}Z`;
+});
+
+/** `[D-][HH:]MM:SS[.fff]` (sacct Elapsed, TotalCPU) → seconds. */
+export function parseDuration(text: string): number | null {
+  const s = text.trim();
+  if (PLACEHOLDERS.has(s) || s === 'INVALID') return null;
+  const m = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(s);
+  if (m === null) throw new Error(`not a SLURM duration: ${text}`);
+  const [, days, hours, minutes, seconds] = m;
+  // `D-HH:MM` without seconds does not occur in sacct output; with a day part the form is D-HH:MM:SS.
+  return Number(days ?? 0) * 86400 + Number(hours ?? 0) * 3600 + Number(minutes) * 60 + Number(seconds);
+}
+
+const UNIT_MIB: Record<string, number> = { K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 };
+
+/** `16628K`, `100M`, `2G`, `4000Mc`, `1Gn`, plain bytes → MiB (null for placeholders). */
+export function parseSizeMiB(text: string): number | null {
+  const s = text.trim();
+  if (PLACEHOLDERS.has(s) || s === '0') return s === '0' ? 0 : null;
+  // A trailing `?` marks a value SLURM could not gather exactly (seen on MaxRSS of short steps).
+  const m = /^(\d+(?:\.\d+)?)([KMGT])?[cn]?\??$/.exec(s);
+  if (m === null) throw new Error(`not a SLURM size: ${text}`);
+  const [, value, unit] = m;
+  return unit === undefined ? Number(value) / (1024 * 1024) : Number(value) * (UNIT_MIB[unit] ?? 1);
+}
+
+/** `3:0` → exit 3, no signal; `0:15` → signal 15; empty → nulls. */
+export function parseExitCode(text: string): { exitCode: number | null; signal: number | null } {
+  const s = text.trim();
+  const m = /^(\d+):(\d+)$/.exec(s);
+  if (m === null) return { exitCode: null, signal: null };
+  const signal = Number(m[2]);
+  return { exitCode: Number(m[1]), signal: signal > 0 ? signal : null };
+}
+
+/** SLURM's state string (e.g. `CANCELLED by 0`, `OUT_OF_MEMORY`) → the normalised JobState. */
+export function normaliseState(raw: string): JobState {
+  const word = raw.trim().split(/\s+/)[0] ?? '';
+  const parsed = JobState.safeParse(word.replace(/\+$/, ''));
+  return parsed.success ? parsed.data : 'UNKNOWN';
+}
+
+/** Expand a SLURM hostlist (`n[1-3,5],gpu7`) into names; placeholders → []. */
+export function expandHostlist(text: string): string[] {
+  const s = text.trim();
+  if (PLACEHOLDERS.has(s)) return [];
+  const names: string[] = [];
+  // Split on commas that are outside brackets.
+  const parts = s.match(/[^,[]+(?:\[[^\]]*\][^,[]*)*/g) ?? [];
+  for (const part of parts) {
+    const m = /^([^[]*)\[([^\]]+)\](.*)$/.exec(part);
+    if (m === null) {
+      names.push(part);
+      continue;
+    }
+    const [, prefix, ranges, suffix] = m;
+    for (const range of (ranges ?? '').split(',')) {
+      const r = /^(\d+)(?:-(\d+))?$/.exec(range);
+      if (r === null) throw new Error(`not a hostlist range: ${range} in ${text}`);
+      const from = r[1] ?? '0';
+      const to = r[2] ?? from;
+      for (let i = Number(from); i <= Number(to); i++) {
+        names.push(`${prefix}${String(i).padStart(from.length, '0')}${suffix}`);
+      }
+    }
+  }
+  return names;
+}
+
+const SacctRow = z.strictObject({
+  JobID: z.string().min(1),
+  JobIDRaw: z.string().min(1),
+  JobName: z.string(),
+  State: z.string(),
+  ExitCode: z.string(),
+  Submit: sacctTime,
+  Eligible: sacctTime,
+  Start: sacctTime,
+  End: sacctTime,
+  ElapsedRaw: field
+    .transform((s) => (s === null ? null : Number(s)))
+    .pipe(z.number().int().nonnegative().nullable()),
+  Elapsed: z.string(),
+  ReqCPUS: field
+    .transform((s) => (s === null ? null : Number(s)))
+    .pipe(z.number().int().nonnegative().nullable()),
+  ReqMem: z.string(),
+  AllocCPUS: field
+    .transform((s) => (s === null ? null : Number(s)))
+    .pipe(z.number().int().nonnegative().nullable()),
+  NodeList: z.string(),
+  TotalCPU: z.string(),
+  MaxRSS: z.string(),
+});
+export type SacctRow = z.infer<typeof SacctRow>;
+
+/** `sacct -n -P --format=<SACCT_FIELDS>` text → rows (job and step lines). */
+export function parseSacct(text: string, fields: readonly string[] = SACCT_FIELDS): SacctRow[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const values = l.split('|');
+      if (values.length !== fields.length) {
+        throw new Error(`sacct line ${i + 1} has ${values.length} fields, expected ${fields.length}: ${l}`);
+      }
+      return SacctRow.parse(Object.fromEntries(fields.map((f, j) => [f, values[j]])));
+    });
+}
+
+/** What the runner knows of a submitted job. */
+export interface SubmittedJob {
+  id: string;
+  specIndex: number | null;
+  name: string;
+}
+
+/**
+ * Job records from sacct rows: one per job line; TotalCPU summed over the job's steps and MaxRSS the largest
+ * of any step (sacct's job line lacks MaxRSS). Jobs submitted but absent from accounting are returned in
+ * `missing`.
+ */
+export function jobRecords(
+  rows: readonly SacctRow[],
+  submitted: readonly SubmittedJob[],
+  metrics: Record<string, Record<string, number>> = {},
+): { jobs: JobRecord[]; missing: SubmittedJob[] } {
+  const steps = new Map<string, SacctRow[]>();
+  const jobLines = new Map<string, SacctRow>();
+  for (const row of rows) {
+    const dot = row.JobID.indexOf('.');
+    if (dot < 0) jobLines.set(row.JobID, row);
+    else {
+      const id = row.JobID.slice(0, dot);
+      steps.set(id, [...(steps.get(id) ?? []), row]);
+    }
+  }
+  const jobs: JobRecord[] = [];
+  const missing: SubmittedJob[] = [];
+  for (const sub of submitted) {
+    const row = jobLines.get(sub.id);
+    if (row === undefined || row.Submit === null) {
+      missing.push(sub);
+      continue;
+    }
+    const jobSteps = steps.get(sub.id) ?? [];
+    const stepCpu = jobSteps.map((s) => parseDuration(s.TotalCPU)).filter((v): v is number => v !== null);
+    const rss = [row, ...jobSteps].map((s) => parseSizeMiB(s.MaxRSS)).filter((v): v is number => v !== null);
+    const { exitCode, signal } = parseExitCode(row.ExitCode);
+    const started = row.Start !== null;
+    jobs.push(
+      JobRecord.parse({
+        id: sub.id,
+        name: row.JobName,
+        specIndex: sub.specIndex,
+        state: normaliseState(row.State),
+        rawState: row.State,
+        exitCode: started ? exitCode : null,
+        signal,
+        submitTime: row.Submit,
+        eligibleTime: row.Eligible,
+        startTime: row.Start,
+        endTime: row.End,
+        elapsedSeconds: started ? (row.ElapsedRaw ?? parseDuration(row.Elapsed)) : null,
+        requestedCpus: Math.max(1, row.ReqCPUS ?? 1),
+        requestedMemoryMiB: parseSizeMiB(row.ReqMem) ?? 0,
+        allocatedCpus: row.AllocCPUS,
+        nodes: started ? expandHostlist(row.NodeList) : [],
+        totalCpuSeconds:
+          stepCpu.length > 0 ? stepCpu.reduce((a, b) => a + b, 0) : parseDuration(row.TotalCPU),
+        maxRssMiB: rss.length > 0 ? Math.max(...rss) : null,
+        metrics: metrics[sub.id] ?? {},
+      }),
+    );
+  }
+  return { jobs, missing };
+}
+
+function num(text: string, re: RegExp): number | null {
+  const m = re.exec(text);
+  return m === null || m[1] === undefined ? null : Number(m[1]);
+}
+
+/** `sdiag` text → scheduler cycle statistics (microseconds); absent figures (no cycle yet) are null. */
+export function parseSdiag(text: string, time: string, phase: SchedulerStats['phase']): SchedulerStats {
+  const bfStart = text.indexOf('Backfilling stats');
+  const rpcStart = text.indexOf('Remote Procedure Call statistics by message type');
+  const main = bfStart >= 0 ? text.slice(0, bfStart) : text;
+  const backfill = bfStart >= 0 ? text.slice(bfStart, rpcStart >= 0 ? rpcStart : undefined) : '';
+  const rpcText =
+    rpcStart >= 0 ? text.slice(rpcStart, text.indexOf('Remote Procedure Call statistics by user')) : '';
+  const rpcs = [...rpcText.matchAll(/^\s*(\S+)\s+\(\s*\d+\)\s+count:(\d+)\s+ave_time:(\d+)/gm)].map((m) => ({
+    type: m[1] ?? '',
+    count: Number(m[2]),
+    meanUs: Number(m[3]),
+  }));
+  return SchedulerStats.parse({
+    time,
+    phase,
+    mainCycleLastUs: num(main, /^\s*Last cycle:\s+(\d+)/m),
+    mainCycleMaxUs: num(main, /^\s*Max cycle:\s+(\d+)/m),
+    mainCycleMeanUs: num(main, /^\s*Mean cycle:\s+(\d+)/m),
+    mainCycleMeanDepth: num(main, /^\s*Mean depth cycle:\s+(\d+)/m),
+    mainCycles: num(main, /^\s*Total cycles:\s+(\d+)/m),
+    backfillCycleLastUs: num(backfill, /^\s*Last cycle:\s+(\d+)/m),
+    backfillCycleMaxUs: num(backfill, /^\s*Max cycle:\s+(\d+)/m),
+    backfillCycleMeanUs: num(backfill, /^\s*Mean cycle:\s+(\d+)/m),
+    backfillCycleMeanDepth: num(backfill, /^\s*Depth Mean:\s+(\d+)/m),
+    backfillCycles: num(backfill, /^\s*Total cycles:\s+(\d+)/m),
+    rpcs,
+  });
+}
+
+/** `squeue -h -o '%i|%j|%t'` → jobs with their compact state. */
+export const SqueueLine = z.strictObject({
+  id: z.string().min(1),
+  name: z.string(),
+  state: z.string().min(1),
+});
+export function parseSqueue(text: string): z.infer<typeof SqueueLine>[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [id = '', name = '', state = ''] = l.split('|');
+      return SqueueLine.parse({ id, name, state });
+    });
+}
+
+/** Pending and running counts from squeue compact states (CG, completing, counts as running). */
+export function queueCounts(lines: readonly { state: string }[]): { pending: number; running: number } {
+  return {
+    pending: lines.filter((l) => l.state === 'PD').length,
+    running: lines.filter((l) => l.state === 'R' || l.state === 'CG').length,
+  };
+}
+
+/** `sinfo -h -N -o '%N|%T|%C'` lines (`;` or newline separated) → per-node allocation. */
+export function parseSinfo(text: string): z.infer<typeof SchedulerNodeState>[] {
+  return text
+    .split(/[\n;]/)
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [node = '', state = '', cpus = ''] = l.trim().split('|');
+      const m = /^(\d+)\/(\d+)\/(\d+)\/(\d+)$/.exec(cpus);
+      if (m === null) throw new Error(`sinfo: not an A/I/O/T cpu field: ${cpus} in ${l}`);
+      return SchedulerNodeState.parse({ node, state, allocatedCpus: Number(m[1]), idleCpus: Number(m[2]) });
+    });
+}

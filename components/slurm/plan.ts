@@ -1,0 +1,26 @@
+// A workload's job specs in the line format submit.sh reads (PLAN): one line per spec,
+// `specIndex count offsetSeconds intervalSeconds cpus memoryMiB timeLimitMinutes kind args…`.
+import { jobTimeLimitMinutes, type JobSpec } from '../../workloads/catalog';
+
+export function renderPlan(specs: readonly JobSpec[], timeoutFactor: number): string {
+  return specs
+    .map((s, i) =>
+      [
+        i,
+        s.count,
+        s.arrival.offsetSeconds,
+        s.arrival.intervalSeconds,
+        s.cpus,
+        s.memoryMiB,
+        jobTimeLimitMinutes(s, timeoutFactor),
+        s.kind,
+        ...s.args,
+      ].join(' '),
+    )
+    .join('\n');
+}
+
+/** Job names carry the run: `<runId>.<workload>.r<N>.` then `s<spec>-<k>` (submit.sh appends). */
+export function jobPrefix(runId: string, workload: string, repetition: number): string {
+  return `${runId}.${workload}.r${repetition}.`;
+}

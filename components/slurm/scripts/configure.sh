@@ -1,0 +1,33 @@
+# Write this cluster's configuration on one node: slurm.conf, cgroup.conf, the job script, the munge key (from
+# stdin, base64) and the node's directories. Idempotent; files are replaced atomically. Prints one JSON line.
+set -euo pipefail
+: "${ROOT:?cluster state directory}"
+: "${NODE:?node name}"
+: "${SLURM_CONF_TEXT:?rendered slurm.conf}"
+: "${CGROUP_CONF_TEXT:?rendered cgroup.conf}"
+: "${JOB_SCRIPT_TEXT:?job script}"
+
+# write_file PATH MODE OWNER : stdin to PATH atomically.
+write_file() {
+  local tmp
+  tmp="$(mktemp "$1.XXXXXX")"
+  cat >"$tmp"
+  chmod "$2" "$tmp"
+  chown "$3" "$tmp"
+  mv -f "$tmp" "$1"
+}
+
+key="$(cat)"
+[[ -n "$key" ]] || die "no munge key on stdin"
+
+install -d -m 0755 "$ROOT" "$ROOT/etc" "$ROOT/nodes" "$ROOT/jobs" "$ROOT/jobs/out" "$ROOT/samplers"
+install -d -m 0755 "$ROOT/nodes/$NODE" "$ROOT/nodes/$NODE/spool"
+install -d -m 0711 -o munge -g munge "$ROOT/munge"
+install -d -m 0755 -o slurm -g slurm "$ROOT/slurmctld" "$ROOT/slurmctld/state" "$ROOT/slurmdbd"
+
+printf '%s' "$SLURM_CONF_TEXT" | write_file "$ROOT/etc/slurm.conf" 0644 root:root
+printf '%s' "$CGROUP_CONF_TEXT" | write_file "$ROOT/etc/cgroup.conf" 0644 root:root
+printf '%s' "$JOB_SCRIPT_TEXT" | write_file "$ROOT/jobs/job.sh" 0755 root:root
+printf '%s' "$key" | base64 -d | write_file "$ROOT/munge/munge.key" 0600 munge:munge
+
+jq -cn --arg node "$NODE" --arg root "$ROOT" '{node:$node,root:$root,configured:true}'

@@ -1,0 +1,192 @@
+// Parsers of SLURM output, on outputs captured from the SLURM 22.05 this project runs, plus awkward cases.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import {
+  expandHostlist,
+  jobRecords,
+  normaliseState,
+  parseDuration,
+  parseExitCode,
+  parseSacct,
+  parseSdiag,
+  parseSinfo,
+  parseSizeMiB,
+  parseSqueue,
+  queueCounts,
+} from '../../../components/slurm/parse';
+
+const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/slurm', name), 'utf8');
+
+describe('field parsers', () => {
+  test.each([
+    ['00:00:02', 2],
+    ['00:00.444', 0.444],
+    ['01:02:03', 3723],
+    ['2-03:04:05', 2 * 86400 + 3 * 3600 + 4 * 60 + 5],
+    ['12:34.5', 754.5],
+  ])('duration %s = %p s', (text, seconds) => expect(parseDuration(text)).toBeCloseTo(seconds, 6));
+  test.each(['', 'Unknown', 'None', 'INVALID'])('duration placeholder %p is null', (t) =>
+    expect(parseDuration(t)).toBeNull(),
+  );
+  test('a malformed duration throws', () => expect(() => parseDuration('3 days')).toThrow(/duration/));
+
+  test.each([
+    ['16628K', 16628 / 1024],
+    ['100M', 100],
+    ['2G', 2048],
+    ['1T', 1024 * 1024],
+    ['4000Mc', 4000],
+    ['1Gn', 1024],
+    ['1048576', 1],
+    ['16?', 16 / (1024 * 1024)],
+    ['2048K?', 2],
+    ['0', 0],
+  ])('size %s = %p MiB', (text, mib) => expect(parseSizeMiB(text)).toBeCloseTo(mib, 6));
+  test.each(['', 'Unknown'])('size placeholder %p is null', (t) => expect(parseSizeMiB(t)).toBeNull());
+  test('a malformed size throws', () => expect(() => parseSizeMiB('12Q')).toThrow(/size/));
+
+  test('exit codes and signals', () => {
+    expect(parseExitCode('3:0')).toEqual({ exitCode: 3, signal: null });
+    expect(parseExitCode('0:15')).toEqual({ exitCode: 0, signal: 15 });
+    expect(parseExitCode('')).toEqual({ exitCode: null, signal: null });
+  });
+
+  test('states normalise, with the raw text kept elsewhere', () => {
+    expect(normaliseState('CANCELLED by 0')).toBe('CANCELLED');
+    expect(normaliseState('NODE_FAIL')).toBe('NODE_FAIL');
+    expect(normaliseState('OUT_OF_MEMORY')).toBe('OUT_OF_MEMORY');
+    expect(normaliseState('REQUEUED')).toBe('UNKNOWN');
+  });
+
+  test('hostlists expand, placeholders are empty', () => {
+    expect(expandHostlist('local-n1')).toEqual(['local-n1']);
+    expect(expandHostlist('n[1-3,5],gpu7')).toEqual(['n1', 'n2', 'n3', 'n5', 'gpu7']);
+    expect(expandHostlist('node[08-10]')).toEqual(['node08', 'node09', 'node10']);
+    expect(expandHostlist('None assigned')).toEqual([]);
+  });
+});
+
+describe('sacct', () => {
+  const rows = parseSacct(fixture('sacct-mixed.txt'));
+
+  test('parses every job and step line of a real capture', () => {
+    expect(rows.length).toBe(fixture('sacct-mixed.txt').trim().split('\n').length);
+    expect(rows.find((r) => r.JobID === '6')?.Start).toBeNull();
+    expect(rows.find((r) => r.JobID === '7')?.End).toBeNull();
+    expect(rows.find((r) => r.JobID === '3')?.Submit).toBe('2026-11-26T08:10:15Z');
+  });
+
+  test('job records: TotalCPU summed from steps, MaxRSS from the batch step, failures keep state and exit code', () => {
+    const submitted = ['3', '4', '5', '6', '8', '404'].map((id, i) => ({
+      id,
+      specIndex: i,
+      name: `job${id}`,
+    }));
+    const { jobs, missing } = jobRecords(rows, submitted, { '3': { 'cpu.bogo-ops': 538 } });
+    expect(missing.map((m) => m.id)).toEqual(['404']);
+    const byId = new Map(jobs.map((j) => [j.id, j]));
+    const ok = byId.get('3');
+    expect(ok).toMatchObject({
+      state: 'COMPLETED',
+      exitCode: 0,
+      nodes: ['sbtdev-n1'],
+      requestedMemoryMiB: 100,
+    });
+    expect(ok?.totalCpuSeconds).toBeCloseTo(0.444, 6);
+    expect(ok?.maxRssMiB).toBeCloseTo(16628 / 1024, 6);
+    expect(ok?.metrics).toEqual({ 'cpu.bogo-ops': 538 });
+    expect(byId.get('4')?.maxRssMiB).toBeCloseTo(209120 / 1024, 6);
+    expect(byId.get('5')).toMatchObject({ state: 'FAILED', exitCode: 3, rawState: 'FAILED' });
+    // Cancelled while pending: never started, no node, no exit code.
+    expect(byId.get('6')).toMatchObject({
+      state: 'CANCELLED',
+      rawState: 'CANCELLED by 0',
+      startTime: null,
+      nodes: [],
+      exitCode: null,
+    });
+    expect(byId.get('8')).toMatchObject({ state: 'CANCELLED', nodes: ['sbtdev-n1'] });
+  });
+
+  test('a node failure: NODE_FAIL on the job line, an empty exit code on the step line', () => {
+    const { jobs } = jobRecords(parseSacct(fixture('sacct-node-fail.txt')), [
+      { id: '9', specIndex: 0, name: 'nf' },
+    ]);
+    expect(jobs[0]).toMatchObject({ state: 'NODE_FAIL', nodes: ['sbtdev-n2'], elapsedSeconds: 30 });
+  });
+
+  test('awkward lines: placeholders, day durations, unit suffixes', () => {
+    const line =
+      '77|77|weird|TIMEOUT|0:15|2026-01-02T03:04:05|Unknown|2026-01-02T03:04:06|2026-01-04T06:08:11||2-03:04:05|8|4Gn|8|n[1-2]|1-00:00:01|1.5G';
+    const [row] = parseSacct(line);
+    const { jobs } = jobRecords(row === undefined ? [] : [row], [
+      { id: '77', specIndex: null, name: 'weird' },
+    ]);
+    expect(jobs[0]).toMatchObject({
+      state: 'TIMEOUT',
+      signal: 15,
+      eligibleTime: null,
+      elapsedSeconds: 2 * 86400 + 3 * 3600 + 4 * 60 + 5,
+      requestedMemoryMiB: 4096,
+      nodes: ['n1', 'n2'],
+      totalCpuSeconds: 86401,
+      maxRssMiB: 1536,
+    });
+  });
+
+  test('a line with the wrong number of fields is an error that shows the line', () => {
+    expect(() => parseSacct('1|2|3')).toThrow(/has 3 fields, expected 17: 1\|2\|3/);
+  });
+});
+
+describe('sdiag, squeue, sinfo', () => {
+  test('sdiag: main cycle figures and RPCs; no backfill cycle yet gives nulls, not zeros invented', () => {
+    const s = parseSdiag(fixture('sdiag.txt'), '2026-11-26T08:10:35.000Z', 'after');
+    expect(s).toMatchObject({
+      mainCycleLastUs: 59,
+      mainCycleMaxUs: 1358,
+      mainCycles: 6,
+      mainCycleMeanUs: 521,
+      mainCycleMeanDepth: 1,
+    });
+    expect(s).toMatchObject({ backfillCycles: 0, backfillCycleLastUs: 0, backfillCycleMeanUs: null });
+    expect(s.rpcs[0]).toEqual({ type: 'REQUEST_SUBMIT_BATCH_JOB', count: 8, meanUs: 1063 });
+    expect(s.rpcs).toHaveLength(10);
+  });
+
+  test('sdiag with backfill cycles', () => {
+    const text =
+      'Main schedule statistics (microseconds):\n\tLast cycle:   10\n\tTotal cycles: 2\nBackfilling stats\n\tTotal cycles: 4\n\tLast cycle: 300\n\tMax cycle:  900\n\tMean cycle: 450\n\tDepth Mean: 12\n';
+    expect(parseSdiag(text, '2026-11-26T08:10:35Z', 'during')).toMatchObject({
+      mainCycleLastUs: 10,
+      mainCycles: 2,
+      backfillCycles: 4,
+      backfillCycleLastUs: 300,
+      backfillCycleMaxUs: 900,
+      backfillCycleMeanUs: 450,
+      backfillCycleMeanDepth: 12,
+      rpcs: [],
+    });
+  });
+
+  test('squeue lines and queue counts', () => {
+    const lines = parseSqueue(fixture('squeue.txt'));
+    expect(lines).toEqual([{ id: '7', name: 'tl', state: 'R' }]);
+    expect(queueCounts([...lines, { state: 'PD' }, { state: 'CG' }])).toEqual({ pending: 1, running: 2 });
+  });
+
+  test('sinfo allocation per node, including a node that is down', () => {
+    expect(parseSinfo(fixture('sinfo.txt'))).toEqual([
+      { node: 'sbtdev-n1', state: 'mixed', allocatedCpus: 1, idleCpus: 1 },
+      { node: 'sbtdev-n2', state: 'idle', allocatedCpus: 0, idleCpus: 2 },
+    ]);
+    expect(parseSinfo(fixture('sinfo-down.txt'))[1]).toEqual({
+      node: 'sbtdev-n2',
+      state: 'down*',
+      allocatedCpus: 0,
+      idleCpus: 0,
+    });
+    expect(parseSinfo('a|idle|0/4/0/4;b|alloc|4/0/0/4').map((n) => n.allocatedCpus)).toEqual([0, 4]);
+    expect(() => parseSinfo('a|idle|garbage')).toThrow(/A\/I\/O\/T/);
+  });
+});

@@ -1,0 +1,215 @@
+// The SLURM stack's resource tree under Pulumi mocks: named stages in dependency order, secrets only on stdin,
+// runs strictly one after another, outputs as documented.
+import * as pulumi from '@pulumi/pulumi';
+
+interface Call {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  start: number;
+  end: number;
+}
+const calls: Call[] = [];
+let clock = 0;
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+
+function stdoutFor(name: string): string {
+  if (name.endsWith('-munge-key')) return 'MUNGEKEYSECRET';
+  if (name.endsWith('-db-password')) return 'DBPASSWORDSECRET0123';
+  if (name.includes('-install-'))
+    return JSON.stringify({
+      packages: { slurm: '22.05.8' },
+      os: 'Debian',
+      kernel: '6',
+      host: 'h',
+      hostCpus: 2,
+    });
+  if (name.endsWith('-validate'))
+    return JSON.stringify({ slurmVersion: '22.05.8', validated: true, nodes: [] });
+  if (name.endsWith('-check')) return 'todo';
+  if (name.endsWith('-submit'))
+    return JSON.stringify({ startedAt: 'x', endedAt: 'y', jobs: [{ id: '1', specIndex: 0, name: 'n' }] });
+  if (name.endsWith('-write'))
+    return JSON.stringify({
+      path: `/r/${name}.json`,
+      status: 'ok',
+      jobsCompleted: 1,
+      jobsFailed: 0,
+      makespanSeconds: 3,
+    });
+  return '{}';
+}
+
+pulumi.runtime.setMocks(
+  {
+    newResource: async (args) => {
+      const start = clock++;
+      // Let every resource take a little while, so an ignored dependency would show in the order.
+      await new Promise((r) => setTimeout(r, 2));
+      calls.push({ type: args.type, name: args.name, inputs: args.inputs, start, end: clock++ });
+      return { id: `${args.name}-id`, state: { ...args.inputs, stdout: stdoutFor(args.name), stderr: '' } };
+    },
+    call: (args) => args.inputs,
+  },
+  'schedbench',
+  'unit',
+  false,
+);
+
+class Ready extends pulumi.CustomResource {
+  constructor(name: string) {
+    super('test:index:Ready', name, {});
+  }
+}
+
+function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply(resolve));
+}
+
+function find(suffix: string): Call {
+  const c = calls.find((x) => x.name.endsWith(suffix));
+  if (c === undefined) throw new Error(`no resource ${suffix}; have ${calls.map((x) => x.name).join(', ')}`);
+  return c;
+}
+function before(a: string, b: string): void {
+  expect([a, find(a).end]).toEqual([a, expect.any(Number)]);
+  expect(find(a).end).toBeLessThan(find(b).start);
+}
+
+describe('schedulerCluster resource tree', () => {
+  let outputs: { clusterName: string; slurmVersion: string; runs: Record<string, unknown> };
+
+  beforeAll(async () => {
+    const { schedulerCluster } = await import('../../../components/slurm/index');
+    const { BenchConfigSchema } = await import('../../../components/config/schema');
+    const cfg = {
+      ...BenchConfigSchema.parse({
+        scheduler: 'slurm',
+        profile: 'small',
+        backend: { type: 'netns' },
+        workloads: ['cpu_intensive', 'throughput'],
+        repetitions: 2,
+      }),
+      clusterName: 'local',
+      stack: 'local',
+    };
+    const ready = new Ready('ready');
+    const nodes = [1, 2].map((i) => ({
+      name: `local-n${i}`,
+      address: `10.213.7.${9 + i}`,
+      connection: { host: `10.213.7.${9 + i}`, port: 22, user: 'root', privateKey: pulumi.secret('KEY') },
+      vcpus: 4,
+      memoryMiB: 8192,
+      backend: 'netns' as const,
+      interface: 'eth0',
+      stateDir: `/var/lib/schedbench/local/local-n${i}`,
+      ready,
+    }));
+    const stack = schedulerCluster(cfg, nodes, {
+      runId: '20261126T080000Z_0123456789ab',
+      configHash: 'f'.repeat(64),
+    });
+    outputs = await valueOf(stack.outputs);
+  });
+
+  test('the cluster stages run in order: install → configure → munge → MariaDB → controller → slurmd → validate', () => {
+    for (const n of ['local-n1', 'local-n2']) {
+      before(`local-install-${n}`, `local-configure-${n}`);
+      before(`local-configure-${n}`, `local-munge-${n}`);
+      before(`local-munge-${n}`, `local-slurmd-${n}`);
+      before(`local-slurmd-${n}`, 'local-validate');
+    }
+    before('local-munge-local-n1', 'local-db');
+    before('local-db', 'local-controller');
+    before('local-controller', 'local-slurmd-local-n2');
+  });
+
+  test('every stage that starts something has a delete that stops it', () => {
+    for (const suffix of [
+      '-configure-local-n1',
+      '-munge-local-n1',
+      '-db',
+      '-controller',
+      '-slurmd-local-n2',
+      '-validate',
+    ]) {
+      expect(typeof find(suffix).inputs.delete).toBe('string');
+    }
+  });
+
+  test('the munge key and the database password travel only as secret stdin', () => {
+    for (const suffix of ['-configure-local-n1', '-configure-local-n2', '-db', '-controller']) {
+      const stdin = find(suffix).inputs.stdin as Record<string, unknown>;
+      expect(stdin[SECRET_SIG]).toBeDefined();
+    }
+    const everythingElse = JSON.stringify(
+      calls.map((c) => ({ create: c.inputs.create, env: c.inputs.environment })),
+    );
+    expect(everythingElse).not.toContain('MUNGEKEYSECRET');
+    expect(everythingElse).not.toContain('DBPASSWORDSECRET0123');
+  });
+
+  test('scripts get their parameters from the environment, not spliced into the command', () => {
+    const configure = find('-configure-local-n1');
+    const env = configure.inputs.environment as Record<string, string>;
+    expect(env.NODE).toBe('local-n1');
+    expect(env.SLURM_CONF_TEXT).toContain('NodeName=local-n2');
+    expect(String(configure.inputs.create)).not.toContain('local-n1');
+  });
+
+  test('runs are strictly sequential: each workload run starts after the previous one wrote its result', () => {
+    const order = ['cpu-intensive-r1', 'cpu-intensive-r2', 'throughput-r1', 'throughput-r2'];
+    before('local-validate', 'local-cpu-intensive-r1-check');
+    for (let i = 1; i < order.length; i++) before(`local-${order[i - 1]}-write`, `local-${order[i]}-check`);
+    for (const run of order) {
+      before(`local-${run}-check`, `local-${run}-sampler-local-n1`);
+      before(`local-${run}-sampler-local-n2`, `local-${run}-submit`);
+      before(`local-${run}-sched-sampler`, `local-${run}-submit`);
+      before(`local-${run}-submit`, `local-${run}-wait`);
+      before(`local-${run}-wait`, `local-${run}-collect`);
+      before(`local-${run}-collect`, `local-${run}-sampler-stop-local-n1`);
+      before(`local-${run}-sched-sampler-stop`, `local-${run}-write`);
+    }
+  });
+
+  test('a run submits its plan with job names carrying the run id, and the writer receives the bundle', () => {
+    const env = find('local-throughput-r2-submit').inputs.environment as Record<string, string>;
+    expect(env.JOB_PREFIX).toBe('20261126T080000Z_0123456789ab.throughput.r2.');
+    expect(env.PLAN).toMatch(/^0 50 0 0 1 16 1 noop$/);
+    const write = find('local-throughput-r2-write');
+    const bundle = JSON.parse(String(write.inputs.stdin)) as {
+      meta: { workload: unknown; scheduler: unknown };
+    };
+    expect(bundle.meta.workload).toEqual({ name: 'throughput', specCount: 50 });
+    expect(bundle.meta.scheduler).toEqual({ name: 'slurm', version: '22.05.8' });
+    expect((write.inputs.environment as Record<string, string>).RESULT_PATH).toMatch(
+      /\/runs\/20261126T080000Z_0123456789ab\/local\/throughput-r2\.json$/,
+    );
+  });
+
+  test('stack outputs: the cluster and one summary per run', () => {
+    expect(outputs.clusterName).toBe('local');
+    expect(outputs.slurmVersion).toBe('22.05.8');
+    expect(Object.keys(outputs.runs)).toEqual([
+      'cpu_intensive-r1',
+      'cpu_intensive-r2',
+      'throughput-r1',
+      'throughput-r2',
+    ]);
+    expect(outputs.runs['throughput-r1']).toMatchObject({
+      status: 'ok',
+      jobsCompleted: 1,
+      makespanSeconds: 3,
+    });
+  });
+
+  test('component type tokens and names', () => {
+    expect(calls.filter((c) => c.type === 'schedbench:slurm:Cluster').map((c) => c.name)).toEqual(['local']);
+    expect(calls.filter((c) => c.type === 'schedbench:workloads:Run').map((c) => c.name)).toEqual([
+      'local-cpu-intensive-r1',
+      'local-cpu-intensive-r2',
+      'local-throughput-r1',
+      'local-throughput-r2',
+    ]);
+  });
+});
