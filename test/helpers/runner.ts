@@ -16,16 +16,23 @@ export function runRunner(
   operation: 'up' | 'preview' | 'destroy',
   stack: string,
   projectDir = REPO,
+  configFile?: string,
   timeoutMs = 20 * 60 * 1000,
 ): RunnerResult {
-  const result = spawnSync(
-    TSX,
-    [path.join(REPO, 'cli', 'pulumi.ts'), operation, '--stack', stack, '--cwd', projectDir, '--local'],
-    {
-      encoding: 'utf8',
-      timeout: timeoutMs,
-      env: { ...process.env, SCHEDBENCH_RUNNER: 'local' },
-    },
-  );
+  const args = [
+    path.join(REPO, 'cli', 'pulumi.ts'),
+    operation,
+    '--stack',
+    stack,
+    '--cwd',
+    projectDir,
+    '--local',
+  ];
+  if (configFile !== undefined) args.push('--config-file', configFile);
+  const result = spawnSync(TSX, args, {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: { ...process.env, SCHEDBENCH_RUNNER: 'local' },
+  });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
