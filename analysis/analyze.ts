@@ -273,6 +273,6 @@ export function analyse(
     pareto,
     problems,
     headline: headline(rows, groups, pareto, problems.length),
-    powerModel: options.power?.source ?? 'Perlmutter CPU node default (see docs/analysis.md)',
+    powerModel: options.power?.source ?? 'Perlmutter CPU node default (see README, Energy)',
   };
 }

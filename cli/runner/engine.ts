@@ -16,6 +16,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
+  getReplaceonchangesList(): string[];
 }
 
 interface RegisterOutputsRequest {
@@ -33,6 +34,8 @@ export interface ResourceMeta {
   custom: boolean;
   dependencies: string[];
   secretOutputs: string[];
+  /** Input names whose change replaces the resource (the `replaceOnChanges` option). */
+  replaceOnChanges: string[];
 }
 
 export type Mode = 'up' | 'preview';
@@ -186,6 +189,7 @@ export class Engine {
       custom: req.getCustom(),
       dependencies: req.getDependenciesList(),
       secretOutputs: req.getAdditionalsecretoutputsList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
     };
     this.meta.set(key, meta);
     this.order.push(meta);
@@ -243,15 +247,21 @@ export class Engine {
     const started = Date.now();
     const onStderr = (line: string) => this.log.progress(args.name, line);
     // A changed, already-created command: run its `update` when it has one, else replace it (delete, then create).
+    // A changed, already-created command, as the command provider does it: a change of `triggers` (or of an
+    // input named in `replaceOnChanges`) replaces it — its `delete`, then its `create`; any other change runs
+    // its `update`, or its `create` again when it has none.
     let which: 'create' | 'update' = 'create';
     if (prior !== undefined && prior.status === 'created') {
-      if (typeof inputs.update === 'string') which = 'update';
-      else {
+      const changed = (key: string) => canonicalJson(prior.inputs[key]) !== canonicalJson(inputs[key]);
+      const replace = changed('triggers') || meta.replaceOnChanges.some((key) => key === '*' || changed(key));
+      if (replace) {
         const priorEnv = {
           PULUMI_COMMAND_STDOUT: String(prior.outputs.stdout ?? ''),
           PULUMI_COMMAND_STDERR: String(prior.outputs.stderr ?? ''),
         };
         await runCommandStep(prior.type, prior.inputs, 'delete', priorEnv, onStderr);
+      } else if (typeof inputs.update === 'string') {
+        which = 'update';
       }
     }
     const record: ResourceState = {

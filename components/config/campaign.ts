@@ -24,9 +24,15 @@ export function planCampaign(config: BenchConfig, raw: Record<string, unknown>):
     return {
       scheduler,
       stack: `${config.stack}-${scheduler}`,
-      config: { ...raw, 'schedbench:scheduler': scheduler, 'schedbench:clusterName': `${config.clusterName}-${scheduler}`.slice(0, 20).replace(/-+$/, '') },
+      config: {
+        ...raw,
+        'schedbench:scheduler': scheduler,
+        'schedbench:clusterName': `${config.clusterName}-${scheduler}`.slice(0, 20).replace(/-+$/, ''),
+      },
       available,
-      reason: available ? '' : `${scheduler} cannot be stood up by this version (only ${AVAILABLE_SCHEDULERS.join(', ')})`,
+      reason: available
+        ? ''
+        : `${scheduler} cannot be stood up by this version (only ${AVAILABLE_SCHEDULERS.join(', ')})`,
       teardown: config.autoTeardown,
     };
   });

@@ -5,11 +5,9 @@ import { z } from 'zod';
 export const SAFE_NAME = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
 
 export const safeName = (what: string) =>
-  z
-    .string()
-    .regex(SAFE_NAME, {
-      message: `${what} must be 1–20 characters of a-z, 0-9 and inner '-', starting with a letter`,
-    });
+  z.string().regex(SAFE_NAME, {
+    message: `${what} must be 1–20 characters of a-z, 0-9 and inner '-', starting with a letter`,
+  });
 
 /** A relative or absolute path of plain characters (no spaces, quotes, `$`, `;`, backticks or `..`). */
 export const SAFE_PATH = /^(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9_./+-]+$/;

@@ -44,7 +44,9 @@ export function clusterNodes(config: BenchConfig): ClusterNodes {
         virtualization: pulumi.output(null),
         imageDigest: pulumi.output(null),
         warnings: netns.oversubscribed.apply((over) =>
-          over ? ['nodes share this host: the profile asks for more vCPUs than it has cores (oversubscribed)'] : [],
+          over
+            ? ['nodes share this host: the profile asks for more vCPUs than it has cores (oversubscribed)']
+            : [],
         ),
       };
     }

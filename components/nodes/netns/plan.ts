@@ -25,7 +25,7 @@ export interface NetnsNodePlan {
   netns: string;
   /** Host end of the node's veth pair (a port of the cluster bridge). */
   vethHost: string;
-  /** Node end of the veth pair, inside the namespace (unique on the host, see docs/netns.md). */
+  /** Node end of the veth pair, inside the namespace (unique on the host, see README, netns backend). */
   vethNode: string;
   /** `<stateDir>/<cluster>/<node>`: all of the node's files. */
   stateDir: string;

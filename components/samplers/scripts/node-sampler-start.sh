@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Start this node's sampler in the background: every INTERVAL_MS it appends one JSON line of cumulative
 # counters (CPU ns, memory bytes, disk and network bytes) read from the node's own cgroup when it is in one
 # (/proc/self/cgroup), else from /proc. The first line names the sources. Prints {"pid":…,"sources":…}.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Stop this node's sampler (by PID, bounded) and print what it collected as one JSON document:
 # {"sources":{…},"samples":"<JSON lines>"}; the sampler's directory is removed. Safe to repeat.
 set -euo pipefail

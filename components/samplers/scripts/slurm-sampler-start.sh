@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Start the SLURM scheduler sampler on the controller node: resets and takes sdiag ("before"), then every
 # INTERVAL_MS appends one JSON line of queue counts (squeue) and per-node CPU allocation (sinfo, asked again
 # when the queue changed or 10 s passed), and at most

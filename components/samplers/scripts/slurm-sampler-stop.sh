@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Stop the SLURM scheduler sampler (by PID, bounded), take the "after" sdiag and print everything as one JSON
 # document: {"samples":"<JSON lines>","sdiag":[{"phase":…,"t":…,"text":…}]}. Removes its directory.
 set -euo pipefail

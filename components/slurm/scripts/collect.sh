@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Collect a run's jobs from accounting once every job (and its batch step) has a final record: sacct parsable,
 # UTC, every field the RunResult needs, step lines included (TotalCPU and MaxRSS live there); plus stress-ng's
 # YAML metrics per job. Prints {"sacct":"<text>","metrics":{"<jobid>":"<yaml>"}}.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Write this cluster's configuration on one node: slurm.conf, cgroup.conf, the job script, the munge key (from
 # stdin, base64) and the node's directories. Idempotent; files are replaced atomically. Prints one JSON line.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Cancel every job of the cluster and wait (bounded) until the queue is empty: the first step of tearing the
 # cluster down. Succeeds when the controller is already gone.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Install SLURM, munge, MariaDB and the load tools (idempotent; serialised by flock because netns nodes share
 # one host and dpkg). Prints {"packages":{…},"os":…,"kernel":…,"host":…}.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Start slurmdbd then slurmctld on the controller node. slurmdbd.conf is written here from the rendered text
 # plus the database password read from stdin (mode 600, owned by slurm). Idempotent. Prints one JSON line.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Start the cluster's own MariaDB instance (own datadir, socket and port) on the controller node and create
 # the accounting database and its user; the password arrives on stdin. Idempotent. Prints one JSON line.
 set -euo pipefail

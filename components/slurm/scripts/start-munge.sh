@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Start the cluster's munged unless one already answers on its socket (netns nodes share the socket path, so
 # the first node's munged serves all of them). Prints {"munged":"started"|"running"}.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Start slurmd for this node (idempotent: a live slurmd is left alone). Prints one JSON line.
 set -euo pipefail
 : "${ROOT:?cluster state directory}"

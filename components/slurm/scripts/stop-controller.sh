@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Stop slurmctld then slurmdbd on the controller node (by PID, bounded SIGTERM then SIGKILL). Safe to repeat.
 set -euo pipefail
 : "${ROOT:?cluster state directory}"

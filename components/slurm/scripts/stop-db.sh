@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Drop the cluster's accounting database, stop its MariaDB instance (by PID, bounded) and remove its datadir.
 # Safe to repeat and on a half-made cluster.
 set -euo pipefail

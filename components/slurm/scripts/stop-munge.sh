@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Stop the cluster's munged on this node (by PID, bounded SIGTERM then SIGKILL). Safe to repeat.
 set -euo pipefail
 : "${ROOT:?cluster state directory}"

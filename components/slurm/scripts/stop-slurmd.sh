@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Stop this node's slurmd (by PID, bounded SIGTERM then SIGKILL) and anything of the cluster left on the node.
 set -euo pipefail
 : "${ROOT:?cluster state directory}"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Submit a run's jobs with sbatch --parsable after an idle gap, following the plan's arrival pattern.
 # PLAN lines: specIndex count offsetSeconds intervalSeconds cpus memoryMiB timeLimitMinutes mode [args…].
 # Prints {"startedAt":…,"endedAt":…,"jobs":[{"id":…,"specIndex":…,"name":…}]}.

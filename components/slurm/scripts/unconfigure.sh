@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Remove this node's part of the cluster's files; the last node out removes the cluster directory (netns nodes
 # share one filesystem, other backends have one copy each). Safe to repeat.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Validate the cluster from the controller node: scontrol ping, every node IDLE with exactly the profile's CPUs
 # and memory, then a one-task job on every node completes and appears in sacct. A failure names the node, the
 # value seen and the value expected. Prints one JSON line.

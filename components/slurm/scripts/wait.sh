@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Wait until none of the run's jobs is queued or running, bounded by TIMEOUT_SECONDS; on timeout cancel what is
 # left. Prints {"timedOut":false,"waitedSeconds":…} or {"timedOut":true,"cancelled":[…],…}.
 set -euo pipefail

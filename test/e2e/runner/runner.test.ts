@@ -67,6 +67,18 @@ describe('local runner', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('re-runs create for a changed input, replaces (delete, then create) for changed triggers', () => {
+    const { dir, traces } = makeProject({});
+    expect(runRunner('up', 'test', dir).status).toBe(0);
+    const file = path.join(dir, 'Pulumi.test.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8') + "  fixture:variant: two\n  fixture:generation: '2'\n");
+    const second = runRunner('up', 'test', dir);
+    expect(second.status).toBe(0);
+    expect(log(traces)).toEqual(['+a', '+b', '+c', '+b', '-c out-c', '+c']);
+    expect(runRunner('destroy', 'test', dir).status).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('records a failed step, keeps what was created, and destroy still removes it', () => {
     const { dir, traces } = makeProject({ 'fixture:mode': 'fail' });
     const up = runRunner('up', 'test', dir);
