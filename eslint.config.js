@@ -3,7 +3,18 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'runs/', '.schedbench/', 'test-artifacts/', '**/*.js', 'bin/', '.proto-*'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'runs/',
+      '.schedbench/',
+      'test-artifacts/',
+      '**/*.js',
+      'bin/',
+      '.proto-*',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
