@@ -8,6 +8,11 @@ export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** `bash -c '<text>' <name>`: `$0` is `name`, so the script's messages say which script spoke. */
+export function bashCommand(text: string, name: string): string {
+  return `bash -c ${shellQuote(text)} ${name}`;
+}
+
 /**
  * The command that runs the script at `scriptPath` (absolute, or relative to the project root) with bash,
  * on this machine or over SSH. `$0` is the script's file name, so its error messages say which script failed.
@@ -15,5 +20,5 @@ export function shellQuote(text: string): string {
 export function bashScript(scriptPath: string): string {
   const absolute = path.isAbsolute(scriptPath) ? scriptPath : path.join(__dirname, '..', scriptPath);
   const text = readFileSync(absolute, 'utf8');
-  return `bash -c ${shellQuote(text)} ${path.basename(absolute)}`;
+  return bashCommand(text, path.basename(absolute));
 }

@@ -8,8 +8,8 @@ import { canonicalJson } from '../../components/config/identity';
 import { LineSink, runLocal, runRemote, SshConnectionInputs, StepResult } from './exec';
 import { ResourceState, StateFile, writeState } from './state';
 
-/** The parts of Pulumi's RegisterResourceRequest the runner reads. */
-interface RegisterRequest {
+/** The parts of Pulumi's RegisterResourceRequest the runner (and the tests' recording monitor) read. */
+export interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;

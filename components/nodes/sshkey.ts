@@ -2,7 +2,7 @@
 // (scripts get it on stdin only); the public key is plain, for authorized_keys on netns nodes and VM seeds.
 import * as pulumi from '@pulumi/pulumi';
 import * as command from '@pulumi/command';
-import { shellQuote } from '../script';
+import { bashCommand } from '../script';
 
 /** Prints a new ed25519 private key (OpenSSH format) on stdout; the temporary files go with the shell. */
 const GENERATE_PRIVATE_KEY = `set -euo pipefail
@@ -22,9 +22,9 @@ printf '%s\\n' "$key" >"$dir/key"
 ssh-keygen -y -f "$dir/key"`;
 
 /** The command that prints a new private key (env KEY_COMMENT). */
-export const GENERATE_PRIVATE_KEY_COMMAND = `bash -c ${shellQuote(GENERATE_PRIVATE_KEY)} generate-private-key`;
+export const GENERATE_PRIVATE_KEY_COMMAND = bashCommand(GENERATE_PRIVATE_KEY, 'generate-private-key');
 /** The command that prints the public key of the private key on its stdin. */
-export const DERIVE_PUBLIC_KEY_COMMAND = `bash -c ${shellQuote(DERIVE_PUBLIC_KEY)} derive-public-key`;
+export const DERIVE_PUBLIC_KEY_COMMAND = bashCommand(DERIVE_PUBLIC_KEY, 'derive-public-key');
 
 export interface ClusterKeyArgs {
   /** Comment stored in the key (e.g. `schedbench-<cluster>`); no secret. */

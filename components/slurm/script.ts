@@ -2,7 +2,7 @@
 // text is fixed; every parameter travels in environment variables, secrets on stdin (components/script.ts).
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { shellQuote } from '../script';
+import { bashCommand } from '../script';
 
 export const SLURM_SCRIPTS_DIR = path.join(__dirname, 'scripts');
 
@@ -10,7 +10,7 @@ export const SLURM_SCRIPTS_DIR = path.join(__dirname, 'scripts');
 export function scriptCommand(dir: string, name: string): string {
   const lib = readFileSync(path.join(SLURM_SCRIPTS_DIR, 'lib.sh'), 'utf8');
   const text = readFileSync(path.join(dir, name), 'utf8');
-  return `bash -c ${shellQuote(`${lib}\n${text}`)} ${name}`;
+  return bashCommand(`${lib}\n${text}`, name);
 }
 
 /** A script of components/slurm/scripts. */

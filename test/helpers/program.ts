@@ -2,6 +2,7 @@
 // (type, name, parent, dependencies, inputs) and its stack outputs — the pulumi/examples way of unit-testing
 // a program, plus the parent/dependency facts the plain mocks do not expose.
 import * as path from 'path';
+import type { RegisterRequest } from '../../cli/runner/engine';
 
 export interface Registered {
   type: string;
@@ -19,14 +20,6 @@ export interface ProgramRun {
   /** Names of the stack outputs that are Pulumi secrets. */
   secretOutputs: Set<string>;
   error: unknown;
-}
-
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getDependenciesList(): string[];
 }
 
 /** Fake stdout of a command resource, by resource name (default `mock-<name>`). */
