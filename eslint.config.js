@@ -13,6 +13,7 @@ module.exports = tseslint.config(
       '**/*.js',
       'bin/',
       '.proto-*',
+      '.venv/',
     ],
   },
   js.configs.recommended,
@@ -21,7 +22,7 @@ module.exports = tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-non-null-assertion': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
 );

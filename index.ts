@@ -1,23 +1,28 @@
-// schedbench: one stack = one scheduler on one resource profile. Reads like DESIGN's data flow:
+// schedbench: one stack = one scheduler on one resource profile. Reads like the data flow:
 // config → identity → nodes → scheduler → workload runs → results → analysis.
-import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { AnalysisReport } from './analysis/component';
 import { loadStackConfig } from './components/config/pulumi';
 import { RunIdentity } from './components/identity/identity';
+import { Tracking } from './components/tracking/component'; // tracking (issue 13)
 import { clusterNodes } from './components/nodes/backend';
-import { assertSchedulerAvailable, benchmark } from './components/schedulers';
+import { assertSchedulerAvailable } from './components/schedulers/registry';
+import { resolveResultsDir } from './results/vocabulary';
+import { benchmark } from './workloads/benchmark';
 
 const config = loadStackConfig();
 assertSchedulerAvailable(config);
 const identity = new RunIdentity(config.clusterName, { config, projectDir: __dirname });
 const cluster = clusterNodes(config);
-const bench = config.stopAfter === 'nodes' ? undefined : benchmark(config, cluster, identity);
+const bench =
+  config.stopAfter === 'nodes'
+    ? undefined
+    : benchmark({ config, nodes: cluster, identity, projectDir: __dirname });
 const lastRun = bench?.runs[bench.runs.length - 1];
 const analysis =
   config.stopAfter === 'analysis' && lastRun !== undefined
     ? new AnalysisReport(`${config.clusterName}-analysis`, {
-        resultsDir: path.resolve(__dirname, config.resultsDir),
+        resultsDir: resolveResultsDir(__dirname, config.resultsDir),
         runId: identity.runId,
         stack: config.stack,
         objectives: config.analysis.objectives,
@@ -25,8 +30,26 @@ const analysis =
         power: config.host.power && { ...config.host.power, cores: config.host.cores },
         projectDir: __dirname,
         dependsOn: lastRun.done,
+        // Analyse again when a run wrote a new result, not on every `up`: a second `up` changes nothing.
+        trigger: pulumi.all(bench?.runs.map((r) => r.summary) ?? []).apply((s) => JSON.stringify(s)),
       })
     : undefined;
+// --- tracking (issue 13): one MLflow run per RunResult, report attached; off unless schedbench:tracking is set ---
+const tracking =
+  config.tracking && bench
+    ? new Tracking(`${config.clusterName}-tracking`, {
+        uri: config.tracking.mlflow.uri,
+        experiment: config.tracking.experiment,
+        runs: bench.runs,
+        resultsDir: resolveResultsDir(__dirname, config.resultsDir),
+        stack: config.stack,
+        runId: identity.runId,
+        campaignId: config.campaignId,
+        report: analysis && { reportPath: analysis.reportPath, command: analysis.command },
+      })
+    : undefined;
+export const tracked = tracking ? { runs: tracking.runs, report: tracking.report } : null;
+// --- end tracking ---
 
 export const runId = identity.runId;
 export const configHash = identity.configHash;

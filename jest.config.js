@@ -2,6 +2,9 @@
 const tsJest = ['ts-jest', { diagnostics: false }];
 module.exports = {
   testTimeout: 120000,
+  // Stops what a run (or an interrupted run) left on the host: see test/global-setup.js.
+  globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   projects: [
     {
       displayName: 'unit',

@@ -21,4 +21,28 @@ fi
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund
 fi
+# --- Pulumi engine (issue #16; cli/engine/build.sh, docs/engine.md) -------------------------------------------
+# Builds the Pulumi CLI and plugins from Go modules into .schedbench/pulumi when Go is installed and no `pulumi`
+# is on PATH (a user with the official CLI uses theirs); cached by input hash, so a second run takes seconds.
+# SCHEDBENCH_ENGINE=0 skips it: `npm run up|preview|destroy` then uses the local runner. The Kubernetes provider
+# (a long cold build that no stack uses yet) only with SCHEDBENCH_ENGINE_KUBERNETES=1.
+if [[ ${SCHEDBENCH_ENGINE:-1} == 1 ]] && command -v go >/dev/null && ! command -v pulumi >/dev/null; then
+  SCHEDBENCH_ENGINE_KUBERNETES=${SCHEDBENCH_ENGINE_KUBERNETES:-0} cli/engine/build.sh
+fi
+# --- end Pulumi engine ------------------------------------------------------------------------------------------
+# --- tracking and pipeline (issue 13): the pinned MLflow server in .venv for the tracking tests, and the pinned
+# actionlint (Go module proxy) under .schedbench/tools for the workflow check. Both skip what is already there.
+.github/tools/mlflow.sh >/dev/null
+.github/tools/actionlint.sh >/dev/null
+# --- end tracking and pipeline ---
+# --- Kubernetes (issue #10; components/kubernetes/build/, docs/kubernetes.md) ------------------------------------
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl, kubeadm, etcd, containerd, runc
+# and the pause binary from Go modules, and the pause and stress-ng images from Debian packages, into
+# /var/cache/schedbench/k8s keyed by the hash of every input: a cold build takes tens of minutes on 2 cores, a
+# cached one seconds. Opt-in with SCHEDBENCH_K8S=1 while Kubernetes runs no workloads (issue #11): it would
+# double a fresh machine's setup for one test (a Kubernetes `up` otherwise builds inside its build resource).
+if [[ ${SCHEDBENCH_K8S:-0} == 1 ]] && command -v go >/dev/null; then
+  components/kubernetes/build/all.sh >/dev/null
+fi
+# --- end Kubernetes ---------------------------------------------------------------------------------------------
 echo "setup.sh: ready" >&2

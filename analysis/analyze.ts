@@ -1,6 +1,6 @@
 // The analysis pipeline, pure once the runs are loaded: metrics per run → statistics per group →
 // pairwise comparisons and scaling → Pareto front and ranks over the objectives → headline figures.
-import { DEFAULT_OBJECTIVES as CONFIG_DEFAULT_OBJECTIVES } from '../components/config/schema';
+import { DEFAULT_OBJECTIVES as OBJECTIVE_DEFAULTS } from './objectives';
 import type { LoadedRun, LoadProblem } from './load';
 import {
   METRICS,
@@ -17,7 +17,7 @@ import {
   paretoFrontOf,
   type Objective,
 } from './pareto';
-import type { RunResult } from './schema';
+import type { RunResult } from '../results/schema';
 import {
   compareSchedulers,
   scaling,
@@ -27,8 +27,8 @@ import {
   type ScalingRow,
 } from './summary';
 
-/** The default Pareto objectives: the config's `analysis.objectives` default, one definition for both. */
-export const DEFAULT_OBJECTIVES: Objective[] = CONFIG_DEFAULT_OBJECTIVES.map((o) => ({ ...o }));
+/** The default Pareto objectives (analysis/objectives.ts, also the config's default). */
+export const DEFAULT_OBJECTIVES: Objective[] = OBJECTIVE_DEFAULTS.map((o) => ({ ...o }));
 
 /** Metrics compared pairwise and charted, besides the objectives. */
 export const KEY_METRICS: MetricName[] = [
@@ -64,6 +64,10 @@ export interface ParetoOutcome {
   ranks: { key: string; rank: number }[];
   /** Runs left out, with the reason (status not ok, an objective missing or NaN). */
   excluded: { key: string; reason: string }[];
+  /** Objectives asked for but left out of the front because no run has a value for them (e.g. energy not measured). */
+  droppedObjectives: { metric: string; reason: string }[];
+  /** What a reader must know about the front (objectives dropped, and why). */
+  notes: string[];
   /**
    * Per workload, the (scheduler, profile) configurations whose mean objective values no other
    * configuration of that workload dominates — the direct answer to "which scheduler, on which shape".
@@ -103,6 +107,7 @@ export interface Analysis {
   pareto: ParetoOutcome;
   problems: LoadProblem[];
   headline: Headline;
+  /** The configured host power model, or a sentence saying there is none. */
   powerModel: string;
 }
 
@@ -156,11 +161,53 @@ export function configurationFronts(
   });
 }
 
-export function paretoOfRuns(
+/**
+ * The objectives the front can use: one whose metric is null for every run with status ok (energy where nothing
+ * measured it and no model was configured) is dropped with a note, rather than excluding every run.
+ */
+export function usableObjectives(
   rows: readonly RunMetrics[],
   objectives: readonly Objective[],
+): { usable: Objective[]; dropped: ParetoOutcome['droppedObjectives'] } {
+  const ok = rows.filter((r) => r.status === 'ok');
+  const usable: Objective[] = [];
+  const dropped: ParetoOutcome['droppedObjectives'] = [];
+  for (const o of objectives) {
+    const hasValue = ok.some((r) => {
+      const v = r[o.metric as MetricName];
+      return v !== null && !Number.isNaN(v);
+    });
+    if (hasValue || ok.length === 0) usable.push(o);
+    else
+      dropped.push({
+        metric: o.metric,
+        reason:
+          o.metric === 'energyJoules' || o.metric === 'powerMeanWatts'
+            ? 'energy was not measured on any run (no pm_counters, RAPL or IPMI source, no host.power model configured)'
+            : 'no run has a value for it',
+      });
+  }
+  return { usable, dropped };
+}
+
+export function paretoOfRuns(
+  rows: readonly RunMetrics[],
+  asked: readonly Objective[],
   groups: readonly GroupSummary[] = [],
 ): ParetoOutcome {
+  const { usable: objectives, dropped } = usableObjectives(rows, asked);
+  const notes = dropped.map((d) => `objective ${d.metric} left out of the Pareto front: ${d.reason}`);
+  if (objectives.length === 0) {
+    return {
+      objectives: [],
+      front: [],
+      ranks: [],
+      excluded: rows.map((r) => ({ key: r.key, reason: 'no usable objective' })),
+      droppedObjectives: dropped,
+      notes,
+      configurationFronts: [],
+    };
+  }
   const excluded: ParetoOutcome['excluded'] = [];
   const eligible = rows.filter((r) => {
     if (r.status !== 'ok') {
@@ -201,6 +248,8 @@ export function paretoOfRuns(
     front,
     ranks,
     excluded,
+    droppedObjectives: dropped,
+    notes,
     configurationFronts: configurationFronts(groups, objectives),
   };
 }
@@ -273,6 +322,6 @@ export function analyse(
     pareto,
     problems,
     headline: headline(rows, groups, pareto, problems.length),
-    powerModel: options.power?.source ?? 'Perlmutter CPU node default (see README, Energy)',
+    powerModel: options.power?.source ?? 'none configured (host.power): energy is measured or not at all',
   };
 }

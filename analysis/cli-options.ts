@@ -1,6 +1,6 @@
 // Parsing of the analysis CLI's structured options (objectives and the power model), zod at the edge.
 import { z } from 'zod';
-import { PERLMUTTER_CPU_NODE, type PowerModel } from './metrics-energy';
+import type { PowerModel } from './metrics-energy';
 import { parseObjective, type Objective } from './pareto';
 
 const ObjectivesJson = z
@@ -22,9 +22,12 @@ export function objectivesFrom(flags: readonly string[], json: string | undefine
   return all.length ? all : undefined;
 }
 
-/** Power model from `--power-json '{"idleWatts":…,"maxWatts":…,"cores":…}'`; default a Perlmutter CPU node. */
-export function powerFrom(json: string | undefined): PowerModel {
-  if (json === undefined || json.trim() === '') return PERLMUTTER_CPU_NODE;
+/**
+ * Power model from `--power-json '{"idleWatts":…,"maxWatts":…,"cores":…}'` (the stack's `host.power`); none when
+ * absent — energy is then measured or not at all, never estimated with another machine's model.
+ */
+export function powerFrom(json: string | undefined): PowerModel | undefined {
+  if (json === undefined || json.trim() === '') return undefined;
   const p = PowerJson.parse(JSON.parse(json));
   if (p.maxWatts < p.idleWatts) throw new Error('power model: maxWatts must be ≥ idleWatts');
   const cores = p.cores ?? null;

@@ -20,7 +20,7 @@ export interface AnalysisReportArgs {
   scope?: pulumi.Input<'stack' | 'all'>;
   /** Where the report goes. Default `<resultsDir>/analysis/<stack>` (scope stack) or `<resultsDir>/analysis/all`. */
   outDir?: pulumi.Input<string>;
-  /** Host power model for energy estimates (config `host.power` + `host.cores`, W). Default: a Perlmutter CPU node. */
+  /** Host power model for energy where it is not measured (config `host.power` + `host.cores`, W). Default: none. */
   power?: pulumi.Input<{ idleWatts: number; maxWatts: number; cores?: number }>;
   /** Directory the command runs in, where `npx schedbench` resolves. Default: the program's working directory. */
   projectDir?: pulumi.Input<string>;

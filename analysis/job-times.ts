@@ -1,35 +1,13 @@
 // Job records as numbers: epoch seconds of submit/eligible/start/end, the CPUs held, and the job's class
 // (completed / failed / cancelled / unfinished). Clock skew (start before submit, end before start) is
 // clamped here, once, and counted, so every metric sees the same consistent timeline.
-import type { JobRecord, JobState } from './schema';
+import { jobOutcome, type JobOutcome } from '../results/jobs';
+import type { JobRecord } from '../results/schema';
 
-export type JobClass = 'completed' | 'failed' | 'cancelled' | 'unfinished';
+export type JobClass = JobOutcome;
 
-/** COMPLETED succeeded; these ran and ended badly; CANCELLED was withdrawn; the rest had not ended. */
-export function jobClass(state: JobState): JobClass {
-  switch (state) {
-    case 'COMPLETED':
-      return 'completed';
-    case 'FAILED':
-    case 'TIMEOUT':
-    case 'NODE_FAIL':
-    case 'OUT_OF_MEMORY':
-    case 'PREEMPTED':
-    case 'BOOT_FAIL':
-    case 'DEADLINE':
-      return 'failed';
-    case 'CANCELLED':
-      return 'cancelled';
-    case 'PENDING':
-    case 'RUNNING':
-    case 'UNKNOWN':
-      return 'unfinished';
-    default: {
-      const never: never = state;
-      return never;
-    }
-  }
-}
+/** How a job ended (results/jobs.ts holds the one definition). */
+export const jobClass = jobOutcome;
 
 export interface JobTimes {
   id: string;
@@ -57,22 +35,30 @@ export interface JobTimes {
 
 export const toSeconds = (iso: string): number => Date.parse(iso) / 1000;
 
+/**
+ * A job's times in epoch seconds. Where the job has precise times (the harness's submit clock, the job
+ * wrapper's start and end on the node: sub-second) they are used; otherwise the scheduler's own (SLURM's
+ * accounting: whole seconds). Eligibility is always the scheduler's, never earlier than the submit.
+ */
 export function jobTimes(job: JobRecord): JobTimes {
-  const submit = toSeconds(job.submitTime);
+  const p = job.precise;
+  const submit = p?.submitEpochS ?? toSeconds(job.submitTime);
   let skewed = false;
   const eligibleRaw = job.eligibleTime === null ? submit : toSeconds(job.eligibleTime);
   const eligible = Math.max(submit, eligibleRaw);
-  let start = job.startTime === null ? null : toSeconds(job.startTime);
+  const scheduledStart = job.startTime === null ? null : toSeconds(job.startTime);
+  // A job the scheduler never started has no run, whatever a wrapper wrote.
+  let start = scheduledStart === null ? null : (p?.startEpochS ?? scheduledStart);
   if (start !== null && start < submit) {
     skewed = true;
     start = submit;
   }
-  let end = job.endTime === null || start === null ? null : toSeconds(job.endTime);
+  let end = job.endTime === null || start === null ? null : (p?.endEpochS ?? toSeconds(job.endTime));
   if (start !== null && end !== null && end < start) {
     skewed = true;
     end = start;
   }
-  const runSeconds = start !== null && end !== null ? end - start : job.elapsedSeconds;
+  const runSeconds = p?.runSeconds ?? (start !== null && end !== null ? end - start : job.elapsedSeconds);
   return {
     id: job.id,
     cls: jobClass(job.state),

@@ -1,7 +1,7 @@
 // Node-level metrics from the node samples: measured CPU busy (cluster utilisation as the nodes saw it)
-// and per-node averages of CPU, memory, disk and network. Counters are cumulative, so rates are
-// (last − first) / (time between them) per node.
-import type { NodeInfo, NodeSample } from './schema';
+// and per-node averages of CPU, memory, disk, network and power. Counters (energy included) are cumulative, so
+// rates are (last − first) / (time between them) per node.
+import { energySourceKind, type EnergySourceKind, type NodeInfo, type NodeSample } from '../results/schema';
 import { toSeconds } from './job-times';
 import type { RunWindow } from './metrics-jobs';
 import { mean } from './stats';
@@ -16,7 +16,13 @@ export interface NodeAverages {
   diskWriteBytesPerSecond: number | null;
   netRxBytesPerSecond: number | null;
   netTxBytesPerSecond: number | null;
+  /**
+   * Mean power (W) the node's energy counter measured over its samples: (last − first energyJoules) / time
+   * between them; null when energy was not measured (or fewer than two samples).
+   */
   powerMeanWatts: number | null;
+  /** Kind of the node's energy source (`sources.energy`). */
+  energySource: EnergySourceKind;
 }
 
 export interface NodeMetrics {
@@ -66,7 +72,6 @@ export function samplesByNode(
 export function nodeMetrics(byNode: Map<string, NodeSample[]>, nodes: readonly NodeInfo[]): NodeMetrics {
   const perNode: NodeAverages[] = nodes.map((n) => {
     const s = byNode.get(n.name) ?? [];
-    const power = s.map((x) => x.powerWatts);
     return {
       node: n.name,
       cpus: n.cpus,
@@ -77,7 +82,10 @@ export function nodeMetrics(byNode: Map<string, NodeSample[]>, nodes: readonly N
       diskWriteBytesPerSecond: counterRate(s, (x) => x.diskWriteBytes),
       netRxBytesPerSecond: counterRate(s, (x) => x.netRxBytes),
       netTxBytesPerSecond: counterRate(s, (x) => x.netTxBytes),
-      powerMeanWatts: power.length > 0 && power.every((p) => p !== null) ? mean(power as number[]) : null,
+      powerMeanWatts: s.every((x) => x.energyJoules !== null)
+        ? counterRate(s, (x) => x.energyJoules ?? 0)
+        : null,
+      energySource: energySourceKind(n.sources.energy),
     };
   });
   const avg = (pick: (a: NodeAverages) => number | null) => {

@@ -1,13 +1,14 @@
 // One run's metrics: the identity of the run plus every derived figure, computed from its RunResult by
 // pure functions (metrics-*.ts). METRICS is the catalogue (unit, source, better direction) the CSV, the
-// report and the README are made from.
+// report and docs/analysis.md are made from.
 import { jobTimes } from './job-times';
 import { capacityMetrics } from './metrics-capacity';
-import { energyMetrics, PERLMUTTER_CPU_NODE, type EnergySource, type PowerModel } from './metrics-energy';
+import { energyMetrics, type EnergySource, type PowerModel } from './metrics-energy';
 import { jobMetrics, runWindow, type JobMetrics } from './metrics-jobs';
 import { nodeMetrics, samplesByNode, type NodeAverages } from './metrics-nodes';
 import { schedulerMetrics } from './metrics-scheduler';
-import type { RunResult } from './schema';
+import type { RunResult } from '../results/schema';
+import { runKey } from '../results/vocabulary';
 
 export interface MetricInfo {
   unit: string;
@@ -117,7 +118,7 @@ export const METRICS = {
     unit: 'µs',
     better: 'min',
     source: 'scheduler stats',
-    definition: 'main scheduling cycle mean (SLURM sdiag), latest sample',
+    definition: 'scheduling cycle mean from the scheduler statistics (e.g. SLURM sdiag), latest sample',
   },
   schedulerCycleMaxMicroseconds: {
     unit: 'µs',
@@ -194,15 +195,15 @@ export const METRICS = {
   energyJoules: {
     unit: 'J',
     better: 'min',
-    source: 'node samples (RAPL) or power model',
+    source: 'node samples (pm_counters, RAPL, IPMI) or host.power model',
     definition:
-      'Σ nodes mean power × makespan; estimate from the linear host power model when not measured (see energySource)',
+      'Σ nodes mean measured power × makespan; the configured host.power model when not measured; else empty (see energySource)',
   },
   powerMeanWatts: {
     unit: 'W',
     better: 'min',
-    source: 'node samples (RAPL) or power model',
-    definition: 'Σ nodes mean power (measured or estimated)',
+    source: 'node samples (pm_counters, RAPL, IPMI) or host.power model',
+    definition: 'Σ nodes (Δ energy / Δ time) over their samples, or the model; else empty',
   },
   jobsTotal: { unit: 'jobs', better: null, source: 'jobs', definition: 'job records' },
   jobsCompleted: { unit: 'jobs', better: 'max', source: 'jobs', definition: 'state COMPLETED' },
@@ -232,8 +233,26 @@ export const METRICS = {
 export type MetricName = keyof typeof METRICS;
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 
-export interface RunIdentity {
-  /** Unique per run file: `<runId>/<workload>/r<repetition>`. */
+/**
+ * Metrics bounded by their definition: [lower, upper] (null: no upper bound). Shares of capacity and CPU
+ * efficiencies lie in [0, 1]; measured busy may exceed 1 when oversubscribed; bounded slowdown is ≥ 1. Their
+ * intervals are bootstrap percentile intervals, which never leave the data's range (analysis/stats.ts).
+ */
+export const METRIC_BOUNDS: Partial<Record<MetricName, readonly [number, number | null]>> = {
+  utilisationAllocated: [0, 1],
+  utilisationMeasured: [0, null],
+  idleWhilePendingShare: [0, 1],
+  fragmentation: [0, 1],
+  cpuEfficiencyMean: [0, 1],
+  cpuEfficiencyOverall: [0, 1],
+  nodeCpuBusyMean: [0, null],
+  boundedSlowdownMean: [1, null],
+  boundedSlowdownP95: [1, null],
+};
+
+/** What names a run in tables and charts. */
+export interface RunLabels {
+  /** Unique per run file: `<runId>/<stack>/<workload>-r<repetition>` (results/vocabulary.ts runKey). */
   key: string;
   runId: string;
   stack: string;
@@ -248,7 +267,7 @@ export interface RunIdentity {
   energySource: EnergySource;
 }
 
-export type RunMetrics = RunIdentity & Record<MetricName, number | null>;
+export type RunMetrics = RunLabels & Record<MetricName, number | null>;
 
 /** Per-node averages, kept out of the flat table (used by the report). */
 export interface RunDetails {
@@ -257,12 +276,8 @@ export interface RunDetails {
 }
 
 export interface MetricOptions {
-  /** Linear host power model for energy estimates (default: a Perlmutter CPU node). */
+  /** Linear host power model (the stack's `host.power`), used only where energy is not measured; default none. */
   power?: PowerModel;
-}
-
-export function runKey(run: Pick<RunResult, 'runId' | 'workload' | 'repetition'>): string {
-  return `${run.runId}/${run.workload.name}/r${run.repetition}`;
 }
 
 export function runDetails(run: RunResult, options: MetricOptions = {}): RunDetails {
@@ -273,15 +288,25 @@ export function runDetails(run: RunResult, options: MetricOptions = {}): RunDeta
   const byNode = samplesByNode(run.nodes, run.nodeSamples, window, run.samplingIntervalMs / 1000);
   const nm = nodeMetrics(byNode, run.nodes);
   const energy = energyMetrics(
-    nm.perNode.map((n) => ({ cpus: n.cpus, busy: n.cpuBusyMean, powerMeanWatts: n.powerMeanWatts })),
+    nm.perNode.map((n) => ({
+      cpus: n.cpus,
+      busy: n.cpuBusyMean,
+      powerMeanWatts: n.powerMeanWatts,
+      energySource: n.energySource,
+    })),
     jm.makespanSeconds,
     cap.utilisationAllocated,
-    options.power ?? PERLMUTTER_CPU_NODE,
+    options.power ?? null,
   );
   const sm = schedulerMetrics(run);
   const { perNode, ...nodeFigures } = nm;
   const metrics: RunMetrics = {
-    key: runKey(run),
+    key: runKey({
+      runId: run.runId,
+      stack: run.stack,
+      workload: run.workload.name,
+      repetition: run.repetition,
+    }),
     runId: run.runId,
     stack: run.stack,
     scheduler: run.scheduler.name,

@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Analysis } from './analyze';
 import { METRIC_NAMES, METRICS, type RunMetrics } from './metrics';
 import { buildReport, DEFAULT_LIMITS, type ReportLimits } from './report/build';
+import { readReportGraph } from './report/graph';
 
 const IDENTITY_COLUMNS: (keyof RunMetrics)[] = [
   'key',
@@ -45,6 +46,8 @@ export function summaryCsv(a: Analysis): string {
     'median',
     'ci95Low',
     'ci95High',
+    'ciMethod',
+    'note',
     'runsExcluded',
     'energySource',
   ];
@@ -65,6 +68,8 @@ export function summaryCsv(a: Analysis): string {
         d.median,
         d.ci95Low,
         d.ci95High,
+        d.ciMethod,
+        d.note,
         g.excluded.length,
         g.energySource,
       ].map((v) => v ?? '');
@@ -108,7 +113,7 @@ export async function writeAnalysis(
     paretoJson: join(dir, 'pareto.json'),
     reportHtml: join(dir, 'report.html'),
   };
-  const html = await buildReport(a, limits);
+  const html = await buildReport(a, limits, readReportGraph(dir));
   writeFileSync(files.metricsCsv, metricsCsv(a.rows));
   writeFileSync(files.summaryCsv, summaryCsv(a));
   writeFileSync(files.summaryJson, `${JSON.stringify(summaryJson(a), null, 2)}\n`);

@@ -1,5 +1,6 @@
-// Descriptive statistics, Student-t confidence intervals and the Mann–Whitney U test with Cliff's delta:
-// what the summary and the pairwise comparisons of repetitions are made of. Pure functions.
+// Descriptive statistics, 95 % intervals of the mean (Student t; bootstrap percentile with a fixed seed for bounded
+// metrics; none below 3 repetitions) and the Mann–Whitney U test with Cliff's delta: what the summary and the
+// pairwise comparisons of repetitions are made of. Pure functions.
 
 /** Smallest value (null when empty); a loop, not Math.min(...xs), which overflows the stack on big arrays. */
 export function minOf(xs: ArrayLike<number>): number | null {
@@ -66,6 +67,57 @@ export function tCritical975(df: number): number {
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
 }
 
+/** Fewest repetitions for which an interval is given: below it, the spread of 1–2 values says nothing. */
+export const MIN_REPETITIONS_FOR_INTERVAL = 3;
+
+/** Resamples and seed of the bootstrap: fixed, so the same values always give the same interval. */
+export const BOOTSTRAP_RESAMPLES = 4000;
+export const BOOTSTRAP_SEED = 0x5eedbe7c;
+
+/** mulberry32: a small, fast 32-bit PRNG; uniform in [0, 1). Deterministic for a seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * 95 % bootstrap percentile interval of the mean: the 2.5th and 97.5th percentiles (type 7) of the means of
+ * `resamples` resamples with replacement, drawn by a PRNG with a fixed seed. Every resample mean lies between the
+ * smallest and largest value, so the interval never leaves the range of the data — nor, therefore, any bound the
+ * data respect (a share in [0, 1] gets an interval in [0, 1]). Null for an empty sample.
+ */
+export function bootstrapMeanInterval(
+  xs: readonly number[],
+  resamples = BOOTSTRAP_RESAMPLES,
+  seed = BOOTSTRAP_SEED,
+): { low: number; high: number } | null {
+  const n = xs.length;
+  if (n === 0) return null;
+  const rnd = mulberry32(seed);
+  const means = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += xs[Math.floor(rnd() * n)] as number;
+    means[b] = sum / n;
+  }
+  means.sort();
+  const low = quantileSorted(means, 0.025) as number;
+  const high = quantileSorted(means, 0.975) as number;
+  // Summation order can put a constant sample's means one ulp off the constant: keep the data's range.
+  const lo = minOf(xs) as number;
+  const hi = maxOf(xs) as number;
+  return { low: Math.min(hi, Math.max(lo, low)), high: Math.min(hi, Math.max(lo, high)) };
+}
+
+/** How an interval was made: Student t for unbounded metrics, bootstrap percentile for bounded ones. */
+export type IntervalMethod = 't' | 'bootstrap-percentile';
+
 export interface Description {
   count: number;
   mean: number | null;
@@ -73,27 +125,66 @@ export interface Description {
   min: number | null;
   max: number | null;
   median: number | null;
-  /** 95 % confidence interval of the mean, Student t: mean ± t(0.975, n−1)·s/√n; null below 2 values. */
+  /**
+   * 95 % interval of the mean; null below MIN_REPETITIONS_FOR_INTERVAL values. Unbounded metrics: Student t,
+   * mean ± t(0.975, n−1)·s/√n. Bounded metrics (a share in [0, 1] and the like): bootstrap percentile, which never
+   * leaves the data's range.
+   */
   ci95Low: number | null;
   ci95High: number | null;
+  ciMethod: IntervalMethod | null;
+  /** Why there is no interval (`too few repetitions (n=2)`), else null. */
+  note: string | null;
 }
 
+export interface DescribeOptions {
+  /** The metric is bounded (e.g. a share in [0, 1]): use the bootstrap percentile interval. */
+  bounded?: boolean;
+}
+
+/** `too few repetitions (n=2)`: the note of a figure without an interval. */
+export const tooFewNote = (n: number): string => `too few repetitions (n=${n})`;
+
 /** Describes the non-null values of a metric across repetitions. */
-export function describe(values: readonly (number | null)[]): Description {
+export function describe(values: readonly (number | null)[], options: DescribeOptions = {}): Description {
   const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  const n = xs.length;
   const m = mean(xs);
   const s = sampleStd(xs);
-  const half = s === null ? null : (tCritical975(xs.length - 1) * s) / Math.sqrt(xs.length);
+  let interval: { low: number; high: number } | null = null;
+  let ciMethod: IntervalMethod | null = null;
+  if (n >= MIN_REPETITIONS_FOR_INTERVAL && m !== null && s !== null) {
+    if (options.bounded === true) {
+      interval = bootstrapMeanInterval(xs);
+      ciMethod = 'bootstrap-percentile';
+    } else {
+      const half = (tCritical975(n - 1) * s) / Math.sqrt(n);
+      interval = { low: m - half, high: m + half };
+      ciMethod = 't';
+    }
+  }
   return {
-    count: xs.length,
+    count: n,
     mean: m,
     std: s,
     min: minOf(xs),
     max: maxOf(xs),
     median: quantile(xs, 0.5),
-    ci95Low: m === null || half === null ? null : m - half,
-    ci95High: m === null || half === null ? null : m + half,
+    ci95Low: interval?.low ?? null,
+    ci95High: interval?.high ?? null,
+    ciMethod,
+    note: n > 0 && n < MIN_REPETITIONS_FOR_INTERVAL ? tooFewNote(n) : null,
   };
+}
+
+/**
+ * Repetitions each side needs before a two-sided exact Mann–Whitney U test with equal sizes can reach p < alpha
+ * at all: the smallest n with 2 / C(2n, n) < alpha (n = 4 for alpha = 0.05: 2/70 ≈ 0.029; n = 3 gives 2/20 = 0.1).
+ */
+export function mannWhitneyMinRepetitions(alpha = 0.05): number {
+  let n = 1;
+  while (2 / binomial(2 * n, n) >= alpha) n++;
+  return n;
 }
 
 export interface MannWhitney {

@@ -1,8 +1,18 @@
-// Statistics across repetitions: per (scheduler, profile, workload) group a description of every metric,
-// pairwise scheduler comparisons (Mann–Whitney U + Cliff's delta) on the same profile and workload, and
-// scaling across profiles. Only runs with status `ok` are averaged (sanity before performance).
-import { METRIC_NAMES, METRICS, type MetricName, type RunMetrics } from './metrics';
-import { cliffsMagnitude, describe, mannWhitneyU, type Description } from './stats';
+// Statistics across repetitions: per (scheduler, profile, workload) group a description of every metric (n, and
+// a 95 % interval only from 3 repetitions, bootstrap for bounded metrics), pairwise scheduler comparisons
+// (Mann–Whitney U + Cliff's delta; a verdict only where the repetitions can reach p < 0.05) on the same profile
+// and workload, and scaling across profiles. Only runs with status `ok` are averaged (sanity before performance).
+import { METRIC_BOUNDS, METRIC_NAMES, METRICS, type MetricName, type RunMetrics } from './metrics';
+import {
+  cliffsMagnitude,
+  describe,
+  mannWhitneyMinRepetitions,
+  mannWhitneyU,
+  type Description,
+} from './stats';
+
+/** Significance level of the pairwise comparisons. */
+export const ALPHA = 0.05;
 
 export interface GroupSummary {
   scheduler: string;
@@ -23,18 +33,27 @@ export interface Comparison {
   metric: MetricName;
   a: string;
   b: string;
+  /** Repetitions of a and b with a value for the metric. */
+  nA: number;
+  nB: number;
   meanA: number | null;
   meanB: number | null;
+  /** The test, named for the reader: `Mann–Whitney U, two-sided, exact` (or `normal approximation`). */
+  test: string;
   u: number;
   p: number;
   method: 'exact' | 'normal';
   /** Cliff's delta of a vs b: P(a > b) − P(a < b). */
   cliffsDelta: number;
   magnitude: ReturnType<typeof cliffsMagnitude>;
-  /** Which scheduler did better on this metric (null: no direction, or a tie). */
+  /** Which scheduler did better on this metric — only when the difference is significant (else null). */
   better: string | null;
   /** True when the repetitions cannot reach p < 0.05 whatever the outcome. */
   tooFewSamples: boolean;
+  /** Repetitions each side needs before the test can reach p < 0.05 (4 for equal sizes). */
+  repetitionsNeeded: number;
+  /** What may be said: `significant` (p < 0.05), `not significant`, or `too few repetitions` to test at all. */
+  verdict: 'significant' | 'not significant' | 'too few repetitions';
 }
 
 export interface ScalingRow {
@@ -53,6 +72,9 @@ export interface ScalingRow {
   speedupPerAddedVcpu: number | null;
 }
 
+/** Repetitions per side a comparison needs before it can be significant at ALPHA (equal sizes). */
+export const MANN_WHITNEY_MIN_REPETITIONS = mannWhitneyMinRepetitions(ALPHA);
+
 export const groupKey = (m: Pick<RunMetrics, 'scheduler' | 'profile' | 'workload'>): string =>
   `${m.scheduler}/${m.profile}/${m.workload}`;
 
@@ -65,7 +87,13 @@ export function summarise(rows: readonly RunMetrics[]): GroupSummary[] {
       const ok = members.filter((m) => m.status === 'ok');
       const sources = [...new Set(ok.map((m) => m.energySource))];
       const metrics = Object.fromEntries(
-        METRIC_NAMES.map((name) => [name, describe(ok.map((m) => m[name]))]),
+        METRIC_NAMES.map((name) => [
+          name,
+          describe(
+            ok.map((m) => m[name]),
+            { bounded: METRIC_BOUNDS[name] !== undefined },
+          ),
+        ]),
       ) as Record<MetricName, Description>;
       return {
         scheduler: first.scheduler,
@@ -109,12 +137,17 @@ export function compareSchedulers(rows: readonly RunMetrics[], metrics: readonly
           const xs = (bySched.get(a) ?? []).map((r) => r[metric]).filter((v): v is number => v !== null);
           const ys = (bySched.get(b) ?? []).map((r) => r[metric]).filter((v): v is number => v !== null);
           if (xs.length === 0 || ys.length === 0) continue;
-          const t = mannWhitneyU(xs, ys);
+          const t = mannWhitneyU(xs, ys, ALPHA);
           const dir = METRICS[metric].better;
           const meanA = describe(xs).mean;
           const meanB = describe(ys).mean;
+          const verdict = t.tooFewSamples
+            ? 'too few repetitions'
+            : t.p < ALPHA
+              ? 'significant'
+              : 'not significant';
           let better: string | null = null;
-          if (dir !== null && t.cliffsDelta !== 0) {
+          if (verdict === 'significant' && dir !== null && t.cliffsDelta !== 0) {
             const aHigher = t.cliffsDelta > 0;
             better = (dir === 'max') === aHigher ? a : b;
           }
@@ -124,8 +157,11 @@ export function compareSchedulers(rows: readonly RunMetrics[], metrics: readonly
             metric,
             a,
             b,
+            nA: xs.length,
+            nB: ys.length,
             meanA,
             meanB,
+            test: `Mann–Whitney U, two-sided, ${t.method === 'exact' ? 'exact' : 'normal approximation'}`,
             u: t.u,
             p: t.p,
             method: t.method,
@@ -133,6 +169,8 @@ export function compareSchedulers(rows: readonly RunMetrics[], metrics: readonly
             magnitude: cliffsMagnitude(t.cliffsDelta),
             better,
             tooFewSamples: t.tooFewSamples,
+            repetitionsNeeded: MANN_WHITNEY_MIN_REPETITIONS,
+            verdict,
           });
         }
       }

@@ -2,7 +2,7 @@
 // Run: npx tsx bench/analysis-metrics.ts
 import { performance } from 'node:perf_hooks';
 import { runMetrics } from '../analysis/metrics';
-import { RunResult, type JobRecord } from '../analysis/schema';
+import { RunResult, type JobRecord } from '../results/schema';
 import { job, node, prng, runResult } from '../test/helpers/sim';
 
 const JOBS = 100_000;

@@ -1,92 +1,89 @@
-// Bench: the samplers' own cost. Runs the node sampler and the SLURM scheduler sampler at 1 s for T seconds on
-// an idle 2-node cluster and reads their CPU time (user + system, children included) from /proc. Prints CPU
-// seconds per hour and the share of one core (target < 0.5 %).
+// Bench: the samplers' own cost during a real run. Brings a 2-node SLURM cluster up through the local runner,
+// then runs one long, nearly idle job (stress-ng at 1 % of one CPU for T seconds) while reading, from /proc, the
+// CPU time (user + system, reaped children included) of every sampler of the run — one per node and the SLURM
+// scheduler sampler — until each stops. Prints CPU seconds per hour and the share of one core (target < 0.5 %).
 // Usage: npx tsx bench/slurm-samplers.ts [seconds=60]
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { SlurmOptions } from '../components/slurm/config';
-import { scriptCommand } from '../components/slurm/script';
-import { valueOf } from '../test/e2e/slurm/executor';
-import { runRemote } from '../test/e2e/slurm/remote';
-import { benchNodes, benchStateDir, executingMocks, removeBenchState } from './slurm-lib';
+import { runRunnerAsync } from '../test/helpers/runner';
+import { benchProfile, benchStack, PROGRAM } from './lib/stack';
 
-const SAMPLERS = path.join(__dirname, '..', 'components', 'samplers', 'scripts');
-// utime stime cutime cstime (fields 14–17 of /proc/<pid>/stat), in clock ticks.
-const CPU_TICKS = `awk '{print $14 + $15 + $16 + $17}' "/proc/$(cat "$SAMPLER_DIR/sampler.pid")/stat"`;
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime + cutime + cstime (fields 14–17 of /proc/<pid>/stat) in seconds, or null when gone. */
+function cpuSeconds(pid: string): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = [11, 12, 13, 14].map((i) => Number(fields[i] ?? 0)).reduce((a, b) => a + b, 0);
+    return ticks / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
 
 async function main(): Promise<void> {
   const duration = Number(process.argv[2] ?? 60);
-  const executor = executingMocks('bench-samplers');
-  const { SlurmCluster } = await import('../components/slurm/cluster');
-  const bench = benchNodes('samp', 238, 2);
+  const stack = benchStack('bsamp');
+  const config = { ...benchProfile(2), scheduler: 'slurm', stopAfter: 'runs', idleGapSeconds: 0 };
+  const spec = {
+    count: 1,
+    cpus: 1,
+    memoryMiB: 64,
+    expectedSeconds: duration,
+    kind: 'stress' as const,
+    args: ['--cpu', '1', '--cpu-load', '1', '--timeout', `${duration}s`],
+    arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+  };
+  stack.configure(config, [], false);
   try {
-    const cluster = new SlurmCluster('bsamp', {
-      cluster: 'bsamp',
-      nodes: bench.nodes,
-      profile: { name: 'bench', nodes: 2, vcpus: 2, memoryGiB: 2 },
-      options: SlurmOptions.parse({}),
-      stateDir: benchStateDir('bsamp'),
-    });
-    await valueOf(cluster.slurmVersion, executor);
-    const target = { host: cluster.controller.address, privateKey: bench.key };
-    const root = cluster.layout.root;
-    const kinds = [
-      {
-        name: 'node',
-        dir: `${root}/samplers/bench/node`,
-        start: 'node-sampler-start.sh',
-        stop: 'node-sampler-stop.sh',
-      },
-      {
-        name: 'slurm',
-        dir: `${root}/samplers/bench/slurm`,
-        start: 'slurm-sampler-start.sh',
-        stop: 'slurm-sampler-stop.sh',
-      },
-    ];
-    const env = (dir: string) => ({
-      SAMPLER_DIR: dir,
-      INTERVAL_MS: '1000',
-      IFACE: 'eth0',
-      ROOT: root,
-      STATS_INTERVAL_SECONDS: '30',
-    });
-    for (const k of kinds) {
-      const r = await runRemote(target, scriptCommand(SAMPLERS, k.start), env(k.dir));
-      if (r.code !== 0) throw new Error(`${k.start}: ${r.stderr}`);
-    }
-    const ticks0 = await Promise.all(kinds.map((k) => runRemote(target, CPU_TICKS, env(k.dir))));
-    const t0 = Date.now();
-    await new Promise((r) => setTimeout(r, duration * 1000));
-    const ticks1 = await Promise.all(kinds.map((k) => runRemote(target, CPU_TICKS, env(k.dir))));
-    const elapsed = (Date.now() - t0) / 1000;
-    const clk = Number((await runRemote(target, 'getconf CLK_TCK')).stdout.trim());
-    const figures = kinds.map((k, i) => {
-      const cpu = (Number(ticks1[i]?.stdout.trim()) - Number(ticks0[i]?.stdout.trim())) / clk;
-      return {
-        sampler: k.name,
-        intervalMs: 1000,
-        seconds: elapsed,
-        cpuSeconds: cpu,
-        cpuSecondsPerHour: (cpu / elapsed) * 3600,
-        percentOfOneCore: (cpu / elapsed) * 100,
-      };
-    });
-    for (const k of kinds) await runRemote(target, scriptCommand(SAMPLERS, k.stop), env(k.dir));
-    console.log(
-      JSON.stringify(
-        {
-          figures,
-          note: 'CPU time of the sampler loop and the processes it ran (squeue, sinfo, sdiag for slurm); slurmctld time answering them is not included',
-        },
-        null,
-        1,
-      ),
+    stack.up();
+    stack.configure(config, [{ workload: 'idle', timeoutFactor: 2, specs: [spec] }], false);
+    const up = runRunnerAsync(
+      'up',
+      stack.stack,
+      PROGRAM,
+      path.join(path.dirname(stack.resultsDir), `Pulumi.${stack.stack}.yaml`),
     );
+    let finished = false;
+    void up.then(() => (finished = true));
+    const samplers = path.join('/var/lib/schedbench', stack.stack, 'slurm', 'samplers');
+    // sampler (run/node) → { pid, first and last CPU reading and when }
+    const seen = new Map<string, { pid: string; first: number; last: number; t0: number; t1: number }>();
+    while (!finished) {
+      for (const run of existsSync(samplers) ? readdirSync(samplers) : []) {
+        for (const who of readdirSync(path.join(samplers, run))) {
+          const pidFile = path.join(samplers, run, who, 'sampler.pid');
+          const pid = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : '';
+          const cpu = pid === '' ? null : cpuSeconds(pid);
+          if (cpu === null) continue;
+          const s = seen.get(who);
+          if (s === undefined || s.pid !== pid)
+            seen.set(who, { pid, first: cpu, last: cpu, t0: Date.now(), t1: Date.now() });
+          else Object.assign(s, { last: cpu, t1: Date.now() });
+        }
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const result = await up;
+    if (result.status !== 0) throw new Error(`up failed:\n${result.stdout}\n${result.stderr}`);
+    for (const [who, s] of seen) {
+      const wall = (s.t1 - s.t0) / 1000;
+      const cpu = s.last - s.first;
+      console.log(
+        JSON.stringify({
+          sampler:
+            who === 'scheduler' ? 'slurm (squeue/sinfo each interval, sdiag every 30 s)' : `node ${who}`,
+          intervalMs: 1000,
+          observedSeconds: Number(wall.toFixed(1)),
+          cpuSeconds: cpu,
+          cpuSecondsPerHour: Number(((cpu / wall) * 3600).toFixed(1)),
+          shareOfOneCore: `${((cpu / wall) * 100).toFixed(2)} %`,
+          target: '< 0.5 %',
+        }),
+      );
+    }
   } finally {
-    const errors = await executor.destroy();
-    if (errors.length > 0) console.error('teardown errors:', errors);
-    bench.remove();
-    removeBenchState('bsamp');
+    stack.destroy();
   }
 }
 

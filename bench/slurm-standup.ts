@@ -1,50 +1,32 @@
 // Bench: stand-up (to a validated cluster) and tear-down time of SLURM with slurmdbd + MariaDB on 2 and 4 netns
-// nodes, packages already installed. Prints one JSON line per size. Needs root.
+// nodes through the local runner — nodes, SSH, every SLURM stage and its validation, as `npm run up` does with
+// `stopAfter: scheduler`; packages already installed. Prints one JSON line per size. Needs root.
 // Usage: npx tsx bench/slurm-standup.ts [sizes=2,4]
-import { SlurmOptions } from '../components/slurm/config';
-import { valueOf } from '../test/e2e/slurm/executor';
-import { benchNodes, benchStateDir, executingMocks, removeBenchState, seconds } from './slurm-lib';
+import { benchProfile, benchStack } from './lib/stack';
 
-async function main(): Promise<void> {
+function main(): void {
   const sizes = (process.argv[2] ?? '2,4').split(',').map(Number);
-  const executor = executingMocks('bench-standup');
-  const { SlurmCluster } = await import('../components/slurm/cluster');
   for (const size of sizes) {
-    const tag = `su${size}`;
-    const bench = benchNodes(tag, 240 + size, size);
+    const stack = benchStack(`bsu${size}`);
+    stack.configure({ ...benchProfile(size), scheduler: 'slurm', stopAfter: 'scheduler' });
     try {
-      const t0 = Date.now();
-      const cluster = new SlurmCluster(`bsu${size}`, {
-        cluster: `bsu${size}`,
-        nodes: bench.nodes,
-        profile: { name: 'bench', nodes: size, vcpus: 2, memoryGiB: 2 },
-        options: SlurmOptions.parse({}),
-        stateDir: benchStateDir(`bsu${size}`),
-      });
-      await valueOf(cluster.slurmVersion, executor);
-      const up = seconds(t0);
-      const t1 = Date.now();
-      const errors = await executor.destroy();
-      const down = seconds(t1);
-      const stages = executor.log.splice(0).map((l) => l.replace(/^(create|delete) bsu\d+-/, '$1 '));
+      const up = stack.up();
+      const again = stack.up();
+      const down = stack.destroy();
       console.log(
         JSON.stringify({
           nodes: size,
-          standUpSeconds: up,
+          standUpSeconds: up.seconds,
+          secondUpSeconds: again.seconds,
           tearDownSeconds: down,
-          teardownErrors: errors,
-          stages,
-          note: 'stages executed one at a time where independent (the lead runner/Pulumi may parallelise)',
+          note: 'runner wall time, ~1.5 s of TypeScript and Pulumi SDK loading included in each',
         }),
       );
-    } finally {
-      bench.remove();
-      removeBenchState(`bsu${size}`);
+    } catch (err) {
+      stack.destroy();
+      throw err;
     }
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main();

@@ -11,7 +11,7 @@ import { ImageInfo } from '../components/image/info';
 import { LibvirtBackend } from '../components/nodes/libvirt/config';
 import { renderNetworkXml } from '../components/nodes/libvirt/networkXml';
 import { LibvirtClusterPlan, LibvirtNodePlan, planLibvirtCluster } from '../components/nodes/libvirt/plan';
-import { renderNode } from '../components/nodes/libvirt/render';
+import { renderNode, type HostKeyPair } from '../components/nodes/libvirt/render';
 
 const SCRIPTS = path.join(__dirname, '..', 'components', 'nodes', 'libvirt', 'scripts');
 const work = mkdtempSync(path.join(tmpdir(), 'schedbench-vm-bench-'));
@@ -43,6 +43,19 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   return [value, Number(process.hrtime.bigint() - start) / 1e9];
 }
 
+/** One SSH host key pair for the bench's VMs (the product makes one per node; one is enough to pin here). */
+function benchHostKey(): HostKeyPair {
+  const dir = mkdtempSync(path.join(tmpdir(), 'schedbench-vm-hostkey-'));
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'schedbench-bench', '-f', `${dir}/key`]);
+  const pair = {
+    privateKey: readFileSync(`${dir}/key`, 'utf8'),
+    publicKey: readFileSync(`${dir}/key.pub`, 'utf8').trim(),
+  };
+  rmSync(dir, { recursive: true, force: true });
+  return pair;
+}
+const HOST_KEY = benchHostKey();
+
 function nodeEnv(
   plan: LibvirtClusterPlan,
   node: LibvirtNodePlan,
@@ -50,7 +63,7 @@ function nodeEnv(
   accel: 'kvm' | 'tcg',
   publicKey: string,
 ) {
-  const r = renderNode(plan, node, backend, image, accel, publicKey);
+  const r = renderNode(plan, node, backend, image, accel, publicKey, HOST_KEY);
   return {
     VIRSH_URI: 'qemu:///system',
     DOMAIN: node.domain,
@@ -84,6 +97,7 @@ async function bootAll(
                 ADDRESS: node.address,
                 SSH_USER: 'root',
                 TIMEOUT_SECONDS: '600',
+                HOST_KEY: HOST_KEY.publicKey,
                 CONSOLE_LOG: `${node.dir}/console.log`,
               },
               stdio: ['pipe', 'ignore', 'inherit'],

@@ -2,11 +2,15 @@
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerCampaign } from './commands/campaign';
+import { registerDoctor } from './commands/doctor';
 import { registerHash } from './commands/hash';
 import { registerImage } from './commands/image';
 import { registerMetrics } from './commands/metrics';
 import { registerPareto } from './commands/pareto';
+import { registerGraph } from './commands/graph';
+import { registerTrack } from './commands/track';
 import { registerValidate } from './commands/validate';
+import { registerKubernetes } from '../components/kubernetes/cli';
 
 const program = new Command('schedbench')
   .description('Benchmark HPC schedulers (SLURM, Kubernetes, Flux) on clusters stood up by Pulumi')
@@ -23,6 +27,10 @@ for (const register of [
   registerMetrics,
   registerImage,
   registerCampaign,
+  registerTrack,
+  registerGraph,
+  registerDoctor,
+  registerKubernetes,
 ]) {
   register(program);
 }

@@ -1,39 +1,16 @@
-// `npm run up|preview|destroy -- --stack <name>`: the Pulumi CLI when it is on PATH (local file backend),
-// otherwise the local runner, which runs the same index.ts and executes its command resources for real.
-import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync } from 'fs';
+// `npm run up|preview|destroy -- --stack <name>`: the Pulumi engine when there is one (the CLI on PATH, else the one
+// cli/engine/build.sh built from Go modules; docs/engine.md), otherwise the local runner, which runs the same
+// index.ts and executes its command resources for real.
+import { writeFileSync } from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
+import { assertStackName } from '../components/config/names';
+import { EngineOperation, findPulumi, PlannedStep, runEngine } from './engine/drive';
 import { Logger } from './runner/engine';
 import { BANNER, destroy, preview, renderOutputs, RunReport, up } from './runner/run';
 import { renderTree } from './runner/tree';
 
 const defaultProjectDir = path.resolve(__dirname, '..');
-
-function onPath(binary: string): boolean {
-  return (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .some((dir) => dir !== '' && existsSync(path.join(dir, binary)));
-}
-
-function viaPulumiCli(projectDir: string, operation: string, stack: string, extra: string[]): number {
-  const backend =
-    process.env.PULUMI_BACKEND_URL ?? `file://${path.join(projectDir, '.schedbench', 'pulumi')}`;
-  if (backend.startsWith('file://')) mkdirSync(backend.slice('file://'.length), { recursive: true });
-  const env = { ...process.env, PULUMI_BACKEND_URL: backend };
-  const select = spawnSync('pulumi', ['stack', 'select', '--create', stack], {
-    cwd: projectDir,
-    env,
-    stdio: 'inherit',
-  });
-  if (select.status !== 0) return select.status ?? 1;
-  const run = spawnSync('pulumi', [operation, '--stack', stack, ...extra], {
-    cwd: projectDir,
-    env,
-    stdio: 'inherit',
-  });
-  return run.status ?? 1;
-}
 
 function consoleLogger(quietSteps: boolean): Logger {
   const started = Date.now();
@@ -71,6 +48,7 @@ async function local(
   operation: string,
   stack: string,
   configFile?: string,
+  stepsFile?: string,
 ): Promise<number> {
   const started = Date.now();
   process.stdout.write(`${BANNER}\n`);
@@ -80,48 +58,94 @@ async function local(
   if (operation === 'preview') {
     const report = await preview({ projectDir, stack, configFile, log: consoleLogger(true) });
     const status = (urn: string) => (report.existing.has(urn) ? '=' : '+');
+    if (stepsFile !== undefined) {
+      const steps: PlannedStep[] = report.resources.map((r) => ({
+        op: report.existing.has(r.urn) ? 'same' : 'create',
+        urn: r.urn,
+        type: r.type,
+        parent: r.parent,
+      }));
+      writeFileSync(stepsFile, `${JSON.stringify(steps, null, 1)}\n`);
+    }
     process.stdout.write(
-      `Preview of stack ${stack} (+ to create, = exists; nothing was executed):\n${renderTree(report.resources, status)}\n`,
+      `Preview of stack ${stack} (+ to create, = exists; nothing was executed):\n${renderTree(report.resources, status)}\n` +
+        'The runner cannot show diffs (which inputs change, what an update or replace would do): for those, run the ' +
+        'Pulumi engine — `pulumi` on PATH or cli/engine/build.sh (docs/engine.md) — and `npm run preview` again.\n',
     );
     return finish(report, started);
   }
   return finish(await up({ projectDir, stack, configFile, log: consoleLogger(false) }), started);
 }
 
+function isOperation(operation: string): operation is EngineOperation {
+  return ['up', 'preview', 'destroy', 'outputs'].includes(operation);
+}
+
 const program = new Command('schedbench-pulumi')
   .description(
     'Run `pulumi up|preview|destroy` for a stack; without the Pulumi CLI, the schedbench local runner does it',
   )
-  .argument('<operation>', 'up, preview or destroy')
+  .argument('<operation>', 'up, preview, destroy, or outputs (engine only: `pulumi stack output --json`)')
   .addOption(new Option('-s, --stack <name>', 'stack name (Pulumi.<name>.yaml)').default('local'))
   .option('--local', 'use the local runner even when the Pulumi CLI is installed')
   .option('--config-file <file>', 'use this stack config file instead of Pulumi.<stack>.yaml')
+  .option('--expect-no-changes', 'preview through the engine: fail when anything would change')
+  .option('--show-secrets', 'outputs: print secret values in clear')
+  .option(
+    '--steps-json <file>',
+    'preview: write the planned steps (op, urn, type, parent) to this file as JSON',
+  )
   .option('-C, --cwd <dir>', 'project directory (Pulumi.yaml, index.ts, stack files)', defaultProjectDir)
   .allowUnknownOption(true)
   .allowExcessArguments(true)
   .action(
     async (
       operation: string,
-      options: { stack: string; local?: boolean; cwd: string; configFile?: string },
-      command: Command,
+      options: {
+        stack: string;
+        local?: boolean;
+        cwd: string;
+        configFile?: string;
+        expectNoChanges?: boolean;
+        stepsJson?: string;
+        showSecrets?: boolean;
+      },
     ) => {
       const projectDir = path.resolve(options.cwd);
-      if (!['up', 'preview', 'destroy'].includes(operation)) {
-        process.stderr.write(`unknown operation ${operation}: use up, preview or destroy\n`);
+      // The stack name becomes file and directory names: refuse `../x` and friends before anything runs.
+      assertStackName(options.stack);
+      if (!isOperation(operation)) {
+        process.stderr.write(`unknown operation ${operation}: use up, preview, destroy or outputs\n`);
         process.exitCode = 2;
         return;
       }
-      const extra = command.args.slice(1);
-      if (options.configFile !== undefined) extra.push('--config-file', path.resolve(options.configFile));
-      const useCli = options.local !== true && process.env.SCHEDBENCH_RUNNER !== 'local' && onPath('pulumi');
-      process.exitCode = useCli
-        ? viaPulumiCli(projectDir, operation, options.stack, extra)
-        : await local(
+      const configFile = options.configFile && path.resolve(options.configFile);
+      const install =
+        options.local === true || process.env.SCHEDBENCH_RUNNER === 'local'
+          ? undefined
+          : findPulumi(projectDir);
+      if (install !== undefined) {
+        process.exitCode = await runEngine(
+          {
             projectDir,
+            stack: options.stack,
             operation,
-            options.stack,
-            options.configFile && path.resolve(options.configFile),
-          );
+            configFile,
+            expectNoChanges: options.expectNoChanges,
+            stepsFile: options.stepsJson && path.resolve(options.stepsJson),
+            showSecrets: options.showSecrets,
+          },
+          install,
+        );
+      } else if (operation === 'outputs') {
+        process.stderr.write(
+          'outputs: needs the Pulumi engine (the runner prints outputs at the end of `up`)\n',
+        );
+        process.exitCode = 2;
+      } else {
+        const stepsFile = options.stepsJson && path.resolve(options.stepsJson);
+        process.exitCode = await local(projectDir, operation, options.stack, configFile, stepsFile);
+      }
     },
   );
 

@@ -22,3 +22,15 @@ export function bashScript(scriptPath: string): string {
   const text = readFileSync(absolute, 'utf8');
   return bashCommand(text, path.basename(absolute));
 }
+
+/** components/prelude.sh: the helpers every node script may use (log, bounded waits, pid files, skip). */
+export const PRELUDE = path.join(__dirname, 'prelude.sh');
+
+/**
+ * `bash -c '<prelude + libs + dir/name>' name`: a node script with the shared prelude and its area's own
+ * helpers (e.g. components/slurm/scripts/lib.sh) in front. Parameters still travel only in the environment.
+ */
+export function preludedScript(dir: string, name: string, libs: readonly string[] = []): string {
+  const parts = [PRELUDE, ...libs, path.join(dir, name)].map((file) => readFileSync(file, 'utf8'));
+  return bashCommand(parts.join('\n'), name);
+}

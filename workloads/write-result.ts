@@ -1,16 +1,38 @@
-// The writer a run's last stage runs on the program's machine (`tsx workloads/write-result.ts check|write`):
-// `check` prints `done` when RESULT_PATH already holds a valid RunResult (the run is then skipped, so a second
-// `up` never duplicates it) and `todo` otherwise; `write` reads the run's bundle on stdin, keeps it under
-// raw/, assembles and validates the RunResult, writes it atomically and prints the run's summary as JSON.
+// The writer a run's first and last stages run on the program's machine (`tsx workloads/write-result.ts
+// check|write`): `check` prints `done` when RESULT_PATH already holds a valid RunResult (the run is then skipped,
+// so a second `up` never repeats it) and `todo` otherwise — a file there that is not a valid RunResult is moved
+// aside (kept, named in a warning) and the run done again; `write` reads the run's bundle on stdin, keeps it
+// under raw/, assembles and validates the RunResult, writes it atomically and prints the run's summary as JSON.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { RunResult } from '../analysis/schema';
-import { assembleRunResult, RunBundle, summarise } from './result';
+import { readRunResult } from '../results/read';
+import type { RunResult } from '../results/schema';
+import { summarise } from './summary';
 
-function existingResult(file: string): RunResult | undefined {
-  if (!existsSync(file)) return undefined;
-  const parsed = RunResult.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  return parsed.success ? parsed.data : undefined;
+type Existing = { kind: 'none' } | { kind: 'valid'; result: RunResult } | { kind: 'invalid'; reason: string };
+
+function existingResult(file: string): Existing {
+  if (!existsSync(file)) return { kind: 'none' };
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return {
+      kind: 'invalid',
+      reason: `not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    };
+  }
+  const read = readRunResult(value);
+  return read.ok ? { kind: 'valid', result: read.result } : { kind: 'invalid', reason: read.error };
+}
+
+/** Moves a file that is not a valid result out of the way, keeping it: `<name>.invalid-<epoch ms>`. */
+function moveAside(file: string, reason: string): void {
+  const aside = `${file}.invalid-${Date.now()}`;
+  renameSync(file, aside);
+  process.stderr.write(
+    `write-result: WARNING ${file} is ${reason}; kept as ${aside}; the run is done again\n`,
+  );
 }
 
 function writeAtomically(file: string, text: string): void {
@@ -20,20 +42,25 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const mode = process.argv[2];
   const file = process.env.RESULT_PATH;
   if (file === undefined || file === '') throw new Error('write-result: RESULT_PATH is not set');
+  if (mode !== 'check' && mode !== 'write')
+    throw new Error(`write-result: mode must be check or write, got ${mode ?? '(none)'}`);
   const existing = existingResult(file);
   if (mode === 'check') {
-    process.stdout.write(existing === undefined ? 'todo' : 'done');
+    if (existing.kind === 'invalid') moveAside(file, existing.reason);
+    process.stdout.write(existing.kind === 'valid' ? 'done' : 'todo');
     return;
   }
-  if (mode !== 'write') throw new Error(`write-result: mode must be check or write, got ${mode ?? '(none)'}`);
-  if (existing !== undefined) {
-    process.stdout.write(`${JSON.stringify({ ...summarise(existing, file), skipped: true })}\n`);
+  if (existing.kind === 'valid') {
+    process.stdout.write(`${JSON.stringify({ ...summarise(existing.result, file), skipped: true })}\n`);
     return;
   }
+  if (existing.kind === 'invalid') moveAside(file, existing.reason);
+  // Loaded only to write: `check` stays light (every run starts with it).
+  const { assembleRunResult, RunBundle } = await import('./result');
   const input = readFileSync(0, 'utf8');
   // What was collected is kept even if assembling it fails below.
   writeAtomically(path.join(path.dirname(file), 'raw', path.basename(file)), input);
@@ -42,4 +69,7 @@ function main(): void {
   process.stdout.write(`${JSON.stringify(summarise(result, file))}\n`);
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`write-result: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -2,6 +2,7 @@
 import type { Analysis } from '../analyze';
 import type { MetricName } from '../metrics';
 import { barChart, nodeUtilisation, paretoScatter, representativeRuns, timeline, type Chart } from './charts';
+import type { ReportGraph } from './graph';
 import { reportHtml, type RenderedChart } from './html';
 import { renderSvg } from './render';
 
@@ -32,12 +33,18 @@ async function render(chart: Chart): Promise<RenderedChart> {
   return { chart, svg: await renderSvg(chart) };
 }
 
-export async function buildReport(a: Analysis, limits: ReportLimits = DEFAULT_LIMITS): Promise<string> {
+export async function buildReport(
+  a: Analysis,
+  limits: ReportLimits = DEFAULT_LIMITS,
+  graph?: ReportGraph,
+): Promise<string> {
   const barMetrics = [...new Set([...a.objectives.map((o) => o.metric as MetricName), ...BAR_METRICS])];
   const bars = barMetrics.map((m) => barChart(a, m)).filter((c): c is Chart => c !== null);
   const pairs: [MetricName, MetricName][] = [];
-  a.objectives.forEach((o, i) => {
-    for (const p of a.objectives.slice(i + 1)) pairs.push([o.metric as MetricName, p.metric as MetricName]);
+  // Projections of the objectives the front used (an objective no run measured is left out, with a note).
+  const used = a.pareto.objectives;
+  used.forEach((o, i) => {
+    for (const p of used.slice(i + 1)) pairs.push([o.metric as MetricName, p.metric as MetricName]);
   });
   const scatters = pairs
     .slice(0, limits.paretoPlots)
@@ -56,5 +63,6 @@ export async function buildReport(a: Analysis, limits: ReportLimits = DEFAULT_LI
         };
       }),
     ),
+    graph,
   });
 }

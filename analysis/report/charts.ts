@@ -3,9 +3,12 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analyze';
 import { toSeconds } from '../job-times';
-import { METRICS, type MetricName, type RunMetrics } from '../metrics';
+import { energySourceLabel } from '../metrics-energy';
+import { METRIC_BOUNDS, METRICS, type MetricName, type RunMetrics } from '../metrics';
+import { MIN_REPETITIONS_FOR_INTERVAL } from '../stats';
 import { paretoFrontOf } from '../pareto';
-import type { JobState, RunResult } from '../schema';
+import type { JobState, RunResult } from '../../results/schema';
+import { SCHEDULER_NAMES } from '../../results/vocabulary';
 import { maxOf, minOf } from '../stats';
 
 export interface Chart {
@@ -19,14 +22,17 @@ export interface Chart {
 }
 
 const SCHEDULER_COLOURS = {
-  domain: ['slurm', 'kubernetes', 'flux'],
+  domain: [...SCHEDULER_NAMES],
   range: ['#1f77b4', '#ff7f0e', '#2ca02c'],
 };
 const WIDTH = 440;
 
 const unitLabel = (m: MetricName) => (METRICS[m].unit === '1' ? m : `${m} (${METRICS[m].unit})`);
 
-/** Mean per group with its 95 % confidence interval; one bar per scheduler within each profile/workload. */
+/**
+ * Mean per group with its 95 % interval (from 3 repetitions on; bootstrap percentile for bounded metrics, Student t
+ * otherwise) and its n above the bar; one bar per scheduler within each profile/workload.
+ */
 export function barChart(analysis: Analysis, metric: MetricName): Chart | null {
   const values = analysis.groups
     .map((g) => ({
@@ -37,13 +43,22 @@ export function barChart(analysis: Analysis, metric: MetricName): Chart | null {
       lo: g.metrics[metric].ci95Low === null ? null : Math.max(0, g.metrics[metric].ci95Low as number),
       hi: g.metrics[metric].ci95High,
       n: g.metrics[metric].count,
+      nLabel: `n=${g.metrics[metric].count}`,
+      interval:
+        g.metrics[metric].ciMethod === null
+          ? (g.metrics[metric].note ?? 'no interval')
+          : `95 % ${g.metrics[metric].ciMethod === 't' ? 't' : 'bootstrap percentile'} interval`,
     }))
     .filter((v) => v.mean !== null);
   if (values.length === 0) return null;
   const withCi = values.filter((v) => v.lo !== null && v.hi !== null);
-  const estimate = metric === 'energyJoules' || metric === 'powerMeanWatts';
-  const energyNote =
-    estimate && analysis.headline.energySource !== 'measured' ? ' — ESTIMATE from a power model' : '';
+  const energy = metric === 'energyJoules' || metric === 'powerMeanWatts';
+  const energyNote = energy ? ` — ${energySourceLabel(analysis.headline.energySource)}` : '';
+  const few = values.filter((v) => v.n < MIN_REPETITIONS_FOR_INTERVAL).length;
+  const method =
+    METRIC_BOUNDS[metric] !== undefined
+      ? 'bootstrap percentile interval (fixed seed; bounded metric, so it stays in range)'
+      : 'Student t interval';
   // Cells in the summary's order (workload, then profile by size), not alphabetically.
   const order = [...new Set(values.map((v) => v.cell))];
   const x = {
@@ -56,7 +71,10 @@ export function barChart(analysis: Analysis, metric: MetricName): Chart | null {
   return {
     id: `bar-${metric}`,
     title: `${metric}${energyNote}`,
-    caption: `Mean over repetitions (status ok) with 95 % t confidence interval; ${METRICS[metric].definition}.`,
+    caption:
+      `Mean over repetitions (status ok), n above each bar, with its 95 % ${method} where n ≥ ${MIN_REPETITIONS_FOR_INTERVAL}` +
+      (few > 0 ? ` (${few} bar(s) without: too few repetitions)` : '') +
+      `; ${METRICS[metric].definition}.`,
     spec: {
       width: 380,
       height: 200,
@@ -87,9 +105,18 @@ export function barChart(analysis: Analysis, metric: MetricName): Chart | null {
             color: { value: 'black' },
           },
         },
+        {
+          name: 'counts',
+          mark: { type: 'text', dy: -6, fontSize: 9, color: '#333' },
+          encoding: {
+            y: { field: 'mean', type: 'quantitative' },
+            text: { field: 'nLabel' },
+            color: { value: '#333' },
+          },
+        },
       ],
     },
-    expect: { bars: values.length, errorbars: withCi.length },
+    expect: { bars: values.length, errorbars: withCi.length, counts: values.length },
   };
 }
 

@@ -1,7 +1,10 @@
 // The self-contained report page: tables and build-time SVG charts, inline CSS, no scripts, no network.
+import type { ReportGraph } from './graph';
 import type { Analysis } from '../analyze';
 import { KEY_METRICS } from '../analyze';
+import { energySourceLabel } from '../metrics-energy';
 import { METRICS, type MetricName } from '../metrics';
+import { MIN_REPETITIONS_FOR_INTERVAL, tooFewNote, type Description } from '../stats';
 import type { Chart } from './charts';
 import { esc, fmt } from './format';
 
@@ -14,6 +17,8 @@ export interface ReportSections {
   bars: RenderedChart[];
   pareto: RenderedChart[];
   runs: { timeline: RenderedChart; utilisation: RenderedChart | null }[];
+  /** The stack's resource graph (`schedbench graph`), when it was drawn. */
+  graph?: ReportGraph;
 }
 
 const CSS = `
@@ -59,35 +64,56 @@ const SUMMARY_METRICS: MetricName[] = [
   'energyJoules',
 ];
 
+const isEnergy = (m: string): boolean => m === 'energyJoules' || m === 'powerMeanWatts';
+
+/** A metric's value for the page: `n/a` for energy that was not measured, an en dash for other missing figures. */
+export function fmtMetric(metric: string, v: number | null | undefined): string {
+  return (v === null || v === undefined) && isEnergy(metric) ? 'n/a' : fmt(v);
+}
+
+/** `mean [low–high]` with the 95 % interval's method in the tooltip; the mean alone (and why) without one. */
+function describedCell(metric: MetricName, d: Description): string {
+  if (d.mean === null) return fmtMetric(metric, null);
+  if (d.ci95Low === null || d.ci95High === null)
+    return `${fmt(d.mean)}<span title="${esc(d.note ?? 'no interval')}">*</span>`;
+  const method = d.ciMethod === 't' ? 'Student t' : 'bootstrap percentile (fixed seed)';
+  return `<span title="95 % ${esc(method)} interval of the mean, n=${d.count}">${fmt(d.mean)} [${fmt(d.ci95Low)}–${fmt(d.ci95High)}]</span>`;
+}
+
 function summaryTable(a: Analysis): string {
   const head = [
     'scheduler',
     'profile',
     'workload',
-    'runs',
-    ...SUMMARY_METRICS.map((m) => `${m}${unitSuffix(m)} mean [min–max]`),
+    'n (runs)',
+    ...SUMMARY_METRICS.map((m) => `${m}${unitSuffix(m)} mean [95 % interval]`),
+    'energy source',
   ];
   const rows = a.groups.map((g) => [
     esc(g.scheduler),
     esc(g.profile),
     esc(g.workload),
-    `${g.runs}${g.excluded.length ? ` <span class="badge warn" title="${esc(g.excluded.map((e) => `${e.key}: ${e.status}`).join(', '))}">+${g.excluded.length} excluded</span>` : ''}`,
-    ...SUMMARY_METRICS.map((m) => {
-      const d = g.metrics[m];
-      const est =
-        m === 'energyJoules' && g.energySource !== 'measured' ? ' <span class="est">est.</span>' : '';
-      return `${fmt(d.mean)} [${fmt(d.min)}–${fmt(d.max)}]${est}`;
-    }),
+    `${g.runs}${g.runs > 0 && g.runs < MIN_REPETITIONS_FOR_INTERVAL ? ` <span class="badge warn">${esc(tooFewNote(g.runs))}: no intervals</span>` : ''}${g.excluded.length ? ` <span class="badge warn" title="${esc(g.excluded.map((e) => `${e.key}: ${e.status}`).join(', '))}">+${g.excluded.length} excluded</span>` : ''}`,
+    ...SUMMARY_METRICS.map((m) => describedCell(m, g.metrics[m])),
+    g.energySource === 'model' || g.energySource === 'mixed'
+      ? `<span class="est">${esc(energySourceLabel(g.energySource))}</span>`
+      : esc(energySourceLabel(g.energySource)),
   ]);
-  return table(head, rows, 3);
+  const note = `<p>n = repetitions with status ok. Intervals are 95 % intervals of the mean, given from ${MIN_REPETITIONS_FOR_INTERVAL} repetitions on (* = too few repetitions, no interval): Student t for unbounded metrics, bootstrap percentile (fixed seed) for bounded ones (shares, efficiencies, slowdown), which never leave the data's range. Energy “n/a”: not measured.</p>`;
+  return note + table(head, rows, 3);
+}
+
+function paretoNotes(a: Analysis): string {
+  return a.pareto.notes.map((n) => `<p class="est">${esc(n)}.</p>`).join('');
 }
 
 function paretoTable(a: Analysis): string {
-  const head = ['run', 'stack', ...a.objectives.map((o) => `${o.metric} (${o.direction})`)];
+  const objectives = a.pareto.objectives;
+  const head = ['run', 'stack', ...objectives.map((o) => `${o.metric} (${o.direction})`)];
   const rows = a.pareto.front.map((f) => [
     esc(f.key),
     esc(f.stack),
-    ...a.objectives.map((o) => fmt(f.values[o.metric])),
+    ...objectives.map((o) => fmt(f.values[o.metric])),
   ]);
   const excluded = a.pareto.excluded.length
     ? `<details><summary>${a.pareto.excluded.length} runs not in the Pareto analysis</summary>${table(
@@ -104,9 +130,9 @@ function configurationTable(a: Analysis): string {
     'workload',
     'scheduler',
     'profile',
-    'runs',
+    'n (runs)',
     'Pareto',
-    ...a.objectives.map((o) => `${o.metric} mean (${o.direction})`),
+    ...a.pareto.objectives.map((o) => `${o.metric} mean (${o.direction})`),
   ];
   const rows = a.pareto.configurationFronts.flatMap((w) =>
     [...w.front.map((p) => [p, true] as const), ...w.dominated.map((p) => [p, false] as const)].map(
@@ -116,7 +142,7 @@ function configurationTable(a: Analysis): string {
         esc(p.profile),
         String(p.runs),
         on ? '<span class="badge ok">on front</span>' : 'dominated',
-        ...a.objectives.map((o) => fmt(p.means[o.metric])),
+        ...a.pareto.objectives.map((o) => fmt(p.means[o.metric])),
       ],
     ),
   );
@@ -132,8 +158,11 @@ function comparisonTable(a: Analysis): string {
     'metric',
     'A',
     'B',
+    'n A',
+    'n B',
     'mean A',
     'mean B',
+    'test',
     'U',
     'p',
     "Cliff's δ",
@@ -147,18 +176,21 @@ function comparisonTable(a: Analysis): string {
     esc(c.metric),
     esc(c.a),
     esc(c.b),
-    fmt(c.meanA),
-    fmt(c.meanB),
+    String(c.nA),
+    String(c.nB),
+    fmtMetric(c.metric, c.meanA),
+    fmtMetric(c.metric, c.meanB),
+    esc(c.test),
     fmt(c.u),
-    fmt(c.p),
+    c.tooFewSamples ? '–' : fmt(c.p),
     fmt(c.cliffsDelta),
     esc(c.magnitude),
     esc(c.better ?? '–'),
-    c.tooFewSamples
-      ? '<span class="badge warn">too few repetitions to tell</span>'
-      : c.p < 0.05
-        ? '<span class="badge ok">significant (p &lt; 0.05)</span>'
-        : '<span class="badge">not significant</span>',
+    c.verdict === 'too few repetitions'
+      ? `<span class="badge warn">too few repetitions to test (n=${c.nA} vs ${c.nB}; p &lt; 0.05 needs ≥ ${c.repetitionsNeeded} each)</span>`
+      : c.verdict === 'significant'
+        ? `<span class="badge ok">significant (p = ${esc(fmt(c.p))} &lt; 0.05)</span>`
+        : `<span class="badge">not significant (p = ${esc(fmt(c.p))})</span>`,
   ]);
   return table(head, rows, 5);
 }
@@ -237,16 +269,28 @@ function metricGlossary(): string {
   return `<details><summary>Metric definitions</summary>${table(['metric', 'unit', 'source', 'definition'], rows, 4)}</details>`;
 }
 
+/** The benchmark's DAG: setup → deploy → validate → runs → analysis, as the program's resource graph. */
+function graphSection(g: ReportGraph | undefined): string {
+  if (g === undefined) return '';
+  const body =
+    g.svg !== undefined
+      ? `<div style="overflow:auto;max-height:80vh">${g.svg}</div>`
+      : `<details><summary>Mermaid source</summary><pre>${esc(g.mermaid ?? '')}</pre></details>`;
+  return `<h2>The stack as a DAG</h2><p>Every command the stack ran, grouped by component; an arrow points from a step to one that waits for it (<code>schedbench graph</code>).</p>${body}\n`;
+}
+
 export function reportHtml(a: Analysis, s: ReportSections): string {
   const h = a.headline;
   const energy =
-    h.energySource === 'measured'
-      ? 'Energy: measured (RAPL).'
-      : `<span class="est">Energy: ESTIMATE (${esc(h.energySource)}) from a linear power model — ${esc(a.powerModel)}.</span>`;
+    h.energySource === 'none'
+      ? '<span class="est">Energy: not measured (n/a) — no pm_counters, RAPL or IPMI source on the nodes and no host.power model configured; left out of the Pareto objectives.</span>'
+      : h.energySource === 'model' || h.energySource === 'mixed'
+        ? `<span class="est">Energy: ${esc(energySourceLabel(h.energySource))} — ${esc(a.powerModel)}.</span>`
+        : `Energy: ${esc(energySourceLabel(h.energySource))}.`;
   const cards = a.objectives
     .map((o) => {
       const b = h.best[o.metric];
-      return `<div class="card"><span>best ${esc(o.metric)} (${o.direction})</span><b>${fmt(b?.mean)}${esc(unitSuffix(o.metric as MetricName).replace(/[()]/g, ''))}</b><span>${esc(
+      return `<div class="card"><span>best ${esc(o.metric)} (${o.direction})</span><b>${fmtMetric(o.metric, b?.mean)}${esc(unitSuffix(o.metric as MetricName).replace(/[()]/g, ''))}</b><span>${esc(
         b ? `${b.scheduler} · ${b.profile} · ${b.workload}` : 'no data',
       )}</span></div>`;
     })
@@ -271,12 +315,12 @@ export function reportHtml(a: Analysis, s: ReportSections): string {
 <h2>Headline</h2><div class="cards">${cards}</div>
 <h2>Summary</h2>${summaryTable(a)}${metricGlossary()}
 <h2>Metrics by group</h2><div class="grid">${s.bars.map(figure).join('\n')}</div>
-<h2>Pareto front</h2>${configurationTable(a)}<h3>Runs</h3>${paretoTable(a)}<div class="grid">${s.pareto.map(figure).join('\n')}</div>
-<h2>Pairwise comparisons</h2><p>Mann–Whitney U (two-sided; exact without ties, normal approximation with tie correction otherwise) and Cliff's δ = P(A &gt; B) − P(A &lt; B). “Too few repetitions” means no outcome could reach p &lt; 0.05 with these sample sizes.</p>${comparisonTable(a)}
+<h2>Pareto front</h2>${paretoNotes(a)}${configurationTable(a)}<h3>Runs</h3>${paretoTable(a)}<div class="grid">${s.pareto.map(figure).join('\n')}</div>
+<h2>Pairwise comparisons</h2><p>Mann–Whitney U (two-sided; exact without ties, normal approximation with tie correction otherwise) and Cliff's δ = P(A &gt; B) − P(A &lt; B). A verdict is given only where the repetitions can reach p &lt; 0.05 at all (with equal sizes: n ≥ 4 each, since 2/C(2n, n) must be below 0.05); “better” only for a significant difference.</p>${comparisonTable(a)}
 <h2>Scaling across profiles</h2>${scalingTable(a)}
 <h2>Runs: jobs per node and node utilisation</h2><p>One representative run per group (the repetition with the median makespan).</p>${runs}
 <h2>Provenance</h2>${provenanceTable(a)}
-${problems}
+${graphSection(s.graph)}${problems}
 </main></body></html>
 `;
 }

@@ -7,7 +7,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { analyse } from '../../analysis/analyze';
 import { objectivesFrom, powerFrom } from '../../analysis/cli-options';
-import { loadRuns } from '../../analysis/load';
+import { type LoadOutcome, loadRuns } from '../../analysis/load';
 import { writeAnalysis } from '../../analysis/output';
 import { summaryText } from '../../analysis/table';
 
@@ -34,6 +34,34 @@ function progress(): { onProgress: (done: number, total: number) => void; stop: 
     },
     stop: () => bar?.stop(),
   };
+}
+
+/** Why there is nothing to analyse (the command then fails saying so), or undefined. */
+export function nothingToAnalyse(
+  dir: string,
+  loaded: LoadOutcome,
+  selected: number,
+  filters: { stack?: string; runId?: string },
+): string | undefined {
+  if (selected > 0) return undefined;
+  const { runs, problems, ignored } = loaded;
+  if (runs.length > 0) {
+    const wanted = [
+      filters.stack ? `stack '${filters.stack}'` : '',
+      filters.runId ? `run id '${filters.runId}'` : '',
+    ].filter((w) => w !== '');
+    const stacks = [...new Set(runs.map(({ run }) => run.stack))].sort();
+    const ids = [...new Set(runs.map(({ run }) => run.runId))].sort();
+    return (
+      `analyze: no run of ${wanted.join(' and ')} under ${dir}; ` +
+      `its ${runs.length} run(s) are of stack(s) ${stacks.join(', ')} (run ids ${ids.join(', ')})`
+    );
+  }
+  if (problems.length > 0)
+    return `analyze: nothing analysed: none of the ${problems.length} RunResult file(s) under ${dir} could be read (each is named above)`;
+  if (ignored.length > 0)
+    return `analyze: nothing analysed: the ${ignored.length} JSON file(s) under ${dir} are not RunResults (e.g. ${ignored[0]})`;
+  return `analyze: nothing analysed: ${dir} holds no *.json files`;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -77,7 +105,8 @@ export function registerAnalyze(program: Command): void {
         ({ run }) =>
           (!flags.stack || run.stack === flags.stack) && (!flags.runId || run.runId === flags.runId),
       );
-      if (runs.length === 0) process.stderr.write(`schedbench analyze: no RunResult found under ${dir}\n`);
+      const nothing = nothingToAnalyse(dir, loaded, runs.length, flags);
+      if (nothing !== undefined) throw new Error(nothing);
       const analysis = analyse(runs, loaded.problems, { objectives, power });
       for (const e of analysis.pareto.excluded) {
         process.stderr.write(`schedbench analyze: run ${e.key} not in the Pareto analysis: ${e.reason}\n`);

@@ -1,11 +1,13 @@
-// `schedbench campaign <stack file>`: one `up` per scheduler in `schedulerOrder` (each its own stack), a
-// `destroy` after each when `autoTeardown` is on, then one analysis over every result.
+// `schedbench campaign <stack file>`: one `up` per step of the scheduler × profile matrix (each its own stack,
+// all under one campaign id), a `destroy` after each when `autoTeardown` is on, then one analysis over every
+// result. `--dry-run` prints the matrix and stops.
 import { spawnSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { planCampaign } from '../../components/config/campaign';
+import { campaignIdFor, planCampaign, type CampaignStep } from '../../components/config/campaign';
+import { configHash } from '../../components/config/identity';
 import { ConfigValidationError, parseConfig } from '../../components/config/parse';
 import { readStackFile } from '../../components/config/stackfile';
 
@@ -24,6 +26,29 @@ function runStep(operation: 'up' | 'destroy', stack: string, configFile: string)
   return result.status === 0;
 }
 
+/** The campaign as a table, one step a line, in the order it runs. */
+export function renderMatrix(campaignId: string, steps: readonly CampaignStep[]): string {
+  const rows = [
+    ['#', 'scheduler', 'profile', 'workloads', 'stack', 'then'],
+    ...steps.map((s, i) => [
+      String(i + 1),
+      s.scheduler,
+      s.profile,
+      s.workloads.join(', '),
+      s.stack,
+      s.available ? (s.teardown ? 'up, destroy' : 'up') : `skipped: ${s.reason}`,
+    ]),
+  ];
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  const lines = rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+  return `campaign ${campaignId}: ${steps.length} steps\n${lines.join('\n')}\n`;
+}
+
 export function registerCampaign(program: Command): void {
   program
     .command('campaign')
@@ -36,13 +61,9 @@ export function registerCampaign(program: Command): void {
       const { stack, config: raw } = readStackFile(file);
       const parsed = parseConfig(raw, stack);
       if (!parsed.ok) throw new ConfigValidationError(stack, parsed.errors);
-      const steps = planCampaign(parsed.config, raw);
-      for (const step of steps) {
-        const what = step.available
-          ? `up${step.teardown ? ', then destroy' : ''}`
-          : `skipped: ${step.reason}`;
-        process.stdout.write(`campaign: ${step.scheduler.padEnd(10)} stack ${step.stack}: ${what}\n`);
-      }
+      const campaignId = campaignIdFor(configHash(parsed.config), new Date());
+      const steps = planCampaign(parsed.config, raw, campaignId);
+      process.stdout.write(renderMatrix(campaignId, steps));
       if (options.dryRun === true) return;
       const dir = path.join(REPO, '.schedbench', 'campaign');
       mkdirSync(dir, { recursive: true });

@@ -1,6 +1,7 @@
 // `schedbench hash <stack file>`: the config hash and the run id an `up` started now would get.
 import type { Command } from 'commander';
-import { configHash, runId, utcStamp } from '../../components/config/identity';
+import { configHash } from '../../components/config/identity';
+import { formatRunId, utcStamp } from '../../results/vocabulary';
 import { ConfigValidationError, parseConfig } from '../../components/config/parse';
 import { readStackFile } from '../../components/config/stackfile';
 
@@ -15,7 +16,7 @@ export function registerHash(program: Command): void {
       const result = parseConfig(config, stack);
       if (!result.ok) throw new ConfigValidationError(stack, result.errors);
       const hash = configHash(result.config);
-      const id = runId(utcStamp(new Date()), hash);
+      const id = formatRunId(utcStamp(new Date()), hash);
       if (options.json === true) {
         process.stdout.write(`${JSON.stringify({ stack, configHash: hash, runId: id })}\n`);
       } else {

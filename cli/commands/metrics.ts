@@ -7,9 +7,7 @@ import { runDetails } from '../../analysis/metrics';
 export function registerMetrics(program: Command): void {
   program
     .command('metrics')
-    .description(
-      'Print one run’s metrics as JSON (see the README, "Analysis and report", for every definition)',
-    )
+    .description('Print one run’s metrics as JSON (docs/analysis.md defines every metric)')
     .argument('<RunResult.json>', 'a RunResult file')
     .option('--power-json <json>', 'host power model {"idleWatts","maxWatts","cores"} for energy estimates')
     .action((file: string, opts: { powerJson?: string }) => {

@@ -1,13 +1,40 @@
 // `schedbench pareto <file.csv> --objective col:min --objective col:max [--ranks]`: the Pareto front (or
-// every row's front rank) of any CSV table, printed as one JSON array.
+// every row's front rank) of any CSV table, printed as one JSON array. The CSV is streamed (one Float64Array per
+// objective), so a table of millions of rows needs memory for its numbers only.
 import type { Command } from 'commander';
-import { readTable } from '../../analysis/csv-table';
+import { readColumns } from '../../analysis/csv-table';
 import {
   frontRanksColumns,
   nonDominatedColumns,
-  objectiveColumns,
+  type Objective,
   parseObjective,
 } from '../../analysis/pareto';
+
+/** The --objective options, refused (naming the option) when malformed or when a column is given twice. */
+export function objectivesFromOptions(texts: readonly string[]): Objective[] {
+  const objectives: Objective[] = [];
+  const given = new Map<string, string>();
+  for (const text of texts) {
+    let objective: Objective;
+    try {
+      objective = parseObjective(text);
+    } catch (err) {
+      throw new Error(`--objective ${text}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const earlier = given.get(objective.metric);
+    if (earlier !== undefined) {
+      throw new Error(
+        earlier === text
+          ? `--objective ${text}: given twice`
+          : `--objective ${text}: column '${objective.metric}' is already an objective (--objective ${earlier}); a column is either minimised or maximised`,
+      );
+    }
+    given.set(objective.metric, text);
+    objectives.push(objective);
+  }
+  if (objectives.length === 0) throw new Error('--objective: at least one is needed');
+  return objectives;
+}
 
 export function registerPareto(program: Command): void {
   program
@@ -22,13 +49,18 @@ export function registerPareto(program: Command): void {
       (v: string, acc: string[] = []) => [...acc, v],
     )
     .option('--ranks', 'print each row’s front rank instead of the front')
-    .action((file: string, opts: { objective: string[]; ranks?: boolean }) => {
-      const objectives = opts.objective.map(parseObjective);
-      const table = readTable(
+    .action(async (file: string, opts: { objective: string[]; ranks?: boolean }) => {
+      const objectives = objectivesFromOptions(opts.objective);
+      const table = await readColumns(
         file,
         objectives.map((o) => o.metric),
       );
-      const cols = objectiveColumns(table.rows, objectives, (i) => `${file}: data row ${i} (line ${i + 2})`);
+      // All objectives minimised: a max column is negated in place.
+      const cols = table.columns.map((col, k) => {
+        if (objectives[k]?.direction === 'max')
+          for (let i = 0; i < col.length; i++) col[i] = -(col[i] as number);
+        return col;
+      });
       const out = opts.ranks ? frontRanksColumns(cols) : nonDominatedColumns(cols);
       process.stdout.write(`${JSON.stringify(out)}\n`);
     });

@@ -72,10 +72,9 @@ function secretWrap(value: unknown): Record<string, unknown> {
 
 function urnOf(stack: string, project: string, parent: string, type: string, name: string): string {
   let qualified = type;
-  if (parent !== '') {
-    const parentType = (parent.split('::')[2] ?? '').split('$').pop() ?? '';
-    qualified = `${parentType}$${type}`;
-  }
+  // As the engine: the type is qualified by the parent's whole qualified type (every ancestor but the stack).
+  const parentQualified = parent.split('::')[2] ?? '';
+  if (parent !== '' && parentQualified !== 'pulumi:pulumi:Stack') qualified = `${parentQualified}$${type}`;
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
@@ -96,6 +95,7 @@ function connectionOf(value: unknown): SshConnectionInputs {
     port: typeof c.port === 'number' ? c.port : undefined,
     user: optionalString(c.user),
     privateKey: optionalString(c.privateKey),
+    hostKey: optionalString(c.hostKey),
     password: optionalString(c.password),
     dialErrorLimit: typeof c.dialErrorLimit === 'number' ? c.dialErrorLimit : undefined,
     perDialTimeout: typeof c.perDialTimeout === 'number' ? c.perDialTimeout : undefined,
@@ -246,7 +246,6 @@ export class Engine {
   ): Promise<MockResourceResult> {
     const started = Date.now();
     const onStderr = (line: string) => this.log.progress(args.name, line);
-    // A changed, already-created command: run its `update` when it has one, else replace it (delete, then create).
     // A changed, already-created command, as the command provider does it: a change of `triggers` (or of an
     // input named in `replaceOnChanges`) replaces it — its `delete`, then its `create`; any other change runs
     // its `update`, or its `create` again when it has none.

@@ -86,6 +86,8 @@ export interface SshConnectionInputs {
   port?: number;
   user?: string;
   privateKey?: string;
+  /** The server's host public key (`ssh-ed25519 AAAA…`): the only one accepted. */
+  hostKey?: string;
   password?: string;
   dialErrorLimit?: number;
   perDialTimeout?: number;
@@ -98,13 +100,59 @@ export interface RemoteStep {
   stdin?: string;
 }
 
+/** Thrown when a server presents another host key than the pinned one: never retried. */
+export class HostKeyMismatch extends Error {}
+
+/** The key blob of an OpenSSH public key line (`<type> <base64> [comment]`). */
+export function hostKeyBlob(line: string): Buffer {
+  const [type, base64] = line.trim().split(/\s+/);
+  if (type === undefined || base64 === undefined || !/^[A-Za-z0-9+/]+={0,3}$/.test(base64))
+    throw new Error(`not an SSH public key line: ${JSON.stringify(line.slice(0, 40))}`);
+  const blob = Buffer.from(base64, 'base64');
+  // The blob starts with its own type name: a line whose two halves disagree is refused.
+  const nameLength = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
+  if (nameLength < 0 || blob.subarray(4, 4 + nameLength).toString('latin1') !== type)
+    throw new Error(`SSH public key line of type ${type} holds another key type`);
+  return blob;
+}
+
+/**
+ * ssh2's hostVerifier for a pinned key: true only for the same key blob. Without a pinned key the connection is
+ * refused: the runner never sends a private key or a secret to a server it cannot identify.
+ */
+export function pinnedHostVerifier(
+  connection: SshConnectionInputs,
+  onMismatch: (presented: string) => void,
+): (key: Buffer) => boolean {
+  const where = `${connection.host}:${connection.port ?? 22}`;
+  if (connection.hostKey === undefined || connection.hostKey.trim() === '')
+    throw new HostKeyMismatch(`ssh ${where}: no host key pinned (connection.hostKey); refusing to connect`);
+  const expected = hostKeyBlob(connection.hostKey);
+  return (key: Buffer) => {
+    if (key.equals(expected)) return true;
+    onMismatch(key.toString('base64'));
+    return false;
+  };
+}
+
 function connectOnce(connection: SshConnectionInputs): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
+    let mismatch: string | undefined;
+    const hostVerifier = pinnedHostVerifier(connection, (presented) => (mismatch = presented));
     client
       .on('ready', () => resolve(client))
-      .on('error', (err) => reject(err))
+      .on('error', (err) =>
+        reject(
+          mismatch === undefined
+            ? err
+            : new HostKeyMismatch(
+                `ssh ${connection.host}:${connection.port ?? 22}: the server's host key (${mismatch.slice(0, 24)}…) is not the pinned one; refusing to connect`,
+              ),
+        ),
+      )
       .connect({
+        hostVerifier,
         host: connection.host,
         port: connection.port ?? 22,
         username: connection.user ?? 'root',
@@ -123,6 +171,7 @@ async function connect(connection: SshConnectionInputs): Promise<Client> {
     try {
       return await connectOnce(connection);
     } catch (err) {
+      if (err instanceof HostKeyMismatch) throw new StepError(err.message, '', '');
       lastError = err;
       await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
     }

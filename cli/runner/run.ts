@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { unknownValue } from '@pulumi/pulumi/runtime/rpc';
 import * as settings from '@pulumi/pulumi/runtime/settings';
+import { assertStackName } from '../../components/config/names';
 import { readStackFile } from '../../components/config/stackfile';
 import { Engine, isSecretWrapper, Logger, Mode, ResourceMeta, runCommandStep } from './engine';
 import { readState, removeState, ResourceState, statePath, writeState } from './state';
@@ -56,6 +57,7 @@ function toPulumiConfig(config: Record<string, unknown>): Record<string, string>
 
 async function runProgram(mode: Mode, options: RunOptions): Promise<RunReport> {
   const { stack, projectDir, log } = options;
+  assertStackName(stack);
   const stackFile = options.configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
   const { config } = readStackFile(stackFile, stack);
   const file = statePath(projectDir, stack);
@@ -145,6 +147,7 @@ export function preview(options: RunOptions): Promise<RunReport> {
 
 /** Delete everything the state file records, newest first; stops at the first failure (rerun to resume). */
 export async function destroy(options: RunOptions): Promise<RunReport> {
+  assertStackName(options.stack);
   const file = statePath(options.projectDir, options.stack);
   const state = readState(file, PROJECT, options.stack);
   const resources = Object.values(state.resources).sort((a, b) => b.seq - a.seq);

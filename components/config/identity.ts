@@ -1,5 +1,5 @@
-// Reproducible identity of a run: the config hash (SHA-256 of the canonical, key-sorted resolved config)
-// and the run id `<UTC YYYYMMDDTHHMMSSZ>_<first 12 hex of the hash>`.
+// Reproducible identity of a config: SHA-256 of the canonical, key-sorted resolved config. The run id built
+// from it has its format in results/vocabulary.ts.
 import { createHash } from 'crypto';
 import { BenchConfig } from './schema';
 
@@ -15,22 +15,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * SHA-256 of the canonical config. Left out: the campaign id (identity, not configuration) and tracking (where
+ * results are reported changes no figure: switching it on must not start a new run id and repeat every run).
+ */
 export function configHash(config: BenchConfig): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex');
-}
-
-/** `20261126T080102Z` for the given instant (UTC). */
-export function utcStamp(at: Date): string {
-  return at
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replace(/[-:]/g, '');
-}
-
-export const RUN_ID = /^(\d{8}T\d{6}Z)_([0-9a-f]{12})$/;
-
-export function runId(stamp: string, hash: string): string {
-  const id = `${stamp}_${hash.slice(0, 12)}`;
-  if (!RUN_ID.test(id)) throw new Error(`run id ${id} is malformed (stamp ${stamp}, hash ${hash})`);
-  return id;
+  const { campaignId: _campaign, tracking: _tracking, ...configuration } = config;
+  return createHash('sha256').update(canonicalJson(configuration)).digest('hex');
 }

@@ -1,5 +1,5 @@
 // Every key path the config schema accepts (`backend.subnet`, `profiles.<name>.vcpus`, `hosts[].address`),
-// so the README's reference and Pulumi.yaml can be checked against the schema.
+// so docs/configuration.md and Pulumi.yaml can be checked against the schema.
 import { z } from 'zod';
 import { BenchConfigSchema } from './schema';
 

@@ -2,7 +2,7 @@
 // key path, the value given and what is allowed.
 import { z } from 'zod';
 import { BenchConfig, BenchConfigSchema } from './schema';
-import { SAFE_NAME } from './names';
+import { clusterNameFor, stackNameProblem } from './names';
 import { keysAt } from './shape';
 import { nearest } from './suggest';
 
@@ -58,16 +58,7 @@ function decodeValue(value: unknown): unknown {
   return value;
 }
 
-/** Default cluster name from the stack name: lower-case, safe characters, starts with a letter. */
-export function clusterNameFor(stack: string): string {
-  let name = stack
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  if (!/^[a-z]/.test(name)) name = `sb-${name}`;
-  name = name.slice(0, 20).replace(/-+$/, '');
-  return SAFE_NAME.test(name) ? name : 'schedbench';
-}
+export { clusterNameFor } from './names';
 
 function describe(issue: z.core.$ZodIssue, input: unknown): string {
   const given = valueAt(input, issue.path);
@@ -83,6 +74,8 @@ function describe(issue: z.core.$ZodIssue, input: unknown): string {
       }
       return issue.message;
     case 'invalid_type':
+      // A schema's own message (e.g. how to find a host key) says more than zod's default.
+      if (!issue.message.startsWith('Invalid input')) return issue.message;
       return given === undefined ? `required (${issue.expected})` : `expected ${issue.expected}`;
     case 'too_small':
       return `must be ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`;
@@ -116,10 +109,32 @@ function toErrors(issues: readonly z.core.$ZodIssue[], input: unknown): ConfigEr
     errors.push({
       key: `${NAMESPACE}:${formatPath(issue.path)}`,
       value: show(valueAt(input, issue.path)),
-      message: describe(issue, input),
+      message: describe(issue, input) + misspeltHint(issue.path, input),
     });
   }
   return errors;
+}
+
+/**
+ * A required key reported missing is often there under a misspelt name (`typx` for `type`): name that key.
+ * Candidates are the keys the object has that the schema does not know there.
+ */
+function misspeltHint(path: readonly PropertyKey[], input: unknown): string {
+  const missing = path[path.length - 1];
+  if (typeof missing !== 'string' || valueAt(input, path) !== undefined) return '';
+  const parentPath = path.slice(0, -1);
+  const parent = valueAt(input, parentPath);
+  if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return '';
+  const known = new Set(keysAt(BenchConfigSchema, parentPath, input));
+  const unknown = Object.keys(parent).filter((k) => !known.has(k) && k !== missing);
+  const guess = nearest(missing, unknown);
+  if (guess === undefined) return '';
+  return `; ${NAMESPACE}:${formatPath([...parentPath, guess])} is given: did you mean "${missing}"?`;
+}
+
+/** Namespaces of the stack file that look like a misspelling of ours (`schedbnch:`), which would be ignored. */
+function nearMissNamespace(namespace: string): boolean {
+  return namespace !== NAMESPACE && nearest(namespace, [NAMESPACE]) !== undefined;
 }
 
 /**
@@ -128,14 +143,38 @@ function toErrors(issues: readonly z.core.$ZodIssue[], input: unknown): ConfigEr
  */
 export function parseConfig(raw: Record<string, unknown>, stack: string): ConfigResult {
   const input: Record<string, unknown> = {};
+  const spelling = new Map<string, string>();
+  const errors: ConfigError[] = [];
+  const stackProblem = stackNameProblem(stack);
+  if (stackProblem !== undefined) errors.push({ key: 'stack', value: show(stack), message: stackProblem });
   for (const [fullKey, value] of Object.entries(raw)) {
     const colon = fullKey.indexOf(':');
     const namespace = colon < 0 ? NAMESPACE : fullKey.slice(0, colon);
+    if (nearMissNamespace(namespace)) {
+      errors.push({
+        key: fullKey,
+        value: show(value),
+        message: `unknown namespace "${namespace}"; did you mean "${NAMESPACE}:${fullKey.slice(colon + 1)}"? (it would be ignored)`,
+      });
+      continue;
+    }
     if (namespace !== NAMESPACE) continue;
-    input[colon < 0 ? fullKey : fullKey.slice(colon + 1)] = decodeValue(value);
+    const key = colon < 0 ? fullKey : fullKey.slice(colon + 1);
+    const earlier = spelling.get(key);
+    if (earlier !== undefined) {
+      errors.push({
+        key: fullKey,
+        value: show(value),
+        message: `given twice, as "${earlier}" and as "${fullKey}"; keep one`,
+      });
+      continue;
+    }
+    spelling.set(key, fullKey);
+    input[key] = decodeValue(value);
   }
   const result = BenchConfigSchema.safeParse(input);
-  if (!result.success) return { ok: false, errors: toErrors(result.error.issues, input) };
+  if (!result.success) errors.push(...toErrors(result.error.issues, input));
+  if (!result.success || errors.length > 0) return { ok: false, errors };
   const { clusterName, ...rest } = result.data;
   return { ok: true, config: { ...rest, clusterName: clusterName ?? clusterNameFor(stack), stack } };
 }

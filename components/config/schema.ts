@@ -5,10 +5,12 @@ import { WORKLOAD_NAMES } from '../../workloads/names';
 import { HostsBackend } from '../nodes/hosts/config';
 import { LibvirtBackend } from '../nodes/libvirt/config';
 import { NetnsBackend } from '../nodes/netns/config';
-import { SlurmOptions } from '../slurm/config';
+import { SCHEDULER_OPTIONS } from '../schedulers/options';
+import { TrackingOptions } from '../tracking/options';
 import { safeName, safePath } from './names';
-
-export const SCHEDULERS = ['slurm', 'kubernetes', 'flux'] as const;
+import { DEFAULT_OBJECTIVES, OBJECTIVE_METRICS } from '../../analysis/objectives';
+import { SCHEDULER_NAMES } from '../../results/vocabulary';
+import { nearest } from './suggest';
 
 export const Profile = z.strictObject({
   /** Number of nodes in the cluster. */
@@ -48,24 +50,24 @@ export const Host = z.strictObject({
 export type Host = z.infer<typeof Host>;
 
 const Objective = z.strictObject({
-  /** A per-run metric name of the analysis (e.g. makespanSeconds, waitMeanSeconds). */
-  metric: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: 'must be a metric name like makespanSeconds' }),
+  /** A per-run metric of the analysis (analysis/metrics.ts), e.g. makespanSeconds, waitMeanSeconds. */
+  metric: z.string().superRefine((metric, ctx) => {
+    if ((OBJECTIVE_METRICS as readonly string[]).includes(metric)) return;
+    const guess = nearest(metric, OBJECTIVE_METRICS);
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown metric "${metric}"${guess === undefined ? '' : ` (did you mean "${guess}"?)`}; allowed: ${OBJECTIVE_METRICS.join(', ')}`,
+    });
+  }),
   direction: z.enum(['min', 'max']),
 });
 
-export const DEFAULT_OBJECTIVES: z.infer<typeof Objective>[] = [
-  { metric: 'makespanSeconds', direction: 'min' },
-  { metric: 'waitMeanSeconds', direction: 'min' },
-  { metric: 'utilisationAllocated', direction: 'max' },
-  { metric: 'energyJoules', direction: 'min' },
-];
+const DEFAULT_OBJECTIVE_LIST = DEFAULT_OBJECTIVES.map((o) => ({ ...o }));
 
 export const BenchConfigSchema = z
   .strictObject({
     /** Which scheduler this stack stands up. */
-    scheduler: z.enum(SCHEDULERS),
+    scheduler: z.enum(SCHEDULER_NAMES),
     /** Name of the resource profile (a key of `profiles`). */
     profile: safeName('profile'),
     /** Resource profiles: node count, vCPUs and memory per node. */
@@ -74,6 +76,14 @@ export const BenchConfigSchema = z
     backend: z.discriminatedUnion('type', [NetnsBackend, LibvirtBackend, HostsBackend]),
     /** The machine the nodes run on. */
     host: Host.default({ name: 'localhost', sockets: 1, reserve: { cores: 2, memoryGiB: 8 } }),
+    /**
+     * The campaign this stack belongs to (set by `schedbench campaign`; recorded in every result). Identity,
+     * not configuration: it does not enter the config hash.
+     */
+    campaignId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'letters, digits, _ . - only (at most 64)' })
+      .optional(),
     /** Cluster name: hostnames, paths, interfaces and the scheduler's cluster name derive from it. Default: the stack name. */
     clusterName: safeName('clusterName').optional(),
     /** Workloads this stack runs, in order. */
@@ -105,18 +115,25 @@ export const BenchConfigSchema = z
     /** Where RunResult files go, relative to the project directory (or absolute). */
     resultsDir: safePath('resultsDir').default('runs'),
     /** Order in which a campaign stands up schedulers on this host (one stack each). */
-    schedulerOrder: z.array(z.enum(SCHEDULERS)).min(1).default(['slurm', 'kubernetes', 'flux']),
+    schedulerOrder: z
+      .array(z.enum(SCHEDULER_NAMES))
+      .min(1)
+      .default([...SCHEDULER_NAMES]),
     /** Tear a campaign's cluster down as soon as its results are exported, before the next scheduler. */
     autoTeardown: z.boolean().default(false),
-    slurm: SlurmOptions,
+    slurm: SCHEDULER_OPTIONS.slurm,
+    kubernetes: SCHEDULER_OPTIONS.kubernetes,
+    flux: SCHEDULER_OPTIONS.flux,
     analysis: z
       .strictObject({
         /** Pareto objectives. */
-        objectives: z.array(Objective).min(1).default(DEFAULT_OBJECTIVES),
+        objectives: z.array(Objective).min(1).default(DEFAULT_OBJECTIVE_LIST),
         /** `stack`: analyse this stack's results; `all`: every stack's results under resultsDir. */
         scope: z.enum(['stack', 'all']).default('stack'),
       })
-      .default({ objectives: DEFAULT_OBJECTIVES, scope: 'stack' }),
+      .default({ objectives: DEFAULT_OBJECTIVE_LIST, scope: 'stack' }),
+    /** Experiment tracking of every RunResult in MLflow: `{mlflow: {uri}, experiment}`. Absent (default): off. */
+    tracking: TrackingOptions.optional(),
   })
   .superRefine((cfg, ctx) => {
     const profile = cfg.profiles[cfg.profile];

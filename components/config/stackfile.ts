@@ -3,6 +3,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { assertStackName } from './names';
 
 const StackFile = z.object({ config: z.record(z.string(), z.unknown()).default({}) });
 
@@ -17,11 +18,16 @@ export interface StackFileConfig {
 export function stackNameOf(file: string): string {
   const match = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file));
   if (match === null) throw new Error(`${file}: a stack file is named Pulumi.<stack>.yaml`);
-  return match[1];
+  try {
+    return assertStackName(match[1]);
+  } catch (err) {
+    throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** Read a stack file; `stack` overrides the name taken from the file name (Pulumi's `--config-file`). */
 export function readStackFile(file: string, stack: string = stackNameOf(file)): StackFileConfig {
+  assertStackName(stack);
   let document: unknown;
   try {
     document = parse(readFileSync(file, 'utf8'));

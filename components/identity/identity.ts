@@ -1,12 +1,12 @@
 // `schedbench:identity:Run`: the run's reproducible identity — config hash, run id — and the config snapshot
 // written beside the results. The timestamp comes from a resource, not the program's clock, so a preview or a
 // second `up` of the same config shows no change; a changed config gets a new timestamp and so a new run id.
-import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import * as command from '@pulumi/command';
 import { bashScript } from '../script';
 import { BenchConfig } from '../config/schema';
 import { configHash } from '../config/identity';
+import { formatRunId, resolveResultsDir, stackResultsDir } from '../../results/vocabulary';
 
 export interface RunIdentityArgs {
   /** The resolved config. */
@@ -33,15 +33,15 @@ export class RunIdentity extends pulumi.ComponentResource {
       { create: bashScript('components/identity/scripts/clock.sh'), triggers: [this.configHash] },
       { parent: this },
     );
-    const hash12 = this.configHash.slice(0, 12);
-    this.runId = clock.stdout.apply((stamp) => `${stamp.trim()}_${hash12}`);
-    const resultsRoot = path.resolve(args.projectDir, args.config.resultsDir);
-    this.resultsDir = pulumi.interpolate`${resultsRoot}/${this.runId}/${args.config.stack}`;
+    const hash = this.configHash;
+    this.runId = clock.stdout.apply((stamp) => formatRunId(stamp.trim(), hash));
+    const resultsRoot = resolveResultsDir(args.projectDir, args.config.resultsDir);
+    this.resultsDir = this.runId.apply((runId) => stackResultsDir(resultsRoot, runId, args.config.stack));
     const snapshot = new command.local.Command(
       `${name}-snapshot`,
       {
         create: bashScript('components/identity/scripts/snapshot.sh'),
-        environment: { RESULTS_DIR: resultsRoot, RUN_ID: this.runId, STACK: args.config.stack },
+        environment: { STACK_RESULTS_DIR: this.resultsDir },
         stdin: `${JSON.stringify({ configHash: this.configHash, config: args.config }, null, 2)}\n`,
       },
       { parent: this },

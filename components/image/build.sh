@@ -58,7 +58,7 @@ systemctl --root="$root" mask apt-daily.timer apt-daily-upgrade.timer e2scrub_al
 
 printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' >"$root/etc/fstab"
 mkdir -p "$root/etc/ssh/sshd_config.d"
-printf 'HostKey /etc/ssh/ssh_host_ed25519_key\nAcceptEnv *\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\n' \
+printf 'HostKey /etc/ssh/ssh_host_ed25519_key\nAcceptEnv SCHEDBENCH_*\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\n' \
   >"$root/etc/ssh/sshd_config.d/schedbench.conf"
 rm -f "$root"/etc/ssh/ssh_host_*
 : >"$root/etc/machine-id"

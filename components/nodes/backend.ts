@@ -36,6 +36,7 @@ export function clusterNodes(config: BenchConfig): ClusterNodes {
         memoryMiB: Math.round(profile.memoryGiB * 1024),
         stateDir: backend.stateDir,
         subnet: backend.subnet,
+        stack: config.stack,
       });
       return {
         nodes: netns.nodes,

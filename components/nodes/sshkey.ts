@@ -1,5 +1,5 @@
-// The cluster's SSH client key pair, made by ssh-keygen at `up`: the private key never leaves Pulumi secrets
-// (scripts get it on stdin only); the public key is plain, for authorized_keys on netns nodes and VM seeds.
+// SSH key pairs made by ssh-keygen at `up`: the cluster's client key and each node's host key. Private keys never
+// leave Pulumi secrets (scripts get them on stdin only); public keys are plain (authorized_keys, pinned host keys).
 import * as pulumi from '@pulumi/pulumi';
 import * as command from '@pulumi/command';
 import { bashCommand } from '../script';
@@ -26,19 +26,21 @@ export const GENERATE_PRIVATE_KEY_COMMAND = bashCommand(GENERATE_PRIVATE_KEY, 'g
 /** The command that prints the public key of the private key on its stdin. */
 export const DERIVE_PUBLIC_KEY_COMMAND = bashCommand(DERIVE_PUBLIC_KEY, 'derive-public-key');
 
-export interface ClusterKeyArgs {
+export interface SshKeyPairArgs {
   /** Comment stored in the key (e.g. `schedbench-<cluster>`); no secret. */
   comment: pulumi.Input<string>;
 }
+export type ClusterKeyArgs = SshKeyPairArgs;
 
-export class ClusterKey extends pulumi.ComponentResource {
+/** An ed25519 key pair made by ssh-keygen at `up`; the private half a Pulumi secret. */
+abstract class SshKeyPair extends pulumi.ComponentResource {
   /** OpenSSH private key; a Pulumi secret. */
   readonly privateKey: pulumi.Output<string>;
-  /** One authorized_keys line (`ssh-ed25519 … comment`); not secret. */
+  /** One OpenSSH public key line (`ssh-ed25519 … comment`); not secret. */
   readonly publicKey: pulumi.Output<string>;
 
-  constructor(name: string, args: ClusterKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('schedbench:nodes:ClusterKey', name, {}, opts);
+  constructor(type: string, name: string, args: SshKeyPairArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(type, name, {}, opts);
 
     const privateKeyCommand = new command.local.Command(
       `${name}-private`,
@@ -63,5 +65,22 @@ export class ClusterKey extends pulumi.ComponentResource {
     this.publicKey = pulumi.unsecret(publicKeyCommand.stdout);
 
     this.registerOutputs({ privateKey: this.privateKey, publicKey: this.publicKey });
+  }
+}
+
+/** The cluster's SSH client key: authorized on every node. */
+export class ClusterKey extends SshKeyPair {
+  constructor(name: string, args: SshKeyPairArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('schedbench:nodes:ClusterKey', name, args, opts);
+  }
+}
+
+/**
+ * A node's SSH host key, made by the program so that it knows it: the private half goes to the node (netns: on
+ * stdin; VMs: in the cloud-init seed), the public half is pinned as `hostKey` in every connection to the node.
+ */
+export class HostKey extends SshKeyPair {
+  constructor(name: string, args: SshKeyPairArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('schedbench:nodes:HostKey', name, args, opts);
   }
 }

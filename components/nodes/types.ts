@@ -11,13 +11,19 @@ export interface SshConnection {
   user: pulumi.Input<string>;
   /** Private key (PEM/OpenSSH); always a Pulumi secret. */
   privateKey: pulumi.Input<string>;
+  /**
+   * The node's SSH host public key (`ssh-ed25519 AAAA…`), pinned: `@pulumi/command` and the local runner refuse
+   * a server that presents any other. Every backend knows it (netns and VMs: made by the program; hosts: config).
+   */
+  hostKey: pulumi.Input<string>;
   /** Connection attempts before giving up (the node may still be booting). */
   dialErrorLimit?: pulumi.Input<number>;
   /** Seconds per connection attempt. */
   perDialTimeout?: pulumi.Input<number>;
 }
 
-export type BackendKind = 'netns' | 'libvirt' | 'hosts';
+export type { BackendKind } from '../../results/vocabulary';
+import type { BackendKind } from '../../results/vocabulary';
 
 export interface Node {
   /** Hostname of the node (the name the scheduler knows it by). Known at preview. */

@@ -1,29 +1,36 @@
 // schedbench:slurm:Cluster — a real SLURM cluster with slurmdbd + MariaDB accounting on any Node[], built
 // only over SSH in named stages: install → configure → start (munge, MariaDB, slurmdbd + slurmctld, slurmd)
 // → validate. Deleting it drains jobs, stops every daemon it started by PID, drops its database, removes files.
+// It is the scheduler contract's SLURM member (components/schedulers/contract.ts): `runStages` hands the run
+// loop the sbatch/squeue/sacct/sdiag scripts of one run.
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
-import type { Profile } from '../config/schema';
 import type { Node } from '../nodes/types';
+import type {
+  RunParams,
+  RunStages,
+  SchedulerArgs,
+  SchedulerCluster,
+  SchedulerProvenance,
+  StageCommand,
+} from '../schedulers/contract';
 import type { SlurmOptions } from './config';
+import { renderPlan } from './plan';
 import { clusterLayout, clusterPorts, type SlurmLayout, type SlurmPorts } from './layout';
 import { databaseName, realMemoryMiB, renderCgroupConf, renderSlurmConf, renderSlurmdbdConf } from './render';
 import { slurmScript, SLURM_SCRIPTS_DIR } from './script';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 
-export interface SlurmClusterArgs {
-  /** Cluster name: SLURM's ClusterName, the database name and the port block derive from it. */
-  cluster: string;
-  /** The nodes; the first one runs slurmctld, slurmdbd and MariaDB, every one runs slurmd. */
-  nodes: Node[];
-  /** The resource profile the nodes were made for (validation checks every node against it). */
-  profile: Profile & { name: string };
+/**
+ * `cluster` is SLURM's ClusterName (the database name and the port block derive from it); the first node runs
+ * slurmctld, slurmdbd and MariaDB, every node runs slurmd; validation checks every node against `profile`;
+ * `stateDir` is the root of this cluster's files on every node.
+ */
+export interface SlurmClusterArgs extends SchedulerArgs {
   /** The `schedbench:slurm` config section. */
   options: SlurmOptions;
-  /** Root of this cluster's files on every node (absolute; must be unique per cluster). */
-  stateDir: string;
 }
 
 /** What install.sh reports (provenance for the RunResult). */
@@ -47,13 +54,15 @@ function stageOptions(
   return { parent, dependsOn, deleteBeforeReplace: true };
 }
 
-export class SlurmCluster extends pulumi.ComponentResource {
+export class SlurmCluster extends pulumi.ComponentResource implements SchedulerCluster {
+  readonly scheduler = 'slurm' as const;
   /** Cluster name (SLURM's ClusterName). */
   readonly clusterName: string;
   /** All nodes; `controller` is the first. */
   readonly nodes: Node[];
   readonly controller: Node;
   readonly partition: string;
+  readonly stateDir: string;
   readonly layout: SlurmLayout;
   readonly ports: SlurmPorts;
   /** SLURM version reported by the running controller. */
@@ -64,6 +73,8 @@ export class SlurmCluster extends pulumi.ComponentResource {
   readonly validated: pulumi.Resource;
   /** Environment every script on the controller needs to reach this cluster. */
   readonly controllerEnv: Record<string, string>;
+  /** Version, packages and settings for the results' provenance. */
+  readonly provenance: pulumi.Output<SchedulerProvenance>;
 
   constructor(name: string, args: SlurmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('schedbench:slurm:Cluster', name, {}, opts);
@@ -77,6 +88,7 @@ export class SlurmCluster extends pulumi.ComponentResource {
     this.nodes = args.nodes;
     this.controller = controller;
     this.partition = args.options.partition;
+    this.stateDir = args.stateDir;
     this.layout = clusterLayout(args.stateDir);
     this.ports = clusterPorts(args.cluster, args.options.basePort);
     const layout = this.layout;
@@ -217,11 +229,50 @@ export class SlurmCluster extends pulumi.ComponentResource {
     this.validated = validate;
     this.slurmVersion = validate.stdout.apply((out) => ValidateReport.parse(JSON.parse(out)).slurmVersion);
     this.installInfo = first.install.stdout.apply((out) => InstallInfo.parse(JSON.parse(out)));
+    const settings: SchedulerProvenance['settings'] = {
+      tuning: args.options.tuning,
+      partition: args.options.partition,
+    };
+    this.provenance = pulumi
+      .all([this.slurmVersion, this.installInfo])
+      .apply(([version, install]): SchedulerProvenance => ({ version, ...install, settings }));
 
     this.registerOutputs({
       clusterName: this.clusterName,
       slurmVersion: this.slurmVersion,
       installInfo: this.installInfo,
     });
+  }
+
+  /** One run's stages on the controller: sdiag/squeue sampler, sbatch, the squeue wait, sacct. */
+  runStages(run: RunParams): RunStages {
+    const base = { ...this.controllerEnv, SCHEDBENCH_SKIP: run.skip };
+    const on = (create: string, environment: StageCommand['environment'], del?: string): StageCommand => ({
+      node: this.controller,
+      create,
+      ...(del === undefined ? {} : { delete: del }),
+      environment: { ...base, ...environment },
+    });
+    const jobPrefix = pulumi.interpolate`${run.slug}.`;
+    const sampler = {
+      SAMPLER_DIR: pulumi.interpolate`${this.layout.samplersDir}/${run.slug}/scheduler`,
+      INTERVAL_MS: String(run.sampling.intervalMs),
+      STATS_INTERVAL_SECONDS: String(run.sampling.statsIntervalSeconds),
+    };
+    return {
+      samplerStart: on(slurmScript('sampler-start.sh'), sampler, slurmScript('sampler-stop.sh')),
+      samplerStop: on(slurmScript('sampler-stop.sh'), sampler),
+      submit: on(slurmScript('submit.sh'), {
+        RUN_KEY: run.slug,
+        JOB_PREFIX: jobPrefix,
+        PLAN: renderPlan(run.specs, run.timeoutFactor),
+        IDLE_GAP_SECONDS: String(run.idleGapSeconds),
+      }),
+      wait: on(slurmScript('wait.sh'), {
+        JOB_PREFIX: jobPrefix,
+        TIMEOUT_SECONDS: String(run.timeoutSeconds),
+      }),
+      collect: on(slurmScript('collect.sh'), { RUN_KEY: run.slug }),
+    };
   }
 }

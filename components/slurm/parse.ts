@@ -1,7 +1,13 @@
 // Parsers of SLURM's command output (sacct -P, sdiag, squeue, sinfo) into typed values. Everything goes
 // through zod; SLURM's placeholders (`Unknown`, `None`, `None assigned`, empty fields) become null.
 import { z } from 'zod';
-import { JobRecord, JobState, SchedulerNodeState, SchedulerStats } from '../../analysis/schema';
+import {
+  JobRecord,
+  JobState,
+  SchedulerNodeState,
+  SchedulerStats,
+  type PreciseTimes,
+} from '../../results/schema';
 
 /** The sacct fields collect.sh asks for, in order. */
 export const SACCT_FIELDS = [
@@ -163,6 +169,7 @@ export function jobRecords(
   rows: readonly SacctRow[],
   submitted: readonly SubmittedJob[],
   metrics: Record<string, Record<string, number>> = {},
+  precise: Record<string, PreciseTimes> = {},
 ): { jobs: JobRecord[]; missing: SubmittedJob[] } {
   const steps = new Map<string, SacctRow[]>();
   const jobLines = new Map<string, SacctRow>();
@@ -209,6 +216,7 @@ export function jobRecords(
           stepCpu.length > 0 ? stepCpu.reduce((a, b) => a + b, 0) : parseDuration(row.TotalCPU),
         maxRssMiB: rss.length > 0 ? Math.max(...rss) : null,
         metrics: metrics[sub.id] ?? {},
+        precise: precise[sub.id] ?? null,
       }),
     );
   }
@@ -220,7 +228,10 @@ function num(text: string, re: RegExp): number | null {
   return m === null || m[1] === undefined ? null : Number(m[1]);
 }
 
-/** `sdiag` text → scheduler cycle statistics (microseconds); absent figures (no cycle yet) are null. */
+/**
+ * `sdiag` text → the neutral statistics core (main and backfill cycles, µs; absent figures — no cycle yet — are
+ * null) and, under `extra`, the backfill extras and RPC counts and mean times by message type.
+ */
 export function parseSdiag(text: string, time: string, phase: SchedulerStats['phase']): SchedulerStats {
   const bfStart = text.indexOf('Backfilling stats');
   const rpcStart = text.indexOf('Remote Procedure Call statistics by message type');
@@ -233,45 +244,28 @@ export function parseSdiag(text: string, time: string, phase: SchedulerStats['ph
     count: Number(m[2]),
     meanUs: Number(m[3]),
   }));
+  const extra: Record<string, number> = {};
+  const backfillLast = num(backfill, /^\s*Last cycle:\s+(\d+)/m);
+  const backfillDepth = num(backfill, /^\s*Depth Mean:\s+(\d+)/m);
+  if (backfillLast !== null) extra['backfill.lastUs'] = backfillLast;
+  if (backfillDepth !== null) extra['backfill.meanDepth'] = backfillDepth;
+  for (const rpc of rpcs) {
+    extra[`rpc.${rpc.type}.count`] = rpc.count;
+    extra[`rpc.${rpc.type}.meanUs`] = rpc.meanUs;
+  }
   return SchedulerStats.parse({
     time,
     phase,
-    mainCycleLastUs: num(main, /^\s*Last cycle:\s+(\d+)/m),
-    mainCycleMaxUs: num(main, /^\s*Max cycle:\s+(\d+)/m),
-    mainCycleMeanUs: num(main, /^\s*Mean cycle:\s+(\d+)/m),
-    mainCycleMeanDepth: num(main, /^\s*Mean depth cycle:\s+(\d+)/m),
-    mainCycles: num(main, /^\s*Total cycles:\s+(\d+)/m),
-    backfillCycleLastUs: num(backfill, /^\s*Last cycle:\s+(\d+)/m),
+    cycles: num(main, /^\s*Total cycles:\s+(\d+)/m),
+    cycleLastUs: num(main, /^\s*Last cycle:\s+(\d+)/m),
+    cycleMaxUs: num(main, /^\s*Max cycle:\s+(\d+)/m),
+    cycleMeanUs: num(main, /^\s*Mean cycle:\s+(\d+)/m),
+    cycleMeanDepth: num(main, /^\s*Mean depth cycle:\s+(\d+)/m),
+    backfillCycles: num(backfill, /^\s*Total cycles:\s+(\d+)/m),
     backfillCycleMaxUs: num(backfill, /^\s*Max cycle:\s+(\d+)/m),
     backfillCycleMeanUs: num(backfill, /^\s*Mean cycle:\s+(\d+)/m),
-    backfillCycleMeanDepth: num(backfill, /^\s*Depth Mean:\s+(\d+)/m),
-    backfillCycles: num(backfill, /^\s*Total cycles:\s+(\d+)/m),
-    rpcs,
+    extra,
   });
-}
-
-/** `squeue -h -o '%i|%j|%t'` → jobs with their compact state. */
-export const SqueueLine = z.strictObject({
-  id: z.string().min(1),
-  name: z.string(),
-  state: z.string().min(1),
-});
-export function parseSqueue(text: string): z.infer<typeof SqueueLine>[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => {
-      const [id = '', name = '', state = ''] = l.split('|');
-      return SqueueLine.parse({ id, name, state });
-    });
-}
-
-/** Pending and running counts from squeue compact states (CG, completing, counts as running). */
-export function queueCounts(lines: readonly { state: string }[]): { pending: number; running: number } {
-  return {
-    pending: lines.filter((l) => l.state === 'PD').length,
-    running: lines.filter((l) => l.state === 'R' || l.state === 'CG').length,
-  };
 }
 
 /** `sinfo -h -N -o '%N|%T|%C'` lines (`;` or newline separated) → per-node allocation. */

@@ -19,8 +19,3 @@ export function renderPlan(specs: readonly JobSpec[], timeoutFactor: number): st
     )
     .join('\n');
 }
-
-/** Job names carry the run: `<runId>.<workload>.r<N>.` then `s<spec>-<k>` (submit.sh appends). */
-export function jobPrefix(runId: string, workload: string, repetition: number): string {
-  return `${runId}.${workload}.r${repetition}.`;
-}

@@ -64,7 +64,7 @@ export function renderSlurmConf(input: SlurmConfInput): string {
     line('SlurmdLogFile', `${layout.nodeDirPattern}/slurmd.log`),
     // Profiles may promise more CPUs and memory than the machine has (netns nodes share the host).
     line('SlurmdParameters', 'config_overrides'),
-    // Keep jobs inside the node's own cgroup so per-node samples see their load (DESIGN: node backends).
+    // Keep jobs inside the node's own cgroup so per-node samples see their load (docs/backends.md: a netns node is its own cgroup).
     line('ProctrackType', 'proctrack/linuxproc'),
     line('TaskPlugin', 'task/none'),
     line('JobAcctGatherType', 'jobacct_gather/linux'),

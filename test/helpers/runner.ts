@@ -1,6 +1,6 @@
 // Runs the local runner as a user does (`tsx cli/pulumi.ts <operation>`), in a child process: the Pulumi
 // runtime is process-global, so one operation per process, as with the real CLI.
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as path from 'path';
 
 export const REPO = path.join(__dirname, '..', '..');
@@ -12,13 +12,12 @@ export interface RunnerResult {
   stderr: string;
 }
 
-export function runRunner(
+function runnerArgs(
   operation: 'up' | 'preview' | 'destroy',
   stack: string,
-  projectDir = REPO,
-  configFile?: string,
-  timeoutMs = 20 * 60 * 1000,
-): RunnerResult {
+  projectDir: string,
+  configFile: string | undefined,
+): string[] {
   const args = [
     path.join(REPO, 'cli', 'pulumi.ts'),
     operation,
@@ -29,10 +28,42 @@ export function runRunner(
     '--local',
   ];
   if (configFile !== undefined) args.push('--config-file', configFile);
+  return args;
+}
+
+export function runRunner(
+  operation: 'up' | 'preview' | 'destroy',
+  stack: string,
+  projectDir = REPO,
+  configFile?: string,
+  timeoutMs = 20 * 60 * 1000,
+): RunnerResult {
+  const args = runnerArgs(operation, stack, projectDir, configFile);
   const result = spawnSync(TSX, args, {
     encoding: 'utf8',
     timeout: timeoutMs,
     env: { ...process.env, SCHEDBENCH_RUNNER: 'local' },
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** As runRunner, without blocking: the test can act on the system (inject a fault) while the runner works. */
+export function runRunnerAsync(
+  operation: 'up' | 'preview' | 'destroy',
+  stack: string,
+  projectDir = REPO,
+  configFile?: string,
+): Promise<RunnerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, runnerArgs(operation, stack, projectDir, configFile), {
+      env: { ...process.env, SCHEDBENCH_RUNNER: 'local' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
 }

@@ -11,7 +11,7 @@ import {
   type NodeSample,
   type RunResult,
   type SchedulerSample,
-} from '../../analysis/schema';
+} from '../../results/schema';
 
 /** Time 0 of every generated run: 2026-01-01T00:00:00Z. */
 export const BASE_EPOCH_SECONDS = Date.parse('2026-01-01T00:00:00Z') / 1000;
@@ -21,7 +21,9 @@ export function iso(seconds: number): string {
   return new Date(Math.round((BASE_EPOCH_SECONDS + seconds) * 1000)).toISOString();
 }
 
-export const SOURCES = { cpu: 'sim', memory: 'sim', disk: 'sim', network: 'sim' };
+export const SOURCES = { cpu: 'sim', memory: 'sim', disk: 'sim', network: 'sim', energy: 'none' };
+/** Sources of a simulated node whose energy is measured (as RAPL would). */
+export const MEASURED_SOURCES = { ...SOURCES, energy: 'rapl: sim' };
 
 export function node(name: string, cpus: number, memoryMiB = 8192): NodeInfo {
   return { name, cpus, memoryMiB, sources: SOURCES };
@@ -64,6 +66,7 @@ export function job(j: JobInput, index = 0): JobRecord {
     totalCpuSeconds: j.totalCpuSeconds ?? null,
     maxRssMiB: null,
     metrics: {},
+    precise: null,
   };
 }
 
@@ -87,7 +90,8 @@ export function runResult(over: Partial<RunResult> & { jobs: JobRecord[] }): Run
     runId: runIdFor('run'),
     configHash: hex('config', 64),
     stack: 'local',
-    scheduler: { name: 'slurm', version: '22.05.8' },
+    campaignId: null,
+    scheduler: { name: 'slurm', version: '22.05.8', settings: { tuning: 'default' } },
     profile: { name: 'small', nodes: nodes.length, vcpus: nodes[0]?.cpus ?? 1, memoryGiB: 8 },
     workload: { name: 'mixed', specCount: over.jobs.length },
     repetition: 1,
@@ -139,7 +143,7 @@ export interface SimSpec {
   /** Seconds between a scheduling opportunity and the job starting. */
   dispatchDelay: number;
   samplingIntervalSeconds?: number;
-  /** Measured node power: watts = idle + perBusyCpu × busy CPUs; omit for no RAPL. */
+  /** Measured node power: watts = idle + perBusyCpu × busy CPUs, accumulated as energy; omit for no RAPL. */
   power?: { idleWatts: number; perBusyCpuWatts: number };
 }
 
@@ -151,7 +155,10 @@ export interface SimAnswer {
 
 /** Runs the simulation and returns the RunResult plus the figures it knows to be true. */
 export function simulate(spec: SimSpec): { run: RunResult; answer: SimAnswer } {
-  const nodes = Array.from({ length: spec.profile.nodes }, (_, i) => node(`n${i + 1}`, spec.profile.vcpus));
+  const nodes = Array.from({ length: spec.profile.nodes }, (_, i) => ({
+    ...node(`n${i + 1}`, spec.profile.vcpus),
+    sources: spec.power ? MEASURED_SOURCES : SOURCES,
+  }));
   const free = nodes.map((n) => n.cpus);
   type Running = { j: number; node: number; end: number };
   const running: Running[] = [];
@@ -238,6 +245,7 @@ export function simulate(spec: SimSpec): { run: RunResult; answer: SimAnswer } {
       )
       .reduce((a, i) => a + (spec.jobs[i] as SimJob).cpus, 0);
   let cumulative = 0;
+  const joules = nodes.map(() => 0);
   for (let at = firstSubmit; at <= lastEnd + interval; at += interval) {
     cumulative += 1;
     nodes.forEach((n, k) => {
@@ -251,7 +259,13 @@ export function simulate(spec: SimSpec): { run: RunResult; answer: SimAnswer } {
         diskWriteBytes: cumulative * 8192,
         netRxBytes: cumulative * 1000,
         netTxBytes: cumulative * 500,
-        powerWatts: spec.power ? spec.power.idleWatts + spec.power.perBusyCpuWatts * busyCpus : null,
+        energyJoules: spec.power
+          ? (joules[k] =
+              (joules[k] ?? 0) +
+              (at === firstSubmit
+                ? 0
+                : (spec.power.idleWatts + spec.power.perBusyCpuWatts * busyCpus) * interval))
+          : null,
       });
     });
     const pending = spec.jobs.filter(
@@ -278,7 +292,11 @@ export function simulate(spec: SimSpec): { run: RunResult; answer: SimAnswer } {
     runId: runIdFor(stack),
     configHash: hex(`${stack}-config`, 64),
     stack,
-    scheduler: { name: spec.scheduler, version: spec.scheduler === 'slurm' ? '22.05.8' : '1.0-sim' },
+    scheduler: {
+      name: spec.scheduler,
+      version: spec.scheduler === 'slurm' ? '22.05.8' : '1.0-sim',
+      settings: {},
+    },
     profile: { name: spec.profile.name, nodes: spec.profile.nodes, vcpus: spec.profile.vcpus, memoryGiB: 8 },
     workload: { name: spec.workload, specCount: spec.jobs.length },
     repetition: spec.repetition,
@@ -300,17 +318,15 @@ export function simulate(spec: SimSpec): { run: RunResult; answer: SimAnswer } {
       {
         time: iso(lastEnd),
         phase: 'after',
-        mainCycleLastUs: 150,
-        mainCycleMaxUs: 900,
-        mainCycleMeanUs: 200 + 10 * spec.dispatchDelay,
-        mainCycleMeanDepth: 3,
-        mainCycles: 40,
-        backfillCycleLastUs: spec.policy === 'backfill' ? 500 : null,
+        cycles: 40,
+        cycleLastUs: 150,
+        cycleMaxUs: 900,
+        cycleMeanUs: 200 + 10 * spec.dispatchDelay,
+        cycleMeanDepth: 3,
+        backfillCycles: spec.policy === 'backfill' ? 10 : null,
         backfillCycleMaxUs: spec.policy === 'backfill' ? 2000 : null,
         backfillCycleMeanUs: spec.policy === 'backfill' ? 700 : null,
-        backfillCycleMeanDepth: null,
-        backfillCycles: spec.policy === 'backfill' ? 10 : null,
-        rpcs: [{ type: 'REQUEST_SUBMIT_BATCH_JOB', count: spec.jobs.length, meanUs: 300 }],
+        extra: { 'rpc.REQUEST_SUBMIT_BATCH_JOB.count': spec.jobs.length },
       },
     ],
   });

@@ -8,6 +8,8 @@ import * as path from 'path';
 export interface TestSshd {
   port: number;
   privateKey: string;
+  /** The server's host public key line, to pin in connections. */
+  hostKey: string;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startSshd(): Promise<TestSshd> {
   return {
     port,
     privateKey: readFileSync(path.join(dir, 'client'), 'utf8'),
+    hostKey: readFileSync(path.join(dir, 'host.pub'), 'utf8').trim(),
     stop: async () => {
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Writes the resolved config (stdin, JSON) beside the run's results: <RESULTS_DIR>/<RUN_ID>/<STACK>/config.json.
-# Results are the product of a run, not infrastructure: destroy keeps them.
+# Writes the resolved config (stdin, JSON) beside the run's results: <STACK_RESULTS_DIR>/config.json, where
+# STACK_RESULTS_DIR is <resultsDir>/<runId>/<stack> (results/vocabulary.ts). Results are the product of a run,
+# not infrastructure: destroy keeps them.
 set -euo pipefail
-: "${RESULTS_DIR:?}" "${RUN_ID:?}" "${STACK:?}"
-dir="${RESULTS_DIR}/${RUN_ID}/${STACK}"
+: "${STACK_RESULTS_DIR:?directory of the results of this stack}"
+dir="$STACK_RESULTS_DIR"
 mkdir -p "$dir"
 tmp="$(mktemp "${dir}/.config.json.XXXXXX")"
 cat >"$tmp"

@@ -5,6 +5,7 @@ import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import type { Profile } from '../../config/schema';
 import { bashScript } from '../../script';
+import { REPORT_SCRIPT } from './report';
 import type { Node } from '../types';
 import type { HostsBackend } from './config';
 import { checkHostFits, NodeReport, parseNodeReport } from './report';
@@ -56,6 +57,7 @@ export class HostsNodes extends pulumi.ComponentResource {
         port: host.port ?? backend.port,
         user: backend.user,
         privateKey,
+        hostKey: host.hostKey,
         dialErrorLimit: 3,
         perDialTimeout: 15,
       };
@@ -64,7 +66,7 @@ export class HostsNodes extends pulumi.ComponentResource {
         `${name}-${host.name}-ready`,
         {
           connection,
-          create: bashScript('components/nodes/hosts/scripts/report.sh'),
+          create: REPORT_SCRIPT,
           environment: { SCHEDBENCH_ENV_PROBE: '1' },
         },
         { parent: this },

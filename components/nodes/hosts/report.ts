@@ -1,5 +1,11 @@
 // What report.sh prints about a node, parsed at the edge, and the check of an existing host against the profile.
+import * as path from 'path';
 import { z } from 'zod';
+import { preludedScript } from '../../script';
+import { NODE_ACCEPT_ENV, SSH_ENV_LIB } from '../ssh-env';
+
+/** report.sh as a remote command: its parameters arrive as SCHEDBENCH_* (ssh-env.sh maps them). */
+export const REPORT_SCRIPT = preludedScript(path.join(__dirname, 'scripts'), 'report.sh', [SSH_ENV_LIB]);
 
 export const NodeReport = z.strictObject({
   hostname: z.string(),
@@ -32,7 +38,7 @@ export function checkHostFits(node: string, report: NodeReport, vcpus: number, m
   const problems: string[] = [];
   if (!report.acceptEnv) {
     problems.push(
-      `sshd on host ${node} drops the environment the scheduler's scripts need: add \`AcceptEnv *\` to its sshd_config`,
+      `sshd on host ${node} drops the environment the scheduler's scripts need: add \`AcceptEnv ${NODE_ACCEPT_ENV}\` to its sshd_config (no wider: \`AcceptEnv *\` lets any SSH user set LD_PRELOAD or BASH_ENV)`,
     );
   }
   if (report.vcpus < vcpus)

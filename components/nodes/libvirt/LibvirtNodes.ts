@@ -3,18 +3,29 @@
 // nothing runs them), a NAT network of the cluster's own, per node a qcow2 overlay + cloud-init seed + domain,
 // a bounded wait for SSH and a check of what the node reports. KVM only where it really works, else TCG with a
 // warning in the outputs and the provenance.
+import * as path from 'path';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
 import type { Host, Profile } from '../../config/schema';
 import { BaseImage } from '../../image/BaseImage';
-import { bashScript } from '../../script';
+import { bashScript, preludedScript } from '../../script';
+import { REPORT_SCRIPT } from '../hosts/report';
+import { sshEnvironment } from '../ssh-env';
+import { HostKey } from '../sshkey';
 import type { Node } from '../types';
 import type { LibvirtBackend } from './config';
 import type { Accel } from './domainXml';
 import { renderNetworkXml } from './networkXml';
 import { LibvirtClusterPlan, planLibvirtCluster } from './plan';
 import { renderNode } from './render';
+
+const SCRIPTS = path.join(__dirname, 'scripts');
+
+/** A host script with the prelude and the backend's lib.sh (its host lock) in front. */
+function hostScript(name: string): string {
+  return preludedScript(SCRIPTS, name, [path.join(SCRIPTS, 'lib.sh')]);
+}
 
 export interface LibvirtNodesArgs {
   /** Cluster name: hostnames (`<cluster>-n<i>`), domains, the network and the bridge derive from it. */
@@ -109,8 +120,8 @@ export class LibvirtNodes extends pulumi.ComponentResource {
           new command.local.Command(
             `${name}-hv${hv.index}-daemons`,
             {
-              create: bashScript('components/nodes/libvirt/scripts/daemons.sh'),
-              delete: bashScript('components/nodes/libvirt/scripts/daemons-stop.sh'),
+              create: hostScript('daemons.sh'),
+              delete: hostScript('daemons-stop.sh'),
               environment: hostEnv,
             },
             { parent: this },
@@ -130,8 +141,8 @@ export class LibvirtNodes extends pulumi.ComponentResource {
         const network = new command.local.Command(
           `${name}-hv${hv.index}-network`,
           {
-            create: bashScript('components/nodes/libvirt/scripts/network.sh'),
-            delete: bashScript('components/nodes/libvirt/scripts/network-delete.sh'),
+            create: hostScript('network.sh'),
+            delete: hostScript('network-delete.sh'),
             environment: {
               ...hostEnv,
               HV_SSH: hv.ssh,
@@ -157,21 +168,29 @@ export class LibvirtNodes extends pulumi.ComponentResource {
       const accel =
         accels[node.hypervisor.index] ??
         pulumi.output({ accel: 'tcg' as const, reason: 'unknown', uri: node.hypervisor.uri });
-      const environment = pulumi.all([image.info, accel, args.publicKey]).apply(([info, acc, publicKey]) => {
-        const r = renderNode(plan, node, backend, info, acc.accel, publicKey);
-        return {
-          VIRSH_URI: node.hypervisor.virshUri,
-          HV_SSH: node.hypervisor.ssh,
-          DOMAIN: node.domain,
-          DOMAIN_XML: r.domainXml,
-          NODE_DIR: node.dir,
-          BASE_DISK: info.disk,
-          DISK_GIB: String(backend.diskGiB),
-          USER_DATA: r.seed.userData,
-          META_DATA: r.seed.metaData,
-          NETWORK_CONFIG: r.seed.networkConfig,
-        };
-      });
+      const hostKey = new HostKey(`${name}-${node.name}-hostkey`, { comment: node.name }, { parent: this });
+      const hostKeyPair = pulumi.all([hostKey.privateKey, hostKey.publicKey]);
+      // Secret as a whole: the seed carries the node's host private key.
+      const environment = pulumi
+        .all([image.info, accel, args.publicKey, hostKeyPair])
+        .apply(([info, acc, publicKey, [hostPrivate, hostPublic]]) => {
+          const r = renderNode(plan, node, backend, info, acc.accel, publicKey, {
+            privateKey: hostPrivate,
+            publicKey: hostPublic,
+          });
+          return {
+            VIRSH_URI: node.hypervisor.virshUri,
+            HV_SSH: node.hypervisor.ssh,
+            DOMAIN: node.domain,
+            DOMAIN_XML: r.domainXml,
+            NODE_DIR: node.dir,
+            BASE_DISK: info.disk,
+            DISK_GIB: String(backend.diskGiB),
+            USER_DATA: r.seed.userData,
+            META_DATA: r.seed.metaData,
+            NETWORK_CONFIG: r.seed.networkConfig,
+          };
+        });
       const vm = new command.local.Command(
         `${name}-${node.name}-vm`,
         {
@@ -196,6 +215,7 @@ export class LibvirtNodes extends pulumi.ComponentResource {
             SSH_USER,
             TIMEOUT_SECONDS: String(backend.bootTimeoutSeconds),
             CONSOLE_LOG: node.hypervisor.ssh === '' ? `${node.dir}/console.log` : '',
+            HOST_KEY: hostKey.publicKey,
           },
           stdin: privateKey,
         },
@@ -206,6 +226,7 @@ export class LibvirtNodes extends pulumi.ComponentResource {
         port: 22,
         user: SSH_USER,
         privateKey,
+        hostKey: hostKey.publicKey,
         dialErrorLimit: 10,
         perDialTimeout: 15,
       };
@@ -213,13 +234,13 @@ export class LibvirtNodes extends pulumi.ComponentResource {
         `${name}-${node.name}-ready`,
         {
           connection,
-          create: bashScript('components/nodes/hosts/scripts/report.sh'),
-          environment: {
+          create: REPORT_SCRIPT,
+          environment: sshEnvironment({
             SCHEDBENCH_ENV_PROBE: '1',
             EXPECT_HOSTNAME: node.name,
             EXPECT_VCPUS: String(node.vcpus),
             EXPECT_MIN_MEMORY_MIB: String(Math.floor(node.memoryMiB * MIN_MEMORY_FRACTION)),
-          },
+          }),
         },
         { parent: this, dependsOn: [ssh] },
       );

@@ -1,5 +1,6 @@
 // Pure renderer of a node's cloud-init NoCloud seed (fed to cloud-localds). Every document is JSON — valid YAML,
 // so cloud-init in a cloud image reads it, and the built image's own seed reader parses it with jq.
+import { NODE_ACCEPT_ENV } from '../ssh-env';
 
 export interface SeedSpec {
   /** Node hostname. */
@@ -8,6 +9,9 @@ export interface SeedSpec {
   instanceId: string;
   /** The cluster's SSH public key (authorized for root). */
   publicKey: string;
+  /** The node's SSH host key (ed25519), made by the program: clients pin the public half. Private: a secret. */
+  hostPrivateKey: string;
+  hostPublicKey: string;
   /** Every node of the cluster: written to /etc/hosts so nodes reach each other by name. */
   hosts: readonly { name: string; address: string }[];
   address: string;
@@ -32,8 +36,8 @@ export function renderHostsFile(hosts: SeedSpec['hosts']): string {
   ].join('\n');
 }
 
-/** sshd must accept the environment the command provider sends as SSH env requests. */
-export const SSHD_CONFIG = 'AcceptEnv *\nPermitRootLogin prohibit-password\n';
+/** sshd accepts the parameters the command provider sends as SSH env requests (SCHEDBENCH_*), nothing else. */
+export const SSHD_CONFIG = `AcceptEnv ${NODE_ACCEPT_ENV}\nPermitRootLogin prohibit-password\n`;
 
 export function renderSeed(spec: SeedSpec): Seed {
   const userData = {
@@ -42,6 +46,13 @@ export function renderSeed(spec: SeedSpec): Seed {
     disable_root: false,
     ssh_pwauth: false,
     ssh_authorized_keys: [spec.publicKey.trim()],
+    // cloud-init's own keys: the guest presents exactly the host key the program pinned.
+    ssh_deletekeys: true,
+    ssh_genkeytypes: [],
+    ssh_keys: {
+      ed25519_private: `${spec.hostPrivateKey.trim()}\n`,
+      ed25519_public: spec.hostPublicKey.trim(),
+    },
     write_files: [
       { path: '/etc/hosts', permissions: '0644', content: renderHostsFile(spec.hosts) },
       { path: '/etc/ssh/sshd_config.d/schedbench-seed.conf', permissions: '0644', content: SSHD_CONFIG },

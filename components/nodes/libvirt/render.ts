@@ -7,6 +7,12 @@ import type { LibvirtBackend } from './config';
 import { Accel, renderDomainXml } from './domainXml';
 import type { LibvirtClusterPlan, LibvirtNodePlan } from './plan';
 
+/** The node's SSH host key pair, made by the program (HostKey) so every connection can pin the public half. */
+export interface HostKeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
 export interface RenderedNode {
   domainXml: string;
   seed: Seed;
@@ -20,10 +26,12 @@ export function renderNode(
   image: Pick<ImageInfo, 'kernel' | 'initrd' | 'cmdline'>,
   accel: Accel,
   publicKey: string,
+  hostKey: HostKeyPair,
 ): RenderedNode {
   const seedSpec = {
     hostname: node.name,
     publicKey,
+    hostPublicKey: hostKey.publicKey,
     hosts: plan.nodes.map((n) => ({ name: n.name, address: n.address })),
     address: node.address,
     prefix: plan.prefix,
@@ -33,7 +41,8 @@ export function renderNode(
   };
   // A new instance id whenever the seed's content changes, so the guest applies it again.
   const instanceId = `${node.domain}-${createHash('sha256').update(JSON.stringify(seedSpec)).digest('hex').slice(0, 12)}`;
-  const seed = renderSeed({ ...seedSpec, instanceId });
+  // The host private key is in the seed but not in the hash: the instance id is not secret.
+  const seed = renderSeed({ ...seedSpec, hostPrivateKey: hostKey.privateKey, instanceId });
   const domainXml = renderDomainXml({
     name: node.domain,
     accel,

@@ -18,6 +18,9 @@ export function libvirtMockStdout(name: string, accel: 'kvm' | 'tcg' = 'tcg'): s
       built: false,
     });
   }
+  if (name.endsWith('-hostkey-private'))
+    return '-----BEGIN OPENSSH PRIVATE KEY-----\nmock-host\n-----END OPENSSH PRIVATE KEY-----';
+  if (name.endsWith('-hostkey-public')) return `ssh-ed25519 AAAAmockhost ${name}`;
   if (/-hv\d+-accel$/.test(name)) {
     return JSON.stringify(
       accel === 'tcg'

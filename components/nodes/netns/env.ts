@@ -1,11 +1,17 @@
 // The parameters of each netns script, as the environment it reads: one place shared by the component and
 // the script-level tests, so the tests run the scripts exactly as the component does.
 import * as path from 'path';
-import { bashScript } from '../../script';
+import { preludedScript } from '../../script';
+import { NODE_ACCEPT_ENV, SSH_ENV_LIB, sshEnvironment } from '../ssh-env';
 import { NetnsClusterPlan, NetnsNodePlan, renderHostsFile } from './plan';
 
+/**
+ * Root's private lock directory (0700, made and checked by the scripts): never world-writable /run/lock, where
+ * anyone could plant a symlink for root to follow.
+ */
+export const LOCK_DIR = '/run/schedbench/lock';
 /** Serialises host-wide network and cgroup changes of every netns cluster on this machine. */
-export const HOST_LOCK_FILE = '/run/lock/schedbench-netns.lock';
+export const HOST_LOCK_FILE = `${LOCK_DIR}/netns.lock`;
 
 const SCRIPT_DIR = path.join(__dirname, 'scripts');
 
@@ -17,9 +23,13 @@ export function scriptPath(script: NetnsScript): string {
   return path.join(SCRIPT_DIR, `${script}.sh`);
 }
 
-/** The command text (`bash -c '<script>' <name>`) the component gives a Command resource. */
+/**
+ * The command text the component gives a Command resource: `bash -c '<prelude + lib.sh + script>' <name>`
+ * (components/prelude.sh, the backend's shared lib.sh; validate.sh, run over SSH, also ssh-env.sh).
+ */
 export function scriptCommand(script: NetnsScript): string {
-  return bashScript(scriptPath(script));
+  const libs = [...(script === 'validate' ? [SSH_ENV_LIB] : []), path.join(SCRIPT_DIR, 'lib.sh')];
+  return preludedScript(SCRIPT_DIR, `${script}.sh`, libs);
 }
 
 /** What each node is given besides its place in the plan. */
@@ -43,6 +53,7 @@ export function bridgeEnvironment(plan: NetnsClusterPlan): Record<string, string
     HOSTS_CONTENT: renderHostsFile(plan),
     CGROUP_PATH: plan.cgroup,
     LOCK_FILE: HOST_LOCK_FILE,
+    STACK: plan.stack,
   };
 }
 
@@ -68,10 +79,12 @@ export function nodeEnvironment(
     VCPUS: String(resources.vcpus),
     MEMORY_MIB: String(resources.memoryMiB),
     LOCK_FILE: HOST_LOCK_FILE,
+    STACK: plan.stack,
+    ACCEPT_ENV: NODE_ACCEPT_ENV,
   };
 }
 
-/** Sent over SSH (sshd accepts it with `AcceptEnv *`). */
+/** Sent over SSH, as SCHEDBENCH_* (the only names the node's sshd accepts). */
 export function validateEnvironment(node: NetnsNodePlan): Record<string, string> {
-  return { EXPECTED_NAME: node.name, EXPECTED_CGROUP: `/${node.cgroup}` };
+  return sshEnvironment({ EXPECTED_NAME: node.name, EXPECTED_CGROUP: `/${node.cgroup}` });
 }

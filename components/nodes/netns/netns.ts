@@ -3,7 +3,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as command from '@pulumi/command';
 import { z } from 'zod';
-import { ClusterKey } from '../sshkey';
+import { ClusterKey, HostKey } from '../sshkey';
 import { Node } from '../types';
 import { bridgeEnvironment, nodeEnvironment, scriptCommand, validateEnvironment } from './env';
 import { NetnsClusterPlan, NetnsPlanError, planCluster } from './plan';
@@ -23,6 +23,8 @@ export interface NetnsNodesArgs {
   stateDir?: string;
   /** Cluster network, IPv4 CIDR /16–/28; host is .1, nodes .10, .11, … Default `defaultSubnet(cluster)`. */
   subnet?: string;
+  /** The owning stack, carried by every ownership marker on the host. Default: the cluster name. */
+  stack?: string;
 }
 
 const Resources = z.strictObject({
@@ -113,6 +115,11 @@ export class NetnsNodes extends pulumi.ComponentResource {
     );
 
     this.nodes = plan.nodes.map((nodePlan): Node => {
+      const hostKey = new HostKey(
+        `${name}-n${nodePlan.index}-hostkey`,
+        { comment: nodePlan.name },
+        { parent: this },
+      );
       const created = new command.local.Command(
         `${name}-n${nodePlan.index}`,
         {
@@ -122,6 +129,7 @@ export class NetnsNodes extends pulumi.ComponentResource {
             ...nodeEnvironment(plan, nodePlan, { vcpus: args.vcpus, memoryMiB: args.memoryMiB }),
             AUTHORIZED_KEY: key.publicKey,
           },
+          stdin: hostKey.privateKey,
         },
         { parent: this, dependsOn: [bridge], ...replace },
       );
@@ -130,6 +138,7 @@ export class NetnsNodes extends pulumi.ComponentResource {
         port: 22,
         user: 'root',
         privateKey: key.privateKey,
+        hostKey: hostKey.publicKey,
         dialErrorLimit: 5,
         perDialTimeout: 10,
       };

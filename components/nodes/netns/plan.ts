@@ -2,7 +2,7 @@
 // cluster name (and the subnet), so two clusters on one host never collide and preview knows them all.
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { SAFE_NAME, SAFE_PATH, IPV4_CIDR } from '../../config/names';
+import { SAFE_NAME, SAFE_PATH, IPV4_CIDR, stackNameProblem } from '../../config/names';
 
 export const DEFAULT_STATE_DIR = '/var/lib/schedbench';
 /** Default subnets are /24s carved out of this /16 by a hash of the cluster name. */
@@ -25,7 +25,7 @@ export interface NetnsNodePlan {
   netns: string;
   /** Host end of the node's veth pair (a port of the cluster bridge). */
   vethHost: string;
-  /** Node end of the veth pair, inside the namespace (unique on the host, see README, netns backend). */
+  /** Node end of the veth pair, inside the namespace (unique on the host, see docs/backends.md). */
   vethNode: string;
   /** `<stateDir>/<cluster>/<node>`: all of the node's files. */
   stateDir: string;
@@ -35,6 +35,8 @@ export interface NetnsNodePlan {
 
 export interface NetnsClusterPlan {
   cluster: string;
+  /** The stack that owns the cluster: ownership markers (bridge and veth aliases, directory markers) carry it. */
+  stack: string;
   /** Network address / prefix, e.g. 10.213.7.0/24. */
   subnet: string;
   prefix: number;
@@ -54,6 +56,8 @@ export interface NetnsClusterPlan {
 
 export interface NetnsPlanArgs {
   cluster: string;
+  /** Owning stack (default: the cluster name); `[A-Za-z0-9_.-]`, no `..`. */
+  stack?: string;
   nodes: number;
   stateDir?: string;
   subnet?: string;
@@ -120,6 +124,9 @@ export function planCluster(args: NetnsPlanArgs): NetnsClusterPlan {
       `${JSON.stringify(cluster)} is not a safe name (a-z, 0-9, '-')`,
     );
   }
+  const stack = args.stack ?? cluster;
+  const stackProblem = stackNameProblem(stack);
+  if (stackProblem !== undefined) throw new NetnsPlanError('stack', stackProblem);
   const stateRoot = args.stateDir ?? DEFAULT_STATE_DIR;
   if (!SAFE_PATH.test(stateRoot) || !path.isAbsolute(stateRoot) || path.resolve(stateRoot) === '/') {
     throw new NetnsPlanError(
@@ -158,6 +165,7 @@ export function planCluster(args: NetnsPlanArgs): NetnsClusterPlan {
   });
   const plan: NetnsClusterPlan = {
     cluster,
+    stack,
     subnet: `${intToIp(network)}/${prefix}`,
     prefix,
     hostAddress: intToIp(network + HOST_OFFSET),

@@ -1,12 +1,13 @@
 # shellcheck shell=bash
 # Start this node's sampler in the background: every INTERVAL_MS it appends one JSON line of cumulative
 # counters (CPU ns, memory bytes, disk and network bytes) read from the node's own cgroup when it is in one
-# (/proc/self/cgroup), else from /proc. The first line names the sources. Prints {"pid":…,"sources":…}.
+# (/proc/self/cgroup), else from /proc, and energy where a source exists (energy.sh, in front of this script).
+# The first line names the sources. Prints {"pid":…,"sources":…}.
 set -euo pipefail
 : "${SAMPLER_DIR:?directory of this run samples on this node}"
 : "${INTERVAL_MS:?sample interval (ms)}"
 : "${IFACE:?network interface of the node}"
-if [[ "${SCHEDBENCH_SKIP:-}" == "done" ]]; then printf '{"skipped":true}\n'; exit 0; fi
+skip_if_done
 
 install -d -m 0755 "$SAMPLER_DIR"
 if pid_alive "$SAMPLER_DIR/sampler.pid" bash; then
@@ -50,11 +51,19 @@ if [[ -f /sys/fs/cgroup/cgroup.controllers && -n "$p" && "$p" != / ]]; then
   [[ -z "$disk_file" && -r "$v2/io.stat" ]] && { disk_file="$v2/io.stat"; disk_src="cgroup-v2:io.stat $p"; }
 fi
 net_src="/proc/net/dev $IFACE (the node's network namespace)"
+# Energy (energy.sh): pm_counters, RAPL or IPMI DCMI, attributed by CPU share when the CPU figure is a cgroup's.
+energy_probe "$([[ -n "$cpu_file" ]] && echo 1)"
 
 sample_loop() {
   local fifo="$SAMPLER_DIR/tick" interval cpu mem inactive dr dw rx tx line key val a b c d e f name
+  local stopping=''
   echo "$BASHPID" >"$SAMPLER_DIR/sampler.pid"
-  trap 'exit 0' TERM
+  local ipmi_poller=''
+  if [[ "$ENERGY_KIND" == ipmi ]]; then
+    energy_ipmi_poll "$SAMPLER_DIR/ipmi.last" "$((INTERVAL_MS / 1000)).$(printf '%03d' $((INTERVAL_MS % 1000)))" "$BASHPID" &
+    ipmi_poller=$!
+  fi
+  trap '[[ -z "$ipmi_poller" ]] || kill "$ipmi_poller" 2>/dev/null; exit 0' TERM
   rm -f "$fifo"; mkfifo "$fifo"; exec 3<>"$fifo"
   interval="$((INTERVAL_MS / 1000)).$(printf '%03d' $((INTERVAL_MS % 1000)))"
   while true; do
@@ -103,14 +112,18 @@ sample_loop() {
         rx=${f[0]}; tx=${f[8]}
       fi
     done </proc/net/dev
-    printf '{"t":%s,"cpuNs":%s,"memBytes":%s,"diskReadBytes":%s,"diskWriteBytes":%s,"netRxBytes":%s,"netTxBytes":%s}\n' \
-      "$EPOCHREALTIME" "$cpu" "$mem" "$dr" "$dw" "$rx" "$tx" >>"$SAMPLER_DIR/samples.jsonl"
-    read -r -t "$interval" -u 3 _ || true
+    energy_read "$SAMPLER_DIR/ipmi.last"
+    printf '{"t":%s,"cpuNs":%s,"memBytes":%s,"diskReadBytes":%s,"diskWriteBytes":%s,"netRxBytes":%s,"netTxBytes":%s%s}\n' \
+      "$EPOCHREALTIME" "$cpu" "$mem" "$dr" "$dw" "$rx" "$tx" "$ENERGY_JSON" >>"$SAMPLER_DIR/samples.jsonl"
+    [[ -z "$stopping" ]] || exit 0
+    # The tick FIFO doubles as the stop line: `stop` (node-sampler-stop.sh) ends the wait at once, and the loop
+    # takes one last sample so the run's tail is recorded up to the moment the sampler stops.
+    if read -r -t "$interval" -u 3 line && [[ "$line" == stop ]]; then stopping=1; fi
   done
 }
 
 sources="$(jq -cn --arg cpu "$cpu_src" --arg memory "$mem_src" --arg disk "$disk_src" --arg network "$net_src" \
-  '{cpu:$cpu,memory:$memory,disk:$disk,network:$network}')"
+  --arg energy "$ENERGY_SOURCE" '{cpu:$cpu,memory:$memory,disk:$disk,network:$network,energy:$energy}')"
 printf '%s\n' "$sources" >"$SAMPLER_DIR/sources.json"
 : >"$SAMPLER_DIR/samples.jsonl"
 rm -f "$SAMPLER_DIR/sampler.pid"
@@ -118,6 +131,7 @@ INACTIVE_KEY=total_inactive_file
 [[ "$mem_file" == */memory.current ]] && INACTIVE_KEY=inactive_file
 CLK_TCK="$(getconf CLK_TCK)"
 export SAMPLER_DIR INTERVAL_MS IFACE cpu_file mem_file mem_stat disk_file INACTIVE_KEY CLK_TCK
-setsid bash -c "$(declare -f sample_loop); sample_loop" node-sampler </dev/null >>"$SAMPLER_DIR/sampler.log" 2>&1 &
+energy_state="$(declare -p ENERGY_KIND ENERGY_ATTRIBUTE PM_DIR RAPL_FILES RAPL_MAX_UJ PROC_STAT IPMI_TIMEOUT_S)"
+setsid bash -c "$energy_state; $(declare -f sample_loop energy_read pm_value ipmi_watts energy_ipmi_poll); sample_loop" node-sampler </dev/null >>"$SAMPLER_DIR/sampler.log" 2>&1 &
 wait_until 10 "the sampler to write its pid file" test -s "$SAMPLER_DIR/sampler.pid"
 printf '{"pid":%s,"sources":%s}\n' "$(<"$SAMPLER_DIR/sampler.pid")" "$sources"

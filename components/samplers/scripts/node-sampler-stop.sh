@@ -3,8 +3,8 @@
 # {"sources":{…},"samples":"<JSON lines>"}; the sampler's directory is removed. Safe to repeat.
 set -euo pipefail
 : "${SAMPLER_DIR:?directory of this run samples on this node}"
-if [[ "${SCHEDBENCH_SKIP:-}" == "done" ]]; then printf '{"skipped":true}\n'; exit 0; fi
-stop_pidfile "$SAMPLER_DIR/sampler.pid" bash 5
+skip_if_done
+stop_sampler "$SAMPLER_DIR"
 if [[ -f "$SAMPLER_DIR/sources.json" ]]; then
   jq -cn --slurpfile sources "$SAMPLER_DIR/sources.json" --rawfile samples "$SAMPLER_DIR/samples.jsonl" \
     '{sources:$sources[0],samples:$samples}'

@@ -1,14 +1,15 @@
 # shellcheck shell=bash
 # Collect a run's jobs from accounting once every job (and its batch step) has a final record: sacct parsable,
 # UTC, every field the RunResult needs, step lines included (TotalCPU and MaxRSS live there); plus stress-ng's
-# YAML metrics per job. Prints {"sacct":"<text>","metrics":{"<jobid>":"<yaml>"}}.
+# YAML metrics and the job wrapper's times per job. Prints
+# {"fields":…,"sacct":"<text>","metrics":{"<jobid>":"<yaml>"},"times":{"<jobid>":"<lines>"}}.
 set -euo pipefail
-: "${ROOT:?cluster state directory}"
 : "${RUN_KEY:?run directory name}"
 : "${JOB_IDS:?comma-separated job ids}"
 : "${COLLECT_TIMEOUT:=60}"
-if [[ "${SCHEDBENCH_SKIP:-}" == "done" ]]; then printf '{"skipped":true}\n'; exit 0; fi
-export SLURM_CONF="$ROOT/etc/slurm.conf" TZ=UTC
+skip_if_done
+slurm_env
+export TZ=UTC
 fields=JobID,JobIDRaw,JobName,State,ExitCode,Submit,Eligible,Start,End,ElapsedRaw,Elapsed,ReqCPUS,ReqMem,AllocCPUS,NodeList,TotalCPU,MaxRSS
 IFS=, read -r -a want <<<"$JOB_IDS"
 
@@ -35,15 +36,21 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 sacct -n -P -D --format="$fields" -j "$JOB_IDS" >"$tmp/sacct" 2>/dev/null || true
 
-# Every job's stress-ng YAML, keyed by job id, in one jq pass.
+# Every job's stress-ng YAML and its wrapper's times, keyed by job id, in one jq pass each.
 shopt -s nullglob
-yamls=("$ROOT/jobs/out/$RUN_KEY"/*.yaml)
-if ((${#yamls[@]} > 0)); then
-  jq -nR 'reduce inputs as $l ({}; .[input_filename | sub(".*/"; "") | sub("\\.yaml$"; "")] += $l + "\n")' \
-    "${yamls[@]}" >"$tmp/metrics"
-else
-  printf '{}' >"$tmp/metrics"
-fi
-jq -cn --rawfile sacct "$tmp/sacct" --slurpfile metrics "$tmp/metrics" --arg fields "$fields" \
-  '{fields:$fields,sacct:$sacct,metrics:$metrics[0]}'
+by_job() {
+  local ext="$1" out="$2" files
+  files=("$ROOT/jobs/out/$RUN_KEY"/*."$ext")
+  if ((${#files[@]} > 0)); then
+    jq -nR --arg ext "$ext" \
+      'reduce inputs as $l ({}; .[input_filename | sub(".*/"; "") | sub("\\." + $ext + "$"; "")] += $l + "\n")' \
+      "${files[@]}" >"$out"
+  else
+    printf '{}' >"$out"
+  fi
+}
+by_job yaml "$tmp/metrics"
+by_job times "$tmp/times"
+jq -cn --rawfile sacct "$tmp/sacct" --slurpfile metrics "$tmp/metrics" --slurpfile times "$tmp/times" \
+  --arg fields "$fields" '{fields:$fields,sacct:$sacct,metrics:$metrics[0],times:$times[0]}'
 rm -rf "${ROOT:?}/jobs/out/$RUN_KEY"

@@ -2,7 +2,7 @@
 # Install SLURM, munge, MariaDB and the load tools (idempotent; serialised by flock because netns nodes share
 # one host and dpkg). Prints {"packages":{…},"os":…,"kernel":…,"host":…}.
 set -euo pipefail
-lock="${SCHEDBENCH_APT_LOCK:-/var/lock/schedbench-apt.lock}"
+lock="${SCHEDBENCH_APT_LOCK:-/run/schedbench/lock/apt.lock}" && install -d -m 0700 "${lock%/*}" # root's 0700 dir, not /var/lock
 packages=(slurmctld slurmd slurmdbd slurm-client munge mariadb-server mariadb-client stress-ng jq procps iproute2)
 
 missing() {

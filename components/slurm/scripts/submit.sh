@@ -1,16 +1,15 @@
 # shellcheck shell=bash
 # Submit a run's jobs with sbatch --parsable after an idle gap, following the plan's arrival pattern.
 # PLAN lines: specIndex count offsetSeconds intervalSeconds cpus memoryMiB timeLimitMinutes mode [args…].
-# Prints {"startedAt":…,"endedAt":…,"jobs":[{"id":…,"specIndex":…,"name":…}]}.
+# Prints {"startedAt":…,"endedAt":…,"jobs":[{"id":…,"specIndex":…,"name":…,"submittedAt":<epoch s, µs>}]}.
 set -euo pipefail
-: "${ROOT:?cluster state directory}"
 : "${RUN_KEY:?run directory name}"
 : "${JOB_PREFIX:?job name prefix carrying the run id}"
 : "${PLAN:?job plan}"
 : "${PARTITION:?partition}"
 : "${IDLE_GAP_SECONDS:=0}"
-if [[ "${SCHEDBENCH_SKIP:-}" == "done" ]]; then printf '{"skipped":true}\n'; exit 0; fi
-export SLURM_CONF="$ROOT/etc/slurm.conf"
+skip_if_done
+slurm_env
 out_dir="$ROOT/jobs/out/$RUN_KEY"
 install -d -m 0755 "$out_dir"
 
@@ -45,10 +44,11 @@ while read -r at spec k line; do
     [[ "$wait_s" == 0.000 ]] || sleep "$wait_s"
   fi
   name="${JOB_PREFIX}s${spec}-${k}"
+  submitted_at="$EPOCHREALTIME"
   id="$(sbatch --parsable -p "$PARTITION" -N 1 -n 1 -c "$cpus" --mem="${mem}M" -t "$minutes" --no-requeue \
     --job-name="$name" -o "$out_dir/%j.out" -e "$out_dir/%j.out" "$ROOT/jobs/job.sh" "$out_dir" "$mode" "${argv[@]}")"
   id="${id%%;*}"
-  jobs_json+="${jobs_json:+,}{\"id\":\"$id\",\"specIndex\":$spec,\"name\":\"$name\"}"
+  jobs_json+="${jobs_json:+,}{\"id\":\"$id\",\"specIndex\":$spec,\"name\":\"$name\",\"submittedAt\":$submitted_at}"
 done <<<"$events"
 ended_at="$(now_iso)"
 printf '{"startedAt":"%s","endedAt":"%s","jobs":[%s]}\n' "$started_at" "$ended_at" "$jobs_json"

@@ -2,20 +2,23 @@
 # Wait until none of the run's jobs is queued or running, bounded by TIMEOUT_SECONDS; on timeout cancel what is
 # left. Prints {"timedOut":false,"waitedSeconds":…} or {"timedOut":true,"cancelled":[…],…}.
 set -euo pipefail
-: "${ROOT:?cluster state directory}"
 : "${JOB_PREFIX:?job name prefix carrying the run id}"
 : "${TIMEOUT_SECONDS:?bound of the wait}"
 : "${POLL_SECONDS:=0.5}"
-if [[ "${SCHEDBENCH_SKIP:-}" == "done" ]]; then printf '{"skipped":true}\n'; exit 0; fi
-export SLURM_CONF="$ROOT/etc/slurm.conf"
+skip_if_done
+slurm_env
 
 left=()
+# read_left : the run's jobs still queued or running. Fails when squeue does (the controller not answering):
+# an unanswered question is not an empty queue.
 read_left() {
-  local id name
+  local id name queue
   left=()
+  queue="$(squeue -h -o '%i|%j')" || return 1
   while IFS='|' read -r id name; do
-    [[ "$name" == "$JOB_PREFIX"* ]] && left+=("$id")
-  done < <(squeue -h -o '%i|%j')
+    if [[ -n "$id" && "$name" == "$JOB_PREFIX"* ]]; then left+=("$id"); fi
+  done <<<"$queue"
+  return 0
 }
 t0=$SECONDS
 deadline=$((SECONDS + TIMEOUT_SECONDS))
@@ -29,8 +32,11 @@ while true; do
 done
 cancelled=("${left[@]}")
 log "timeout after ${TIMEOUT_SECONDS}s: cancelling ${#cancelled[@]} job(s)"
-scancel "${cancelled[@]}" || true
-gone() { read_left && ((${#left[@]} == 0)); }
-wait_until 30 "the cancelled jobs to leave the queue" gone || log "jobs still queued: ${left[*]}"
-printf '{"timedOut":true,"waitedSeconds":%d,"cancelled":%s}\n' $((SECONDS - t0)) \
-  "$(printf '%s\n' "${cancelled[@]}" | jq -R . | jq -cs .)"
+cancelled_json='[]'
+if ((${#cancelled[@]} > 0)); then
+  scancel "${cancelled[@]}" || true
+  gone() { read_left && ((${#left[@]} == 0)); }
+  wait_until 30 "the cancelled jobs to leave the queue" gone || log "jobs still queued: ${left[*]}"
+  cancelled_json="$(printf '%s\n' "${cancelled[@]}" | jq -R . | jq -cs .)"
+fi
+printf '{"timedOut":true,"waitedSeconds":%d,"cancelled":%s}\n' $((SECONDS - t0)) "$cancelled_json"

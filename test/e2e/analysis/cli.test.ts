@@ -82,7 +82,7 @@ describe('schedbench analyze and metrics', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { groups: unknown[] };
     expect(summary.groups).toHaveLength(12);
     expect(readFileSync(join(out, 'summary.csv'), 'utf8').split('\n')[0]).toBe(
-      'scheduler,profile,workload,metric,unit,count,mean,std,min,max,median,ci95Low,ci95High,runsExcluded,energySource',
+      'scheduler,profile,workload,metric,unit,count,mean,std,min,max,median,ci95Low,ci95High,ciMethod,note,runsExcluded,energySource',
     );
     const pareto = JSON.parse(readFileSync(join(out, 'pareto.json'), 'utf8')) as { front: { key: string }[] };
     const html = readFileSync(join(out, 'report.html'), 'utf8');
@@ -133,7 +133,9 @@ describe('schedbench analyze and metrics', () => {
     const { stdout } = await schedbench('metrics', first?.path ?? '');
     const m = JSON.parse(stdout) as Record<string, unknown>;
     expect(m.makespanSeconds).toBeCloseTo(first?.answer.makespanSeconds ?? NaN, 3);
-    expect(m.energySource).toBe('estimate');
+    // simulated SLURM nodes have no energy source and no model is given: not measured
+    expect(m.energySource).toBe('none');
+    expect(m.energyJoules).toBeNull();
     expect(Array.isArray(m.perNode)).toBe(true);
   });
 });

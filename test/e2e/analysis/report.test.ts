@@ -58,7 +58,7 @@ describe(`report.html in ${CHROMIUM}`, () => {
       for (const c of charts) expect({ id: c.id, marks: c.got }).toEqual({ id: c.id, marks: c.expect });
       expect(charts.every((c) => Object.values(c.expect).every((n) => n >= 0))).toBe(true);
       const bars = charts.find((c) => c.id === 'bar-makespanSeconds');
-      expect(bars?.expect).toEqual({ bars: 12, errorbars: 12 });
+      expect(bars?.expect).toEqual({ bars: 12, errorbars: 12, counts: 12 });
     } finally {
       await browser.close();
     }

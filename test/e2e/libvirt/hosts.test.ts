@@ -44,9 +44,14 @@ describeHosts('hosts backend against sshd on loopback', () => {
     writeFileSync(path.join(work, 'key'), sshd.privateKey, { mode: 0o600 });
     writeFileSync(
       configFile,
-      ['config:', `  e2e:dir: ${work}`, `  e2e:keyPath: ${work}/key`, `  e2e:port: ${sshd.port}`, ''].join(
-        '\n',
-      ),
+      [
+        'config:',
+        `  e2e:dir: ${work}`,
+        `  e2e:keyPath: ${work}/key`,
+        `  e2e:port: ${sshd.port}`,
+        `  e2e:hostKey: ${sshd.hostKey}`,
+        '',
+      ].join('\n'),
     );
   });
 

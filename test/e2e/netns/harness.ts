@@ -2,6 +2,7 @@
 // stdin), and reaches nodes over real SSH with ssh2, the library the local runner uses.
 import { spawn, spawnSync } from 'child_process';
 import { Client } from 'ssh2';
+import { pinnedHostVerifier } from '../../../cli/runner/exec';
 import { DERIVE_PUBLIC_KEY_COMMAND, GENERATE_PRIVATE_KEY_COMMAND } from '../../../components/nodes/sshkey';
 import {
   NetnsScript,
@@ -29,12 +30,17 @@ export function runLocal(commandText: string, env: Record<string, string>, stdin
 }
 
 /** runLocal without blocking, for resources the runner may run at the same time. */
-export function runLocalAsync(commandText: string, env: Record<string, string>): Promise<CommandResult> {
+export function runLocalAsync(
+  commandText: string,
+  env: Record<string, string>,
+  stdin = '',
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', commandText], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -73,12 +79,19 @@ export function makeKeys(comment: string): ClusterKeys {
 export interface TestCluster {
   plan: NetnsClusterPlan;
   keys: ClusterKeys;
+  /** Each node's host key pair, as the HostKey resources make them. */
+  hostKeys: ClusterKeys[];
   vcpus: number;
   memoryMiB: number;
 }
 
+/** Pinned host key per node address: ssh() accepts only that key, as the runner and the provider do. */
+export const pinnedHostKeys = new Map<string, string>();
+
 export function makeCluster(args: NetnsPlanArgs, keys: ClusterKeys, vcpus = 2, memoryMiB = 512): TestCluster {
-  return { plan: planCluster(args), keys, vcpus, memoryMiB };
+  const plan = planCluster(args);
+  const hostKeys = plan.nodes.map((n) => makeKeys(n.name));
+  return { plan, keys, hostKeys, vcpus, memoryMiB };
 }
 
 export function nodeEnv(cluster: TestCluster, index: number): Record<string, string> {
@@ -92,18 +105,33 @@ export function nodeEnv(cluster: TestCluster, index: number): Record<string, str
 /** Create in the component's order: bridge, then every node. Returns the node scripts' JSON. */
 export function createCluster(cluster: TestCluster): unknown[] {
   mustRun('bridge-create', bridgeEnvironment(cluster.plan));
-  return cluster.plan.nodes.map((_, i) => mustRun('node-create', nodeEnv(cluster, i)));
+  return cluster.plan.nodes.map((_, i) => createNode(cluster, i));
+}
+
+/** node-create of one node, its host private key on stdin as the component gives it. */
+export function createNode(cluster: TestCluster, index: number): unknown {
+  const result = runLocal(
+    scriptCommand('node-create'),
+    nodeEnv(cluster, index),
+    cluster.hostKeys[index].privateKey,
+  );
+  if (result.status !== 0) throw new Error(`node-create exited ${result.status}: ${result.stderr}`);
+  pinnedHostKeys.set(cluster.plan.nodes[index].address, cluster.hostKeys[index].publicKey);
+  return JSON.parse(result.stdout);
 }
 
 /** Create with every node at once (bridge first), as a runner that parallelises independent resources would. */
 export async function createClusterConcurrently(cluster: TestCluster): Promise<unknown[]> {
   mustRun('bridge-create', bridgeEnvironment(cluster.plan));
   const results = await Promise.all(
-    cluster.plan.nodes.map((_, i) => runLocalAsync(scriptCommand('node-create'), nodeEnv(cluster, i))),
+    cluster.plan.nodes.map((_, i) =>
+      runLocalAsync(scriptCommand('node-create'), nodeEnv(cluster, i), cluster.hostKeys[i].privateKey),
+    ),
   );
   return results.map((r, i) => {
     if (r.status !== 0)
       throw new Error(`node-create ${cluster.plan.nodes[i].name} exited ${r.status}: ${r.stderr}`);
+    pinnedHostKeys.set(cluster.plan.nodes[i].address, cluster.hostKeys[i].publicKey);
     return JSON.parse(r.stdout);
   });
 }
@@ -120,8 +148,16 @@ export function ssh(
   privateKey: string,
   commandText: string,
   env: Record<string, string> = {},
+  hostKey = pinnedHostKeys.get(host),
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
+    let hostVerifier: (key: Buffer) => boolean;
+    try {
+      hostVerifier = pinnedHostVerifier({ host, hostKey }, () => undefined);
+    } catch (err) {
+      reject(err);
+      return;
+    }
     const client = new Client();
     let stdout = '';
     let stderr = '';
@@ -142,6 +178,6 @@ export function ssh(
         });
       })
       .on('error', reject)
-      .connect({ host, port: 22, username: 'root', privateKey, readyTimeout: 10_000 });
+      .connect({ host, port: 22, username: 'root', privateKey, hostVerifier, readyTimeout: 10_000 });
   });
 }

@@ -8,6 +8,7 @@ import {
   TestCluster,
   createCluster,
   createClusterConcurrently,
+  createNode,
   deleteCluster,
   makeCluster,
   makeKeys,
@@ -131,7 +132,7 @@ describeRoot('netns backend scripts', () => {
     const n = a.plan.nodes[0];
     const result = await ssh(n.address, keys.privateKey, scriptCommand('validate'), {
       ...validateEnvironment(n),
-      EXPECTED_NAME: 'e2enetns-a-n9',
+      SCHEDBENCH_EXPECTED_NAME: 'e2enetns-a-n9',
     });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(`node e2enetns-a-n9 answers over SSH but reports hostname '${n.name}'`);
@@ -209,7 +210,7 @@ describeRoot('netns backend scripts', () => {
   it('create brings a node whose sshd died back, in the same namespace', async () => {
     const n2 = a.plan.nodes[1];
     process.kill(sshdA[1], 'SIGKILL'); // an sshd this test started
-    const again = mustRun('node-create', nodeEnv(a, 1)) as Created;
+    const again = createNode(a, 1) as Created;
     expect(again.started).toBe(true);
     expect(again.sshdPid).not.toBe(sshdA[1]);
     sshdA[1] = again.sshdPid;

@@ -42,7 +42,11 @@ describe('local runner', () => {
   });
 
   it('creates in dependency order, is idempotent, destroys in reverse, runs remote commands over SSH', () => {
-    const { dir, traces } = makeProject({ 'fixture:sshPort': sshd.port, 'fixture:sshKey': sshd.privateKey });
+    const { dir, traces } = makeProject({
+      'fixture:sshPort': sshd.port,
+      'fixture:sshKey': sshd.privateKey,
+      'fixture:sshHostKey': sshd.hostKey,
+    });
     const first = runRunner('up', 'test', dir);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);

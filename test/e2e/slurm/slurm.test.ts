@@ -1,188 +1,188 @@
-// End to end on 2 real netns test nodes over real SSH: the SLURM stack (cluster + every catalog workload × 2)
-// stands up, validates, runs and writes RunResult files that validate and are consistent; a slurmd killed
-// mid-run gives NODE_FAIL and a degraded result; tearing down leaves no process, file or database behind.
-// Needs root. Command resources are executed by test/e2e/slurm/executor.ts (Pulumi mocks that run them).
-import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+// End to end through the product's own path: the local runner runs a program wired from the product's
+// components (test/fixtures/slurm/program) on two NetnsNodes over real SSH. SLURM stands up, validates, runs
+// every catalog workload and writes RunResult files that validate and are consistent; a second `up` repeats
+// nothing; a slurmd killed mid-run gives NODE_FAIL and a degraded result; a run that outlives its bound is
+// cancelled and recorded as timeout; `destroy` leaves no daemon, file or database behind. Needs root.
+import { execFileSync, spawnSync } from 'child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import * as pulumi from '@pulumi/pulumi';
-import { RunResult } from '../../../analysis/schema';
-import type { Node } from '../../../components/nodes/types';
-import { CommandExecutor, ReadyMarker, valueOf } from './executor';
-import { runRemote } from './remote';
+import { stringify } from 'yaml';
+import { parseRunResult } from '../../../results/read';
+import type { RunResult } from '../../../results/schema';
+import type { ExtraRun } from '../../fixtures/program/extra';
+import { REPO, runRunner, runRunnerAsync, type RunnerResult } from '../../helpers/runner';
 
 jest.setTimeout(900_000);
 
-const TESTNODES = path.join(__dirname, 'testnodes.sh');
-// Per-process names and subnet: two runs of this suite at once (several engineers, CI) must not collide.
-const TAG = `e${process.pid % 10000}`;
-const nodeEnv = {
-  TAG,
-  COUNT: '2',
-  OCTET: String(150 + (process.pid % 80)),
-  ROOT: `/tmp/schedbench-slurm-${TAG}`,
-  VCPUS: '2',
-  MEMORY_MIB: '2048',
-};
-const STATE_ROOT = `/var/lib/schedbench-slurm-${TAG}`;
-const CLUSTER = `sb${TAG}`;
+const PROGRAM = path.join(REPO, 'test', 'fixtures', 'program');
+// Per-process stack (and so cluster, subnet, ports): two runs of this suite at once must not collide.
+const STACK = `sl${process.pid % 100000}`;
+const dir = path.join(REPO, 'test-artifacts', `slurm-${STACK}`);
+const configFile = path.join(dir, `Pulumi.${STACK}.yaml`);
+const resultsDir = path.join(dir, 'runs');
+const STATE_ROOT = '/var/lib/schedbench';
+const SLURM_ROOT = path.join(STATE_ROOT, STACK, 'slurm');
 
-interface TestNode {
-  name: string;
-  address: string;
-  interface: string;
-  stateDir: string;
+/** An extra run of `count` one-CPU stress jobs that claim `expectedSeconds` and run `runSeconds`. */
+function stressRun(
+  workload: string,
+  count: number,
+  expectedSeconds: number,
+  runSeconds: number,
+  timeoutFactor: number,
+): ExtraRun {
+  const spec = {
+    count,
+    cpus: 1,
+    memoryMiB: 64,
+    expectedSeconds,
+    kind: 'stress' as const,
+    args: ['--cpu', '1', '--timeout', `${runSeconds}s`],
+    arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+  };
+  return { workload, timeoutFactor, specs: [spec] };
+}
+/** A calibration run: one job of `args` (stress-ng), with a known load, `seconds` long. */
+function calibrationRun(workload: string, args: string[], seconds: number): ExtraRun {
+  const spec = {
+    count: 1,
+    cpus: 2,
+    memoryMiB: 512,
+    expectedSeconds: seconds,
+    kind: 'stress' as const,
+    args: [...args, '--timeout', `${seconds}s`],
+    arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+  };
+  return { workload, timeoutFactor: 4, specs: [spec], idleGapSeconds: 4 };
+}
+// One CPU at 60 % on a 2-vCPU node: the node sampler must read 0.3 of the node busier than at idle.
+const CAL_CPU = calibrationRun('calcpu', ['--cpu', '1', '--cpu-load', '60'], 12);
+// 256 MiB held: the node sampler must read 256 MiB more in use than before the job.
+const CAL_MEM = calibrationRun(
+  'calmem',
+  ['--vm', '1', '--vm-bytes', '256M', '--vm-keep', '--vm-hang', '0'],
+  10,
+);
+const CALIBRATION = [CAL_CPU, CAL_MEM];
+// Long enough for slurmctld to declare the node down (SlurmdTimeout 5 s) while the jobs still run.
+const FAULT = stressRun('fault', 4, 45, 45, 4);
+// Claims 1 s but runs 120 s: the bound (1 s × factor 1 + the allowance) cancels it.
+const LATE = stressRun('late', 1, 1, 120, 1);
+
+function writeConfig(extraRuns: ExtraRun[]): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    configFile,
+    stringify({
+      config: {
+        'schedbench:scheduler': 'slurm',
+        'schedbench:profile': 'tiny',
+        'schedbench:profiles': { tiny: { nodes: 2, vcpus: 2, memoryGiB: 2 } },
+        'schedbench:backend': { type: 'netns' },
+        'schedbench:repetitions': 1,
+        'schedbench:idleGapSeconds': 3,
+        'schedbench:stopAfter': 'runs',
+        'schedbench:resultsDir': resultsDir,
+        'schedbench:slurm': { slurmdTimeoutSeconds: 5 },
+        'e2e:extraRuns': extraRuns,
+      },
+    }),
+  );
 }
 
-function testNodes(action: 'create' | 'delete'): { key: string; nodes: TestNode[] } {
-  const out = execFileSync('bash', [TESTNODES], {
-    env: { ...process.env, ...nodeEnv, ACTION: action },
+function expectOk(result: RunnerResult): void {
+  if (result.status !== 0)
+    throw new Error(`runner failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+}
+
+function resultFile(runId: string, name: string): string {
+  return path.join(resultsDir, runId, STACK, `${name}.json`);
+}
+
+function readResult(file: string): RunResult {
+  return parseRunResult(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** SLURM commands from the host: netns nodes share its filesystem, and the host reaches them on the bridge. */
+function slurmCommand(args: string[]): string {
+  return execFileSync(args[0] ?? '', args.slice(1), {
     encoding: 'utf8',
+    env: { ...process.env, SLURM_CONF: path.join(SLURM_ROOT, 'etc', 'slurm.conf') },
   });
-  return JSON.parse(out) as { key: string; nodes: TestNode[] };
 }
 
-const executor = new CommandExecutor();
-let key = '';
-let nodes: Node[] = [];
-const resultsDir = mkdtempSync(path.join(tmpdir(), 'schedbench-slurm-results-'));
-
-beforeAll(() => {
-  testNodes('delete');
-  const made = testNodes('create');
-  key = readFileSync(made.key, 'utf8');
-  pulumi.runtime.setMocks(executor.mocks(), 'schedbench', 'e2e', false);
-  const ready = new ReadyMarker('nodes-ready');
-  nodes = made.nodes.map((n) => ({
-    ...n,
-    connection: { host: n.address, port: 22, user: 'root', privateKey: pulumi.secret(key) },
-    vcpus: 2,
-    memoryMiB: 2048,
-    backend: 'netns' as const,
-    ready,
-  }));
-});
-
-afterAll(async () => {
-  await executor.destroy();
-  testNodes('delete');
-  rmSync(STATE_ROOT, { recursive: true, force: true });
-  rmSync(resultsDir, { recursive: true, force: true });
-});
-
-function results(runDir: string): RunResult[] {
-  const dir = path.join(resultsDir, runDir, 'e2e');
-  return execFileSync('ls', [dir], { encoding: 'utf8' })
-    .split('\n')
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => RunResult.parse(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))));
-}
-
-describe('SLURM on two netns nodes', () => {
+describe('SLURM on two netns nodes through the local runner', () => {
   let runId = '';
-  let lastRun: pulumi.Resource | undefined;
-  let stackModule: typeof import('../../../components/slurm/index');
-  let cluster: import('../../../components/slurm/cluster').SlurmCluster | undefined;
-  let faultRun: pulumi.Resource | undefined;
 
-  /** A run of `count` one-CPU stress jobs that claim `expectedSeconds` and run `runSeconds`. */
-  async function stressRun(
-    workload: string,
-    count: number,
-    expectedSeconds: number,
-    runSeconds: number,
-    timeoutFactor: number,
-    after: pulumi.Resource,
-  ) {
-    const { WorkloadRun } = await import('../../../workloads/run');
-    if (cluster === undefined) throw new Error('no cluster');
-    return new WorkloadRun(`${CLUSTER}-${workload}-r1`, {
-      cluster,
-      workload,
-      repetition: 1,
-      specs: [
-        {
-          count,
-          cpus: 1,
-          memoryMiB: 64,
-          expectedSeconds,
-          kind: 'stress',
-          args: ['--cpu', '1', '--timeout', `${runSeconds}s`],
-          arrival: { offsetSeconds: 0, intervalSeconds: 0 },
-        },
-      ],
-      profile: { name: 'tiny', nodes: 2, vcpus: 2, memoryGiB: 2 },
-      identity: { runId, configHash: 'b'.repeat(64) },
-      stack: 'e2e',
-      sampling: { intervalMs: 1000, statsIntervalSeconds: 30 },
-      idleGapSeconds: 0,
-      timeoutFactor,
-      resultsDir,
-      schedbenchVersion: 'test',
-      after,
-    });
-  }
+  beforeAll(() => {
+    writeConfig([]);
+  });
 
-  test('stands up a validated cluster and runs every catalog workload twice with consistent results', async () => {
-    stackModule = await import('../../../components/slurm/index');
-    const { BenchConfigSchema } = await import('../../../components/config/schema');
-    const identity = await import('../../../components/config/identity');
-    const parsed = BenchConfigSchema.parse({
-      scheduler: 'slurm',
-      profile: 'tiny',
-      profiles: { tiny: { nodes: 2, vcpus: 2, memoryGiB: 2 } },
-      backend: { type: 'netns', stateDir: STATE_ROOT },
-      repetitions: 2,
-      idleGapSeconds: 2,
-      resultsDir,
-      slurm: { slurmdTimeoutSeconds: 5 },
-    });
-    const cfg = { ...parsed, clusterName: CLUSTER, stack: 'e2e' };
-    const hash = identity.configHash(cfg);
-    runId = identity.runId(identity.utcStamp(new Date()), hash);
-    const stack = stackModule.schedulerCluster(cfg, nodes, { runId, configHash: hash });
-    const outputs = await valueOf(stack.outputs, executor);
-    lastRun = stack.runs[stack.runs.length - 1]?.done;
-    cluster = stack.cluster;
+  afterAll(() => {
+    runRunner('destroy', STACK, PROGRAM, configFile);
+  });
 
-    expect(outputs.slurmVersion).toMatch(/^\d+\.\d+\.\d+/);
-    expect(Object.keys(outputs.runs).sort()).toEqual(
-      ['cpu_intensive', 'memory_intensive', 'mixed', 'throughput']
-        .flatMap((w) => [`${w}-r1`, `${w}-r2`])
-        .sort(),
-    );
-    const all = results(runId);
-    expect(all).toHaveLength(8);
-    for (const r of all) {
+  test('stands up a validated cluster and runs every catalog workload with consistent results', () => {
+    const up = runRunner('up', STACK, PROGRAM, configFile);
+    expectOk(up);
+    runId = /runId: "(\d{8}T\d{6}Z_[0-9a-f]{12})"/.exec(up.stdout)?.[1] ?? '';
+    expect(runId).not.toBe('');
+    expect(up.stdout).toMatch(/"version": "\d+\.\d+\.\d+/);
+    const files = readdirSync(path.join(resultsDir, runId, STACK)).filter((f) => f.endsWith('-r1.json'));
+    expect(files.sort()).toEqual([
+      'cpu_intensive-r1.json',
+      'memory_intensive-r1.json',
+      'mixed-r1.json',
+      'throughput-r1.json',
+    ]);
+    for (const file of files) {
+      const r = readResult(path.join(resultsDir, runId, STACK, file));
       const label = `${r.workload.name}-r${r.repetition}`;
       expect([label, r.status, r.notes]).toEqual([label, 'ok', []]);
+      expect(r.scheduler).toMatchObject({
+        name: 'slurm',
+        settings: { tuning: 'default', partition: 'batch' },
+      });
       expect(r.jobs).toHaveLength(r.workload.specCount);
       expect(r.submission.count).toBe(r.workload.specCount);
       expect(new Set(r.jobs.map((j) => j.id)).size).toBe(r.jobs.length);
       for (const j of r.jobs) {
         expect(j.state).toBe('COMPLETED');
         expect(j.exitCode).toBe(0);
-        expect(j.name.startsWith(`${runId}.${r.workload.name}.r${r.repetition}.`)).toBe(true);
+        expect(j.name.startsWith(`${runId}.${STACK}.${label}.`)).toBe(true);
         expect(Date.parse(j.startTime ?? '')).toBeGreaterThanOrEqual(Date.parse(j.submitTime));
         expect(Date.parse(j.endTime ?? '')).toBeGreaterThanOrEqual(Date.parse(j.startTime ?? ''));
         expect(j.nodes.length).toBe(1);
+        // Sub-second times from the harness and the job wrapper agree with SLURM's whole seconds: the wrapper
+        // starts after slurmctld's start (a launch later) and ends before slurmctld records the end.
+        const p = j.precise;
+        expect(p).not.toBeNull();
+        const sec = (t: string | null) => Date.parse(t ?? '') / 1000;
+        expect(p?.submitEpochS).toBeGreaterThanOrEqual(sec(j.submitTime) - 3);
+        expect(p?.submitEpochS).toBeLessThan(sec(j.submitTime) + 1);
+        expect(p?.startEpochS).toBeGreaterThanOrEqual(sec(j.startTime));
+        expect(p?.startEpochS).toBeLessThan(sec(j.startTime) + 5);
+        expect(p?.endEpochS).toBeLessThan(sec(j.endTime) + 1);
+        expect(p?.endEpochS).toBeGreaterThan(sec(j.endTime) - 5);
+        expect(p?.runSeconds).toBeGreaterThanOrEqual(0);
       }
-      for (const n of r.nodes) expect(n.sources.cpu).toMatch(/^cgroup-v1:cpuacct.usage /);
+      for (const n of r.nodes) expect(n.sources.cpu).toMatch(/^cgroup-v[12]:/);
       expect(r.schedulerStats.map((s) => s.phase)).toEqual(expect.arrayContaining(['before', 'after']));
+      expect(r.schedulerStats.some((s) => s.cycles !== null)).toBe(true);
       expect(r.schedulerSamples.some((s) => s.running > 0 || s.pending > 0)).toBe(true);
       expect(r.provenance.backend).toBe('netns');
 
       if (r.workload.name !== 'throughput') {
         // Node CPU samples show load while jobs run and near idle in the gap before submission.
-        for (const n of r.nodes) {
+        // Every node a job ran on (SLURM may pack a small workload onto one node).
+        for (const n of r.nodes.filter((node) => r.jobs.some((j) => j.nodes.includes(node.name)))) {
           const mine = r.nodeSamples.filter((s) => s.node === n.name);
           const before = mine.filter((s) => Date.parse(s.time) < Date.parse(r.submission.startedAt));
           const firstStart = Math.min(...r.jobs.map((j) => Date.parse(j.startTime ?? '')));
           const lastEnd = Math.max(...r.jobs.map((j) => Date.parse(j.endTime ?? '')));
           const during = mine.filter((s) => Date.parse(s.time) > firstStart && Date.parse(s.time) <= lastEnd);
           expect(before.length).toBeGreaterThan(0);
-          // The host's 2 cores are shared with whatever else runs here: assert a clear rise, not a level.
+          // The host's cores are shared with whatever else runs here: assert a clear rise, not a level.
           const idle = Math.min(...before.map((s) => s.cpuBusy));
           expect(idle).toBeLessThan(0.1);
           expect(Math.max(...during.map((s) => s.cpuBusy))).toBeGreaterThan(idle + 0.1);
@@ -195,80 +195,138 @@ describe('SLURM on two netns nodes', () => {
     }
   });
 
-  test('a second up resumes without duplicating finished runs', async () => {
-    const before = readFileSync(path.join(resultsDir, runId, 'e2e', 'cpu_intensive-r1.json'), 'utf8');
-    const out = execFileSync(
-      path.join(__dirname, '../../../node_modules/.bin/tsx'),
-      [path.join(__dirname, '../../../workloads/write-result.ts'), 'check'],
-      {
-        env: { ...process.env, RESULT_PATH: path.join(resultsDir, runId, 'e2e', 'cpu_intensive-r1.json') },
-        encoding: 'utf8',
-      },
-    );
-    expect(out).toBe('done');
-    expect(readFileSync(path.join(resultsDir, runId, 'e2e', 'cpu_intensive-r1.json'), 'utf8')).toBe(before);
+  test('calibration: the node sampler reads a known CPU load and a known allocation within ±10 %', () => {
+    writeConfig(CALIBRATION);
+    expectOk(runRunner('up', STACK, PROGRAM, configFile));
+    /** The job's node's samples strictly inside the job's run, trimmed by one interval at each end. */
+    const during = (r: RunResult) => {
+      const j = r.jobs[0];
+      if (j === undefined || j.precise?.startEpochS == null || j.precise.endEpochS == null)
+        throw new Error('no job times');
+      const [from, to] = [j.precise.startEpochS + 1.5, j.precise.endEpochS - 0.5];
+      const node = j.nodes[0] ?? '';
+      const mine = r.nodeSamples.filter((s) => s.node === node);
+      const inside = mine.filter((s) => Date.parse(s.time) / 1000 > from && Date.parse(s.time) / 1000 <= to);
+      const before = mine.filter((s) => Date.parse(s.time) / 1000 <= (j.precise?.submitEpochS ?? from));
+      return { inside, before };
+    };
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const cpu = readResult(resultFile(runId, 'calcpu-r1'));
+    expect(cpu.status).toBe('ok');
+    const c = during(cpu);
+    expect(c.inside.length).toBeGreaterThanOrEqual(5);
+    expect(c.before.length).toBeGreaterThanOrEqual(2);
+    // The node's own daemons (slurmd, munged, sshd, the sampler) cost a little: the job's load is the rise over
+    // the idle level (the median before submission: the first sample may still hold the previous run's tail).
+    const idle =
+      [...c.before.map((s) => s.cpuBusy)].sort((a, b) => a - b)[Math.floor(c.before.length / 2)] ?? 0;
+    const rise = mean(c.inside.map((s) => s.cpuBusy)) - idle;
+    const expected = (1 * 0.6) / 2;
+    expect(Math.abs(rise - expected) / expected).toBeLessThanOrEqual(0.1);
+
+    const mem = readResult(resultFile(runId, 'calmem-r1'));
+    expect(mem.status).toBe('ok');
+    const m = during(mem);
+    expect(m.inside.length).toBeGreaterThanOrEqual(3);
+    const baseline = Math.min(...m.before.map((s) => s.memoryUsedMiB));
+    const held = Math.max(...m.inside.map((s) => s.memoryUsedMiB)) - baseline;
+    expect(Math.abs(held - 256) / 256).toBeLessThanOrEqual(0.1);
   });
 
-  test('a slurmd killed mid-run gives NODE_FAIL records and a degraded run', async () => {
-    const victim = nodes[1];
-    if (victim === undefined || cluster === undefined || lastRun === undefined)
-      throw new Error('setup missing');
-    // Long enough for slurmctld to declare the node down (SlurmdTimeout 5 s) while the jobs still run.
-    const run = await stressRun('fault', 4, 45, 45, 4, lastRun);
-    // Kill the victim's slurmd once one of the run's jobs is running there (a bounded poll).
-    const target = { host: cluster.controller.address, privateKey: key };
-    const root = cluster.layout.root;
+  test('a slurmd killed mid-run gives NODE_FAIL records and a degraded run; finished runs are not repeated', async () => {
+    const earlier = resultFile(runId, 'cpu_intensive-r1');
+    const earlierText = readFileSync(earlier, 'utf8');
+    const earlierMtime = statSync(earlier).mtimeMs;
+    writeConfig([...CALIBRATION, FAULT]);
+    const up = runRunnerAsync('up', STACK, PROGRAM, configFile);
+    const victim = `${STACK}-n2`;
+    // Kill the victim's slurmd once one of the run's jobs runs there (a bounded poll of squeue).
     let killed = false;
-    for (let i = 0; i < 240 && !killed; i++) {
-      const q = await runRemote(target, `SLURM_CONF=${root}/etc/slurm.conf squeue -h -t R -o '%j|%N'`);
-      if (q.stdout.split('\n').some((l) => l.includes('.fault.r1.') && l.endsWith(`|${victim.name}`))) {
-        const k = await runRemote(
-          { host: victim.address, privateKey: key },
-          `kill -9 "$(cat ${root}/nodes/${victim.name}/slurmd.pid)"`,
-        );
-        expect(k.code).toBe(0);
+    let lastSeen = '';
+    const deadline = Date.now() + 180_000;
+    while (!killed && Date.now() < deadline) {
+      let queue = '';
+      try {
+        queue = slurmCommand(['squeue', '-h', '-t', 'R', '-o', '%j|%N']);
+        lastSeen = queue;
+      } catch (err) {
+        // the controller may still be starting the run
+        lastSeen = err instanceof Error ? err.message : String(err);
+      }
+      if (queue.split('\n').some((l) => l.includes('.fault-r1.') && l.endsWith(`|${victim}`))) {
+        const pid = readFileSync(path.join(SLURM_ROOT, 'nodes', victim, 'slurmd.pid'), 'utf8').trim();
+        process.kill(Number(pid), 'SIGKILL');
         killed = true;
       } else {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
-    expect(killed).toBe(true);
-    faultRun = run.done;
-    const summary = await valueOf(run.summary, executor);
-    expect(summary.status).toBe('degraded');
-    const result = RunResult.parse(JSON.parse(readFileSync(summary.path, 'utf8')));
+    expect({ killed, lastSeen }).toMatchObject({ killed: true });
+    const done = await up;
+    expectOk(done);
+    const result = readResult(resultFile(runId, 'fault-r1'));
     expect(result.status).toBe('degraded');
     const failed = result.jobs.filter((j) => j.state === 'NODE_FAIL');
     expect(failed.length).toBeGreaterThan(0);
-    for (const j of failed) expect(j.nodes).toEqual([victim.name]);
-    expect(
-      result.jobs.filter((j) => j.state === 'COMPLETED').every((j) => !j.nodes.includes(victim.name)),
-    ).toBe(true);
-    expect(result.notes.join(' ')).toContain(victim.name);
+    for (const j of failed) expect(j.nodes).toEqual([victim]);
+    expect(result.jobs.filter((j) => j.state === 'COMPLETED').every((j) => !j.nodes.includes(victim))).toBe(
+      true,
+    );
+    expect(result.notes.join(' ')).toContain(victim);
+    expect(done.stdout).toMatch(/"status": "degraded"/);
+    // The catalog's runs were done before: the second `up` left their results as they were.
+    expect(readFileSync(earlier, 'utf8')).toBe(earlierText);
+    expect(statSync(earlier).mtimeMs).toBe(earlierMtime);
   });
 
-  test('a run that outlives its bound is cancelled and recorded as timeout', async () => {
-    if (lastRun === undefined) throw new Error('setup missing');
-    // Claims 1 s but runs 120 s: the bound (1 s × factor 1 + the 30 s allowance) cancels it.
-    const run = await stressRun('late', 1, 1, 120, 1, faultRun ?? lastRun);
-    const summary = await valueOf(run.summary, executor);
-    expect(summary.status).toBe('timeout');
-    const result = RunResult.parse(JSON.parse(readFileSync(summary.path, 'utf8')));
+  test('a run that outlives its bound is cancelled and recorded as timeout', () => {
+    writeConfig([...CALIBRATION, FAULT, LATE]);
+    const up = runRunner('up', STACK, PROGRAM, configFile);
+    expectOk(up);
+    const result = readResult(resultFile(runId, 'late-r1'));
+    expect(result.status).toBe('timeout');
     expect(result.jobs).toHaveLength(1);
     expect(result.jobs[0]?.state).toBe('CANCELLED');
     expect(result.notes.join(' ')).toMatch(/hit its \d+s bound; cancelled: \d+/);
   });
 
-  test('tearing down leaves no daemon, file or database behind', async () => {
-    const errors = await executor.destroy();
-    expect(errors).toEqual([]);
+  test("a run's check stage moves a corrupt result aside (kept) and marks the run to do again", () => {
+    const file = resultFile(runId, 'late-r1');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, '{"truncated": ');
+    const check = spawnSync(
+      path.join(REPO, 'node_modules', '.bin', 'tsx'),
+      [path.join(REPO, 'workloads', 'write-result.ts'), 'check'],
+      { env: { ...process.env, RESULT_PATH: file }, encoding: 'utf8' },
+    );
+    expect(check.status).toBe(0);
+    expect(check.stdout).toBe('todo');
+    expect(check.stderr).toMatch(/late-r1\.json is not valid JSON .*kept as .*late-r1\.json\.invalid-\d+/);
+    const aside = readdirSync(path.dirname(file)).filter((f) => f.startsWith('late-r1.json.invalid-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(path.join(path.dirname(file), aside[0] ?? ''), 'utf8')).toBe('{"truncated": ');
+    expect(existsSync(file)).toBe(false);
+    writeFileSync(file, good);
+    const again = spawnSync(
+      path.join(REPO, 'node_modules', '.bin', 'tsx'),
+      [path.join(REPO, 'workloads', 'write-result.ts'), 'check'],
+      { env: { ...process.env, RESULT_PATH: file }, encoding: 'utf8' },
+    );
+    expect(again.stdout).toBe('done');
+  });
+
+  test('destroy leaves no daemon, file or database behind; results stay', () => {
+    expectOk(runRunner('destroy', STACK, PROGRAM, configFile));
     const left = execFileSync(
       'bash',
-      ['-c', `pgrep -af '[${STATE_ROOT[0]}]${STATE_ROOT.slice(1)}' || true`],
-      { encoding: 'utf8' },
+      ['-c', `pgrep -af '[${SLURM_ROOT[0]}]${SLURM_ROOT.slice(1)}' || true`],
+      {
+        encoding: 'utf8',
+      },
     );
     expect(left).toBe('');
-    // <stateDir>/<cluster>/ belongs to the node backend; the SLURM cluster's own root must be gone.
-    expect(existsSync(path.join(STATE_ROOT, CLUSTER, 'slurm'))).toBe(false);
+    expect(existsSync(path.join(STATE_ROOT, STACK))).toBe(false);
+    expect(existsSync(resultFile(runId, 'cpu_intensive-r1'))).toBe(true);
+    rmSync(path.join(PROGRAM, '.schedbench'), { recursive: true, force: true });
   });
 });

@@ -5,7 +5,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { RunResult } from '../../../analysis/schema';
+import { RunResult } from '../../../results/schema';
 import { REPO, runRunner } from '../../helpers/runner';
 
 const STACK = `e2e${process.pid}`;

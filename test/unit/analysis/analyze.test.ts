@@ -56,7 +56,9 @@ describe('simulated runs', () => {
     expect(loaded.problems[0]?.reason).toMatch(/^not valid JSON/);
     expect(loaded.problems[1]?.reason).toMatch(/^not a valid RunResult: schemaVersion/);
 
-    const a = analyse(loaded.runs, loaded.problems, { now: new Date(0) });
+    // Only the simulated flux nodes measure energy: a configured host model gives the others a figure.
+    const power = { idleWatts: 100, maxWatts: 300, cores: null, source: 'test model' };
+    const a = analyse(loaded.runs, loaded.problems, { now: new Date(0), power });
     expect(a.groups).toHaveLength(3 * 2 * 2);
     expect(a.groups.every((g) => g.runs === 3 && g.metrics.makespanSeconds.count === 3)).toBe(true);
     // three schedulers → three pairs per profile × workload cell, each for several metrics

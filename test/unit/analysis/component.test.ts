@@ -26,7 +26,7 @@ const STDOUT = JSON.stringify({
     badFiles: 0,
     frontSize: 1,
     best: { makespanSeconds: { scheduler: 'slurm', profile: 'small', workload: 'mixed', mean: 44 } },
-    energySource: 'estimate',
+    energySource: 'model',
   },
 });
 

@@ -1,19 +1,42 @@
-// The README's analysis section documents every metric with the unit and definition the code uses.
+// docs/analysis.md documents every metric with the unit, direction, source and definition the code uses, and
+// documents no metric the code does not have.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS } from '../../../analysis/metrics';
 
-it('the README has a row for every metric, with its unit and definition', () => {
-  const doc = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-  for (const [name, info] of Object.entries(METRICS)) {
-    const cells = doc
-      .split('\n')
-      .map((l) => l.split('|').map((c) => c.trim()))
-      .find((c) => c[1] === `\`${name}\``);
-    expect({ name, unit: cells?.[2], definition: cells?.[5] }).toEqual({
-      name,
-      unit: info.unit,
-      definition: info.definition,
-    });
-  }
+const DOC = join(__dirname, '..', '..', '..', 'docs', 'analysis.md');
+
+/** Table rows whose first cell is one backticked name: `[name, unit, better, source, definition]`. */
+function metricRows(markdown: string): string[][] {
+  return markdown
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    )
+    .filter((cells) => cells.length === 5 && /^`[^`]+`$/.test(cells[0] ?? ''))
+    .map(([name = '', ...rest]) => [name.slice(1, -1), ...rest]);
+}
+
+describe('docs/analysis.md', () => {
+  const rows = metricRows(readFileSync(DOC, 'utf8'));
+
+  it('has a row for every metric, with its unit, direction, source and definition', () => {
+    for (const [name, info] of Object.entries(METRICS)) {
+      const row = rows.find((r) => r[0] === name);
+      expect({ name, row }).toEqual({
+        name,
+        row: [name, info.unit, info.better ?? '–', info.source, info.definition],
+      });
+    }
+  });
+
+  it('has no row for a metric the code does not have, and no metric twice', () => {
+    const names = rows.map((r) => r[0]);
+    expect(names.filter((n) => !(n in METRICS))).toEqual([]);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@
 import { boundedSlowdown } from '../../../analysis/metrics-jobs';
 import { energyMetrics } from '../../../analysis/metrics-energy';
 import { runDetails, runMetrics } from '../../../analysis/metrics';
-import type { NodeSample } from '../../../analysis/schema';
+import type { NodeSample } from '../../../results/schema';
 import { iso, job, node, runResult } from '../../helpers/sim';
 
 const power = { idleWatts: 100, maxWatts: 300, cores: 8, source: 'test' };
@@ -177,6 +177,7 @@ describe('edge cases', () => {
 });
 
 describe('node averages and energy', () => {
+  // Cumulative energy at `watts` from 0 at t = 0 (null: not measured).
   const samples = (n: string, busy: number, watts: number | null): NodeSample[] =>
     [0, 10].map((t) => ({
       time: iso(t),
@@ -187,7 +188,7 @@ describe('node averages and energy', () => {
       diskWriteBytes: t * 200,
       netRxBytes: t * 10,
       netTxBytes: t * 20,
-      powerWatts: watts,
+      energyJoules: watts === null ? null : watts * t,
     }));
 
   it('measured utilisation, rates from cumulative counters, estimated energy', () => {
@@ -205,26 +206,58 @@ describe('node averages and energy', () => {
     expect(m.nodeNetTxBytesPerSecond).toBe(20);
     expect(m.nodeMemoryUsedMeanMiB).toBe(105);
     // n1: 4/8 × (100 + 200 × 0.5) = 100 W; n2: 4/8 × 100 = 50 W; × 10 s
-    expect(m.energySource).toBe('estimate');
+    expect(m.energySource).toBe('model');
     expect(m.energyJoules).toBe(1500);
     expect(d.perNode.map((n) => n.cpuBusyMean)).toEqual([0.5, 0]);
   });
 
-  it('measured energy when every node reports power', () => {
+  it('measured energy when every node reports it, labelled with its source; the model is not used', () => {
+    const rapl = { ...node('n1', 4).sources, energy: 'rapl: test' };
     const m = runMetrics(
       runResult({
-        nodes: [node('n1', 4), node('n2', 4)],
+        nodes: [
+          { ...node('n1', 4), sources: rapl },
+          { ...node('n2', 4), sources: rapl },
+        ],
         jobs: [job({ submit: 0, start: 0, end: 10, cpus: 2, nodes: ['n1'] })],
         nodeSamples: [...samples('n1', 0.5, 60), ...samples('n2', 0, 40)],
       }),
       { power },
     );
-    expect(m.energySource).toBe('measured');
+    expect(m.energySource).toBe('rapl');
     expect(m.energyJoules).toBe(1000); // (60 + 40) W × 10 s
+    expect(m.powerMeanWatts).toBe(100);
+  });
+
+  it('without a source and without a configured model, energy is not measured: null, source none', () => {
+    const m = runMetrics(
+      runResult({
+        nodes: [node('n1', 4)],
+        jobs: [job({ submit: 0, start: 0, end: 10, cpus: 2, nodes: ['n1'] })],
+        nodeSamples: samples('n1', 0.5, null),
+      }),
+    );
+    expect(m.energySource).toBe('none');
+    expect(m.energyJoules).toBeNull();
+    expect(m.powerMeanWatts).toBeNull();
+  });
+
+  it('a run measured on only some of its nodes is not measured (nor mixed with the model silently)', () => {
+    const rapl = { ...node('n1', 4).sources, energy: 'rapl: test' };
+    const nodes = [{ ...node('n1', 4), sources: rapl }, node('n2', 4)];
+    const nodeSamples = [...samples('n1', 0.5, 60), ...samples('n2', 0, null)];
+    const jobs = [job({ submit: 0, start: 0, end: 10, cpus: 2, nodes: ['n1'] })];
+    expect(runMetrics(runResult({ nodes, jobs, nodeSamples })).energySource).toBe('none');
+    expect(runMetrics(runResult({ nodes, jobs, nodeSamples }), { power }).energySource).toBe('model');
   });
 
   it('falls back to allocated utilisation when nothing was sampled', () => {
-    const e = energyMetrics([{ cpus: 8, busy: null, powerMeanWatts: null }], 10, 0.5, power);
-    expect(e).toEqual({ energyJoules: 2000, energySource: 'estimate', powerMeanWatts: 200 });
+    const e = energyMetrics(
+      [{ cpus: 8, busy: null, powerMeanWatts: null, energySource: 'none' }],
+      10,
+      0.5,
+      power,
+    );
+    expect(e).toEqual({ energyJoules: 2000, energySource: 'model', powerMeanWatts: 200 });
   });
 });

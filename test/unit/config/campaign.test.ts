@@ -1,6 +1,12 @@
-// Campaign planning: one stack per scheduler in order, unavailable schedulers skipped with a reason.
-import { planCampaign } from '../../../components/config/campaign';
+// Campaign planning: the scheduler × profile matrix in order, one stack and cluster per step, unavailable
+// schedulers skipped with the registry's reason, one campaign id in every step.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { campaignIdFor, planCampaign } from '../../../components/config/campaign';
 import { loadConfig } from '../../../components/config/parse';
+import { renderMatrix } from '../../../cli/commands/campaign';
+import { schedulerAvailability } from '../../../components/schedulers/registry';
 
 const raw = {
   'schedbench:scheduler': 'slurm',
@@ -11,15 +17,51 @@ const raw = {
 };
 
 describe('planCampaign', () => {
-  it('follows schedulerOrder, one stack and cluster per scheduler', () => {
-    const steps = planCampaign(loadConfig(raw, 'lab'), raw);
-    expect(steps.map((s) => [s.scheduler, s.stack, s.available, s.teardown])).toEqual([
-      ['flux', 'lab-flux', false, true],
-      ['slurm', 'lab-slurm', true, true],
+  it('follows schedulerOrder, one stack and cluster per scheduler when every workload runs on one profile', () => {
+    const steps = planCampaign(loadConfig(raw, 'lab'), raw, 'C1');
+    expect(steps.map((s) => [s.scheduler, s.profile, s.stack, s.teardown])).toEqual([
+      ['flux', 'small', 'lab-flux-small', true],
+      ['slurm', 'small', 'lab-slurm-small', true],
     ]);
-    expect(steps[0].reason).toMatch(/flux cannot be stood up/);
-    expect(steps[1].config['schedbench:scheduler']).toBe('slurm');
-    expect(steps[1].config['schedbench:clusterName']).toBe('lab-slurm');
-    expect(loadConfig(steps[1].config, steps[1].stack).clusterName).toBe('lab-slurm');
+    expect(steps[1]?.available).toBe(true);
+    const flux = schedulerAvailability('flux');
+    expect(steps[0]?.available).toBe(flux.available);
+    if (!flux.available) expect(steps[0]?.reason).toBe(flux.reason);
+    const slurm = steps[1];
+    if (slurm === undefined) throw new Error('no slurm step');
+    expect(slurm.config['schedbench:campaignId']).toBe('C1');
+    const cfg = loadConfig(slurm.config, slurm.stack);
+    expect([cfg.scheduler, cfg.clusterName, cfg.campaignId]).toEqual(['slurm', 'lab-slurm-small', 'C1']);
+  });
+
+  it('the perlmutter stack file: slurm/medium, slurm/large, then kubernetes and flux the same', () => {
+    const file = path.join(__dirname, '../../../Pulumi.perlmutter.yaml');
+    const perlmutter = (parse(readFileSync(file, 'utf8')) as { config: Record<string, unknown> }).config;
+    const config = loadConfig(perlmutter, 'perlmutter');
+    const steps = planCampaign(config, perlmutter, campaignIdFor('a'.repeat(64), new Date(0)));
+    expect(steps.map((s) => `${s.scheduler}/${s.profile}: ${s.workloads.join(',')}`)).toEqual([
+      'slurm/medium: cpu_intensive,throughput',
+      'slurm/large: memory_intensive,mixed',
+      'kubernetes/medium: cpu_intensive,throughput',
+      'kubernetes/large: memory_intensive,mixed',
+      'flux/medium: cpu_intensive,throughput',
+      'flux/large: memory_intensive,mixed',
+    ]);
+    const names = steps.map((s) => loadConfig(s.config, s.stack).clusterName);
+    expect(new Set(names).size).toBe(steps.length);
+    expect(new Set(steps.map((s) => s.config['schedbench:campaignId'])).size).toBe(1);
+    const table = renderMatrix('19700101T000000Z_aaaaaaaaaaaa', steps);
+    expect(table.split('\n')[0]).toBe('campaign 19700101T000000Z_aaaaaaaaaaaa: 6 steps');
+    expect(table).toMatch(/2 +slurm +large +memory_intensive, mixed +perlmutter-slurm-large +up, destroy/);
+    expect(table).toMatch(
+      /3 +kubernetes +medium .*skipped: the Kubernetes component runs no workloads in this version/,
+    );
+  });
+
+  it('the campaign id is identity, not configuration: it leaves the config hash alone', async () => {
+    const { configHash } = await import('../../../components/config/identity');
+    const a = loadConfig(raw, 'lab');
+    const b = loadConfig({ ...raw, 'schedbench:campaignId': 'C2' }, 'lab');
+    expect(configHash(b)).toBe(configHash(a));
   });
 });

@@ -1,7 +1,8 @@
 // Identity: the config hash ignores key order, formatting, comments and explicit defaults; it changes with any value.
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { canonicalJson, configHash, runId, utcStamp } from '../../../components/config/identity';
+import { canonicalJson, configHash } from '../../../components/config/identity';
+import { formatRunId as runId, utcStamp } from '../../../results/vocabulary';
 import { loadConfig } from '../../../components/config/parse';
 import { BenchConfig } from '../../../components/config/schema';
 

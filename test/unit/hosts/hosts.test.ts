@@ -47,9 +47,9 @@ const backend = HostsBackend.parse({
   type: 'hosts',
   privateKeyPath: '/home/me/.ssh/cluster',
   hosts: [
-    { name: 'h1', address: '10.0.0.1' },
-    { name: 'h2', address: '10.0.0.2', port: 2222, interface: 'ens3' },
-    { name: 'h3', address: 'node3.example.org' },
+    { name: 'h1', address: '10.0.0.1', hostKey: 'ssh-ed25519 AAAAh1 root@h1' },
+    { name: 'h2', address: '10.0.0.2', port: 2222, interface: 'ens3', hostKey: 'ssh-ed25519 AAAAh2' },
+    { name: 'h3', address: 'node3.example.org', hostKey: 'ssh-ed25519 AAAAh3' },
   ],
 });
 
@@ -74,6 +74,39 @@ describe('HostsNodes under mocks', () => {
     expect(await value(pulumi.output(hosts.nodes[0]?.connection.user))).toBe('root');
     expect(await pulumi.isSecret(pulumi.output(hosts.nodes[0]?.connection.privateKey))).toBe(true);
     expect(hosts.nodes[0]).toMatchObject({ vcpus: 4, memoryMiB: 8192 });
+    // The host keys pinned in the config are checked on every connection.
+    expect(await value(pulumi.output(hosts.nodes[0]?.connection.hostKey))).toBe('ssh-ed25519 AAAAh1 root@h1');
+    for (const r of ready) {
+      const connection = r.inputs.connection as Record<string, unknown>;
+      const inner = ('value' in connection ? connection.value : connection) as Record<string, unknown>;
+      expect(inner.hostKey).toMatch(/^ssh-ed25519 AAAAh[12]/);
+    }
+  });
+});
+
+describe('pinned host keys in the config', () => {
+  const host = { name: 'h1', address: '10.0.0.1' };
+  const parse = (hostKey?: unknown) =>
+    HostsBackend.safeParse({ type: 'hosts', privateKeyPath: '/k', hosts: [{ ...host, hostKey }] });
+
+  test('a host without hostKey is refused, saying where to find it', () => {
+    const result = parse(undefined);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['hosts', 0, 'hostKey']);
+    expect(result.error?.issues[0]?.message).toMatch(
+      /^required: the host's SSH host public key.*ssh_host_ed25519_key\.pub/,
+    );
+  });
+
+  test.each(['AAAA', 'ssh-ed25519', 'ssh-ed25519 AAAA$(id)', '10.0.0.1 ssh-ed25519 AAAA'])(
+    '%j is refused',
+    (key) => {
+      expect(parse(key).error?.issues[0]?.message).toMatch(/must be an SSH public key line/);
+    },
+  );
+
+  test('an OpenSSH public key line is accepted', () => {
+    expect(parse('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB/x+== root@h1').success).toBe(true);
   });
 });
 
@@ -88,7 +121,9 @@ describe('checking what a host reports', () => {
 
   test('an sshd that drops the environment is named with the fix', () => {
     expect(checkHostFits('h2', { ...REPORT, acceptEnv: false }, 4, 8192)).toEqual([
-      "sshd on host h2 drops the environment the scheduler's scripts need: add `AcceptEnv *` to its sshd_config",
+      expect.stringMatching(
+        /^sshd on host h2 drops the environment the scheduler's scripts need: add `AcceptEnv SCHEDBENCH_\* [A-Z_ ]+` to its sshd_config \(no wider/,
+      ),
     ]);
   });
 

@@ -119,6 +119,8 @@ describe('renderSeed', () => {
     hostname: 'c-n1',
     instanceId: 'schedbench-c-n1-abc',
     publicKey: 'ssh-ed25519 AAAAkey schedbench-c\n',
+    hostPrivateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nhost\n-----END OPENSSH PRIVATE KEY-----',
+    hostPublicKey: 'ssh-ed25519 AAAAhost c-n1',
     hosts: [
       { name: 'c-n1', address: '192.168.150.10' },
       { name: 'c-n2', address: '192.168.150.11' },
@@ -145,7 +147,21 @@ describe('renderSeed', () => {
     expect(hosts?.content).toContain('192.168.150.10\tc-n1\n');
     expect(hosts?.content).toContain('192.168.150.11\tc-n2\n');
     const sshd = doc.write_files.find((f) => f.path.startsWith('/etc/ssh/sshd_config.d/'));
-    expect(sshd?.content).toContain('AcceptEnv *');
+    expect(sshd?.content).toMatch(/^AcceptEnv SCHEDBENCH_\* /);
+    expect(sshd?.content).not.toContain('AcceptEnv *');
+  });
+
+  test('user-data: the host key the program made, so every connection can pin it (cloud-init ssh_keys)', () => {
+    const doc = JSON.parse(renderSeed(seedSpec).userData.split('\n').slice(1).join('\n')) as Record<
+      string,
+      unknown
+    >;
+    expect(doc.ssh_keys).toEqual({
+      ed25519_private: '-----BEGIN OPENSSH PRIVATE KEY-----\nhost\n-----END OPENSSH PRIVATE KEY-----\n',
+      ed25519_public: 'ssh-ed25519 AAAAhost c-n1',
+    });
+    expect(doc.ssh_deletekeys).toBe(true);
+    expect(doc.ssh_genkeytypes).toEqual([]);
   });
 
   test('meta-data and a static v2 network-config matched by MAC', () => {

@@ -50,8 +50,15 @@ const KEYS = {
   privateKey: pulumi.secret('-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----'),
 };
 
+/** An input as the mock sees it: a secret (wrapped with its value) unwrapped. */
+function unwrapSecret(input: unknown): Record<string, unknown> {
+  const raw = (input ?? {}) as Record<string, unknown>;
+  return ('value' in raw && typeof raw.value === 'object' ? raw.value : raw) as Record<string, unknown>;
+}
+
+/** A resource's environment; the VM's is a secret as a whole (its seed carries the host private key). */
 function env(d: Declared | undefined): Record<string, string> {
-  return (d?.inputs.environment ?? {}) as Record<string, string>;
+  return unwrapSecret(d?.inputs.environment) as Record<string, string>;
 }
 
 async function build(name: string, profileName: string, backendOverrides: Record<string, unknown> = {}) {
@@ -97,6 +104,8 @@ describe('LibvirtNodes under mocks', () => {
       .map((d) => d.name)
       .sort();
     const perNode = nodes.nodes.flatMap((n) => [
+      `t-${profile}-${n.name}-hostkey-private`,
+      `t-${profile}-${n.name}-hostkey-public`,
       `t-${profile}-${n.name}-ready`,
       `t-${profile}-${n.name}-ssh`,
       `t-${profile}-${n.name}-vm`,
@@ -124,7 +133,11 @@ describe('LibvirtNodes under mocks', () => {
       );
       expect(xml).toMatch(/<memory mode='strict' nodeset='[01]'\/>/);
       for (const m of xml.matchAll(/<vcpupin vcpu='\d+' cpuset='(\d+)'\/>/g)) pinned.add(m[1] ?? '');
-      expect(env(vm).USER_DATA).toContain('AcceptEnv *');
+      expect(env(vm).USER_DATA).toContain('AcceptEnv SCHEDBENCH_*');
+      expect(env(vm).USER_DATA).not.toContain('AcceptEnv *');
+      // The guest gets the host key the program made, and every connection pins its public half.
+      expect(env(vm).USER_DATA).toContain('mock-host');
+      expect(vm.inputs.environment).toHaveProperty('value'); // a secret: it carries the host private key
     }
     expect(pinned.size).toBe(count * vcpus); // no core twice across the cluster
     expect(env(mine.find((d) => d.name.endsWith('-hv0-network'))).NETWORK_XML).toContain(
@@ -164,6 +177,20 @@ describe('LibvirtNodes under mocks', () => {
     expect(wait?.inputs.stdin).toBeDefined();
     expect(JSON.stringify(wait?.inputs.environment)).not.toContain('PRIVATE KEY');
     expect(await pulumi.isSecret(pulumi.output(nodes.nodes[0]?.connection.privateKey))).toBe(true);
+  });
+
+  test('host keys: each VM gets its own, the SSH wait and every connection pin its public half', async () => {
+    const { nodes, mine } = await build('t-hostkey', 'small');
+    for (const node of nodes.nodes) {
+      const pinned = `ssh-ed25519 AAAAmockhost t-hostkey-${node.name}-hostkey-public`;
+      expect(await value(pulumi.output(node.connection.hostKey))).toBe(pinned);
+      const wait = mine.find((d) => d.name === `t-hostkey-${node.name}-ssh`);
+      expect(env(wait).HOST_KEY).toBe(pinned);
+      const ready = mine.find((d) => d.name === `t-hostkey-${node.name}-ready`);
+      expect(unwrapSecret(ready?.inputs.connection).hostKey).toBe(pinned);
+      // Its parameters travel as SCHEDBENCH_* (the only names the guest's sshd accepts beyond the transition list).
+      expect(Object.keys(env(ready)).every((k) => k.startsWith('SCHEDBENCH_'))).toBe(true);
+    }
   });
 
   test('several hypervisors: nodes round-robin, scripts run on each over SSH, no local daemons for remote ones', async () => {

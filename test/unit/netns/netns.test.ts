@@ -11,9 +11,11 @@ pulumi.runtime.setMocks(
         ? '{"cores":2}'
         : args.name.endsWith('-key-private')
           ? '-----BEGIN OPENSSH PRIVATE KEY-----\nmock\n-----END OPENSSH PRIVATE KEY-----'
-          : args.name.endsWith('-key-public')
-            ? 'ssh-ed25519 AAAAmock schedbench-unit'
-            : '{}';
+          : args.name.endsWith('-hostkey-public')
+            ? `ssh-ed25519 AAAAhost ${args.name}`
+            : args.name.endsWith('-key-public')
+              ? 'ssh-ed25519 AAAAmock schedbench-unit'
+              : '{}';
       return { id: `${args.name}-id`, state: { ...args.inputs, stdout, stderr: '' } };
     },
     call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
@@ -75,13 +77,16 @@ describe('NetnsNodes resource tree', () => {
         ['command:local:Command', 'local-key-private'],
         ['command:local:Command', 'local-key-public'],
         ['command:local:Command', 'local-bridge'],
+        ['schedbench:nodes:HostKey', 'local-n1-hostkey'],
+        ['command:local:Command', 'local-n1-hostkey-private'],
+        ['command:local:Command', 'local-n1-hostkey-public'],
         ['command:local:Command', 'local-n1'],
         ['command:remote:Command', 'local-n1-validate'],
         ['command:local:Command', 'local-n3'],
         ['command:remote:Command', 'local-n3-validate'],
       ]),
     );
-    expect(children).toHaveLength(5 + 2 * 3);
+    expect(children).toHaveLength(5 + 5 * 3);
     expect(children.filter((c) => c.type === 'command:remote:Command')).toHaveLength(3);
     expect(registered.some((r) => r.type === 'schedbench:nodes:Netns' && r.name === 'local')).toBe(true);
   });
@@ -91,8 +96,11 @@ describe('NetnsNodes resource tree', () => {
       expect(c.parent).toBeDefined();
       if (c.parent === undefined) continue;
       const parentUrn = await valueOf(c.parent.urn);
+      const hostKey = /^(local-n\d+-hostkey)-/.exec(c.name);
       if (c.name.startsWith('local-key-')) {
         expect(parentUrn).toMatch(/schedbench:nodes:Netns\$schedbench:nodes:ClusterKey::local-key$/);
+      } else if (hostKey !== null) {
+        expect(parentUrn).toMatch(new RegExp(`schedbench:nodes:HostKey::${hostKey[1]}$`));
       } else {
         expect(c.parent).toBe(nodes);
       }
@@ -187,9 +195,50 @@ describe('NetnsNodes resource tree', () => {
   it('runs the validation over SSH with the expected name in the environment', async () => {
     const validate = byName.get('local-n2-validate');
     const env = (await valueOf(pulumi.output(validate?.props.environment))) as Record<string, string>;
-    expect(env).toEqual({ EXPECTED_NAME: 'unitc-n2', EXPECTED_CGROUP: '/schedbench/unitc/unitc-n2' });
+    // Sent as SCHEDBENCH_* (the only names the node's sshd accepts; ssh-env.sh maps them back).
+    expect(env).toEqual({
+      SCHEDBENCH_EXPECTED_NAME: 'unitc-n2',
+      SCHEDBENCH_EXPECTED_CGROUP: '/schedbench/unitc/unitc-n2',
+    });
     const connection = (await valueOf(pulumi.output(validate?.props.connection))) as Record<string, unknown>;
     expect(connection).toMatchObject({ host: nodes.nodes[1].address, port: 22, user: 'root' });
+  });
+
+  it("pins each node's own host key in its connection, and gives the node its private half on stdin only", async () => {
+    for (const [i, node] of nodes.nodes.entries()) {
+      expect(await valueOf(pulumi.output(node.connection.hostKey))).toBe(
+        `ssh-ed25519 AAAAhost local-n${i + 1}-hostkey-public`,
+      );
+      const created = byName.get(`local-n${i + 1}`);
+      expect(await pulumi.isSecret(pulumi.output(created?.props.stdin))).toBe(true);
+      const env = (await valueOf(pulumi.output(created?.props.environment))) as Record<string, string>;
+      expect(JSON.stringify(env)).not.toContain('PRIVATE KEY');
+      const validate = byName.get(`local-n${i + 1}-validate`);
+      const connection = (await valueOf(pulumi.output(validate?.props.connection))) as Record<
+        string,
+        unknown
+      >;
+      expect(connection.hostKey).toBe(`ssh-ed25519 AAAAhost local-n${i + 1}-hostkey-public`);
+    }
+    expect(byName.get('local-n1-hostkey-private')?.opts.additionalSecretOutputs).toEqual(['stdout']);
+  });
+
+  it('carries the stack in the ownership markers and lets the node sshd accept SCHEDBENCH_* only', async () => {
+    const { children: owned } = build('owned', { ...ARGS, cluster: 'ownc', stack: 'a_b' });
+    const find = (name: string) => owned.find((c) => c.name === name);
+    const bridge = (await valueOf(pulumi.output(find('owned-bridge')?.props.environment))) as Record<
+      string,
+      string
+    >;
+    const node = (await valueOf(pulumi.output(find('owned-n1')?.props.environment))) as Record<
+      string,
+      string
+    >;
+    expect(bridge.STACK).toBe('a_b');
+    expect(node.STACK).toBe('a_b');
+    expect(node.ACCEPT_ENV.split(' ')).toContain('SCHEDBENCH_*');
+    expect(node.ACCEPT_ENV.split(' ')).not.toContain('*');
+    expect(node.LOCK_FILE).toBe('/run/schedbench/lock/netns.lock');
   });
 });
 
@@ -219,6 +268,7 @@ describe('NetnsNodes arguments', () => {
     [{ ...ARGS, subnet: '10.1.2.0/28', nodes: 8 }, 'schedbench:backend.subnet'],
     [{ ...ARGS, nodes: 0 }, 'nodes'],
     [{ ...ARGS, vcpus: 1.5 }, 'vcpus'],
+    [{ ...ARGS, stack: '../../x' }, 'stack'],
   ])('refuses %j naming %s', (args, key) => {
     expect(() => build('bad', args)).toThrow(key);
   });

@@ -11,8 +11,6 @@ import {
   parseSdiag,
   parseSinfo,
   parseSizeMiB,
-  parseSqueue,
-  queueCounts,
 } from '../../../components/slurm/parse';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/slurm', name), 'utf8');
@@ -139,40 +137,34 @@ describe('sacct', () => {
   });
 });
 
-describe('sdiag, squeue, sinfo', () => {
+describe('sdiag, sinfo', () => {
   test('sdiag: main cycle figures and RPCs; no backfill cycle yet gives nulls, not zeros invented', () => {
     const s = parseSdiag(fixture('sdiag.txt'), '2026-11-26T08:10:35.000Z', 'after');
     expect(s).toMatchObject({
-      mainCycleLastUs: 59,
-      mainCycleMaxUs: 1358,
-      mainCycles: 6,
-      mainCycleMeanUs: 521,
-      mainCycleMeanDepth: 1,
+      cycleLastUs: 59,
+      cycleMaxUs: 1358,
+      cycles: 6,
+      cycleMeanUs: 521,
+      cycleMeanDepth: 1,
     });
-    expect(s).toMatchObject({ backfillCycles: 0, backfillCycleLastUs: 0, backfillCycleMeanUs: null });
-    expect(s.rpcs[0]).toEqual({ type: 'REQUEST_SUBMIT_BATCH_JOB', count: 8, meanUs: 1063 });
-    expect(s.rpcs).toHaveLength(10);
+    expect(s).toMatchObject({ backfillCycles: 0, backfillCycleMeanUs: null });
+    expect(s.extra['backfill.lastUs']).toBe(0);
+    expect(s.extra['rpc.REQUEST_SUBMIT_BATCH_JOB.count']).toBe(8);
+    expect(s.extra['rpc.REQUEST_SUBMIT_BATCH_JOB.meanUs']).toBe(1063);
+    expect(Object.keys(s.extra).filter((k) => k.startsWith('rpc.') && k.endsWith('.count'))).toHaveLength(10);
   });
 
   test('sdiag with backfill cycles', () => {
     const text =
       'Main schedule statistics (microseconds):\n\tLast cycle:   10\n\tTotal cycles: 2\nBackfilling stats\n\tTotal cycles: 4\n\tLast cycle: 300\n\tMax cycle:  900\n\tMean cycle: 450\n\tDepth Mean: 12\n';
     expect(parseSdiag(text, '2026-11-26T08:10:35Z', 'during')).toMatchObject({
-      mainCycleLastUs: 10,
-      mainCycles: 2,
+      cycleLastUs: 10,
+      cycles: 2,
       backfillCycles: 4,
-      backfillCycleLastUs: 300,
       backfillCycleMaxUs: 900,
       backfillCycleMeanUs: 450,
-      backfillCycleMeanDepth: 12,
-      rpcs: [],
+      extra: { 'backfill.lastUs': 300, 'backfill.meanDepth': 12 },
     });
-  });
-
-  test('squeue lines and queue counts', () => {
-    const lines = parseSqueue(fixture('squeue.txt'));
-    expect(lines).toEqual([{ id: '7', name: 'tl', state: 'R' }]);
-    expect(queueCounts([...lines, { state: 'PD' }, { state: 'CG' }])).toEqual({ pending: 1, running: 2 });
   });
 
   test('sinfo allocation per node, including a node that is down', () => {

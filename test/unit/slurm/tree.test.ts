@@ -35,6 +35,8 @@ function stdoutFor(name: string): string {
       status: 'ok',
       jobsCompleted: 1,
       jobsFailed: 0,
+      jobsCancelled: 0,
+      jobsUnfinished: 0,
       makespanSeconds: 3,
     });
   return '{}';
@@ -76,11 +78,11 @@ function before(a: string, b: string): void {
   expect(find(a).end).toBeLessThan(find(b).start);
 }
 
-describe('schedulerCluster resource tree', () => {
-  let outputs: { clusterName: string; slurmVersion: string; runs: Record<string, unknown> };
+describe('the SLURM benchmark resource tree (the run loop over the SLURM member of the contract)', () => {
+  let outputs: { scheduler: string; version: string; runs: Record<string, unknown> };
 
   beforeAll(async () => {
-    const { schedulerCluster } = await import('../../../components/slurm/index');
+    const { benchmark } = await import('../../../workloads/benchmark');
     const { BenchConfigSchema } = await import('../../../components/config/schema');
     const cfg = {
       ...BenchConfigSchema.parse({
@@ -97,7 +99,13 @@ describe('schedulerCluster resource tree', () => {
     const nodes = [1, 2].map((i) => ({
       name: `local-n${i}`,
       address: `10.213.7.${9 + i}`,
-      connection: { host: `10.213.7.${9 + i}`, port: 22, user: 'root', privateKey: pulumi.secret('KEY') },
+      connection: {
+        host: `10.213.7.${9 + i}`,
+        port: 22,
+        user: 'root',
+        privateKey: pulumi.secret('KEY'),
+        hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHOSTKEY',
+      },
       vcpus: 4,
       memoryMiB: 8192,
       backend: 'netns' as const,
@@ -105,9 +113,18 @@ describe('schedulerCluster resource tree', () => {
       stateDir: `/var/lib/schedbench/local/local-n${i}`,
       ready,
     }));
-    const stack = schedulerCluster(cfg, nodes, {
-      runId: '20261126T080000Z_0123456789ab',
-      configHash: 'f'.repeat(64),
+    const stack = benchmark({
+      config: cfg,
+      nodes: {
+        nodes,
+        privateKey: pulumi.secret('KEY'),
+        oversubscribed: pulumi.output(true),
+        virtualization: pulumi.output(null),
+        imageDigest: pulumi.output(null),
+        warnings: pulumi.output([]),
+      },
+      identity: { runId: '20261126T080000Z_0123456789ab', configHash: 'f'.repeat(64) },
+      projectDir: '/project',
     });
     outputs = await valueOf(stack.outputs);
   });
@@ -174,22 +191,28 @@ describe('schedulerCluster resource tree', () => {
 
   test('a run submits its plan with job names carrying the run id, and the writer receives the bundle', () => {
     const env = find('local-throughput-r2-submit').inputs.environment as Record<string, string>;
-    expect(env.JOB_PREFIX).toBe('20261126T080000Z_0123456789ab.throughput.r2.');
+    expect(env.JOB_PREFIX).toBe('20261126T080000Z_0123456789ab.local.throughput-r2.');
     expect(env.PLAN).toMatch(/^0 50 0 0 1 16 1 noop$/);
     const write = find('local-throughput-r2-write');
     const bundle = JSON.parse(String(write.inputs.stdin)) as {
-      meta: { workload: unknown; scheduler: unknown };
+      meta: {
+        workload: unknown;
+        scheduler: unknown;
+        schedulerProvenance: { version: string; settings: unknown };
+      };
     };
     expect(bundle.meta.workload).toEqual({ name: 'throughput', specCount: 50 });
-    expect(bundle.meta.scheduler).toEqual({ name: 'slurm', version: '22.05.8' });
-    expect((write.inputs.environment as Record<string, string>).RESULT_PATH).toMatch(
-      /\/runs\/20261126T080000Z_0123456789ab\/local\/throughput-r2\.json$/,
+    expect(bundle.meta.scheduler).toBe('slurm');
+    expect(bundle.meta.schedulerProvenance.version).toBe('22.05.8');
+    expect(bundle.meta.schedulerProvenance.settings).toEqual({ tuning: 'default', partition: 'batch' });
+    expect((write.inputs.environment as Record<string, string>).RESULT_PATH).toBe(
+      '/project/runs/20261126T080000Z_0123456789ab/local/throughput-r2.json',
     );
   });
 
   test('stack outputs: the cluster and one summary per run', () => {
-    expect(outputs.clusterName).toBe('local');
-    expect(outputs.slurmVersion).toBe('22.05.8');
+    expect(outputs.scheduler).toBe('slurm');
+    expect(outputs.version).toBe('22.05.8');
     expect(Object.keys(outputs.runs)).toEqual([
       'cpu_intensive-r1',
       'cpu_intensive-r2',

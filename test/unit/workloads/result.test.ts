@@ -2,9 +2,10 @@
 // sampler conversions they rely on.
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { RunResult } from '../../../analysis/schema';
+import { RunResult } from '../../../results/schema';
 import { parseJsonLines, RawNodeSample, toNodeSamples } from '../../../components/samplers/convert';
-import { assembleRunResult, RunBundle, stressNgMetrics, summarise } from '../../../workloads/result';
+import { assembleRunResult, RunBundle, summarise } from '../../../workloads/result';
+import { stressNgMetrics } from '../../../workloads/stress-ng';
 
 const bundle = (name: string) =>
   RunBundle.parse(JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/slurm', name), 'utf8')));

@@ -8,8 +8,7 @@ set -euo pipefail
 : "${VIRSH_URI:?libvirt URI on this host}"
 
 [ -d "$HOST_STATE" ] || exit 0
-exec 9>"$HOST_STATE/lock"
-flock -w 120 9
+host_lock
 
 if virsh -c "$VIRSH_URI" version >/dev/null 2>&1; then
   domains="$(virsh -c "$VIRSH_URI" list --all --name | tr -d '[:space:]')"

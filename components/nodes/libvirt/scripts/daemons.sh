@@ -8,8 +8,7 @@ set -euo pipefail
 : "${VIRSH_URI:?libvirt URI on this host, e.g. qemu:///system}"
 
 mkdir -p "$HOST_STATE"
-exec 9>"$HOST_STATE/lock"
-flock -w 120 9
+host_lock
 
 # libvirt re-probes QEMU (seconds each time, ~80 s per `virsh define` here) when KVM works for root but not for
 # the qemu user: its cached capabilities never validate. Debian's udev rule would give /dev/kvm root:kvm 0660;

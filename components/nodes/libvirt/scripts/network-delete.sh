@@ -16,8 +16,7 @@ if [ -n "${HV_SSH:-}" ]; then
 fi
 
 mkdir -p "$HOST_STATE"
-exec 9>"$HOST_STATE/lock"
-flock -w 120 9
+host_lock
 
 if virsh -c "$VIRSH_URI" net-info "$NETWORK_NAME" >/dev/null 2>&1; then
   virsh -c "$VIRSH_URI" net-destroy "$NETWORK_NAME" >&2 2>/dev/null || true

@@ -18,8 +18,7 @@ if [ -n "${HV_SSH:-}" ]; then
 fi
 
 mkdir -p "$HOST_STATE"
-exec 9>"$HOST_STATE/lock"
-flock -w 120 9
+host_lock
 
 if [ ! -f "$HOST_STATE/ip_forward.before" ]; then
   cat /proc/sys/net/ipv4/ip_forward >"$HOST_STATE/ip_forward.before"

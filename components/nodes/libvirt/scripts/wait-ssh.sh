@@ -1,5 +1,5 @@
 #!/bin/bash
-# Bounded poll until the node accepts an SSH login with the cluster key (stdin) — the real condition the
+# Bounded poll until the node, presenting its pinned host key, accepts an SSH login with the cluster key (stdin) — the real condition the
 # scheduler needs. On timeout prints the last SSH error and the tail of the guest's console log.
 # stdout: {"address", "seconds"}
 set -euo pipefail
@@ -7,6 +7,7 @@ set -euo pipefail
 : "${ADDRESS:?node address}"
 : "${SSH_USER:?login user}"
 : "${TIMEOUT_SECONDS:?bound on the wait}"
+: "${HOST_KEY:?SSH host public key of the node, pinned}"
 CONSOLE_LOG="${CONSOLE_LOG:-}"
 
 keydir="$(mktemp -d)"
@@ -20,11 +21,14 @@ if ! ssh-keygen -y -f "$keydir/key" >/dev/null; then
   exit 1
 fi
 
+# Only the host key the program made for this node is accepted: no trust on first use.
+printf '%s %s\n' "$ADDRESS" "$HOST_KEY" >"$keydir/known_hosts"
+
 start="$(date +%s)"
 deadline=$((start + TIMEOUT_SECONDS))
 last=""
 while :; do
-  if last="$(ssh -i "$keydir/key" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+  if last="$(ssh -i "$keydir/key" -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$keydir/known_hosts" \
     -o ConnectTimeout=5 -o LogLevel=ERROR "$SSH_USER@$ADDRESS" true 2>&1)"; then
     jq -cn --arg a "$ADDRESS" --argjson s "$(($(date +%s) - start))" '{address: $a, seconds: $s}'
     exit 0

@@ -4,9 +4,12 @@
 # Idempotent. Refuses a subnet that another interface or route of this host already uses.
 set -euo pipefail
 : "${CLUSTER:?}" "${SUBNET:?}" "${PREFIX:?}" "${HOST_ADDRESS:?}" "${BRIDGE:?}" "${STATE_ROOT:?}"
-: "${CLUSTER_DIR:?}" "${HOSTS_FILE:?}" "${HOSTS_CONTENT:?}" "${CGROUP_PATH:?}" "${LOCK_FILE:?}"
+: "${CLUSTER_DIR:?}" "${HOSTS_FILE:?}" "${HOSTS_CONTENT:?}" "${CGROUP_PATH:?}" "${LOCK_FILE:?}" "${STACK:?}"
+# shellcheck disable=SC2034 # read by log() in lib.sh
+LOG_SUBJECT=$CLUSTER
 
-alias_tag="schedbench:${CLUSTER}"
+# Ownership markers carry the stack too: two stacks that name the same cluster never take over each other's.
+alias_tag="schedbench:${CLUSTER}@${STACK}"
 
 ip_to_int() {
   local IFS=. a b c d
@@ -35,27 +38,19 @@ check_subnet_free() {
   while read -r cidr dev; do
     [[ $dev == "$BRIDGE" ]] && continue
     if overlaps "$SUBNET" "$cidr"; then
-      echo "schedbench:backend.subnet: ${SUBNET} overlaps ${cidr} on interface ${dev}, already in use on this host;" \
-        "set schedbench:backend.subnet to a free network" >&2
-      exit 1
+      die "schedbench:backend.subnet: ${SUBNET} overlaps ${cidr} on interface ${dev}, already in use on this host;" \
+        "set schedbench:backend.subnet to a free network"
     fi
   done < <(networks_in_use)
 }
 
-mkdir -p "$(dirname "$LOCK_FILE")"
-exec 9>>"$LOCK_FILE"
-flock -w 60 9 || {
-  echo "bridge-create ${CLUSTER}: host lock ${LOCK_FILE} still held after 60 s" >&2
-  exit 1
-}
+take_host_lock
+state_root_ready
 
 created=false
 if [[ -e /sys/class/net/$BRIDGE ]]; then
   owner=$(cat "/sys/class/net/$BRIDGE/ifalias")
-  if [[ $owner != "$alias_tag" ]]; then
-    echo "bridge-create ${CLUSTER}: interface ${BRIDGE} exists and belongs to '${owner}', not ${alias_tag}" >&2
-    exit 1
-  fi
+  [[ $owner == "$alias_tag" ]] || die "interface ${BRIDGE} exists and belongs to '${owner}', not ${alias_tag}"
 else
   check_subnet_free
   ip link add name "$BRIDGE" type bridge
@@ -65,12 +60,9 @@ fi
 ip addr replace "${HOST_ADDRESS}/${PREFIX}" dev "$BRIDGE"
 ip link set dev "$BRIDGE" up
 
-mkdir -p "$CLUSTER_DIR"
-chmod 755 "$STATE_ROOT" "$CLUSTER_DIR"
-printf '%s\n' "$CLUSTER" >"$CLUSTER_DIR/.schedbench-netns"
+own_dir "$CLUSTER_DIR" .schedbench-netns "$CLUSTER@$STACK"
 # Written in place (not renamed) so nodes that bind-mounted it already see the new content.
-printf '%s' "$HOSTS_CONTENT" >"$HOSTS_FILE"
-chmod 644 "$HOSTS_FILE"
+printf '%s' "$HOSTS_CONTENT" | write_file "$HOSTS_FILE" 644
 
 printf '{"cluster":"%s","bridge":"%s","subnet":"%s","hostAddress":"%s","created":%s}\n' \
   "$CLUSTER" "$BRIDGE" "$SUBNET" "$HOST_ADDRESS" "$created"

@@ -6,29 +6,18 @@
 set -euo pipefail
 : "${CLUSTER:?}" "${NODE:?}" "${ADDRESS:?}" "${PREFIX:?}" "${BRIDGE:?}" "${NETNS:?}" "${VETH_HOST:?}"
 : "${VETH_NODE:?}" "${NODE_DIR:?}" "${CLUSTER_DIR:?}" "${HOSTS_FILE:?}" "${CGROUP_PATH:?}" "${VCPUS:?}"
-: "${MEMORY_MIB:?}" "${AUTHORIZED_KEY:?}" "${LOCK_FILE:?}"
+: "${MEMORY_MIB:?}" "${AUTHORIZED_KEY:?}" "${LOCK_FILE:?}" "${STACK:?}" "${ACCEPT_ENV:?}"
+# stdin: the node's SSH host private key (made by the program, a Pulumi secret; its public half is pinned in
+# every connection to the node, so clients know they talk to this sshd).
+# shellcheck disable=SC2034 # read by log() in lib.sh
+LOG_SUBJECT=$NODE
 
 ssh_dir="$NODE_DIR/sshd"
 sshd_config="$ssh_dir/sshd_config"
 pid_file="$ssh_dir/sshd.pid"
 host_key="$ssh_dir/ssh_host_ed25519_key"
-alias_tag="schedbench:${NODE}"
+alias_tag="schedbench:${NODE}@${STACK}"
 cfs_period_us=100000
-
-log() { echo "node-create ${NODE}: $*" >&2; }
-
-# The node's cgroup, one per mounted hierarchy (v2: the unified tree; v1: cpu, cpuacct, memory, which may be
-# one combined mount reached through symlinks, hence the de-duplication by real path).
-cgroup_dirs() {
-  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
-    echo "/sys/fs/cgroup/$CGROUP_PATH"
-  else
-    local c
-    for c in cpu cpuacct memory; do
-      echo "$(realpath "/sys/fs/cgroup/$c")/$CGROUP_PATH"
-    done | awk '!seen[$0]++'
-  fi
-}
 
 check_cgroups() {
   local c
@@ -42,30 +31,18 @@ check_cgroups() {
   fi
 }
 
-# sshd refuses keys whose path has a directory writable by others; say so instead of failing at login.
-check_path_modes() {
-  local dir=$1
-  while [[ $dir != / ]]; do
-    if [[ -n $(find "$dir" -maxdepth 0 -perm /022) ]]; then
-      log "state directory component $dir is group/world-writable; sshd would refuse the node's keys (choose another schedbench:backend.stateDir)"
-      exit 1
-    fi
-    dir=$(dirname "$dir")
-  done
-}
-
 setup_files() {
-  mkdir -p "$ssh_dir"
-  chmod 755 "$CLUSTER_DIR" "$NODE_DIR"
-  chmod 700 "$ssh_dir"
-  check_path_modes "$ssh_dir"
-  printf '%s\n' "$NODE" >"$NODE_DIR/.schedbench-node"
-  if [[ ! -s $host_key || ! -s $host_key.pub ]]; then
-    rm -f "$host_key" "$host_key.pub"
-    ssh-keygen -q -t ed25519 -N '' -C "$NODE" -f "$host_key" </dev/null >&2
+  own_dir "$NODE_DIR" .schedbench-node "$NODE@$STACK"
+  [[ -e $ssh_dir ]] || mkdir -m 0700 -- "$ssh_dir"
+  [[ -d $ssh_dir && ! -L $ssh_dir ]] || die "${ssh_dir} is not a directory of ours"
+  chmod 0700 -- "$ssh_dir"
+  if [[ ! -s $host_key ]] || ! cmp -s "$host_key" <(printf '%s\n' "$HOST_PRIVATE_KEY"); then
+    printf '%s\n' "$HOST_PRIVATE_KEY" | write_file "$host_key" 600
+    host_key_changed=true
   fi
-  printf '%s\n' "$AUTHORIZED_KEY" >"$ssh_dir/authorized_keys"
-  chmod 600 "$ssh_dir/authorized_keys"
+  ssh-keygen -y -f "$host_key" | write_file "$host_key.pub" 644
+  printf '%s\n' "$AUTHORIZED_KEY" | write_file "$ssh_dir/authorized_keys" 600
+  [[ ! -L $sshd_config ]] || die "${sshd_config} is a symlink"
   cat >"$sshd_config" <<CONFIG
 # sshd of schedbench netns node ${NODE} (cluster ${CLUSTER}); written by node-create.sh
 ListenAddress ${ADDRESS}
@@ -78,7 +55,7 @@ PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
-AcceptEnv *
+AcceptEnv ${ACCEPT_ENV}
 PrintMotd no
 MaxSessions 64
 MaxStartups 64:30:128
@@ -136,7 +113,7 @@ setup_cgroups() {
         echo "$((VCPUS * cfs_period_us))" >"$dir/cpu.cfs_quota_us"
       }
       [[ -f $dir/memory.limit_in_bytes ]] && echo "$((MEMORY_MIB * 1048576))" >"$dir/memory.limit_in_bytes"
-    done < <(cgroup_dirs)
+    done < <(cgroup_dirs "$CGROUP_PATH")
   fi
 }
 
@@ -157,7 +134,7 @@ listening() {
 
 start_sshd() {
   export CGROUP_DIRS SSHD_CONFIG SSHD_LOG
-  CGROUP_DIRS=$(cgroup_dirs)
+  CGROUP_DIRS=$(cgroup_dirs "$CGROUP_PATH")
   SSHD_CONFIG=$sshd_config
   SSHD_LOG=$ssh_dir/sshd.log
   # The subshell joins the node's cgroups first, then becomes (by exec) nsenter → unshare → sh → sshd, so
@@ -173,19 +150,25 @@ start_sshd() {
   )
 }
 
-mkdir -p "$(dirname "$LOCK_FILE")"
-exec 9>>"$LOCK_FILE"
-flock -w 60 9 || {
-  log "host lock ${LOCK_FILE} still held after 60 s"
-  exit 1
-}
+HOST_PRIVATE_KEY=$(cat)
+[[ $HOST_PRIVATE_KEY == *"PRIVATE KEY"* ]] || die "no SSH host private key on stdin"
+host_key_changed=false
+
+take_host_lock
+[[ -d $CLUSTER_DIR && ! -L $CLUSTER_DIR ]] || die "cluster directory ${CLUSTER_DIR} is missing (create the cluster's bridge first)"
 check_cgroups
+record_run "$NETNS"
 setup_files
 setup_network
 setup_cgroups
 flock -u 9
 
 started=false
+# A new host key (the program made another one) needs a new sshd: the old one still presents the old key.
+if [[ $host_key_changed == true ]] && pid=$(running_sshd); then
+  kill -TERM "$pid"
+  wait_until 10 "sshd ${pid} to exit" pid_gone "$pid" || die "old sshd ${pid} did not exit"
+fi
 if ! pid=$(running_sshd); then
   start_sshd
   started=true

@@ -2,30 +2,19 @@
 # Deletes one netns node and leaves nothing: every process in its cgroup or namespace (SIGTERM, then SIGKILL,
 # bounded), its veth pair, its network namespace, its cgroups and its files. Succeeds on a half-made node.
 set -euo pipefail
-: "${CLUSTER:?}" "${NODE:?}" "${NETNS:?}" "${VETH_HOST:?}" "${NODE_DIR:?}" "${CGROUP_PATH:?}" "${LOCK_FILE:?}"
+: "${CLUSTER:?}" "${NODE:?}" "${NETNS:?}" "${VETH_HOST:?}" "${NODE_DIR:?}" "${CGROUP_PATH:?}" "${LOCK_FILE:?}" "${STACK:?}"
+# shellcheck disable=SC2034 # read by log() in lib.sh
+LOG_SUBJECT=$NODE
 
 pid_file="$NODE_DIR/sshd/sshd.pid"
-alias_tag="schedbench:${NODE}"
-
-log() { echo "node-delete ${NODE}: $*" >&2; }
-
-cgroup_dirs() {
-  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
-    echo "/sys/fs/cgroup/$CGROUP_PATH"
-  else
-    local c
-    for c in cpu cpuacct memory; do
-      [[ -d /sys/fs/cgroup/$c ]] && echo "$(realpath "/sys/fs/cgroup/$c")/$CGROUP_PATH"
-    done | awk '!seen[$0]++'
-  fi
-}
+alias_tag="schedbench:${NODE}@${STACK}"
 
 # Every process that belongs to the node: in its cgroups, in its network namespace, or its recorded sshd.
 node_pids() {
   local dir pid
   while read -r dir; do
     [[ -f $dir/cgroup.procs ]] && cat "$dir/cgroup.procs"
-  done < <(cgroup_dirs)
+  done < <(cgroup_dirs "$CGROUP_PATH")
   [[ -e /run/netns/$NETNS ]] && ip netns pids "$NETNS"
   if [[ -f $pid_file ]]; then
     pid=$(<"$pid_file")
@@ -68,12 +57,7 @@ stop_processes() {
 
 stop_processes
 
-mkdir -p "$(dirname "$LOCK_FILE")"
-exec 9>>"$LOCK_FILE"
-flock -w 60 9 || {
-  log "host lock ${LOCK_FILE} still held after 60 s"
-  exit 1
-}
+take_host_lock
 if [[ -e /sys/class/net/$VETH_HOST ]]; then
   if [[ $(cat "/sys/class/net/$VETH_HOST/ifalias") == "$alias_tag" ]]; then
     ip link del dev "$VETH_HOST" # takes its peer inside the namespace with it
@@ -82,18 +66,19 @@ if [[ -e /sys/class/net/$VETH_HOST ]]; then
   fi
 fi
 [[ -e /run/netns/$NETNS ]] && ip netns del "$NETNS"
+forget_run "$NETNS"
 while read -r dir; do
   [[ -d $dir ]] || continue
   rmdir "$dir"
   rmdir "$(dirname "$dir")" 2>/dev/null || true # the cluster's parent, once its last node is gone
-done < <(cgroup_dirs)
+done < <(cgroup_dirs "$CGROUP_PATH")
 flock -u 9
 
-# The marker proves the directory is this node's, so removing it whole can never hit anything else.
-if [[ -f $NODE_DIR/.schedbench-node && $(cat "$NODE_DIR/.schedbench-node") == "$NODE" ]]; then
-  rm -rf "$NODE_DIR"
-elif [[ -e $NODE_DIR ]]; then
-  log "leaving ${NODE_DIR}, it has no schedbench marker for this node"
+# The marker proves the directory is this node's (and stack's), so removing it whole can never hit anything else.
+if marked "$NODE_DIR" .schedbench-node "$NODE@$STACK"; then
+  rm -rf --one-file-system -- "$NODE_DIR"
+elif [[ -e $NODE_DIR || -L $NODE_DIR ]]; then
+  log "leaving ${NODE_DIR}, it has no schedbench marker for this node and stack"
 fi
 
 printf '{"node":"%s","deleted":true}\n' "$NODE"

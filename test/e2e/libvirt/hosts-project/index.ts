@@ -1,6 +1,6 @@
 // The hosts backend's end-to-end program: existing machines (an sshd on loopback, listed twice), the key read
 // from a file, each checked over real SSH; the reports are written to a file the test reads.
-// Config (namespace e2e): dir, keyPath, port.
+// Config (namespace e2e): dir, keyPath, port, hostKey (the sshd's host public key, pinned).
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { HostsBackend } from '../../../../components/nodes/hosts/config';
@@ -12,8 +12,8 @@ const backend = HostsBackend.parse({
   privateKeyPath: cfg.require('keyPath'),
   port: cfg.requireNumber('port'),
   hosts: [
-    { name: 'h1', address: '127.0.0.1' },
-    { name: 'h2', address: '127.0.0.1', interface: 'lo' },
+    { name: 'h1', address: '127.0.0.1', hostKey: cfg.require('hostKey') },
+    { name: 'h2', address: '127.0.0.1', interface: 'lo', hostKey: cfg.require('hostKey') },
   ],
 });
 const hosts = new HostsNodes('bare', {

@@ -1,10 +1,12 @@
 // The libvirt backend's end-to-end program: a cluster key, two VMs from a base image built from Debian's
 // packages, and per node a check over real SSH (CPUs, memory, the other node reached by name) whose output is
 // written to a file the test reads. Config (namespace e2e): dir, storageDir, subnet, cluster.
+import { readFileSync } from 'fs';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { LibvirtBackend } from '../../../../components/nodes/libvirt/config';
 import { LibvirtNodes } from '../../../../components/nodes/libvirt/LibvirtNodes';
+import { SSH_ENV_LIB, sshEnvironment } from '../../../../components/nodes/ssh-env';
 import { ClusterKey } from '../../../../components/nodes/sshkey';
 import { SlurmOptions } from '../../../../components/slurm/config';
 import { SlurmCluster } from '../../../../components/slurm/cluster';
@@ -45,8 +47,9 @@ vms.nodes.forEach((node, i) => {
     `check-${node.name}`,
     {
       connection: node.connection,
-      create: `bash -c ${shellQuote(CHECK)} check`,
-      environment: { PEER: peer?.name ?? '' },
+      // Its parameter travels as SCHEDBENCH_PEER (the only names the VM's sshd accepts); ssh-env.sh maps it back.
+      create: `bash -c ${shellQuote(`${readFileSync(SSH_ENV_LIB, 'utf8')}\n${CHECK}`)} check`,
+      environment: sshEnvironment({ PEER: peer?.name ?? '' }),
     },
     { dependsOn: [node.ready] },
   );

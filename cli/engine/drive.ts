@@ -1,0 +1,228 @@
+// `npm run up|preview|destroy` through the real Pulumi engine: the official CLI when `pulumi` is on PATH, else the
+// one cli/engine/build.sh built from Go modules into .schedbench/pulumi/bin. A file backend under .schedbench/pulumi,
+// a passphrase secrets provider, no Pulumi Cloud, no update check, no plugin downloads (built CLI). The program runs
+// in this process and the engine reaches it over gRPC (`--client`, the Automation API's inline program), so no
+// pulumi-language-nodejs binary is needed (the Go module proxy does not serve it).
+import { randomBytes } from 'crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import { EngineEvent, LocalWorkspace, OutputMap, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
+import { parse, stringify } from 'yaml';
+import { z } from 'zod';
+
+export type EngineOperation = 'up' | 'preview' | 'destroy' | 'outputs';
+
+export interface PulumiInstall {
+  /** Directory holding bin/pulumi (PulumiCommand's root), or undefined for `pulumi` on PATH. */
+  root?: string;
+  /** Built here from Go modules (then its plugins live in our own PULUMI_HOME). */
+  built: boolean;
+}
+
+export interface EngineRun {
+  projectDir: string;
+  stack: string;
+  operation: EngineOperation;
+  /** Stack config file instead of Pulumi.<stack>.yaml. */
+  configFile?: string;
+  /** preview: exit non-zero when the preview shows any change (`--expect-no-changes`). */
+  expectNoChanges?: boolean;
+  /** outputs: print secret values in clear (default: masked). */
+  showSecrets?: boolean;
+  /** preview: write the planned steps here as JSON (PlannedStep[]). */
+  stepsFile?: string;
+  /** Where the engine's own output goes (default: this process's stdout / stderr). */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+}
+
+/** One planned step of a preview, as `--steps-json` writes it (the runner writes the same shape). */
+export interface PlannedStep {
+  /** Pulumi's operation: create, same, update, replace, delete, … (the runner: create or same). */
+  op: string;
+  urn: string;
+  type: string;
+  /** Parent URN ('' for the stack itself). */
+  parent: string;
+}
+
+export const ENGINE_PROJECT = 'schedbench';
+
+export function engineDir(projectDir: string): string {
+  return path.join(projectDir, '.schedbench', 'pulumi');
+}
+
+function onPath(binary: string): boolean {
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir !== '' && existsSync(path.join(dir, binary)));
+}
+
+/** The Pulumi CLI to use: the one on PATH, else ours; undefined when there is none (then the runner runs). */
+export function findPulumi(projectDir: string): PulumiInstall | undefined {
+  if (onPath('pulumi')) return { built: false };
+  const root = engineDir(projectDir);
+  return existsSync(path.join(root, 'bin', 'pulumi')) ? { root, built: true } : undefined;
+}
+
+/**
+ * The environment of every engine command. The passphrase comes from PULUMI_CONFIG_PASSPHRASE(_FILE), else from
+ * a file generated once beside the backend (mode 0600); `notes` says which.
+ */
+export function engineEnv(
+  projectDir: string,
+  install: PulumiInstall,
+): { env: Record<string, string>; notes: string[] } {
+  const dir = engineDir(projectDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const env: Record<string, string> = {
+    PULUMI_SKIP_UPDATE_CHECK: '1',
+    PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${dir}`,
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
+  };
+  const notes: string[] = [];
+  if (install.built) {
+    env.PULUMI_HOME = path.join(dir, 'home');
+    env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = 'true';
+  }
+  if (
+    process.env.PULUMI_CONFIG_PASSPHRASE === undefined &&
+    process.env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined
+  ) {
+    const file = path.join(dir, 'passphrase');
+    if (!existsSync(file)) writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    env.PULUMI_CONFIG_PASSPHRASE_FILE = file;
+    notes.push(
+      `secrets passphrase: ${file} (generated, mode 0600; set PULUMI_CONFIG_PASSPHRASE to use your own)`,
+    );
+  }
+  return { env, notes };
+}
+
+/** The program, run in this process when the engine asks for it (once per operation: one operation per process). */
+function inlineProgram(projectDir: string): () => Promise<Record<string, unknown>> {
+  return async () => {
+    process.chdir(projectDir);
+    return (await import(path.join(projectDir, readMain(projectDir)))) as Record<string, unknown>;
+  };
+}
+
+function readMain(projectDir: string): string {
+  return (
+    ProjectFile.parse(parse(readFileSync(path.join(projectDir, 'Pulumi.yaml'), 'utf8'))).main ?? 'index.ts'
+  );
+}
+
+const ProjectFile = z.looseObject({ name: z.string(), main: z.string().optional() });
+const StackFile = z.looseObject({
+  config: z.record(z.string(), z.unknown()).optional(),
+  encryptionsalt: z.string().optional(),
+  secretsprovider: z.string().optional(),
+  encryptedkey: z.string().optional(),
+});
+const SECRETS_SETTINGS = ['encryptionsalt', 'secretsprovider', 'encryptedkey'] as const;
+
+/**
+ * The directory the CLI runs in: the project's Pulumi.yaml without its `config:` block, and Pulumi.<stack>.yaml
+ * = the stack's config file plus the stack's secrets settings (the salt the engine writes when it creates the
+ * stack). Why not the project directory itself: Pulumi.yaml's `config:` block declares optional keys without a
+ * `default`, and the engine treats those as required (it refuses the stack); and creating a stack writes its
+ * salt into Pulumi.<stack>.yaml, which would litter the clone (and `--config-file` stacks would lose it).
+ */
+export function prepareWorkspace(projectDir: string, stack: string, configFile: string | undefined): string {
+  const workDir = path.join(engineDir(projectDir), 'project');
+  mkdirSync(workDir, { recursive: true, mode: 0o700 });
+  const project = ProjectFile.parse(parse(readFileSync(path.join(projectDir, 'Pulumi.yaml'), 'utf8')));
+  const withoutSchema = Object.fromEntries(Object.entries(project).filter(([key]) => key !== 'config'));
+  // `main` must exist for the CLI; the program itself runs inline (inlineProgram).
+  const main = path.relative(workDir, path.join(projectDir, project.main ?? 'index.ts'));
+  writeFileSync(path.join(workDir, 'Pulumi.yaml'), stringify({ ...withoutSchema, main }));
+  const source = configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
+  const theirs = existsSync(source) ? StackFile.parse(parse(readFileSync(source, 'utf8')) ?? {}) : {};
+  const target = path.join(workDir, `Pulumi.${stack}.yaml`);
+  const ours = existsSync(target) ? StackFile.parse(parse(readFileSync(target, 'utf8')) ?? {}) : {};
+  const merged: Record<string, unknown> = { ...theirs };
+  // The stack file's own secrets settings win (values it encrypted need them); else the ones the engine made.
+  if (theirs.encryptionsalt === undefined && theirs.secretsprovider === undefined)
+    for (const key of SECRETS_SETTINGS) if (ours[key] !== undefined) merged[key] = ours[key];
+  writeFileSync(target, stringify(merged), { mode: 0o600 });
+  return workDir;
+}
+
+function maskSecrets(outputs: OutputMap, show: boolean): OutputMap {
+  return Object.fromEntries(
+    Object.entries(outputs).map(([key, o]) => [
+      key,
+      o.secret && !show ? { value: '[secret]', secret: true } : o,
+    ]),
+  );
+}
+
+export async function openStack(
+  run: EngineRun,
+  install: PulumiInstall,
+): Promise<{ stack: Stack; notes: string[] }> {
+  const { env, notes } = engineEnv(run.projectDir, install);
+  const pulumiCommand = await PulumiCommand.get({ root: install.root, skipVersionCheck: true });
+  const workspace = await LocalWorkspace.create({
+    workDir: prepareWorkspace(run.projectDir, run.stack, run.configFile),
+    program: inlineProgram(run.projectDir),
+    envVars: env,
+    pulumiCommand,
+    secretsProvider: 'passphrase',
+  });
+  return { stack: await Stack.createOrSelect(run.stack, workspace), notes };
+}
+
+/** Runs one operation through the engine; resolves to the process exit code. Pulumi's own output is passed on. */
+export async function runEngine(run: EngineRun, install: PulumiInstall): Promise<number> {
+  const out = run.out ?? ((text: string) => process.stdout.write(text));
+  const err = run.err ?? ((text: string) => process.stderr.write(text));
+  const { stack, notes } = await openStack(run, install);
+  out(
+    `schedbench: the Pulumi engine (${install.built ? `built from Go modules, ${install.root}/bin/pulumi` : 'pulumi on PATH'}), stack ${run.stack}, backend ${process.env.PULUMI_BACKEND_URL ?? `file://${engineDir(run.projectDir)}`}\n`,
+  );
+  for (const note of notes) out(`schedbench: ${note}\n`);
+  const common = { onOutput: out, onError: err, color: 'auto' as const };
+  try {
+    switch (run.operation) {
+      case 'preview': {
+        const steps: PlannedStep[] = [];
+        const onEvent = (event: EngineEvent) => {
+          const step = event.resourcePreEvent?.metadata;
+          if (step === undefined) return;
+          const parent = step.new?.parent ?? step.old?.parent ?? '';
+          steps.push({ op: step.op, urn: step.urn, type: step.type, parent });
+        };
+        try {
+          await stack.preview({ ...common, diff: true, expectNoChanges: run.expectNoChanges, onEvent });
+        } finally {
+          if (run.stepsFile !== undefined)
+            writeFileSync(run.stepsFile, `${JSON.stringify(steps, null, 1)}\n`);
+        }
+        break;
+      }
+      case 'up':
+        await stack.up(common);
+        break;
+      case 'destroy':
+        await stack.destroy(common);
+        break;
+      case 'outputs':
+        out(`${JSON.stringify(maskSecrets(await stack.outputs(), run.showSecrets === true), null, 2)}\n`);
+        break;
+      default: {
+        const never: never = run.operation;
+        throw new Error(`unknown operation ${String(never)}`);
+      }
+    }
+    return 0;
+  } catch (e) {
+    // The CLI's own messages have already been passed on; add only the one-line reason.
+    const message =
+      e instanceof Error ? (e.message.split('\n').find((l) => l.trim() !== '') ?? e.message) : String(e);
+    err(`schedbench: pulumi ${run.operation} failed: ${message}\n`);
+    return 1;
+  }
+}

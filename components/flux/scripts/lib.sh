@@ -1,0 +1,29 @@
+# shellcheck shell=bash
+# Flux helpers, prepended after components/prelude.sh to every Flux script (components/flux/script.ts). Not run
+# on its own.
+
+# flux_env : check ROOT and FLUX_PREFIX, put the installation's commands first on PATH, speak to the instance
+# through FLUX_URI when given (rank 0's local socket), print job ids in plain ASCII (`f…`, not `ƒ…`) and mark
+# every process this cluster starts (brokers, job shells, jobs) with SCHEDBENCH_FLUX_ROOT so its stop finds them.
+flux_env() {
+  : "${ROOT:?cluster state directory}"
+  : "${FLUX_PREFIX:?Flux installation prefix}"
+  export PATH="$FLUX_PREFIX/bin:$PATH" FLUX_F58_FORCE_ASCII=1 SCHEDBENCH_FLUX_ROOT="$ROOT"
+}
+
+# flux_up : the instance answers on FLUX_URI.
+flux_up() { flux getattr rank >/dev/null 2>&1; }
+
+# kill_cluster_processes : SIGKILL what is left of this cluster in this network namespace (job shells, jobs,
+# brokers that ignored SIGTERM): the processes whose environment carries SCHEDBENCH_FLUX_ROOT=$ROOT.
+kill_cluster_processes() {
+  local netns f pid
+  netns="$(readlink /proc/self/ns/net)"
+  for f in $(grep -lzxF "SCHEDBENCH_FLUX_ROOT=$ROOT" /proc/[0-9]*/environ 2>/dev/null || true); do
+    pid="${f#/proc/}"; pid="${pid%/environ}"
+    [[ "$pid" == "$$" || "$pid" == "$BASHPID" || "$pid" == "$PPID" ]] && continue
+    [[ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" == "$netns" ]] || continue
+    log "killing leftover process $pid ($(cat "/proc/$pid/comm" 2>/dev/null))"
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}

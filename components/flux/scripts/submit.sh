@@ -1,0 +1,66 @@
+# shellcheck shell=bash
+# Submit a run's jobs with `flux submit` after an idle gap, following the plan's arrival pattern. Jobs of one spec
+# that arrive together (interval 0) go in one `flux submit --cc=0-<count-1>` call, so a burst measures Flux's
+# ingest and not this loop; jobs that trickle in are submitted one by one at their offsets.
+# PLAN lines: specIndex count offsetSeconds intervalSeconds cpus memoryMiB timeLimitMinutes mode [args…].
+# Memory: Flux's resource model here has no memory (the [resource.config] gives cores only), so the request is
+# recorded as the jobspec attribute user.schedbench.memory_mib and not enforced.
+# Prints {"startedAt":…,"endedAt":…,"jobs":[{"id":…,"specIndex":…,"name":…,"submittedAt":<epoch s, µs>}]}.
+set -euo pipefail
+: "${FLUX_URI:?rank 0 local URI}"
+: "${RUN_KEY:?run directory name}"
+: "${JOB_PREFIX:?job name prefix carrying the run id}"
+: "${PLAN:?job plan}"
+: "${IDLE_GAP_SECONDS:=0}"
+skip_if_done
+flux_env
+out_dir="$ROOT/jobs/out/$RUN_KEY"
+install -d -m 0755 "$out_dir"
+
+# A deliberate idle period (not a synchronisation): the samplers record the quiet baseline before the load.
+if [[ "$IDLE_GAP_SECONDS" != 0 ]]; then sleep "$IDLE_GAP_SECONDS"; fi
+
+# Expand the plan into submissions, in arrival order: `at lineNumber firstCopy copies`.
+mapfile -t specs <<<"$PLAN"
+events="$(
+  for i in "${!specs[@]}"; do
+    read -r _ count offset interval _ <<<"${specs[$i]}"
+    if [[ "$interval" == 0 ]]; then
+      printf '%s %s 0 %s\n' "$(awk -v o="$offset" 'BEGIN{printf "%.3f", o}')" "$i" "$count"
+    else
+      for ((k = 0; k < count; k++)); do
+        printf '%s %s %s 1\n' "$(awk -v o="$offset" -v s="$interval" -v k="$k" 'BEGIN{printf "%.3f", o + s * k}')" "$i" "$k"
+      done
+    fi
+  done | sort -n -s -k1,1
+)"
+
+now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
+started_at="$(now_iso)"
+t0="$EPOCHREALTIME"
+jobs_json=''
+while read -r at line first copies; do
+  [[ -n "$at" ]] || continue
+  read -r spec _ _ _ cpus mem minutes mode args <<<"${specs[$line]}"
+  read -r -a argv <<<"${args:-}"
+  wait_s="$(awk -v at="$at" -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN{d = t0 + at - now; printf "%.3f", (d > 0 ? d : 0)}')"
+  [[ "$wait_s" == 0.000 ]] || sleep "$wait_s"
+  base="${JOB_PREFIX}s${spec}-"
+  if ((copies > 1)); then
+    many=(--cc="$first-$((first + copies - 1))" --job-name="${base}{cc}")
+  else
+    many=(--job-name="${base}${first}")
+  fi
+  submitted_at="$EPOCHREALTIME"
+  # A lean jobspec environment: what the wrapper needs and the cluster's marker (stop.sh finds jobs by it).
+  mapfile -t ids < <(flux submit "${many[@]}" -N 1 -n 1 -c "$cpus" -t "${minutes}m" -o cpu-affinity=off \
+    --setattr=user.schedbench.memory_mib="$mem" --env-remove='*' --env=PATH --env=HOME --env=SCHEDBENCH_FLUX_ROOT \
+    --output="$out_dir/{{id}}.out" "$ROOT/jobs/job.sh" "$out_dir" "$mode" "${argv[@]}")
+  ((${#ids[@]} == copies)) || die "flux submit of spec $spec returned ${#ids[@]} job ids, expected $copies"
+  # With --cc, ids arrive in ingest order, which is the order of the copies.
+  for k in "${!ids[@]}"; do
+    jobs_json+="${jobs_json:+,}{\"id\":\"${ids[$k]}\",\"specIndex\":$spec,\"name\":\"${base}$((first + k))\",\"submittedAt\":$submitted_at}"
+  done
+done <<<"$events"
+ended_at="$(now_iso)"
+printf '{"startedAt":"%s","endedAt":"%s","jobs":[%s]}\n' "$started_at" "$ended_at" "$jobs_json"

@@ -1,0 +1,26 @@
+// `schedbench k8s build`: build (or find in the cache) the Kubernetes binaries and image archives ahead of `up`,
+// as the cluster's build resource would; prints {binDir, imagesDir}. `--key` prints where they would be, building
+// nothing.
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import type { Command } from 'commander';
+
+const BUILD_DIR = path.join(__dirname, 'build');
+
+export function registerKubernetes(program: Command): void {
+  const k8s = program
+    .command('k8s')
+    .description('Kubernetes from Go modules: binaries and images (docs/kubernetes.md)');
+  k8s
+    .command('build')
+    .description(
+      'build the Kubernetes binaries and image archives into the cache (a cached build takes seconds)',
+    )
+    .option('--key', 'print the cache directory of the binaries for the current inputs; build nothing')
+    .action((options: { key?: boolean }) => {
+      const script = options.key === true ? 'build.sh' : 'all.sh';
+      const env = options.key === true ? { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' } : process.env;
+      const result = spawnSync('bash', [path.join(BUILD_DIR, script)], { stdio: 'inherit', env });
+      if (result.status !== 0) throw new Error(`k8s build: ${script} failed (exit ${String(result.status)})`);
+    });
+}

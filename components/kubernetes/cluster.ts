@@ -1,0 +1,352 @@
+// schedbench:kubernetes:Cluster — a real Kubernetes of upstream components on any Node[], built only over SSH in
+// named stages: build (binaries and images, cached on this machine) → install → PKI (kubeadm's offline phases) →
+// configure → containerd (per node, images imported) + control plane (etcd, kube-apiserver,
+// kube-controller-manager, kube-scheduler on the first node) → kubelet (per node) → validate. Deleting it drains
+// the pods, stops every daemon by PID, and removes mounts, CNI state, etcd data, cgroups and files.
+// It is the scheduler contract's Kubernetes member (components/schedulers/contract.ts); workload runs (issue #11)
+// are not in this version: the registry refuses stacks that would run workloads on it.
+import * as command from '@pulumi/command';
+import * as pulumi from '@pulumi/pulumi';
+import * as path from 'path';
+import { z } from 'zod';
+import type { Node } from '../nodes/types';
+import type {
+  RunParams,
+  RunStages,
+  SchedulerArgs,
+  SchedulerCluster,
+  SchedulerProvenance,
+} from '../schedulers/contract';
+import type { KubernetesOptions } from './options';
+import {
+  checkSocketPaths,
+  clusterLayout,
+  controlPlaneArgs,
+  expectedNodes,
+  kubeletArgs,
+  kubeletCgroupRoot,
+  nodePaths,
+  podCidrOf,
+  podRoutes,
+  renderCniConfig,
+  renderContainerdConfig,
+  renderKubeadmConfig,
+  renderKubeletConfig,
+  reservationFor,
+  validationPod,
+  type ClusterSpec,
+  type KubernetesLayout,
+} from './render';
+import { kubernetesScript } from './script';
+import { BuildVersions } from './build/gomod';
+import versionsJson from './build/versions.json';
+
+export interface KubernetesClusterArgs extends SchedulerArgs {
+  /** The `schedbench:kubernetes` config section. */
+  options: KubernetesOptions;
+}
+
+/** The pinned releases this version builds (components/kubernetes/build/versions.json). */
+export const KUBERNETES_VERSIONS = BuildVersions.parse(versionsJson);
+
+/** Where the build put the binaries and image archives (build/all.sh). */
+const BuildOutput = z.strictObject({
+  binDir: z.string().startsWith('/'),
+  imagesDir: z.string().startsWith('/'),
+});
+
+const ImageInfo = z.object({ ref: z.string(), digest: z.string(), archive: z.string() });
+
+/** What install.sh reports about a node. */
+export const InstallInfo = z.strictObject({
+  facts: z.strictObject({
+    cpus: z.number().int().positive(),
+    memoryBytes: z.number().int().positive(),
+    cgroup: z.string().startsWith('/'),
+    cgroupVersion: z.union([z.literal(1), z.literal(2)]),
+  }),
+  os: z.string(),
+  kernel: z.string(),
+  host: z.string(),
+  hostCpus: z.number().int().positive(),
+  cni: z.string(),
+  versions: z.record(z.string(), z.string()),
+  go: z.string(),
+  images: z.object({ pause: ImageInfo, workload: ImageInfo.extend({ stressNg: z.string() }) }),
+});
+export type InstallInfo = z.infer<typeof InstallInfo>;
+
+/** What pki.sh prints (a secret). */
+const PkiOutput = z.strictObject({
+  admin: z.string().min(1),
+  ca: z.string().min(1),
+  kubelets: z.record(z.string(), z.string().min(1)),
+});
+
+const ValidateReport = z.object({ kubernetesVersion: z.string(), validated: z.literal(true) });
+
+function stageOptions(
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Input<pulumi.Resource>[],
+): pulumi.CustomResourceOptions {
+  return { parent, dependsOn, deleteBeforeReplace: true };
+}
+
+/** Arguments one per line, as the start scripts read them. */
+const lines = (args: string[]): string => args.join('\n');
+
+export class KubernetesCluster extends pulumi.ComponentResource implements SchedulerCluster {
+  readonly scheduler = 'kubernetes' as const;
+  readonly nodes: Node[];
+  readonly controller: Node;
+  readonly stateDir: string;
+  readonly layout: KubernetesLayout;
+  /** The admin kubeconfig (a secret): server = the first node's address. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** Kubernetes version the running apiserver reports. */
+  readonly kubernetesVersion: pulumi.Output<string>;
+  /** The validation stage. */
+  readonly validated: pulumi.Resource;
+  readonly provenance: pulumi.Output<SchedulerProvenance>;
+
+  constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('schedbench:kubernetes:Cluster', name, {}, opts);
+    const controller = args.nodes[0];
+    if (controller === undefined)
+      throw new pulumi.ResourceError('kubernetes: a cluster needs at least one node', this);
+    if (!path.posix.isAbsolute(args.stateDir))
+      throw new pulumi.ResourceError(`kubernetes: stateDir must be absolute, got ${args.stateDir}`, this);
+    const o = args.options;
+    this.nodes = args.nodes;
+    this.controller = controller;
+    this.stateDir = args.stateDir;
+    const layout = clusterLayout(args.stateDir);
+    this.layout = layout;
+    const spec: ClusterSpec = {
+      cluster: args.cluster,
+      version: KUBERNETES_VERSIONS.kubernetes,
+      controllerName: controller.name,
+      controllerAddress: controller.address,
+      apiserverPort: o.apiserverPort,
+      etcdPort: o.etcdPort,
+      podCidr: o.podCidr,
+      serviceCidr: o.serviceCidr,
+      layout,
+    };
+    // Impossible settings (too many nodes for the pod network, socket paths too long) fail before anything is made.
+    let podCidrs: string[];
+    try {
+      podCidrs = args.nodes.map((_, i) => podCidrOf(o.podCidr, i));
+      args.nodes.forEach((n) => checkSocketPaths(nodePaths(layout, n.name)));
+    } catch (err) {
+      throw new pulumi.ResourceError(err instanceof Error ? err.message : String(err), this);
+    }
+    const stop = String(o.stopTimeoutSeconds);
+
+    // Build: binaries and images on this machine (cached by input hash), or a directory the config names.
+    const buildDir = path.join(__dirname, 'build');
+    const build =
+      o.binDir === undefined
+        ? new command.local.Command(
+            `${name}-build`,
+            {
+              create: 'bash "$SCHEDBENCH_K8S_BUILD/all.sh"',
+              environment: { SCHEDBENCH_K8S_BUILD: buildDir },
+              logging: 'stderr',
+            },
+            { parent: this },
+          )
+        : undefined;
+    const built =
+      build === undefined
+        ? pulumi.output({ binDir: o.binDir ?? '', imagesDir: `${o.binDir ?? ''}/images` })
+        : build.stdout.apply((out) => BuildOutput.parse(JSON.parse(out)));
+    const binDir = built.apply((b) => b.binDir);
+    const imagesDir = built.apply((b) => b.imagesDir);
+    const buildDeps = build === undefined ? [] : [build];
+
+    const perNode = args.nodes.map((node) => {
+      const install = new command.remote.Command(
+        `${name}-install-${node.name}`,
+        {
+          connection: node.connection,
+          create: kubernetesScript('install.sh'),
+          environment: { BIN_DIR: binDir, IMAGES_DIR: imagesDir },
+        },
+        stageOptions(this, [node.ready, ...buildDeps]),
+      );
+      const info = install.stdout.apply((out) => InstallInfo.parse(JSON.parse(out)));
+      return { node, install, info };
+    });
+    const first = perNode[0];
+    if (first === undefined)
+      throw new pulumi.ResourceError('kubernetes: a cluster needs at least one node', this);
+
+    const pki = new command.remote.Command(
+      `${name}-pki`,
+      {
+        connection: controller.connection,
+        create: kubernetesScript('pki.sh'),
+        delete: kubernetesScript('unpki.sh'),
+        environment: {
+          ROOT: layout.root,
+          BIN_DIR: binDir,
+          KUBEADM_CONFIG: renderKubeadmConfig(spec),
+          NODES: args.nodes.map((n) => n.name).join('\n'),
+        },
+        logging: 'stderr',
+      },
+      { ...stageOptions(this, [first.install]), additionalSecretOutputs: ['stdout'] },
+    );
+    const pkiOut = pki.stdout.apply((out) => PkiOutput.parse(JSON.parse(out)));
+    this.kubeconfig = pulumi.secret(pkiOut.apply((p) => p.admin));
+
+    const cp = controlPlaneArgs(spec);
+    const controlPlane = new command.remote.Command(
+      `${name}-control-plane`,
+      {
+        connection: controller.connection,
+        create: kubernetesScript('start-control-plane.sh'),
+        delete: kubernetesScript('stop-control-plane.sh'),
+        environment: {
+          ROOT: layout.root,
+          BIN_DIR: binDir,
+          STOP_TIMEOUT: stop,
+          ETCD_ARGS: lines(cp.etcd),
+          APISERVER_ARGS: lines(cp.apiserver),
+          CONTROLLER_MANAGER_ARGS: lines(cp.controllerManager),
+          SCHEDULER_ARGS: lines(cp.scheduler),
+        },
+      },
+      stageOptions(this, [pki]),
+    );
+
+    const kubelets = perNode.map(({ node, install, info }, index) => {
+      const paths = nodePaths(layout, node.name);
+      const podCidr = podCidrs[index] ?? '';
+      const routes = podRoutes(args.nodes, o.podCidr, node.name);
+      const profile = { vcpus: node.vcpus, memoryMiB: node.memoryMiB };
+      const kubeletConfig = info.apply((i) =>
+        renderKubeletConfig({
+          paths,
+          facts: i.facts,
+          reservation: reservationFor(node.name, i.facts, profile),
+        }),
+      );
+      const cgroupRoot = info.apply((i) => kubeletCgroupRoot(i.facts));
+      const nodeEnv = { NODE: node.name, NODE_DIR: paths.dir, BIN_DIR: binDir, STOP_TIMEOUT: stop };
+      const configure = new command.remote.Command(
+        `${name}-configure-${node.name}`,
+        {
+          connection: node.connection,
+          create: kubernetesScript('configure.sh'),
+          delete: kubernetesScript('unconfigure.sh'),
+          environment: {
+            ...nodeEnv,
+            CONTAINERD_CONFIG: pulumi.all([binDir, info]).apply(([bin, i]) =>
+              renderContainerdConfig({
+                paths,
+                binDir: `${bin}/bin`,
+                sandboxImage: i.images.pause.ref,
+                cniBinDir: '/usr/lib/cni',
+              }),
+            ),
+            KUBELET_CONFIG: kubeletConfig,
+            CNI_CONFIG: renderCniConfig(paths, podCidr),
+          },
+          stdin: pulumi.secret(
+            pkiOut.apply((p) => JSON.stringify({ kubeconfig: p.kubelets[node.name] ?? '', ca: p.ca })),
+          ),
+        },
+        stageOptions(this, [install, pki]),
+      );
+      const containerd = new command.remote.Command(
+        `${name}-containerd-${node.name}`,
+        {
+          connection: node.connection,
+          create: kubernetesScript('start-containerd.sh'),
+          delete: kubernetesScript('stop-containerd.sh'),
+          environment: { ...nodeEnv, IMAGES_DIR: imagesDir },
+        },
+        stageOptions(this, [configure]),
+      );
+      const kubelet = new command.remote.Command(
+        `${name}-kubelet-${node.name}`,
+        {
+          connection: node.connection,
+          create: kubernetesScript('start-kubelet.sh'),
+          delete: kubernetesScript('stop-kubelet.sh'),
+          environment: {
+            ...nodeEnv,
+            KUBELET_ARGS: lines(kubeletArgs(paths, node)),
+            CGROUP_ROOT: cgroupRoot,
+            ROUTES: routes,
+          },
+        },
+        stageOptions(this, [containerd, controlPlane]),
+      );
+      return kubelet;
+    });
+
+    const workloadImage = first.info.apply((i) => i.images.workload.ref);
+    const validate = new command.remote.Command(
+      `${name}-validate`,
+      {
+        connection: controller.connection,
+        create: kubernetesScript('validate.sh'),
+        // Deleting the validation stage is the first step of tearing down: every pod goes through the API.
+        delete: kubernetesScript('drain.sh'),
+        environment: {
+          ROOT: layout.root,
+          BIN_DIR: binDir,
+          STOP_TIMEOUT: stop,
+          VALIDATE_TIMEOUT: String(o.validateTimeoutSeconds),
+          EXPECTED_NODES: expectedNodes(args.nodes),
+          VALIDATION_PODS: workloadImage.apply((image) =>
+            JSON.stringify({
+              apiVersion: 'v1',
+              kind: 'List',
+              items: args.nodes.map((n) => validationPod(n.name, image)),
+            }),
+          ),
+        },
+      },
+      stageOptions(this, kubelets),
+    );
+    this.validated = validate;
+    this.kubernetesVersion = validate.stdout.apply(
+      (out) => ValidateReport.parse(JSON.parse(out)).kubernetesVersion,
+    );
+    this.provenance = pulumi
+      .all([this.kubernetesVersion, first.info])
+      .apply(([version, i]): SchedulerProvenance => ({
+        version,
+        packages: {
+          ...i.versions,
+          go: i.go,
+          'containernetworking-plugins': i.cni,
+          'stress-ng': i.images.workload.stressNg,
+          'image:pause': `${i.images.pause.ref}@${i.images.pause.digest}`,
+          'image:workload': `${i.images.workload.ref}@${i.images.workload.digest}`,
+        },
+        os: i.os,
+        kernel: i.kernel,
+        host: i.host,
+        hostCpus: i.hostCpus,
+        settings: {
+          capacity: 'kubelet systemReserved = machine − profile',
+          cgroupVersion: i.facts.cgroupVersion,
+          podCidr: o.podCidr,
+        },
+      }));
+    this.registerOutputs({ kubeconfig: this.kubeconfig, kubernetesVersion: this.kubernetesVersion });
+  }
+
+  /** Workload runs on Kubernetes are issue #11: the registry refuses such stacks before anything is created. */
+  runStages(_run: RunParams): RunStages {
+    throw new pulumi.ResourceError(
+      'kubernetes: workload runs are not in this version (schedbench:stopAfter must be nodes or scheduler)',
+      this,
+    );
+  }
+}

@@ -1,0 +1,464 @@
+// Pure renderers of a schedbench Kubernetes cluster: where its files live, the kubeadm configuration its PKI is
+// made from, the flags of the control plane, each node's containerd, CNI and kubelet configuration, the kubelet
+// reservations that make a node's allocatable CPU and memory equal the profile's, and the validation pods.
+// Nothing here touches a file or a process: the component passes the results to the scripts in the environment.
+import * as path from 'path';
+import { stringify } from 'yaml';
+
+/** Every path of a cluster (the same on every node; on netns nodes the filesystem is shared). */
+export interface KubernetesLayout {
+  root: string;
+  /** PKI made by kubeadm (first node only). */
+  pkiDir: string;
+  /** kubeadm config, control-plane kubeconfigs, the admin kubeconfig (first node only). */
+  etcDir: string;
+  etcdDataDir: string;
+  /** Pid files and logs of the control plane. */
+  controlDir: string;
+  /** The per-node directory of `node`. */
+  nodeDir(node: string): string;
+}
+
+export function clusterLayout(stateDir: string): KubernetesLayout {
+  const root = path.posix.normalize(stateDir);
+  return {
+    root,
+    pkiDir: `${root}/pki`,
+    etcDir: `${root}/etc`,
+    etcdDataDir: `${root}/etcd`,
+    controlDir: `${root}/control`,
+    nodeDir: (node) => `${root}/nodes/${node}`,
+  };
+}
+
+/** Paths of one node's own containerd and kubelet. */
+export interface NodePaths {
+  dir: string;
+  containerdRoot: string;
+  containerdState: string;
+  containerdSocket: string;
+  containerdConfig: string;
+  kubeletRoot: string;
+  kubeletConfig: string;
+  kubeletKubeconfig: string;
+  caCert: string;
+  podLogs: string;
+  cniConfDir: string;
+  cniIpamDir: string;
+}
+
+/** A Unix socket path must fit sun_path (108 bytes with the NUL). */
+export const MAX_SOCKET_PATH = 107;
+
+export function nodePaths(layout: KubernetesLayout, node: string): NodePaths {
+  const dir = layout.nodeDir(node);
+  return {
+    dir,
+    containerdRoot: `${dir}/containerd/root`,
+    containerdState: `${dir}/containerd/state`,
+    containerdSocket: `${dir}/containerd/containerd.sock`,
+    containerdConfig: `${dir}/containerd.toml`,
+    kubeletRoot: `${dir}/kubelet`,
+    kubeletConfig: `${dir}/kubelet.yaml`,
+    kubeletKubeconfig: `${dir}/kubelet.kubeconfig`,
+    caCert: `${dir}/ca.crt`,
+    podLogs: `${dir}/pod-logs`,
+    cniConfDir: `${dir}/cni/net.d`,
+    cniIpamDir: `${dir}/cni/ipam`,
+  };
+}
+
+/** The `index`-th /24 of a /16 pod network (node order): one pod CIDR per node. */
+export function podCidrOf(podCidr: string, index: number): string {
+  const match = /^(\d+)\.(\d+)\.\d+\.\d+\/16$/.exec(podCidr);
+  if (match === null) throw new Error(`kubernetes.podCidr ${podCidr}: must be a /16 (one /24 per node)`);
+  if (!Number.isInteger(index) || index < 0 || index > 255)
+    throw new Error(`kubernetes.podCidr ${podCidr}: no /24 for node ${index + 1} (at most 256 nodes)`);
+  return `${match[1]}.${match[2]}.${index}.0/24`;
+}
+
+/** The first address of a CIDR + `offset` (e.g. the service network's first address, the apiserver's). */
+export function cidrAddress(cidr: string, offset: number): string {
+  const [base] = cidr.split('/');
+  const n = (base ?? '').split('.').reduce((acc, part) => acc * 256 + Number(part), 0) + offset;
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+export interface ClusterSpec {
+  cluster: string;
+  version: string;
+  controllerName: string;
+  controllerAddress: string;
+  apiserverPort: number;
+  etcdPort: number;
+  podCidr: string;
+  serviceCidr: string;
+  layout: KubernetesLayout;
+}
+
+/** kubeadm's InitConfiguration + ClusterConfiguration (v1beta4): what its offline phases make the PKI from. */
+export function renderKubeadmConfig(spec: ClusterSpec): string {
+  const init = {
+    apiVersion: 'kubeadm.k8s.io/v1beta4',
+    kind: 'InitConfiguration',
+    localAPIEndpoint: { advertiseAddress: spec.controllerAddress, bindPort: spec.apiserverPort },
+    nodeRegistration: { name: spec.controllerName },
+  };
+  const cluster = {
+    apiVersion: 'kubeadm.k8s.io/v1beta4',
+    kind: 'ClusterConfiguration',
+    clusterName: spec.cluster,
+    kubernetesVersion: spec.version,
+    controlPlaneEndpoint: `${spec.controllerAddress}:${spec.apiserverPort}`,
+    certificatesDir: spec.layout.pkiDir,
+    networking: { serviceSubnet: spec.serviceCidr, podSubnet: spec.podCidr, dnsDomain: 'cluster.local' },
+    apiServer: { certSANs: [spec.controllerAddress, '127.0.0.1', 'localhost'] },
+    etcd: {
+      local: { dataDir: spec.layout.etcdDataDir, serverCertSANs: ['127.0.0.1'], peerCertSANs: ['127.0.0.1'] },
+    },
+  };
+  return `${stringify(init)}---\n${stringify(cluster)}`;
+}
+
+/** Command lines of the control plane (one argument per line in the scripts' environment), as kubeadm's manifests. */
+export interface ControlPlaneArgs {
+  etcd: string[];
+  apiserver: string[];
+  controllerManager: string[];
+  scheduler: string[];
+}
+
+export function controlPlaneArgs(spec: ClusterSpec): ControlPlaneArgs {
+  const pki = spec.layout.pkiDir;
+  const etc = spec.layout.etcDir;
+  const client = `https://127.0.0.1:${spec.etcdPort}`;
+  const peer = `https://127.0.0.1:${spec.etcdPort + 1}`;
+  const etcd = [
+    `--name=${spec.controllerName}`,
+    `--data-dir=${spec.layout.etcdDataDir}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=${spec.controllerName}=${peer}`,
+    '--initial-cluster-state=new',
+    `--listen-metrics-urls=http://127.0.0.1:${spec.etcdPort + 2}`,
+    `--cert-file=${pki}/etcd/server.crt`,
+    `--key-file=${pki}/etcd/server.key`,
+    '--client-cert-auth=true',
+    `--trusted-ca-file=${pki}/etcd/ca.crt`,
+    `--peer-cert-file=${pki}/etcd/peer.crt`,
+    `--peer-key-file=${pki}/etcd/peer.key`,
+    '--peer-client-cert-auth=true',
+    `--peer-trusted-ca-file=${pki}/etcd/ca.crt`,
+    '--snapshot-count=10000',
+  ];
+  const apiserver = [
+    `--advertise-address=${spec.controllerAddress}`,
+    `--secure-port=${spec.apiserverPort}`,
+    '--allow-privileged=true',
+    '--authorization-mode=Node,RBAC',
+    '--enable-admission-plugins=NodeRestriction',
+    `--client-ca-file=${pki}/ca.crt`,
+    `--etcd-servers=${client}`,
+    `--etcd-cafile=${pki}/etcd/ca.crt`,
+    `--etcd-certfile=${pki}/apiserver-etcd-client.crt`,
+    `--etcd-keyfile=${pki}/apiserver-etcd-client.key`,
+    `--kubelet-client-certificate=${pki}/apiserver-kubelet-client.crt`,
+    `--kubelet-client-key=${pki}/apiserver-kubelet-client.key`,
+    '--kubelet-preferred-address-types=InternalIP',
+    `--proxy-client-cert-file=${pki}/front-proxy-client.crt`,
+    `--proxy-client-key-file=${pki}/front-proxy-client.key`,
+    '--requestheader-allowed-names=front-proxy-client',
+    `--requestheader-client-ca-file=${pki}/front-proxy-ca.crt`,
+    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+    '--requestheader-group-headers=X-Remote-Group',
+    '--requestheader-username-headers=X-Remote-User',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${pki}/sa.pub`,
+    `--service-account-signing-key-file=${pki}/sa.key`,
+    `--service-cluster-ip-range=${spec.serviceCidr}`,
+    `--tls-cert-file=${pki}/apiserver.crt`,
+    `--tls-private-key-file=${pki}/apiserver.key`,
+  ];
+  const controllerManager = [
+    `--kubeconfig=${etc}/controller-manager.conf`,
+    `--authentication-kubeconfig=${etc}/controller-manager.conf`,
+    `--authorization-kubeconfig=${etc}/controller-manager.conf`,
+    '--bind-address=127.0.0.1',
+    `--client-ca-file=${pki}/ca.crt`,
+    `--cluster-name=${spec.cluster}`,
+    `--cluster-signing-cert-file=${pki}/ca.crt`,
+    `--cluster-signing-key-file=${pki}/ca.key`,
+    '--controllers=*,bootstrapsigner,tokencleaner',
+    '--leader-elect=false',
+    `--requestheader-client-ca-file=${pki}/front-proxy-ca.crt`,
+    `--root-ca-file=${pki}/ca.crt`,
+    `--service-account-private-key-file=${pki}/sa.key`,
+    '--use-service-account-credentials=true',
+  ];
+  const scheduler = [
+    `--kubeconfig=${etc}/scheduler.conf`,
+    `--authentication-kubeconfig=${etc}/scheduler.conf`,
+    `--authorization-kubeconfig=${etc}/scheduler.conf`,
+    '--bind-address=127.0.0.1',
+    '--leader-elect=false',
+  ];
+  return { etcd, apiserver, controllerManager, scheduler };
+}
+
+/** What the install stage measured on a node (the kubelet's capacity comes from the same sources). */
+export interface NodeFacts {
+  /** CPUs the kernel reports (cAdvisor's count: /proc/cpuinfo, /sys/devices/system/cpu). */
+  cpus: number;
+  /** MemTotal of /proc/meminfo in bytes (cAdvisor's memory capacity). */
+  memoryBytes: number;
+  /** The cgroup the node's SSH sessions run in (the kubelet's cgroupRoot lies in it). */
+  cgroup: string;
+  cgroupVersion: 1 | 2;
+}
+
+/** systemReserved that leaves exactly the profile's CPUs and memory allocatable (no eviction reserve). */
+export interface Reservation {
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * The kubelet's allocatable is capacity − kubeReserved − systemReserved − hard eviction thresholds. Capacity is
+ * what the machine has (on a netns node: the whole host), so reserving the difference advertises the profile.
+ * The kubelet cannot advertise more than the machine has: such a profile is refused, naming node and value.
+ */
+export function reservationFor(
+  node: string,
+  facts: NodeFacts,
+  profile: { vcpus: number; memoryMiB: number },
+): Reservation {
+  if (profile.vcpus > facts.cpus)
+    throw new Error(
+      `kubernetes: node ${node}: the profile asks for ${profile.vcpus} CPUs but the machine has ${facts.cpus}; ` +
+        'the kubelet cannot advertise more CPUs than exist — use a profile that fits the host (docs/kubernetes.md)',
+    );
+  const memoryBytes = profile.memoryMiB * MIB;
+  if (memoryBytes > facts.memoryBytes)
+    throw new Error(
+      `kubernetes: node ${node}: the profile asks for ${profile.memoryMiB} MiB of memory but the machine has ` +
+        `${Math.floor(facts.memoryBytes / MIB)} MiB; use a profile that fits the host (docs/kubernetes.md)`,
+    );
+  return { cpuMillis: (facts.cpus - profile.vcpus) * 1000, memoryBytes: facts.memoryBytes - memoryBytes };
+}
+
+/** The kubelet's cgroupRoot: a `kubernetes` cgroup inside the node's own (two kubelets never share /kubepods). */
+export function kubeletCgroupRoot(facts: NodeFacts): string {
+  return path.posix.join(facts.cgroup, 'kubernetes');
+}
+
+export interface KubeletSpec {
+  paths: NodePaths;
+  facts: NodeFacts;
+  reservation: Reservation;
+  clusterDomain?: string;
+}
+
+/** KubeletConfiguration (kubelet.config.k8s.io/v1beta1); kind's node configuration is the prior art. */
+export function renderKubeletConfig(spec: KubeletSpec): string {
+  const config = {
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    authentication: {
+      anonymous: { enabled: false },
+      webhook: { enabled: true },
+      x509: { clientCAFile: spec.paths.caCert },
+    },
+    authorization: { mode: 'Webhook' },
+    containerRuntimeEndpoint: `unix://${spec.paths.containerdSocket}`,
+    cgroupDriver: 'cgroupfs',
+    cgroupRoot: kubeletCgroupRoot(spec.facts),
+    cgroupsPerQOS: true,
+    // Kubernetes ≥ 1.35 refuses cgroup v1 unless told otherwise; these machines have v1 (docs/kubernetes.md).
+    failCgroupV1: false,
+    failSwapOn: false,
+    // Allocatable = the profile: reservations take the rest of the machine, no eviction reserve.
+    systemReserved: { cpu: `${spec.reservation.cpuMillis}m`, memory: String(spec.reservation.memoryBytes) },
+    enforceNodeAllocatable: ['pods'],
+    evictionHard: {
+      'memory.available': '0%',
+      'nodefs.available': '0%',
+      'nodefs.inodesFree': '0%',
+      'imagefs.available': '0%',
+    },
+    // Imported images have no registry to come back from: never collect them.
+    imageGCHighThresholdPercent: 100,
+    imageGCLowThresholdPercent: 99,
+    podLogsDir: spec.paths.podLogs,
+    healthzBindAddress: '127.0.0.1',
+    healthzPort: 10248,
+    readOnlyPort: 0,
+    clusterDomain: spec.clusterDomain ?? 'cluster.local',
+    rotateCertificates: false,
+    serializeImagePulls: false,
+  };
+  return stringify(config);
+}
+
+/** Kubelet flags that have no configuration field. */
+export function kubeletArgs(paths: NodePaths, node: { name: string; address: string }): string[] {
+  return [
+    `--config=${paths.kubeletConfig}`,
+    `--kubeconfig=${paths.kubeletKubeconfig}`,
+    `--root-dir=${paths.kubeletRoot}`,
+    `--node-ip=${node.address}`,
+    `--hostname-override=${node.name}`,
+  ];
+}
+
+/** containerd's sockets must fit a Unix socket address: a deep stateDir cannot be used. */
+export function checkSocketPaths(paths: NodePaths): void {
+  for (const socket of [paths.containerdSocket, `${paths.containerdSocket}.ttrpc`]) {
+    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH)
+      throw new Error(
+        `kubernetes: containerd socket path ${socket} is longer than ${MAX_SOCKET_PATH} bytes; use a shorter stateDir`,
+      );
+  }
+}
+
+function tomlString(value: string): string {
+  return JSON.stringify(value);
+}
+
+export interface ContainerdSpec {
+  paths: NodePaths;
+  binDir: string;
+  sandboxImage: string;
+  cniBinDir: string;
+}
+
+/**
+ * containerd 2 configuration (version 3): its own root, state and sockets (a Docker engine may own the default
+ * ones), the sandbox image pinned (imported, never pulled), runc with its own state root and the cgroupfs driver,
+ * pod network namespaces under its state directory, NRI off (its socket is host-wide).
+ */
+export function renderContainerdConfig(spec: ContainerdSpec): string {
+  const p = spec.paths;
+  checkSocketPaths(p);
+  const cri = 'plugins."io.containerd.cri.v1.runtime"';
+  return [
+    '# containerd of a schedbench Kubernetes node; rendered by components/kubernetes/render.ts',
+    'version = 3',
+    `root = ${tomlString(p.containerdRoot)}`,
+    `state = ${tomlString(p.containerdState)}`,
+    'disabled_plugins = ["io.containerd.nri.v1.nri"]',
+    '',
+    '[grpc]',
+    `  address = ${tomlString(p.containerdSocket)}`,
+    '[ttrpc]',
+    `  address = ${tomlString(`${p.containerdSocket}.ttrpc`)}`,
+    '[debug]',
+    '  address = ""',
+    '[metrics]',
+    '  address = ""',
+    '',
+    '[plugins."io.containerd.internal.v1.opt"]',
+    `  path = ${tomlString(`${p.containerdRoot}/opt`)}`,
+    '',
+    '[plugins."io.containerd.cri.v1.images"]',
+    '  snapshotter = "overlayfs"',
+    '[plugins."io.containerd.cri.v1.images".pinned_images]',
+    `  sandbox = ${tomlString(spec.sandboxImage)}`,
+    '',
+    `[${cri}]`,
+    '  netns_mounts_under_state_dir = true',
+    // Pods' oom_score_adj no lower than containerd's own: negative values need CAP_SYS_RESOURCE, which
+    // sandboxed hosts (and these machines) do not grant; elsewhere containerd runs at 0 and nothing changes.
+    '  restrict_oom_score_adj = true',
+    '  enable_cdi = false',
+    `[${cri}.containerd]`,
+    '  default_runtime_name = "runc"',
+    `[${cri}.containerd.runtimes.runc]`,
+    '  runtime_type = "io.containerd.runc.v2"',
+    `[${cri}.containerd.runtimes.runc.options]`,
+    `  BinaryName = ${tomlString(`${spec.binDir}/runc`)}`,
+    `  Root = ${tomlString(`${p.containerdState}/runc`)}`,
+    '  SystemdCgroup = false',
+    `[${cri}.cni]`,
+    `  bin_dirs = [${tomlString(spec.cniBinDir)}]`,
+    `  conf_dir = ${tomlString(p.cniConfDir)}`,
+    '  max_conf_num = 1',
+    '',
+    '[plugins."io.containerd.grpc.v1.cri"]',
+    '  stream_server_address = "127.0.0.1"',
+    '  stream_server_port = "0"',
+    '',
+  ].join('\n');
+}
+
+/** The pod network of one node: a `cni0` bridge in the node's network namespace, host-local IPAM in its dir. */
+export function renderCniConfig(paths: NodePaths, podCidr: string): string {
+  return `${JSON.stringify(
+    {
+      cniVersion: '1.0.0',
+      name: 'schedbench',
+      plugins: [
+        {
+          type: 'bridge',
+          bridge: 'cni0',
+          isGateway: true,
+          ipMasq: false,
+          hairpinMode: true,
+          ipam: {
+            type: 'host-local',
+            ranges: [[{ subnet: podCidr }]],
+            routes: [{ dst: '0.0.0.0/0' }],
+            dataDir: paths.cniIpamDir,
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** Routes from one node to every other node's pod CIDR over the cluster network: lines of `<cidr> <via>`. */
+export function podRoutes(nodes: { name: string; address: string }[], podCidr: string, self: string): string {
+  return nodes
+    .map((n, i) => ({ n, cidr: podCidrOf(podCidr, i) }))
+    .filter(({ n }) => n.name !== self)
+    .map(({ n, cidr }) => `${cidr} ${n.address}`)
+    .join('\n');
+}
+
+/** The validation pod of one node: runs once on that node (the scheduler places it by hostname). */
+export function validationPod(node: string, image: string): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `schedbench-validate-${node}`,
+      namespace: 'default',
+      labels: { 'schedbench.io/validate': 'true' },
+    },
+    spec: {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      nodeSelector: { 'kubernetes.io/hostname': node },
+      terminationGracePeriodSeconds: 0,
+      containers: [
+        {
+          name: 'validate',
+          image,
+          imagePullPolicy: 'Never',
+          command: ['stress-ng', '--cpu', '1', '--cpu-ops', '100', '--quiet'],
+          resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+        },
+      ],
+    },
+  };
+}
+
+/** Expected per-node values for validation: lines of `<name> <cpus> <memoryBytes>`. */
+export function expectedNodes(nodes: { name: string; vcpus: number; memoryMiB: number }[]): string {
+  return nodes.map((n) => `${n.name} ${n.vcpus} ${n.memoryMiB * MIB}`).join('\n');
+}

@@ -1,0 +1,19 @@
+# shellcheck shell=bash
+# Write this node's configuration: containerd, kubelet, CNI, the kubelet's kubeconfig and the cluster CA (both
+# from stdin, a Pulumi secret: {"kubeconfig": …, "ca": …}). Idempotent. Prints one JSON line.
+set -euo pipefail
+: "${NODE:?node name}"
+: "${NODE_DIR:?directory of this node}"
+: "${CONTAINERD_CONFIG:?containerd configuration}"
+: "${KUBELET_CONFIG:?kubelet configuration}"
+: "${CNI_CONFIG:?CNI configuration}"
+secret="$(cat)"
+jq -e '.kubeconfig and .ca' >/dev/null <<<"$secret" || die "kubernetes configure: no kubeconfig and ca on stdin"
+install -d -m 0755 "$NODE_DIR" "$NODE_DIR/cni/net.d" "$NODE_DIR/cni/ipam" "$NODE_DIR/pod-logs" "$NODE_DIR/log"
+install -d -m 0711 "$NODE_DIR/containerd"
+printf '%s\n' "$CONTAINERD_CONFIG" >"$NODE_DIR/containerd.toml"
+printf '%s\n' "$KUBELET_CONFIG" >"$NODE_DIR/kubelet.yaml"
+printf '%s\n' "$CNI_CONFIG" >"$NODE_DIR/cni/net.d/10-schedbench.conflist"
+(umask 077 && jq -r .kubeconfig <<<"$secret" >"$NODE_DIR/kubelet.kubeconfig")
+jq -r .ca <<<"$secret" >"$NODE_DIR/ca.crt"
+printf '{"node":"%s","configured":true}\n' "$NODE"

@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# Kubernetes helpers, prepended after components/prelude.sh to every Kubernetes script
+# (components/kubernetes/script.ts). Not run on its own.
+
+# start_daemon PIDFILE COMM LOG CMD... : start CMD detached (own session, no descriptor of ours) unless PIDFILE
+# names a live COMM; the pid file is ours (not every daemon writes one).
+start_daemon() {
+  local pidfile="$1" comm="$2" logfile="$3"
+  shift 3
+  pid_alive "$pidfile" "$comm" && return 0
+  setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
+  echo "$!" >"$pidfile"
+}
+
+# v1_hierarchies : the mount points of the mounted cgroup v1 hierarchies, and the cgroup2 tree a hybrid host
+# mounts beside them (/sys/fs/cgroup/unified; runc makes pods' cgroups there too). None on a pure v2 host.
+v1_hierarchies() {
+  [[ -f /sys/fs/cgroup/cgroup.controllers ]] && return 0
+  awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts | sort -u
+}
+
+# remove_cgroup_tree RELATIVE : remove the cgroup RELATIVE (below the cgroup roots) and everything in it, deepest
+# first, in every hierarchy; a cgroup that still has processes stays and is reported.
+remove_cgroup_tree() {
+  local rel="$1" root dir status=0
+  local -a roots
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then roots=(/sys/fs/cgroup); else mapfile -t roots < <(v1_hierarchies); fi
+  for root in "${roots[@]}"; do
+    [[ -d "$root$rel" ]] || continue
+    while read -r dir; do
+      rmdir "$dir" 2>/dev/null || { log "cgroup $dir still in use: $(head -n 5 "$dir/cgroup.procs" 2>/dev/null | tr '\n' ' ')"; status=1; }
+    done < <(find "$root$rel" -depth -type d)
+  done
+  return "$status"
+}
+
+# unmount_under DIR : unmount every mount point at or below DIR in this mount namespace, deepest first.
+unmount_under() {
+  local dir="$1" target
+  while read -r target; do
+    umount "$target" 2>/dev/null || umount -l "$target" 2>/dev/null || log "could not unmount $target"
+  done < <(findmnt -rn -o TARGET | awk -v d="$dir" 'index($0, d "/") == 1 || $0 == d' | sort -r)
+}
+
+# kill_matching PATTERN : SIGKILL every process whose command line contains PATTERN (a path of this cluster).
+kill_matching() {
+  local pattern="$1" f pid
+  for f in /proc/[0-9]*/cmdline; do
+    pid="${f#/proc/}"; pid="${pid%/cmdline}"
+    [[ "$pid" == "$$" || "$pid" == "$BASHPID" ]] && continue
+    if tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "$pattern"; then
+      log "killing leftover process $pid ($(cat "/proc/$pid/comm" 2>/dev/null))"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+}

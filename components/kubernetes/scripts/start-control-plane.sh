@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# Start the control plane on the first node — etcd, kube-apiserver, kube-controller-manager, kube-scheduler —
+# each detached with a pid file (idempotent: live daemons are left alone), then wait for the apiserver's /readyz.
+# Arguments arrive one per line in the environment (rendered by components/kubernetes/render.ts). Prints one JSON line.
+set -euo pipefail
+: "${ROOT:?cluster state directory}"
+: "${BIN_DIR:?directory with the binaries}"
+: "${ETCD_ARGS:?}" "${APISERVER_ARGS:?}" "${CONTROLLER_MANAGER_ARGS:?}" "${SCHEDULER_ARGS:?}"
+: "${START_TIMEOUT:=120}"
+dir="$ROOT/control"
+install -d -m 0700 "$dir" "$ROOT/etcd"
+kubectl=("$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/admin.conf")
+start() { # start NAME ARGS_TEXT
+  local name="$1"
+  local -a args
+  mapfile -t args <<<"$2"
+  start_daemon "$dir/$name.pid" "${name:0:15}" "$dir/$name.log" "$BIN_DIR/bin/$name" "${args[@]}"
+}
+start etcd "$ETCD_ARGS"
+start kube-apiserver "$APISERVER_ARGS"
+ready() { [[ "$("${kubectl[@]}" get --raw /readyz 2>/dev/null)" == ok ]]; }
+if ! wait_until "$START_TIMEOUT" "kube-apiserver /readyz" ready; then
+  tail -n 20 "$dir/etcd.log" "$dir/kube-apiserver.log" >&2 || true
+  die "kubernetes: kube-apiserver on $(hostname) is not ready: $("${kubectl[@]}" get --raw '/readyz?verbose' 2>&1 | grep -v '\[+\]' | tail -n 5 | tr '\n' ' ')"
+fi
+# admin.conf's group (kubeadm:cluster-admins) is bound to cluster-admin as `kubeadm init` binds it.
+"$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/super-admin.conf" create clusterrolebinding kubeadm:cluster-admins \
+  --clusterrole=cluster-admin --group=kubeadm:cluster-admins --dry-run=client -o yaml |
+  "$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/super-admin.conf" apply -f - >&2
+start kube-controller-manager "$CONTROLLER_MANAGER_ARGS"
+start kube-scheduler "$SCHEDULER_ARGS"
+for d in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+  wait_until 10 "$d to stay up" pid_alive "$dir/$d.pid" "${d:0:15}" || { tail -n 20 "$dir/$d.log" >&2; die "kubernetes: $d exited"; }
+done
+jq -cn --arg version "$("${kubectl[@]}" version -o json | jq -r .serverVersion.gitVersion)" \
+  '{controlPlane:"up",version:$version}'

@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# Stop this node's containerd: every container task it still runs is killed first, then containerd by PID
+# (bounded SIGTERM → SIGKILL), then any shim left, then every mount under its directories; its root and state go.
+# Succeeds on a half-made node. Prints one JSON line.
+set -euo pipefail
+: "${NODE:?node name}"
+: "${NODE_DIR:?directory of this node}"
+: "${BIN_DIR:?directory with the binaries}"
+: "${STOP_TIMEOUT:=15}"
+socket="$NODE_DIR/containerd/containerd.sock"
+ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
+if pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/null 2>&1; then
+  while read -r id; do
+    [[ -n "$id" ]] || continue
+    "${ctr[@]}" tasks kill --signal SIGKILL "$id" >/dev/null 2>&1 || true
+    "${ctr[@]}" tasks delete --force "$id" >/dev/null 2>&1 || true
+  done < <("${ctr[@]}" tasks ls -q 2>/dev/null || true)
+fi
+stop_pidfile "$NODE_DIR/containerd.pid" containerd "$STOP_TIMEOUT"
+# Shims outlive containerd by design; ours name our socket on their command line.
+kill_matching "$socket"
+unmount_under "$NODE_DIR/containerd"
+rm -rf --one-file-system -- "$NODE_DIR/containerd"
+printf '{"node":"%s","containerd":"stopped"}\n' "$NODE"

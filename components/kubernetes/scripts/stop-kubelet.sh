@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# Stop this node's kubelet by PID (bounded SIGTERM → SIGKILL), kill the containers it left (through this node's
+# containerd), then remove what pods left behind: the CNI bridge and routes of this node's network namespace,
+# IPAM state, mounts under the kubelet's root, its cgroups. Succeeds on a half-made node. Prints one JSON line.
+set -euo pipefail
+: "${NODE:?node name}"
+: "${NODE_DIR:?directory of this node}"
+: "${BIN_DIR:?directory with the binaries}"
+: "${CGROUP_ROOT:?cgroupRoot of the kubelet}"
+: "${ROUTES=}"
+: "${STOP_TIMEOUT:=15}"
+stop_pidfile "$NODE_DIR/kubelet.pid" kubelet "$STOP_TIMEOUT"
+socket="$NODE_DIR/containerd/containerd.sock"
+ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
+if pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/null 2>&1; then
+  while read -r id; do
+    [[ -n "$id" ]] || continue
+    "${ctr[@]}" tasks kill --signal SIGKILL "$id" >/dev/null 2>&1 || true
+    "${ctr[@]}" tasks delete --force "$id" >/dev/null 2>&1 || true
+  done < <("${ctr[@]}" tasks ls -q 2>/dev/null || true)
+fi
+unmount_under "$NODE_DIR/kubelet"
+ip link show cni0 >/dev/null 2>&1 && ip link del cni0
+while read -r cidr via; do
+  [[ -n "$cidr" ]] || continue
+  ip route del "$cidr" via "$via" 2>/dev/null || true
+done <<<"$ROUTES"
+rm -rf --one-file-system -- "$NODE_DIR/cni/ipam" "$NODE_DIR/kubelet" "$NODE_DIR/pod-logs"
+# The kubelet links every container's log into /var/log/containers; ours point into this node's directory.
+find /var/log/containers -maxdepth 1 -type l -lname "$NODE_DIR/*" -delete 2>/dev/null || true
+status=0
+remove_cgroup_tree "$CGROUP_ROOT" || status=$?
+# The copies of the node's own cgroup in hierarchies the node backend does not manage (cpuset, pids, …): ours.
+parent="${CGROUP_ROOT%/*}"
+while read -r h; do
+  [[ -n "$h" ]] || continue
+  case "$h" in */cpu | */cpuacct | */memory | */cpu,cpuacct | */cpuacct,cpu) continue ;; esac
+  d="$parent"
+  while [[ -n "$d" && "$d" != / && -d "$h$d" ]]; do
+    rmdir "$h$d" 2>/dev/null || break
+    d="${d%/*}"
+  done
+done < <(v1_hierarchies)
+printf '{"node":"%s","kubelet":"stopped","cgroupsRemoved":%s}\n' "$NODE" "$([[ $status == 0 ]] && echo true || echo false)"
+exit "$status"

@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# Helpers prepended to every script schedbench runs on a node (components/script.ts): logging, bounded waits,
+# stopping a process by the PID in its pid file, the skip of a run that already has its result. Not run on its own.
+
+log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+# wait_until SECONDS DESCRIPTION CMD... : poll CMD every 0.1 s until it succeeds or SECONDS pass.
+wait_until() {
+  local limit="$1" what="$2" deadline
+  shift 2
+  deadline=$((SECONDS + limit))
+  until "$@"; do
+    if ((SECONDS >= deadline)); then
+      log "timed out after ${limit}s waiting for ${what}"
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+# pid_alive PIDFILE COMM : the pid file names a live process whose command is COMM (guards against reuse).
+pid_alive() {
+  local pidfile="$1" comm="$2" pid
+  [[ -s "$pidfile" ]] || return 1
+  pid="$(<"$pidfile")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ -r "/proc/$pid/comm" ]] || return 1
+  [[ "$(<"/proc/$pid/comm")" == "$comm" ]]
+}
+
+# pid_gone PID : the process has exited (a zombie waiting for its parent to reap it counts as exited).
+pid_gone() {
+  local stat
+  kill -0 "$1" 2>/dev/null || return 0
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  stat="${stat##*) }"
+  [[ "${stat%% *}" == Z ]]
+}
+
+# stop_pidfile PIDFILE COMM TIMEOUT : SIGTERM, bounded wait, then SIGKILL; removes the pid file.
+stop_pidfile() {
+  local pidfile="$1" comm="$2" limit="$3" pid
+  if pid_alive "$pidfile" "$comm"; then
+    pid="$(<"$pidfile")"
+    kill -TERM "$pid" 2>/dev/null || true
+    if ! wait_until "$limit" "$comm ($pid) to exit after SIGTERM" pid_gone "$pid"; then
+      log "sending SIGKILL to $comm ($pid)"
+      kill -KILL "$pid" 2>/dev/null || true
+      wait_until 5 "$comm ($pid) to exit after SIGKILL" pid_gone "$pid" || true
+    fi
+  fi
+  rm -f "$pidfile"
+}
+
+# stop_sampler DIR : ask the sampler of DIR to take its last sample and exit (a `stop` line on its tick FIFO,
+# opened read-write so it never blocks), then stop it by PID, bounded, should it not have exited.
+stop_sampler() {
+  local dir="$1"
+  if pid_alive "$dir/sampler.pid" bash && [[ -p "$dir/tick" ]]; then
+    exec 4<>"$dir/tick"
+    printf 'stop\n' >&4
+    exec 4>&-
+    wait_until 5 "the sampler of $dir to take its last sample and exit" pid_gone "$(<"$dir/sampler.pid")" || true
+  fi
+  stop_pidfile "$dir/sampler.pid" bash 5
+}
+
+# json_escape TEXT : TEXT as a JSON string (with quotes).
+json_escape() { jq -Rn --arg v "$1" '$v'; }
+
+# skip_if_done : a run whose result is already written (SCHEDBENCH_SKIP=done) does nothing and says so.
+skip_if_done() {
+  if [[ "${SCHEDBENCH_SKIP:-}" == "done" ]]; then
+    printf '{"skipped":true}\n'
+    exit 0
+  fi
+}

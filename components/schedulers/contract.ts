@@ -1,0 +1,139 @@
+// The scheduler contract: what every scheduler component (SLURM, Kubernetes, Flux) gives the one run loop in
+// workloads/. A scheduler stands itself up on Node[] in named stages and then hands out, per workload run, the
+// commands that sample it, submit a list of JobSpecs, wait for them and collect them; a pure normaliser turns
+// what those commands printed into neutral job records and scheduler samples. Nothing outside a scheduler's
+// folder knows its commands, files or output formats.
+import type * as pulumi from '@pulumi/pulumi';
+import { z } from 'zod';
+import type { Profile } from '../config/schema';
+import type { Node } from '../nodes/types';
+import type { JobSpec } from '../../workloads/catalog';
+import { IsoTime, type JobRecord, type SchedulerSample, type SchedulerStats } from '../../results/schema';
+import type { SchedulerName } from '../../results/vocabulary';
+
+/** One command of a run stage: fixed text, parameters in `environment`, run over SSH on `node`. */
+export interface StageCommand {
+  node: Node;
+  /** Command text (a script of the scheduler's folder); never carries a config value. */
+  create: string;
+  /** Run when the resource is deleted, e.g. to stop a sampler a crash left running. */
+  delete?: string;
+  environment: Record<string, pulumi.Input<string>>;
+}
+
+/** What the run loop tells a scheduler about one run. */
+export interface RunParams {
+  /** `<runId>.<stack>.<workload>-r<N>`: unique per run; safe in file and job names. */
+  slug: pulumi.Input<string>;
+  specs: JobSpec[];
+  /** Multiplier on a job's expected duration that bounds it (the scheduler's time limit). */
+  timeoutFactor: number;
+  /** Bound of the wait stage (s). */
+  timeoutSeconds: number;
+  /** Idle time before the first submission (s). */
+  idleGapSeconds: number;
+  /** Scheduler sample interval (ms) and the sparser statistics interval (s). */
+  sampling: { intervalMs: number; statsIntervalSeconds: number };
+  /** `done` when the run already has a valid result: every stage then prints `{"skipped":true}` and returns. */
+  skip: pulumi.Input<string>;
+}
+
+/** The stage commands of one run. Every script prints one JSON document on stdout. */
+export interface RunStages {
+  /** Starts the scheduler sampler in the background; prints `{"pid":…}`. */
+  samplerStart: StageCommand;
+  /** Stops it and prints what it sampled (the normaliser reads it). */
+  samplerStop: StageCommand;
+  /** Idle gap, then every job following the specs' arrival offsets; prints a SubmitOutput. */
+  submit: StageCommand;
+  /** Until no job of the run is queued or running, bounded; prints a WaitOutput. */
+  wait: StageCommand;
+  /** The scheduler's own accounting of the submitted jobs (`JOB_IDS` is added by the run loop). */
+  collect: StageCommand;
+}
+
+/** What every submit stage prints: the submission window and one entry per job. */
+export const SubmitOutput = z.strictObject({
+  startedAt: IsoTime,
+  endedAt: IsoTime,
+  jobs: z.array(
+    z.strictObject({
+      id: z.string().min(1),
+      specIndex: z.number().int().nonnegative(),
+      name: z.string(),
+      /** The harness's clock just before this job's submit call (epoch s, µs). */
+      submittedAt: z.number().positive().optional(),
+    }),
+  ),
+});
+export type SubmitOutput = z.infer<typeof SubmitOutput>;
+
+/** What every wait stage prints. */
+export const WaitOutput = z.strictObject({
+  timedOut: z.boolean(),
+  waitedSeconds: z.number().nonnegative(),
+  cancelled: z.array(z.string()).optional(),
+});
+export type WaitOutput = z.infer<typeof WaitOutput>;
+
+/** Versions and machine facts of a stood-up scheduler, for the RunResult's provenance. */
+export const SchedulerProvenance = z.strictObject({
+  version: z.string(),
+  packages: z.record(z.string(), z.string()),
+  os: z.string(),
+  kernel: z.string(),
+  host: z.string(),
+  /** CPUs of the machine the first node runs on. */
+  hostCpus: z.number().int().positive(),
+  /** Settings that change the scheduler's behaviour (e.g. tuning), recorded with every result. */
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+export type SchedulerProvenance = z.infer<typeof SchedulerProvenance>;
+
+/** The contract's Pulumi side: a stood-up, validated scheduler. */
+export interface SchedulerCluster {
+  readonly scheduler: SchedulerName;
+  /** Every node; the first runs the scheduler's controller (and receives submissions). */
+  readonly nodes: Node[];
+  /** Root of the scheduler's files on every node; its delete removes it (the run loop's samplers write there). */
+  readonly stateDir: string;
+  /** The validation stage: workload runs depend on it. */
+  readonly validated: pulumi.Resource;
+  readonly provenance: pulumi.Output<SchedulerProvenance>;
+  /** The commands of one run's stages. */
+  runStages(run: RunParams): RunStages;
+}
+
+/** What the creator of a scheduler component gets. */
+export interface SchedulerArgs {
+  /** Cluster name: every name, path and port of the scheduler derives from it. */
+  cluster: string;
+  nodes: Node[];
+  profile: Profile & { name: string };
+  /** Root of this cluster's state on the nodes (absolute, unique per cluster). */
+  stateDir: string;
+}
+
+/** Everything a run's stages printed, as the writer receives it. */
+export interface StageOutputs {
+  submit: SubmitOutput;
+  wait: WaitOutput;
+  collect: string;
+  samplerStop: string;
+}
+
+/** A run's scheduler-side record, normalised. */
+export interface NormalisedRun {
+  /** One record per job the scheduler accounted for. */
+  jobs: JobRecord[];
+  /** Submitted jobs the scheduler has no record of. */
+  missing: string[];
+  schedulerSamples: SchedulerSample[];
+  schedulerStats: SchedulerStats[];
+  notes: string[];
+}
+
+/** The contract's pure side, loaded by the writer without Pulumi. */
+export interface SchedulerNormaliser {
+  normalise(outputs: StageOutputs): NormalisedRun;
+}

@@ -1,0 +1,14 @@
+// Each scheduler's own config section (`schedbench:<scheduler>`), collected for the config schema: part of
+// the registry, so the config never imports a scheduler's folder itself.
+import { SlurmOptions } from '../slurm/config';
+import { KubernetesOptions } from '../kubernetes/options';
+import { FluxOptions } from '../flux/config';
+
+export const SCHEDULER_OPTIONS = {
+  /** `schedbench:slurm`. */
+  slurm: SlurmOptions,
+  /** `schedbench:kubernetes`. */
+  kubernetes: KubernetesOptions,
+  /** `schedbench:flux`. */
+  flux: FluxOptions,
+} as const;

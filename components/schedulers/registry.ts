@@ -1,0 +1,96 @@
+// The one place that names every scheduler component: which can be stood up, how, and why the others cannot.
+// Adding a scheduler = a folder behind the contract (contract.ts) + one case here + one in normalisers.ts.
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import type { BenchConfig } from '../config/schema';
+import type { Node } from '../nodes/types';
+import type { SchedulerName } from '../../results/vocabulary';
+import type { SchedulerCluster } from './contract';
+import { SlurmCluster } from '../slurm/cluster';
+import { KubernetesCluster } from '../kubernetes/cluster';
+import { FluxCluster } from '../flux/cluster';
+import { fluxAvailability, type FluxSite } from '../flux/availability';
+
+export type Availability = { available: true } | { available: false; reason: string };
+
+/**
+ * Whether this version can stand `name` up (and run workloads on it unless `stopAfter` stops before them); the
+ * reason says why not (campaigns print it as "skipped").
+ */
+export function schedulerAvailability(
+  name: SchedulerName,
+  stopAfter?: BenchConfig['stopAfter'],
+  /** Flux only: the configured installation prefix and whether the nodes share this machine's filesystem. */
+  flux?: FluxSite,
+): Availability {
+  switch (name) {
+    case 'slurm':
+      return { available: true };
+    case 'kubernetes':
+      // Stands up and validates; workload runs on it (issue #11) are not in this version.
+      return stopAfter === 'nodes' || stopAfter === 'scheduler'
+        ? { available: true }
+        : {
+            available: false,
+            reason:
+              'the Kubernetes component runs no workloads in this version: set schedbench:stopAfter to "scheduler" (or "nodes")',
+          };
+    case 'flux':
+      return fluxAvailability(flux);
+    default: {
+      const unknown: never = name;
+      throw new Error(`unknown scheduler ${String(unknown)}`);
+    }
+  }
+}
+
+/** Refuse, before anything is created, a scheduler this version cannot stand up (or run the stack's workloads on). */
+export function assertSchedulerAvailable(
+  config: Pick<BenchConfig, 'scheduler' | 'stopAfter' | 'flux' | 'backend'>,
+): void {
+  const availability = schedulerAvailability(config.scheduler, config.stopAfter, fluxSite(config));
+  if (!availability.available)
+    throw new pulumi.RunError(
+      `schedbench:scheduler = "${config.scheduler}": ${availability.reason}; nothing was created.`,
+    );
+}
+
+/** Where a stack's Flux installation is looked for (availability, campaigns). */
+export function fluxSite(config: Pick<BenchConfig, 'flux' | 'backend'>): FluxSite {
+  return { prefix: config.flux.prefix, local: config.backend.type === 'netns' };
+}
+
+/** Root of the scheduler's state on every node: `<backend stateDir>/<cluster>/<scheduler>` (netns), else /var/lib/schedbench/…. */
+export function schedulerStateDir(config: BenchConfig): string {
+  const root = config.backend.type === 'netns' ? config.backend.stateDir : '/var/lib/schedbench';
+  return path.posix.join(path.posix.resolve('/', root), config.clusterName, config.scheduler);
+}
+
+/** The configured scheduler, stood up and validated on `nodes`. */
+export function createScheduler(
+  config: BenchConfig,
+  nodes: Node[],
+  opts?: pulumi.ComponentResourceOptions,
+): SchedulerCluster {
+  assertSchedulerAvailable(config);
+  const profile = config.profiles[config.profile];
+  if (profile === undefined) throw new pulumi.RunError(`schedbench:profile: no profile ${config.profile}`);
+  const common = {
+    cluster: config.clusterName,
+    nodes,
+    profile: { ...profile, name: config.profile },
+    stateDir: schedulerStateDir(config),
+  };
+  switch (config.scheduler) {
+    case 'slurm':
+      return new SlurmCluster(config.clusterName, { ...common, options: config.slurm }, opts);
+    case 'kubernetes':
+      return new KubernetesCluster(config.clusterName, { ...common, options: config.kubernetes }, opts);
+    case 'flux':
+      return new FluxCluster(config.clusterName, { ...common, options: config.flux }, opts);
+    default: {
+      const unknown: never = config.scheduler;
+      throw new Error(`unknown scheduler ${String(unknown)}`);
+    }
+  }
+}

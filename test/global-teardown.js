@@ -1,0 +1,6 @@
+// Jest global teardown: removes whatever schedbench-owned thing appeared on this host during this run and is
+// still there (namespaces, interfaces, cgroups, daemons, libvirt domains/networks; see test/global-setup.js).
+module.exports = async function globalTeardown() {
+  const stop = globalThis.__SCHEDBENCH_STOP__;
+  if (typeof stop === 'function') stop();
+};

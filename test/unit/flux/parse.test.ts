@@ -1,0 +1,175 @@
+// The Flux parsers: job ids (f58, as flux-core's own test vectors have them), hostlists and idsets, states and
+// signals, job records from `flux jobs --json` (64-bit ids kept exact, sub-second times kept), job counts, the
+// per-rank allocation and Fluxion's module stats. Outputs recorded from a real run are under test/fixtures/flux
+// once recorded (see README there); these cases use Flux's documented formats.
+import {
+  asciiJobId,
+  epochToIsoMicro,
+  expandHostlist,
+  expandIdset,
+  f58,
+  jobRecords,
+  jobSignal,
+  normaliseState,
+  parseFluxionStats,
+  parseFluxJobs,
+  parseJobStats,
+  parseResourceList,
+  planMemory,
+  rlistCores,
+} from '../../../components/flux/parse';
+
+describe('job ids', () => {
+  // src/common/libutil/test/fluid.c of flux-core 0.88.0.
+  it.each([
+    [0n, 'f1'],
+    [57n, 'fz'],
+    [3364n, 'f211'],
+    [633528662n, 'fxyzzy'],
+    [6731191091817518n, 'fuZZybuNNy'],
+    [18446744073709551615n, 'fjpXCZedGfVQ'],
+  ])('%s is %s', (id, text) => expect(f58(id)).toBe(text));
+  it('the UTF-8 prefix becomes the ASCII one', () => expect(asciiJobId('ƒxyzzy')).toBe('fxyzzy'));
+});
+
+describe('hostlists, idsets, times', () => {
+  it('expands RFC 29 hostlists and RFC 22 idsets', () => {
+    expect(expandHostlist('fx1-n[1-2],gpu07')).toEqual(['fx1-n1', 'fx1-n2', 'gpu07']);
+    expect(expandHostlist('')).toEqual([]);
+    expect(expandIdset('0-2,5')).toEqual([0, 1, 2, 5]);
+    expect(expandIdset('[3]')).toEqual([3]);
+  });
+  it('keeps microseconds', () =>
+    expect(epochToIsoMicro(1700000000.123456)).toBe('2023-11-14T22:13:20.123456Z'));
+});
+
+describe('states and signals', () => {
+  it.each([
+    [{ state: 'SCHED' }, 'PENDING'],
+    [{ state: 'RUN' }, 'RUNNING'],
+    [{ state: 'INACTIVE', result: 'COMPLETED' }, 'COMPLETED'],
+    [{ state: 'INACTIVE', result: 'FAILED' }, 'FAILED'],
+    [{ state: 'INACTIVE', result: 'CANCELED', exception_type: 'cancel' }, 'CANCELLED'],
+    [{ state: 'INACTIVE', result: 'TIMEOUT', exception_type: 'timeout' }, 'TIMEOUT'],
+    [{ state: 'INACTIVE', result: 'FAILED', exception_type: 'node-failure' }, 'NODE_FAIL'],
+  ])('%j → %s', (job, state) => expect(normaliseState(job)).toBe(state));
+  it('a signal from the wait status or a 128+n return code', () => {
+    expect(jobSignal({ waitstatus: 9, returncode: 137 })).toBe(9);
+    expect(jobSignal({ returncode: 143 })).toBe(15);
+    expect(jobSignal({ waitstatus: 256, returncode: 1 })).toBeNull();
+  });
+});
+
+// flux jobs --json prints ids as integers beyond 2^53.
+const JOBS = `{"jobs": [
+ {"id": 6731191091817518, "userid": 0, "urgency": 16, "priority": 16, "t_submit": 1700000000.123456,
+  "t_depend": 1700000000.125, "t_run": 1700000000.5, "t_cleanup": 1700000003.75, "t_inactive": 1700000003.8,
+  "state": "INACTIVE", "name": "r.s.cpu-r1.s0-0", "ntasks": 1, "ncores": 2, "nnodes": 1, "ranks": "1",
+  "nodelist": "fx1-n2", "success": true, "result": "COMPLETED", "waitstatus": 0, "returncode": 0,
+  "exception_occurred": false},
+ {"id": 18446744073709551615, "t_submit": 1700000001.0, "t_depend": 1700000001.1, "t_cleanup": 1700000002.0,
+  "t_inactive": 1700000002.1, "state": "INACTIVE", "name": "r.s.cpu-r1.s0-1", "ncores": 2, "result": "CANCELED",
+  "exception_occurred": true, "exception_type": "cancel"}
+]}`;
+
+describe('job records', () => {
+  const jobs = parseFluxJobs(JOBS);
+  it('keeps 64-bit ids exact', () =>
+    expect(jobs.map((j) => j.id)).toEqual(['6731191091817518', '18446744073709551615']));
+  it('one object for a single id is accepted too', () =>
+    expect(parseFluxJobs('{"id": 57, "t_submit": 1, "state": "RUN"}').map((j) => j.id)).toEqual(['57']));
+
+  const { jobs: records, missing } = jobRecords(
+    jobs,
+    [
+      { id: 'ƒuZZybuNNy', specIndex: 0, name: 'r.s.cpu-r1.s0-0' },
+      { id: 'fjpXCZedGfVQ', specIndex: 0, name: 'r.s.cpu-r1.s0-1' },
+      { id: 'f2', specIndex: 0, name: 'lost' },
+    ],
+    planMemory('0 2 0 0 2 64 1 stress --cpu 2'),
+  );
+  it('a completed job: sub-second times, node names, cores, the memory its spec requested', () => {
+    expect(records[0]).toMatchObject({
+      id: 'fuZZybuNNy',
+      state: 'COMPLETED',
+      rawState: 'COMPLETED',
+      exitCode: 0,
+      signal: null,
+      submitTime: '2023-11-14T22:13:20.123456Z',
+      eligibleTime: '2023-11-14T22:13:20.125000Z',
+      startTime: '2023-11-14T22:13:20.500000Z',
+      endTime: '2023-11-14T22:13:23.750000Z',
+      elapsedSeconds: 3.25,
+      requestedCpus: 2,
+      requestedMemoryMiB: 64,
+      allocatedCpus: 2,
+      nodes: ['fx1-n2'],
+    });
+  });
+  it('a job cancelled before it ran has no start, exit code or nodes', () => {
+    expect(records[1]).toMatchObject({
+      state: 'CANCELLED',
+      rawState: 'CANCELED (cancel)',
+      exitCode: null,
+      startTime: null,
+      endTime: null,
+      nodes: [],
+    });
+  });
+  it('a submitted job Flux has no record of is missing', () =>
+    expect(missing.map((m) => m.id)).toEqual(['f2']));
+});
+
+describe('samples and statistics', () => {
+  it('counts pending and running jobs from flux jobs --stats-only', () => {
+    expect(parseJobStats('3 running, 10 completed, 0 failed, 7 pending, 0 inactive purged')).toEqual({
+      pending: 7,
+      running: 3,
+    });
+  });
+  it('per-rank allocation from {state}|{rlist}, named by rank order', () => {
+    expect(rlistCores('rank[0-1]/core[0-3] rank2/core0')).toEqual(
+      new Map([
+        [0, 4],
+        [1, 4],
+        [2, 1],
+      ]),
+    );
+    expect(
+      parseResourceList('free|rank0/core[2-3] rank1/core[0-3];allocated|rank0/core[0-1]', ['n1', 'n2']),
+    ).toEqual([
+      { node: 'n1', state: 'mixed', allocatedCpus: 2, idleCpus: 2 },
+      { node: 'n2', state: 'free', allocatedCpus: 0, idleCpus: 4 },
+    ]);
+  });
+  it("Fluxion's match figures: successful matches, max and mean match time in µs, the rest under extra", () => {
+    const resource = JSON.stringify({
+      V: 11,
+      E: 20,
+      'load-time': 0.01,
+      match: {
+        succeeded: {
+          njobs: 40,
+          'njobs-reset': 40,
+          'max-match-jobid': 6731191091817518,
+          stats: { min: 0.0001, max: 0.004, avg: 0.0005, variance: 0 },
+        },
+        failed: { njobs: 0, stats: { min: 0, max: 0, avg: 0, variance: 0 } },
+      },
+    });
+    const qmanager = JSON.stringify({ queues: { default: { policy: 'fcfs', pending: 0 } } });
+    const s = parseFluxionStats(
+      { qmanager, resource, queue: 'default: Job submission is enabled' },
+      '2023-11-14T22:13:20.000Z',
+      'after',
+    );
+    expect(s).toMatchObject({ cycles: 40, cycleMaxUs: 4000, phase: 'after' });
+    expect(s.cycleMeanUs).toBeCloseTo(500);
+    expect(s.extra).toMatchObject({
+      'resource.V': 11,
+      'resource.match.failed.njobs': 0,
+      'qmanager.queues.default.pending': 0,
+    });
+    expect(Object.keys(s.extra).some((k) => k.endsWith('jobid'))).toBe(false);
+  });
+});

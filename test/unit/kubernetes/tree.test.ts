@@ -1,0 +1,164 @@
+// The Kubernetes stack's resource tree under Pulumi mocks: named stages in dependency order, parameters in the
+// environment only, keys and kubeconfigs secret, and refusals before anything is created.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { Registered, runProgram, StdoutFor } from '../../helpers/program';
+
+const root = path.join(__dirname, '..', '..', '..');
+const stackConfig = (
+  parse(readFileSync(path.join(root, 'Pulumi.local-kubernetes.yaml'), 'utf8')) as {
+    config: Record<string, unknown>;
+  }
+).config;
+
+const GiB = 1024 ** 3;
+const install = JSON.stringify({
+  facts: { cpus: 2, memoryBytes: 24 * GiB, cgroup: '/schedbench/x/n1', cgroupVersion: 1 },
+  os: 'Debian GNU/Linux 12 (bookworm)',
+  kernel: '6.1.0',
+  host: 'h',
+  hostCpus: 2,
+  cni: '1.1.1+ds1-3+b5',
+  versions: { kubernetes: 'v1.37.2', etcd: 'v3.7.3', containerd: 'v2.4.2', runc: 'v1.5.3', pause: '3.10.2' },
+  go: 'go1.26.8',
+  images: {
+    pause: { ref: 'registry.k8s.io/pause:3.10.2', digest: 'sha256:aa', archive: 'pause.tar' },
+    workload: {
+      ref: 'schedbench.local/stress-ng:bookworm',
+      digest: 'sha256:bb',
+      archive: 'stress.tar',
+      stressNg: '0.15.06-2',
+    },
+  },
+});
+const PKI = { admin: 'ADMIN-KUBECONFIG-SECRET', ca: 'CA-CERT' };
+
+const stdout: StdoutFor = (name, inputs) => {
+  if (name.endsWith('-build'))
+    return JSON.stringify({
+      binDir: '/var/cache/schedbench/k8s/abc',
+      imagesDir: '/var/cache/schedbench/k8s/images-def',
+    });
+  if (name.includes('-install-')) return install;
+  if (name.endsWith('-pki')) {
+    const nodes = String((inputs.environment as Record<string, unknown>).NODES).split('\n');
+    return JSON.stringify({
+      ...PKI,
+      kubelets: Object.fromEntries(nodes.map((n) => [n, `KUBELET-${n}-SECRET`])),
+    });
+  }
+  const env = (inputs.environment ?? {}) as Record<string, unknown>;
+  if (name.endsWith('-validate') && env.VALIDATION_PODS !== undefined)
+    return JSON.stringify({ kubernetesVersion: 'v1.37.2', nodes: ['n1', 'n2'], validated: true });
+  if (name.endsWith('-clock')) return '20261126T080000Z';
+  if (name.endsWith('-host-cores')) return '{"cores":2}';
+  if (name.endsWith('-key-private'))
+    return '-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----';
+  if (name.endsWith('-key-public')) return 'ssh-ed25519 AAAAfake schedbench';
+  return `mock-${name}`;
+};
+
+/** The command resource of a stage (`-pki`) or of a node's stage (`-install-n1`: node names carry the cluster's). */
+const find = (resources: Registered[], suffix: string): Registered => {
+  const [, stage, node] = /^(-[a-z-]+?)(?:-(n\d+))?$/.exec(suffix) ?? [];
+  const found = resources.find(
+    (r) =>
+      r.type.startsWith('command:') &&
+      (node === undefined
+        ? r.name.endsWith(suffix)
+        : r.name.includes(`${stage}-`) && r.name.endsWith(`-${node}`)),
+  );
+  if (found === undefined)
+    throw new Error(`no resource *${suffix}; have ${resources.map((r) => r.name).join(', ')}`);
+  return found;
+};
+const dependsOn = (r: Registered, other: Registered) =>
+  r.dependencies.some((d) => d.endsWith(`::${other.name}`));
+
+describe('local-kubernetes stack', () => {
+  let resources: Registered[];
+  beforeAll(async () => {
+    const run = await runProgram(stackConfig, 'local-kubernetes', { stdout });
+    expect(run.error).toBeUndefined();
+    resources = run.resources;
+  });
+
+  it('registers the cluster component and its stages in order', () => {
+    const cluster = resources.find((r) => r.type === 'schedbench:kubernetes:Cluster');
+    expect(cluster).toBeDefined();
+    const build = find(resources, '-build');
+    expect(build.type).toBe('command:local:Command');
+    const installs = ['n1', 'n2'].map((n) => find(resources, `-install-${n}`));
+    const pki = find(resources, '-pki');
+    const controlPlane = find(resources, '-control-plane');
+    const kubelets = ['n1', 'n2'].map((n) => find(resources, `-kubelet-${n}`));
+    const containerds = ['n1', 'n2'].map((n) => find(resources, `-containerd-${n}`));
+    const validate = resources
+      .filter((r) => r.type === 'command:remote:Command' && r.name.endsWith('-validate'))
+      .find((r) => r.parent.includes('schedbench:kubernetes:Cluster'));
+    expect(validate).toBeDefined();
+    for (const i of installs) expect(dependsOn(i, build)).toBe(true);
+    expect(dependsOn(pki, installs[0] as Registered)).toBe(true);
+    expect(dependsOn(controlPlane, pki)).toBe(true);
+    kubelets.forEach((k, i) => {
+      expect(dependsOn(k, controlPlane)).toBe(true);
+      expect(dependsOn(k, containerds[i] as Registered)).toBe(true);
+    });
+    for (const k of kubelets) expect(dependsOn(validate as Registered, k)).toBe(true);
+    for (const r of [...installs, pki, controlPlane, ...kubelets, ...containerds])
+      expect(r.parent).toContain('schedbench:kubernetes:Cluster');
+  });
+
+  it('passes parameters in the environment, never in the command text', () => {
+    for (const r of resources.filter((x) => x.parent.includes('schedbench:kubernetes:Cluster'))) {
+      const create = String(r.inputs.create);
+      expect(create).not.toContain('10.244.');
+      expect(create).not.toContain('/var/cache/schedbench/k8s/abc');
+    }
+    const kubelet = find(resources, '-kubelet-n2');
+    const env = kubelet.inputs.environment as Record<string, string>;
+    expect(env.ROUTES).toMatch(/^10\.244\.0\.0\/24 \d+\.\d+\.\d+\.\d+$/);
+    expect(env.CGROUP_ROOT).toBe('/schedbench/x/n1/kubernetes');
+    expect(env.KUBELET_ARGS).toContain('--root-dir=');
+  });
+
+  it('renders each kubelet to advertise the profile (1 CPU, 4 GiB) on a 2-CPU, 24 GiB machine', () => {
+    const configure = find(resources, '-configure-n1');
+    const kubelet = parse(
+      (configure.inputs.environment as Record<string, string>).KUBELET_CONFIG ?? '',
+    ) as Record<string, unknown>;
+    expect(kubelet.systemReserved).toEqual({ cpu: '1000m', memory: String(20 * GiB) });
+  });
+
+  it('keeps keys and kubeconfigs out of every input but secret stdin', () => {
+    for (const r of resources) {
+      const { stdin, ...rest } = r.inputs;
+      void stdin;
+      expect(JSON.stringify(rest)).not.toMatch(/KUBELET-.*-SECRET/);
+      expect(JSON.stringify(rest)).not.toContain('ADMIN-KUBECONFIG-SECRET');
+    }
+    // The kubelet's kubeconfig reaches its own node on stdin, and only its own.
+    const configure = find(resources, '-configure-n2');
+    expect(String(configure.inputs.stdin)).toMatch(/KUBELET-.*-n2-SECRET/);
+    expect(String(configure.inputs.stdin)).not.toMatch(/KUBELET-.*-n1-SECRET/);
+  });
+});
+
+describe('refusals before anything is created', () => {
+  it('refuses a Kubernetes stack that would run workloads', async () => {
+    const run = await runProgram({ ...stackConfig, 'schedbench:stopAfter': 'runs' }, 'k8-refuse', { stdout });
+    expect(String(run.error)).toMatch(
+      /runs no workloads in this version: set schedbench:stopAfter to "scheduler"/,
+    );
+    expect(run.resources.filter((r) => r.type.startsWith('command:'))).toEqual([]);
+  });
+  it('refuses a pod network that has no /24 for every node', async () => {
+    const run = await runProgram(
+      { ...stackConfig, 'schedbench:kubernetes': { podCidr: '10.244.0.0/20' } },
+      'k8-refuse-cidr',
+      { stdout },
+    );
+    expect(String(run.error)).toMatch(/kubernetes.podCidr 10.244.0.0\/20: must be a \/16/);
+  });
+});

@@ -1,0 +1,85 @@
+// The benchmark of one stack: the configured scheduler on the nodes, then every runnable workload ×
+// repetition as a strictly sequential chain of runs (one run's load never overlaps another's), and the
+// outputs a user reads after `up`. The same for every scheduler: it only speaks the contract.
+import * as pulumi from '@pulumi/pulumi';
+import type { BenchConfig } from '../components/config/schema';
+import { runnableWorkloads } from '../components/config/workloads';
+import type { ClusterNodes } from '../components/nodes/backend';
+import type { SchedulerCluster } from '../components/schedulers/contract';
+import { createScheduler } from '../components/schedulers/registry';
+import { resolveResultsDir, runName } from '../results/vocabulary';
+import { expandWorkload } from './catalog';
+import type { RunSummary } from './result';
+import { WorkloadRun } from './run';
+import packageJson from '../package.json';
+
+export interface Benchmark {
+  cluster: SchedulerCluster;
+  /** In execution order. */
+  runs: WorkloadRun[];
+  /** Stack outputs: the scheduler and, per `<workload>-r<N>`, status, job counts, makespan, result path. */
+  outputs: pulumi.Output<{ scheduler: string; version: string; runs: Record<string, RunSummary> }>;
+}
+
+export interface BenchmarkArgs {
+  config: BenchConfig;
+  nodes: ClusterNodes;
+  /** The stack's run id and config hash (components/identity). */
+  identity: { runId: pulumi.Input<string>; configHash: string };
+  /** Directory the program runs in: a relative `resultsDir` is resolved against it. */
+  projectDir: string;
+}
+
+/** The scheduler, validated, then (unless `stopAfter: scheduler`) every workload run. */
+export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs): Benchmark {
+  const cluster = createScheduler(config, nodes.nodes);
+  const profile = config.profiles[config.profile];
+  if (profile === undefined) throw new pulumi.RunError(`schedbench:profile: no profile ${config.profile}`);
+  const workloads = config.stopAfter === 'scheduler' ? [] : runnableWorkloads(config);
+  const runs: WorkloadRun[] = [];
+  const keys: string[] = [];
+  let after: pulumi.Resource = cluster.validated;
+  for (const workload of workloads) {
+    const specs = expandWorkload(workload, profile);
+    for (let repetition = 1; repetition <= config.repetitions; repetition++) {
+      const run = new WorkloadRun(`${config.clusterName}-${workload.replace(/_/g, '-')}-r${repetition}`, {
+        cluster,
+        workload,
+        repetition,
+        specs,
+        profile: { ...profile, name: config.profile },
+        runId: identity.runId,
+        configHash: identity.configHash,
+        campaignId: config.campaignId ?? null,
+        stack: config.stack,
+        sampling: config.sampling,
+        idleGapSeconds: config.idleGapSeconds,
+        timeoutFactor: config.timeoutFactor,
+        resultsDir: resolveResultsDir(projectDir, config.resultsDir),
+        schedbenchVersion: packageJson.version,
+        backend: {
+          kind: config.backend.type,
+          // netns nodes report their own hostname; the machine is the configured host.
+          host: config.backend.type === 'netns' ? config.host.name : null,
+          virtualization: nodes.virtualization,
+          imageDigest: nodes.imageDigest,
+          oversubscribed: nodes.oversubscribed,
+        },
+        after,
+      });
+      runs.push(run);
+      keys.push(runName(workload, repetition));
+      after = run.done;
+    }
+  }
+  const outputs = pulumi
+    .all([cluster.provenance, pulumi.all(runs.map((r) => r.summary))])
+    .apply(([provenance, summaries]) => ({
+      scheduler: cluster.scheduler,
+      version: provenance.version,
+      runs: Object.fromEntries(
+        keys.map((k, i) => [k, summaries[i]]).filter((e): e is [string, RunSummary] => e[1] !== undefined),
+      ),
+    }));
+  return { cluster, runs, outputs };
+}
