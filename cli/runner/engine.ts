@@ -73,7 +73,8 @@ function secretWrap(value: unknown): Record<string, unknown> {
 function urnOf(stack: string, project: string, parent: string, type: string, name: string): string {
   let qualified = type;
   // As the engine: the type is qualified by the parent's whole qualified type (every ancestor but the stack).
-  const parentQualified = parent.split('::')[2] ?? '';
+  // (Pulumi's mock monitor names a component under the stack `pulumi:pulumi:Stack$<type>`: the engine does not.)
+  const parentQualified = (parent.split('::')[2] ?? '').replace(/^pulumi:pulumi:Stack\$/, '');
   if (parent !== '' && parentQualified !== 'pulumi:pulumi:Stack') qualified = `${parentQualified}$${type}`;
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
