@@ -88,6 +88,10 @@ export const FluxJob = z.looseObject({
   exception_occurred: z.boolean().optional(),
   exception_type: z.string().optional(),
   exception_note: z.string().optional(),
+  /** How flux-core 0.88 prints it: `{"occurred":false}` or `{"occurred":true,"severity":0,"type":…,"note":…}`. */
+  exception: z
+    .looseObject({ occurred: z.boolean(), type: z.string().optional(), note: z.string().optional() })
+    .optional(),
   t_submit: z.number().positive(),
   t_depend: time,
   t_run: time,
@@ -107,7 +111,18 @@ export function parseFluxJobs(text: string): FluxJob[] {
   const quoted = text.replace(/"id":\s*(\d+)/g, '"id": "$1"');
   const value: unknown = JSON.parse(quoted);
   const list = z.looseObject({ jobs: z.array(FluxJob) }).safeParse(value);
-  return list.success ? list.data.jobs : [FluxJob.parse(value)];
+  const jobs = list.success ? list.data.jobs : [FluxJob.parse(value)];
+  // The nested exception object (flux-core 0.88) → the flat fields the rest reads.
+  return jobs.map((j) =>
+    j.exception === undefined
+      ? j
+      : {
+          ...j,
+          exception_occurred: j.exception_occurred ?? j.exception.occurred,
+          ...(j.exception.type === undefined ? {} : { exception_type: j.exception_type ?? j.exception.type }),
+          ...(j.exception.note === undefined ? {} : { exception_note: j.exception_note ?? j.exception.note }),
+        },
+  );
 }
 
 /** Flux's state and result (and exception) → the normalised JobState. */

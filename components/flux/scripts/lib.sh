@@ -27,3 +27,28 @@ kill_cluster_processes() {
     kill -KILL "$pid" 2>/dev/null || true
   done
 }
+
+# broker_alive PIDFILE : the pid file names a live Flux broker. A broker renames itself `flux-broker-<rank>` once
+# it knows its rank (plain `flux-broker` before), so prelude's pid_alive with one fixed name does not fit.
+broker_alive() {
+  local pid
+  [[ -s "$1" ]] || return 1
+  pid="$(<"$1")"
+  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/comm" ]] || return 1
+  [[ "$(<"/proc/$pid/comm")" == flux-broker* ]]
+}
+
+# stop_broker PIDFILE TIMEOUT : SIGTERM, bounded wait, then SIGKILL; removes the pid file.
+stop_broker() {
+  local pid
+  if broker_alive "$1"; then
+    pid="$(<"$1")"
+    kill -TERM "$pid" 2>/dev/null || true
+    if ! wait_until "$2" "the broker ($pid) to exit after SIGTERM" pid_gone "$pid"; then
+      log "sending SIGKILL to the broker ($pid)"
+      kill -KILL "$pid" 2>/dev/null || true
+      wait_until 5 "the broker ($pid) to exit after SIGKILL" pid_gone "$pid" || true
+    fi
+  fi
+  rm -f "$1"
+}

@@ -11,7 +11,7 @@ dir="$ROOT/nodes/$NODE"
 install -d -m 0755 "$dir"
 install -d -m 0700 "$dir/state"
 export FLUX_URI="local://$dir/run/local"
-if ! pid_alive "$dir/broker.pid" flux-broker; then
+if ! broker_alive "$dir/broker.pid"; then
   rm -rf "$dir/run"
   setsid flux broker --config-path="$ROOT/etc/flux" \
     -Shostname="$NODE" -Srundir="$dir/run" -Sstatedir="$dir/state" -Slocal-uri="$FLUX_URI" \
@@ -19,7 +19,7 @@ if ! pid_alive "$dir/broker.pid" flux-broker; then
     </dev/null >>"$dir/broker.out" 2>&1 &
   echo "$!" >"$dir/broker.pid"
 fi
-wait_until "$START_TIMEOUT" "the broker of $NODE to run" pid_alive "$dir/broker.pid" flux-broker ||
+wait_until "$START_TIMEOUT" "the broker of $NODE to run" broker_alive "$dir/broker.pid" ||
   { tail -n 20 "$dir/broker.out" "$dir/broker.log" >&2 || true; exit 1; }
 wait_until "$START_TIMEOUT" "the broker of $NODE to answer on $FLUX_URI" flux_up ||
   { tail -n 20 "$dir/broker.out" "$dir/broker.log" >&2 || true; exit 1; }

@@ -10,13 +10,13 @@ flux_env
 dir="$ROOT/nodes/$NODE"
 export FLUX_URI="local://$dir/run/local"
 how=absent
-if pid_alive "$dir/broker.pid" flux-broker; then
+if broker_alive "$dir/broker.pid"; then
   how=sigterm
   if [[ "$RANK" == 0 ]] && flux_up; then
     if timeout "$STOP_TIMEOUT" flux shutdown --quiet >&2; then how=shutdown; else log "flux shutdown failed or timed out"; fi
   fi
 fi
-stop_pidfile "$dir/broker.pid" flux-broker "$STOP_TIMEOUT"
+stop_broker "$dir/broker.pid" "$STOP_TIMEOUT"
 kill_cluster_processes
 rm -rf "${dir:?}/run" "${dir:?}/state"
 jq -cn --arg node "$NODE" --arg how "$how" '{node:$node,broker:"stopped",how:$how}'
