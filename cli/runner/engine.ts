@@ -186,7 +186,8 @@ export class Engine {
       urn: urnOf(this.stack, this.project, req.getParent(), req.getType(), req.getName()),
       type: req.getType(),
       name: req.getName(),
-      parent: req.getParent(),
+      // The parent as the engine names it (the mock monitor qualifies a component under the stack by its type).
+      parent: req.getParent().replace(/::pulumi:pulumi:Stack\$/, '::'),
       custom: req.getCustom(),
       dependencies: req.getDependenciesList(),
       secretOutputs: req.getAdditionalsecretoutputsList(),

@@ -23,7 +23,7 @@ const backend = LibvirtBackend.parse({
   type: 'libvirt',
   storageDir: cfg.require('storageDir'),
   subnet: cfg.require('subnet'),
-  bootTimeoutSeconds: 300,
+  bootTimeoutSeconds: 600,
 });
 const profile = { nodes: 2, vcpus: 1, memoryGiB: 1 };
 const vms = new LibvirtNodes('vms', {
