@@ -45,7 +45,8 @@ describe('stack local through the runner', () => {
   it('up: validated cluster, results that validate, the report, outputs', () => {
     const up = runRunner('up', STACK, REPO, configFile);
     expect(up.status).toBe(0);
-    expect(up.stdout).toContain('"slurmVersion": "22.05');
+    expect(up.stdout).toContain('"scheduler": "slurm"');
+    expect(up.stdout).toContain('"version": "22.05');
     expect(up.stdout).toContain('clusterPrivateKey: "[secret]"');
     const runId = /runId: "(\d{8}T\d{6}Z_[0-9a-f]{12})"/.exec(up.stdout)?.[1];
     expect(runId).toBeDefined();
