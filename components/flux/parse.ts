@@ -1,6 +1,7 @@
 // Parsers of Flux's own output (`flux jobs --json`, `flux jobs --stats-only`, `flux resource list` with
 // `{state}|{rlist}`, `flux module stats sched-fluxion-*`) into typed values. Everything goes through zod; Flux's
 // times are epoch seconds with a fraction and stay sub-second (µs) in the records.
+import { expandHostlist } from '../schedulers/hostlist';
 import { z } from 'zod';
 import {
   JobRecord,
@@ -31,31 +32,6 @@ export function epochToIsoMicro(t: number): string {
   const ms = Math.floor(us / 1000);
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, -1)}${String(us - ms * 1000).padStart(3, '0')}Z`;
-}
-
-/** Expand an RFC 29 hostlist (`n[1-3,5],gpu7`) into names. */
-export function expandHostlist(text: string): string[] {
-  const s = text.trim();
-  if (s === '') return [];
-  const names: string[] = [];
-  const parts = s.match(/[^,[]+(?:\[[^\]]*\][^,[]*)*/g) ?? [];
-  for (const part of parts) {
-    const m = /^([^[]*)\[([^\]]+)\](.*)$/.exec(part);
-    if (m === null) {
-      names.push(part);
-      continue;
-    }
-    const [, prefix, ranges, suffix] = m;
-    for (const range of (ranges ?? '').split(',')) {
-      const r = /^(\d+)(?:-(\d+))?$/.exec(range);
-      if (r === null) throw new Error(`not a hostlist range: ${range} in ${text}`);
-      const from = r[1] ?? '0';
-      const to = r[2] ?? from;
-      for (let i = Number(from); i <= Number(to); i++)
-        names.push(`${prefix}${String(i).padStart(from.length, '0')}${suffix}`);
-    }
-  }
-  return names;
 }
 
 /** Expand an RFC 22 idset (`0-2,5`) into numbers. */
@@ -353,3 +329,5 @@ export function parseFluxionStats(
     extra,
   });
 }
+
+export { expandHostlist };

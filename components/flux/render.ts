@@ -1,9 +1,8 @@
 // Pure renderers of the Flux cluster: where it keeps its files, its broker port, the system instance's TOML
 // (bootstrap over the node addresses, each node's cores as the profile gives them, Fluxion's policies) and the
-// job plan submit.sh reads. Unit-tested by parsing the TOML back.
+// job plan submit.sh reads (the neutral one, workloads/plan.ts). Unit-tested by parsing the TOML back.
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { jobTimeLimitMinutes, type JobSpec } from '../../workloads/catalog';
 import type { FluxOptions } from './config';
 
 /** Every path of a Flux cluster, the same on every node (netns nodes share one filesystem). */
@@ -104,28 +103,7 @@ export function renderSystemToml(args: {
   ].join('\n');
 }
 
-/**
- * The job plan submit.sh reads, one line per spec:
- * `specIndex count offsetSeconds intervalSeconds cpus memoryMiB timeLimitMinutes kind args…`. The time limit is
- * the same whole minutes SLURM gets, so both schedulers bound a job alike.
- */
-export function renderPlan(specs: readonly JobSpec[], timeoutFactor: number): string {
-  return specs
-    .map((s, i) =>
-      [
-        i,
-        s.count,
-        s.arrival.offsetSeconds,
-        s.arrival.intervalSeconds,
-        s.cpus,
-        s.memoryMiB,
-        jobTimeLimitMinutes(s, timeoutFactor),
-        s.kind,
-        ...s.args,
-      ].join(' '),
-    )
-    .join('\n');
-}
+export { renderPlan } from '../../workloads/plan';
 
 /** EXPECTED_NODES of validate.sh: `name cores` per line, rank order. */
 export function renderExpectedNodes(nodes: readonly FluxNodeSpec[]): string {

@@ -16,7 +16,7 @@ import type {
   StageCommand,
 } from '../schedulers/contract';
 import type { SlurmOptions } from './config';
-import { renderPlan } from './plan';
+import { renderPlan } from '../../workloads/plan';
 import { clusterLayout, clusterPorts, type SlurmLayout, type SlurmPorts } from './layout';
 import { databaseName, realMemoryMiB, renderCgroupConf, renderSlurmConf, renderSlurmdbdConf } from './render';
 import { slurmScript, SLURM_SCRIPTS_DIR } from './script';

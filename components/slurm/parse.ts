@@ -1,6 +1,7 @@
 // Parsers of SLURM's command output (sacct -P, sdiag, squeue, sinfo) into typed values. Everything goes
 // through zod; SLURM's placeholders (`Unknown`, `None`, `None assigned`, empty fields) become null.
 import { z } from 'zod';
+import { expandHostlist as expandAnyHostlist } from '../schedulers/hostlist';
 import {
   JobRecord,
   JobState,
@@ -85,31 +86,9 @@ export function normaliseState(raw: string): JobState {
   return parsed.success ? parsed.data : 'UNKNOWN';
 }
 
-/** Expand a SLURM hostlist (`n[1-3,5],gpu7`) into names; placeholders → []. */
+/** Expand a SLURM hostlist (`n[1-3,5],gpu7`) into names; sacct's placeholders (`None assigned`) → []. */
 export function expandHostlist(text: string): string[] {
-  const s = text.trim();
-  if (PLACEHOLDERS.has(s)) return [];
-  const names: string[] = [];
-  // Split on commas that are outside brackets.
-  const parts = s.match(/[^,[]+(?:\[[^\]]*\][^,[]*)*/g) ?? [];
-  for (const part of parts) {
-    const m = /^([^[]*)\[([^\]]+)\](.*)$/.exec(part);
-    if (m === null) {
-      names.push(part);
-      continue;
-    }
-    const [, prefix, ranges, suffix] = m;
-    for (const range of (ranges ?? '').split(',')) {
-      const r = /^(\d+)(?:-(\d+))?$/.exec(range);
-      if (r === null) throw new Error(`not a hostlist range: ${range} in ${text}`);
-      const from = r[1] ?? '0';
-      const to = r[2] ?? from;
-      for (let i = Number(from); i <= Number(to); i++) {
-        names.push(`${prefix}${String(i).padStart(from.length, '0')}${suffix}`);
-      }
-    }
-  }
-  return names;
+  return PLACEHOLDERS.has(text.trim()) ? [] : expandAnyHostlist(text);
 }
 
 const SacctRow = z.strictObject({
