@@ -35,7 +35,12 @@ async function once(nodes: number, keys: ReturnType<typeof makeKeys>) {
 
   start = performance.now();
   for (const n of cluster.plan.nodes) {
-    const result = await ssh(n.address, keys.privateKey, scriptCommand('validate'), validateEnvironment(n));
+    const result = await ssh(
+      n.address,
+      keys.privateKey,
+      scriptCommand('validate'),
+      validateEnvironment(cluster.plan, n),
+    );
     if (result.status !== 0) throw new Error(`validate ${n.name}: ${result.stderr}`);
   }
   const validate = seconds(start);

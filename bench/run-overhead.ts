@@ -57,7 +57,12 @@ function main(): void {
         const makespan = Math.max(...ends) - Math.min(...submits);
         const overhead = wall - makespan - idleGap;
         overheads.push(overhead);
-        const longest = (suffix: string) => Math.max(0, ...stage(suffix).map((s) => s.seconds));
+        // `sampler-<node>` (start) and `sampler-stop-<node>` share a prefix: starts are the ones that are not stops.
+        const longestOf = (list: Step[]) => Math.max(0, ...list.map((s) => s.seconds));
+        const longest = (suffix: string) => longestOf(stage(suffix));
+        const nodeStarts = stage('sampler-').filter(
+          (s) => !s.name.slice(prefix.length).startsWith('sampler-stop'),
+        );
         console.log(
           JSON.stringify({
             run: `${workload}-r${r}`,
@@ -67,7 +72,7 @@ function main(): void {
             overheadSeconds: Number(overhead.toFixed(2)),
             stages: {
               check: check.seconds,
-              samplersStart: longest('sampler-'),
+              samplersStart: longestOf(nodeStarts),
               schedSamplerStart: longest('sched-sampler'),
               submit: longest('submit'),
               wait: longest('wait'),

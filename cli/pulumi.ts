@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { assertStackName } from '../components/config/names';
 import { EngineOperation, findPulumi, PlannedStep, runEngine } from './engine/drive';
 import { Logger } from './runner/engine';
+import { interruptSteps } from './runner/exec';
 import { BANNER, destroy, preview, renderOutputs, RunReport, up } from './runner/run';
 import { renderTree } from './runner/tree';
 
@@ -41,6 +42,27 @@ function finish(report: RunReport, started: number): number {
     `Resources: ${counts}; ${((Date.now() - started) / 1000).toFixed(1)} s; runner peak memory ${peakMiB} MiB\n`,
   );
   return report.ok ? 0 : 1;
+}
+
+/**
+ * SIGINT/SIGTERM during a runner operation: the steps in flight are stopped (with what they started), no new
+ * step starts, and the operation ends as a failed one — its state keeps every finished resource, so `up`
+ * resumes and `destroy` removes. Exit 128 + the signal's number. A second signal exits at once.
+ */
+function stopOnSignals(): { exitCode: () => number | undefined } {
+  let received: NodeJS.Signals | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      const code = signal === 'SIGINT' ? 130 : 143;
+      if (received !== undefined) process.exit(code);
+      received = signal;
+      process.stderr.write(
+        `\nrunner: ${signal}: stopping the steps in flight; finished resources stay in the state (\`up\` resumes, \`destroy\` removes)\n`,
+      );
+      void interruptSteps(signal);
+    });
+  }
+  return { exitCode: () => (received === undefined ? undefined : received === 'SIGINT' ? 130 : 143) };
 }
 
 async function local(
@@ -144,7 +166,9 @@ const program = new Command('schedbench-pulumi')
         process.exitCode = 2;
       } else {
         const stepsFile = options.stepsJson && path.resolve(options.stepsJson);
-        process.exitCode = await local(projectDir, operation, options.stack, configFile, stepsFile);
+        const signals = stopOnSignals();
+        const code = await local(projectDir, operation, options.stack, configFile, stepsFile);
+        process.exitCode = signals.exitCode() ?? code;
       }
     },
   );

@@ -2,6 +2,7 @@
 // every parameter travels in environment variables (or stdin for secrets), never spliced into the text.
 import { readFileSync } from 'fs';
 import * as path from 'path';
+import { SSH_ENV_LIB } from './nodes/ssh-env';
 
 /** Single-quote a string for a POSIX shell. */
 export function shellQuote(text: string): string {
@@ -33,4 +34,12 @@ export const PRELUDE = path.join(__dirname, 'prelude.sh');
 export function preludedScript(dir: string, name: string, libs: readonly string[] = []): string {
   const parts = [PRELUDE, ...libs, path.join(dir, name)].map((file) => readFileSync(file, 'utf8'));
   return bashCommand(parts.join('\n'), name);
+}
+
+/**
+ * A node script run over SSH (by components/nodes/remote.ts's remoteCommand): preludedScript with ssh-env.sh
+ * first, so its parameters, sent as SCHEDBENCH_<NAME>, have their own names again before anything reads them.
+ */
+export function remoteScript(dir: string, name: string, libs: readonly string[] = []): string {
+  return preludedScript(dir, name, [SSH_ENV_LIB, ...libs]);
 }

@@ -34,14 +34,16 @@ export function outcomeCounts(jobs: readonly { state: JobState }[]): Record<JobO
 }
 
 /**
- * A run's status: timeout when the run hit its bound, degraded when a node failed under it, failed when any job
+ * A run's status: failed when the scheduler stopped answering, timeout when the run hit its bound, degraded when a node failed under it, failed when any job
  * did not complete or has no record, ok otherwise.
  */
 export function runStatus(
   jobs: readonly { state: JobState }[],
   timedOut: boolean,
   missing: number,
+  schedulerLost = false,
 ): RunStatus {
+  if (schedulerLost) return 'failed';
   if (timedOut) return 'timeout';
   if (jobs.some((j) => j.state === 'NODE_FAIL')) return 'degraded';
   if (missing > 0 || jobs.some((j) => j.state !== 'COMPLETED')) return 'failed';

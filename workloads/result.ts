@@ -103,6 +103,10 @@ export function assembleRunResult(bundle: RunBundle): RunResult {
     notes.push(
       `the run hit its ${wait.waitedSeconds}s bound; cancelled: ${(wait.cancelled ?? []).join(', ') || 'none'}`,
     );
+  if (wait.schedulerLost !== undefined)
+    notes.push(
+      `the scheduler stopped answering ${wait.waitedSeconds}s into the wait (${wait.schedulerLost}); jobs are recorded as accounting last saw them`,
+    );
   notes.push(...scheduler.notes);
   const failed = jobs.filter((j) => j.state !== 'COMPLETED' && j.state !== 'NODE_FAIL');
   if (failed.length > 0)
@@ -131,7 +135,7 @@ export function assembleRunResult(bundle: RunBundle): RunResult {
     repetition: meta.repetition,
     startedAt: new Date(Math.min(...times)).toISOString(),
     endedAt: new Date(Math.max(...times)).toISOString(),
-    status: runStatus(jobs, wait.timedOut, missing.length),
+    status: runStatus(jobs, wait.timedOut, missing.length, wait.schedulerLost !== undefined),
     notes,
     submission: { startedAt: submit.startedAt, endedAt: submit.endedAt, count: submit.jobs.length },
     nodes,

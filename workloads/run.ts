@@ -7,7 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as path from 'path';
 import type { Profile } from '../components/config/schema';
 import type { Node } from '../components/nodes/types';
-import { preludedScript } from '../components/script';
+import { remoteScript } from '../components/script';
 import {
   SubmitOutput,
   type RunStages,
@@ -17,6 +17,7 @@ import {
 import { resultPath } from '../results/vocabulary';
 import { jobCount, runTimeoutSeconds, type JobSpec } from './catalog';
 import { RunSummary, type RunMeta } from './result';
+import { remoteCommand } from '../components/nodes/remote';
 
 const SAMPLERS_SCRIPTS_DIR = path.join(__dirname, '..', 'components', 'samplers', 'scripts');
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -75,7 +76,7 @@ function stage(
   cmd: StageCommand,
   dependsOn: pulumi.Input<pulumi.Resource>[],
 ): command.remote.Command {
-  return new command.remote.Command(
+  return remoteCommand(
     name,
     {
       connection: cmd.node.connection,
@@ -101,11 +102,11 @@ function nodeSampler(
     IFACE: node.interface,
     SCHEDBENCH_SKIP: skip,
   };
-  const stop = preludedScript(SAMPLERS_SCRIPTS_DIR, 'node-sampler-stop.sh');
+  const stop = remoteScript(SAMPLERS_SCRIPTS_DIR, 'node-sampler-stop.sh');
   return {
     start: {
       node,
-      create: preludedScript(SAMPLERS_SCRIPTS_DIR, 'node-sampler-start.sh', [
+      create: remoteScript(SAMPLERS_SCRIPTS_DIR, 'node-sampler-start.sh', [
         path.join(SAMPLERS_SCRIPTS_DIR, 'energy.sh'),
       ]),
       delete: stop,
@@ -147,8 +148,14 @@ export class WorkloadRun extends pulumi.ComponentResource {
         { parent: this, dependsOn: deps, deleteBeforeReplace: true },
       );
 
-    // check: `done` when the result is already written; every later stage then returns at once.
-    const check = local('check', '"$SCHEDBENCH_TSX" "$SCHEDBENCH_WRITER" check', [args.after]);
+    // check: `done` when the result is already written; every later stage then returns at once. No file there
+    // is the common case and needs no validation: the writer (a TypeScript process, 0.7–6 s to start here) only
+    // runs when there is a file to judge — it answers `todo` for a missing file too, so the answer is the same.
+    const check = local(
+      'check',
+      'if [ -e "$RESULT_PATH" ]; then "$SCHEDBENCH_TSX" "$SCHEDBENCH_WRITER" check; else printf todo; fi',
+      [args.after],
+    );
     const skip = check.stdout.apply((s) => s.trim());
     const stages: RunStages = args.cluster.runStages({
       slug,

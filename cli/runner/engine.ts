@@ -121,7 +121,16 @@ export async function runCommandStep(
     const interpreter = Array.isArray(inputs.interpreter) ? inputs.interpreter.map(String) : undefined;
     return runLocal({ command, environment, stdin, dir: optionalString(inputs.dir), interpreter }, onStderr);
   }
-  return runRemote({ connection: connectionOf(inputs.connection), command, environment, stdin }, onStderr);
+  return runRemote(
+    {
+      connection: connectionOf(inputs.connection),
+      command,
+      environment,
+      stdin,
+      skipIfUnreachable: which === 'delete',
+    },
+    onStderr,
+  );
 }
 
 export class Engine {

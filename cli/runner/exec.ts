@@ -1,6 +1,7 @@
 // Running one @pulumi/command step for real: local commands with a shell, remote ones over SSH (ssh2),
 // the way the command provider does (environment as SSH env requests, stdin piped, exit code checked).
-import { spawn } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
+import { readdirSync, readFileSync } from 'fs';
 import { Client, ClientChannel } from 'ssh2';
 
 export interface StepResult {
@@ -17,6 +18,80 @@ export class StepError extends Error {
     super(message);
     this.name = 'StepError';
   }
+}
+
+// Steps in flight, so that an interrupted runner (SIGINT/SIGTERM) stops what it started instead of leaving it.
+const runningChildren = new Set<ChildProcess>();
+const runningSessions = new Set<{ client: Client; stream?: ClientChannel }>();
+let interruptedBy: string | undefined;
+
+/** Every descendant of `pid` (children first found, then theirs), from /proc: a step's scripts and what they ran. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() ?? -1) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Stops every step in flight, once: local commands and all they started get SIGTERM (SIGKILL after
+ * `graceMs`), remote commands are sent SIGTERM over their SSH channel and their sessions closed. Steps not yet
+ * started fail at once from now on. Resolves when the local processes are gone.
+ */
+export async function interruptSteps(reason: string, graceMs = 5000): Promise<void> {
+  interruptedBy = reason;
+  for (const session of runningSessions) {
+    session.stream?.signal('TERM');
+    session.client.end();
+  }
+  const pids = [...runningChildren].flatMap((c) =>
+    c.pid === undefined ? [] : [c.pid, ...descendants(c.pid)],
+  );
+  signalAll(pids, 'SIGTERM');
+  const alive = () =>
+    pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  const deadline = Date.now() + graceMs;
+  while (alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  signalAll(alive(), 'SIGKILL');
+}
+
+function refuseIfInterrupted(): void {
+  if (interruptedBy !== undefined)
+    throw new StepError(`not started: the runner was interrupted (${interruptedBy})`, '', '');
 }
 
 /** Receives stderr lines as they come, for live progress. */
@@ -53,11 +128,13 @@ export interface LocalStep {
 export function runLocal(step: LocalStep, onStderr?: LineSink): Promise<StepResult> {
   const [program, ...args] = step.interpreter ?? ['/bin/sh', '-c'];
   return new Promise((resolve, reject) => {
+    refuseIfInterrupted();
     const child = spawn(program, [...args, step.command], {
       cwd: step.dir,
       env: { ...process.env, ...step.environment },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    runningChildren.add(child);
     let stdout = '';
     let stderr = '';
     const split = lineSplitter(onStderr);
@@ -70,6 +147,7 @@ export function runLocal(step: LocalStep, onStderr?: LineSink): Promise<StepResu
       reject(new StepError(`could not start ${program}: ${err.message}`, stdout, stderr)),
     );
     child.on('close', (code, signal) => {
+      runningChildren.delete(child);
       if (code === 0) resolve({ stdout: trimNewline(stdout), stderr: trimNewline(stderr) });
       else {
         const how = signal !== null ? `signal ${signal}` : `exit code ${String(code)}`;
@@ -98,10 +176,15 @@ export interface RemoteStep {
   command: string;
   environment: Record<string, string>;
   stdin?: string;
+  /** For deletes: a node that cannot be reached at all makes the step a no-op (noted) instead of a failure. */
+  skipIfUnreachable?: boolean;
 }
 
 /** Thrown when a server presents another host key than the pinned one: never retried. */
 export class HostKeyMismatch extends Error {}
+
+/** No SSH connection could be made within the dial budget (refused, timed out, no route): not a script failure. */
+export class NodeUnreachable extends StepError {}
 
 /** The key blob of an OpenSSH public key line (`<type> <base64> [comment]`). */
 export function hostKeyBlob(line: string): Buffer {
@@ -177,7 +260,7 @@ async function connect(connection: SshConnectionInputs): Promise<Client> {
     }
   }
   const reason = lastError instanceof Error ? lastError.message : String(lastError);
-  throw new StepError(
+  throw new NodeUnreachable(
     `ssh ${connection.user ?? 'root'}@${connection.host}:${connection.port ?? 22}: ${reason} (after ${limit} attempts)`,
     '',
     '',
@@ -185,8 +268,22 @@ async function connect(connection: SshConnectionInputs): Promise<Client> {
 }
 
 export async function runRemote(step: RemoteStep, onStderr?: LineSink): Promise<StepResult> {
-  const client = await connect(step.connection);
+  refuseIfInterrupted();
+  let client: Client;
   try {
+    client = await connect(step.connection);
+  } catch (err) {
+    // A delete on a node nobody can reach: there is nothing to run it on. What ran there ends with the node
+    // (netns and VM nodes are deleted from the host); saying so beats a destroy that can never finish.
+    if (!(err instanceof NodeUnreachable) || step.skipIfUnreachable !== true) throw err;
+    const note = `skipped: ${err.message}; what this step would stop there ends with the node`;
+    onStderr?.(note);
+    return { stdout: '', stderr: note };
+  }
+  const session: { client: Client; stream?: ClientChannel } = { client };
+  runningSessions.add(session);
+  try {
+    refuseIfInterrupted();
     return await new Promise<StepResult>((resolve, reject) => {
       client.exec(
         step.command,
@@ -196,6 +293,7 @@ export async function runRemote(step: RemoteStep, onStderr?: LineSink): Promise<
             reject(new StepError(`ssh exec on ${step.connection.host}: ${err.message}`, '', ''));
             return;
           }
+          session.stream = stream;
           let stdout = '';
           let stderr = '';
           const split = lineSplitter(onStderr);
@@ -225,6 +323,7 @@ export async function runRemote(step: RemoteStep, onStderr?: LineSink): Promise<
       );
     });
   } finally {
+    runningSessions.delete(session);
     client.end();
   }
 }

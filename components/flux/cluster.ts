@@ -3,7 +3,6 @@
 // certificate, kept secret) → configure (system.toml, certificate on stdin) → start (one broker per node, rank 0
 // first) → validate. Deleting it cancels every job, shuts the instance down, kills what is left and removes its
 // files. It is the scheduler contract's Flux member: `runStages` hands the run loop its flux submit/jobs scripts.
-import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { readFileSync } from 'fs';
 import * as path from 'path';
@@ -28,6 +27,7 @@ import {
   type FluxLayout,
 } from './render';
 import { fluxScript, FLUX_SCRIPTS_DIR } from './script';
+import { remoteCommand } from '../nodes/remote';
 
 export interface FluxClusterArgs extends SchedulerArgs {
   /** The `schedbench:flux` config section; `prefix` must be set (the registry refuses a stack without it). */
@@ -97,23 +97,22 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
     const systemToml = renderSystemToml({ nodes: specs, layout, port: this.port, options: args.options });
     this.rank0Env = { ROOT: layout.root, FLUX_PREFIX: prefix, FLUX_URI: localUri(layout, rank0.name) };
 
-    const installs = args.nodes.map(
-      (node) =>
-        new command.remote.Command(
-          `${name}-install-${node.name}`,
-          {
-            connection: node.connection,
-            create: fluxScript('install-check.sh'),
-            environment: { FLUX_PREFIX: prefix },
-          },
-          stageOptions(this, [node.ready]),
-        ),
+    const installs = args.nodes.map((node) =>
+      remoteCommand(
+        `${name}-install-${node.name}`,
+        {
+          connection: node.connection,
+          create: fluxScript('install-check.sh'),
+          environment: { FLUX_PREFIX: prefix },
+        },
+        stageOptions(this, [node.ready]),
+      ),
     );
     const firstInstall = installs[0];
     if (firstInstall === undefined)
       throw new pulumi.ResourceError('flux: a cluster needs at least one node', this);
     // The certificate: made once by `flux keygen` on rank 0, a secret from then on, delivered on stdin only.
-    const cert = new command.remote.Command(
+    const cert = remoteCommand(
       `${name}-curve-cert`,
       {
         connection: rank0.connection,
@@ -128,7 +127,7 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
     const starts = args.nodes.map((node, rank) => {
       const env = { ROOT: layout.root, NODE: node.name, FLUX_PREFIX: prefix };
       const install = installs[rank] ?? firstInstall;
-      const configure = new command.remote.Command(
+      const configure = remoteCommand(
         `${name}-configure-${node.name}`,
         {
           connection: node.connection,
@@ -141,7 +140,7 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
         stageOptions(this, [install, cert]),
       );
       // Rank 0 first: the others connect to it (and are deleted, i.e. stopped, before it).
-      const start = new command.remote.Command(
+      const start = remoteCommand(
         `${name}-broker-${node.name}`,
         {
           connection: node.connection,
@@ -154,7 +153,7 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
       if (rank === 0) rank0Start = start;
       return start;
     });
-    const validate = new command.remote.Command(
+    const validate = remoteCommand(
       `${name}-validate`,
       {
         connection: rank0.connection,

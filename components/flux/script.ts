@@ -1,11 +1,11 @@
 // The command text of a Flux script: the shared prelude, Flux's lib.sh, then the script, run as `bash -c`.
 // The text is fixed; every parameter travels in environment variables, the certificate on stdin.
 import * as path from 'path';
-import { preludedScript } from '../script';
+import { remoteScript } from '../script';
 
 export const FLUX_SCRIPTS_DIR = path.join(__dirname, 'scripts');
 
 /** A script of components/flux/scripts, with its preludes. */
 export function fluxScript(name: string): string {
-  return preludedScript(FLUX_SCRIPTS_DIR, name, [path.join(FLUX_SCRIPTS_DIR, 'lib.sh')]);
+  return remoteScript(FLUX_SCRIPTS_DIR, name, [path.join(FLUX_SCRIPTS_DIR, 'lib.sh')]);
 }

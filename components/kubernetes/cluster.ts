@@ -40,6 +40,7 @@ import {
 import { kubernetesScript } from './script';
 import { BuildVersions } from './build/gomod';
 import versionsJson from './build/versions.json';
+import { remoteCommand } from '../nodes/remote';
 
 export interface KubernetesClusterArgs extends SchedulerArgs {
   /** The `schedbench:kubernetes` config section. */
@@ -166,7 +167,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     const buildDeps = build === undefined ? [] : [build];
 
     const perNode = args.nodes.map((node) => {
-      const install = new command.remote.Command(
+      const install = remoteCommand(
         `${name}-install-${node.name}`,
         {
           connection: node.connection,
@@ -182,7 +183,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     if (first === undefined)
       throw new pulumi.ResourceError('kubernetes: a cluster needs at least one node', this);
 
-    const pki = new command.remote.Command(
+    const pki = remoteCommand(
       `${name}-pki`,
       {
         connection: controller.connection,
@@ -202,7 +203,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     this.kubeconfig = pulumi.secret(pkiOut.apply((p) => p.admin));
 
     const cp = controlPlaneArgs(spec);
-    const controlPlane = new command.remote.Command(
+    const controlPlane = remoteCommand(
       `${name}-control-plane`,
       {
         connection: controller.connection,
@@ -235,7 +236,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       );
       const cgroupRoot = info.apply((i) => kubeletCgroupRoot(i.facts));
       const nodeEnv = { NODE: node.name, NODE_DIR: paths.dir, BIN_DIR: binDir, STOP_TIMEOUT: stop };
-      const configure = new command.remote.Command(
+      const configure = remoteCommand(
         `${name}-configure-${node.name}`,
         {
           connection: node.connection,
@@ -260,7 +261,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
         },
         stageOptions(this, [install, pki]),
       );
-      const containerd = new command.remote.Command(
+      const containerd = remoteCommand(
         `${name}-containerd-${node.name}`,
         {
           connection: node.connection,
@@ -270,7 +271,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
         },
         stageOptions(this, [configure]),
       );
-      const kubelet = new command.remote.Command(
+      const kubelet = remoteCommand(
         `${name}-kubelet-${node.name}`,
         {
           connection: node.connection,
@@ -289,7 +290,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     });
 
     const workloadImage = first.info.apply((i) => i.images.workload.ref);
-    const validate = new command.remote.Command(
+    const validate = remoteCommand(
       `${name}-validate`,
       {
         connection: controller.connection,

@@ -1,6 +1,6 @@
 // What schedbench may leave on this host when a run is aborted (a killed runner, an interrupted jest), found
 // only by schedbench's own marks — the `schedbench-` network namespaces, interfaces whose alias is
-// `schedbench:<owner>`, cgroups under `schedbench/`, processes inside those, daemons whose pid file lies in a
+// `schedbench:<owner>`, iptables FORWARD rules commented `schedbench:<cluster>@<stack>`, cgroups under `schedbench/`, processes inside those, daemons whose pid file lies in a
 // state directory that carries a schedbench marker, libvirt domains and networks named `schedbench-…` — and removed
 // in dependency order. Nothing without one of these marks is ever listed or touched.
 import { spawnSync } from 'child_process';
@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'fs';
 import * as path from 'path';
 
 export type LeftoverKind =
-  'process' | 'netns' | 'interface' | 'cgroup' | 'libvirt-domain' | 'libvirt-network';
+  'process' | 'netns' | 'interface' | 'firewall-rule' | 'cgroup' | 'libvirt-domain' | 'libvirt-network';
 
 export interface Leftover {
   kind: LeftoverKind;
@@ -52,6 +52,37 @@ export function schedbenchInterfaces(): Leftover[] {
     if (alias.startsWith('schedbench:')) out.push({ kind: 'interface', id: name, mark: `alias ${alias}` });
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The iptables commands whose FORWARD chain is in use (the legacy one only when its tables exist already). */
+function firewallTools(): string[] {
+  const has = (tool: string) => run('sh', ['-c', `command -v ${tool}`]).ok;
+  const main = has('iptables-nft') ? ['iptables-nft'] : has('iptables') ? ['iptables'] : [];
+  const legacy = has('iptables-legacy') && readOr('/proc/net/ip_tables_names').trim() !== '';
+  return [...main, ...(legacy ? ['iptables-legacy'] : [])];
+}
+
+/** `-A FORWARD -i <bridge> -o <bridge> -m comment --comment schedbench:… -j ACCEPT`, as `iptables -S` prints it. */
+const FORWARD_RULE = /^-A FORWARD -i (\S+) -o (\S+) -m comment --comment "?(schedbench:[^"\s]+)"? -j ACCEPT$/;
+
+/** The ACCEPT rules netns bridges add to FORWARD (bridge-create.sh), by tool: id `<tool> <bridge> <comment>`. */
+export function schedbenchFirewallRules(): Leftover[] {
+  const out: Leftover[] = [];
+  for (const tool of firewallTools()) {
+    for (const line of run(tool, ['-w', '10', '-S', 'FORWARD']).stdout.split('\n')) {
+      const m = FORWARD_RULE.exec(line.trim());
+      if (m === null || m[1] !== m[2]) continue;
+      out.push({ kind: 'firewall-rule', id: `${tool} ${m[1]} ${m[3]}`, mark: `comment ${m[3]}` });
+    }
+  }
+  return out;
+}
+
+function deleteFirewallRule(id: string): boolean {
+  const [tool, bridge, comment] = id.split(' ') as [string, string, string];
+  const rule = ['FORWARD', '-i', bridge, '-o', bridge, '-m', 'comment', '--comment', comment, '-j', 'ACCEPT'];
+  run(tool, ['-w', '10', '-D', ...rule]);
+  return !run(tool, ['-w', '10', '-C', ...rule]).ok;
 }
 
 /** Every cgroup directory under a `schedbench/` parent, in every hierarchy, deepest first. */
@@ -186,6 +217,7 @@ export function findLeftovers(extraStateRoots: readonly string[] = []): Leftover
     ...schedbenchProcesses(namespaces, cgroups, stateRoots(extraStateRoots)),
     ...schedbenchLibvirt().filter((l) => l.kind === 'libvirt-domain'),
     ...schedbenchInterfaces(),
+    ...schedbenchFirewallRules(),
     ...namespaces.map((id) => ({ kind: 'netns' as const, id, mark: 'name schedbench-…' })),
     ...cgroups.map((id) => ({ kind: 'cgroup' as const, id, mark: 'under schedbench/' })),
     ...schedbenchLibvirt().filter((l) => l.kind === 'libvirt-network'),
@@ -239,15 +271,17 @@ export function cleanLeftovers(leftovers: readonly Leftover[]): CleanResult {
     const attempt =
       l.kind === 'interface'
         ? run('ip', ['link', 'del', 'dev', l.id])
-        : l.kind === 'netns'
-          ? run('ip', ['netns', 'del', l.id])
-          : l.kind === 'cgroup'
-            ? run('rmdir', [l.id])
-            : l.kind === 'libvirt-domain'
-              ? (run('virsh', ['-c', 'qemu:///system', 'destroy', l.id]),
-                run('virsh', ['-c', 'qemu:///system', 'undefine', l.id]))
-              : (run('virsh', ['-c', 'qemu:///system', 'net-destroy', l.id]),
-                run('virsh', ['-c', 'qemu:///system', 'net-undefine', l.id]));
+        : l.kind === 'firewall-rule'
+          ? { ok: deleteFirewallRule(l.id), stdout: '' }
+          : l.kind === 'netns'
+            ? run('ip', ['netns', 'del', l.id])
+            : l.kind === 'cgroup'
+              ? run('rmdir', [l.id])
+              : l.kind === 'libvirt-domain'
+                ? (run('virsh', ['-c', 'qemu:///system', 'destroy', l.id]),
+                  run('virsh', ['-c', 'qemu:///system', 'undefine', l.id]))
+                : (run('virsh', ['-c', 'qemu:///system', 'net-destroy', l.id]),
+                  run('virsh', ['-c', 'qemu:///system', 'net-undefine', l.id]));
     // A veth goes with its peer or namespace: gone already counts as removed.
     const gone =
       l.kind === 'interface'
@@ -329,6 +363,15 @@ export function startedByRun(fresh: readonly Leftover[], runId: string): Leftove
       .filter((l) => !foreignCgroups.some((f) => f.startsWith(`${l.id}/`)))
       .map((l) => l.id),
   );
+  // Only what is positively this run's: a node's veth when the node is, a bridge when every node of its
+  // cluster is (another run's bridge, made a moment before its nodes, has none of ours — never touched).
+  const ownedInterface = (l: Leftover): boolean => {
+    const owner = /alias schedbench:([^@]+)/.exec(l.mark)?.[1] ?? '';
+    const node = ownedNode.get(owner);
+    if (node !== undefined) return node;
+    const clusterNodes = [...ownedNode].filter(([name]) => name.startsWith(`${owner}-`));
+    return clusterNodes.length > 0 && clusterNodes.every(([, mine]) => mine) && !foreignClusters.has(owner);
+  };
   return fresh.filter((l) => {
     switch (l.kind) {
       case 'libvirt-domain':
@@ -338,16 +381,14 @@ export function startedByRun(fresh: readonly Leftover[], runId: string): Leftove
         return ownedNode.get(l.id.replace(/^schedbench-/, '')) === true;
       case 'cgroup':
         return cgroupsOwned.has(l.id);
-      case 'interface': {
-        // Only what is positively this run's: a node's veth when the node is, a bridge when every node of its
-        // cluster is (another run's bridge, made a moment before its nodes, has none of ours — never touched).
-        const owner = /alias schedbench:([^@]+)/.exec(l.mark)?.[1] ?? '';
-        const node = ownedNode.get(owner);
-        if (node !== undefined) return node;
-        const clusterNodes = [...ownedNode].filter(([name]) => name.startsWith(`${owner}-`));
-        return (
-          clusterNodes.length > 0 && clusterNodes.every(([, mine]) => mine) && !foreignClusters.has(owner)
-        );
+      case 'interface':
+        return ownedInterface(l);
+      case 'firewall-rule': {
+        // A bridge's rule goes with the bridge: when the bridge is gone (nothing left to accept), or is this run's.
+        const bridge = l.id.split(' ')[1] ?? '';
+        if (!existsSync(`/sys/class/net/${bridge}`)) return true;
+        const iface = fresh.find((f) => f.kind === 'interface' && f.id === bridge);
+        return iface !== undefined && ownedInterface(iface);
       }
       case 'process': {
         const pid = Number(l.id);

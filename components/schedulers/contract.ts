@@ -73,6 +73,8 @@ export const WaitOutput = z.strictObject({
   timedOut: z.boolean(),
   waitedSeconds: z.number().nonnegative(),
   cancelled: z.array(z.string()).optional(),
+  /** Set when the scheduler stopped answering during the wait (its last error): the run is recorded as failed. */
+  schedulerLost: z.string().optional(),
 });
 export type WaitOutput = z.infer<typeof WaitOutput>;
 

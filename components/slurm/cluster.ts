@@ -22,6 +22,7 @@ import { databaseName, realMemoryMiB, renderCgroupConf, renderSlurmConf, renderS
 import { slurmScript, SLURM_SCRIPTS_DIR } from './script';
 import { readFileSync } from 'fs';
 import * as path from 'path';
+import { remoteCommand } from '../nodes/remote';
 
 /**
  * `cluster` is SLURM's ClusterName (the database name and the port block derive from it); the first node runs
@@ -123,13 +124,13 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
 
     const jobScript = readFileSync(path.join(SLURM_SCRIPTS_DIR, 'job.sh'), 'utf8');
     const perNode = args.nodes.map((node) => {
-      const install = new command.remote.Command(
+      const install = remoteCommand(
         `${name}-install-${node.name}`,
         { connection: node.connection, create: slurmScript('install.sh') },
         stageOptions(this, [node.ready]),
       );
       const env = { ROOT: layout.root, NODE: node.name, STOP_TIMEOUT: stop };
-      const configure = new command.remote.Command(
+      const configure = remoteCommand(
         `${name}-configure-${node.name}`,
         {
           connection: node.connection,
@@ -146,7 +147,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
         },
         stageOptions(this, [install]),
       );
-      const munge = new command.remote.Command(
+      const munge = remoteCommand(
         `${name}-munge-${node.name}`,
         {
           connection: node.connection,
@@ -168,7 +169,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
       DB_ADDRESS: controller.address,
       STOP_TIMEOUT: stop,
     };
-    const db = new command.remote.Command(
+    const db = remoteCommand(
       `${name}-db`,
       {
         connection: controller.connection,
@@ -179,7 +180,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
       },
       stageOptions(this, [first.munge]),
     );
-    const controllerStart = new command.remote.Command(
+    const controllerStart = remoteCommand(
       `${name}-controller`,
       {
         connection: controller.connection,
@@ -201,21 +202,20 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
       },
       stageOptions(this, [db, ...perNode.map((p) => p.configure)]),
     );
-    const slurmds = perNode.map(
-      (p) =>
-        new command.remote.Command(
-          `${name}-slurmd-${p.node.name}`,
-          {
-            connection: p.node.connection,
-            create: slurmScript('start-slurmd.sh'),
-            delete: slurmScript('stop-slurmd.sh'),
-            environment: p.env,
-          },
-          stageOptions(this, [p.munge, controllerStart]),
-        ),
+    const slurmds = perNode.map((p) =>
+      remoteCommand(
+        `${name}-slurmd-${p.node.name}`,
+        {
+          connection: p.node.connection,
+          create: slurmScript('start-slurmd.sh'),
+          delete: slurmScript('stop-slurmd.sh'),
+          environment: p.env,
+        },
+        stageOptions(this, [p.munge, controllerStart]),
+      ),
     );
     const expected = args.nodes.map((n) => `${n.name} ${n.vcpus} ${realMemoryMiB(n)}`).join('\n');
-    const validate = new command.remote.Command(
+    const validate = remoteCommand(
       `${name}-validate`,
       {
         connection: controller.connection,

@@ -1,11 +1,11 @@
 // The command text of a SLURM script: the shared prelude, SLURM's lib.sh, then the script, run as `bash -c`.
 // The text is fixed; every parameter travels in environment variables, secrets on stdin (components/script.ts).
 import * as path from 'path';
-import { preludedScript } from '../script';
+import { remoteScript } from '../script';
 
 export const SLURM_SCRIPTS_DIR = path.join(__dirname, 'scripts');
 
 /** A script of components/slurm/scripts, with its preludes. */
 export function slurmScript(name: string): string {
-  return preludedScript(SLURM_SCRIPTS_DIR, name, [path.join(SLURM_SCRIPTS_DIR, 'lib.sh')]);
+  return remoteScript(SLURM_SCRIPTS_DIR, name, [path.join(SLURM_SCRIPTS_DIR, 'lib.sh')]);
 }

@@ -1,6 +1,6 @@
 // Runs the local runner as a user does (`tsx cli/pulumi.ts <operation>`), in a child process: the Pulumi
 // runtime is process-global, so one operation per process, as with the real CLI.
-import { spawn, spawnSync } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as path from 'path';
 
 export const REPO = path.join(__dirname, '..', '..');
@@ -47,6 +47,37 @@ export function runRunner(
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A runner started without blocking: the test can act on the system (inject a fault) while it works. */
+export interface StartedRunner {
+  /** The runner's process; it leads its own process group (`kill -9 -<pid>` ends it and its children). */
+  child: ChildProcess;
+  done: Promise<RunnerResult>;
+}
+
+export function startRunner(
+  operation: 'up' | 'preview' | 'destroy',
+  stack: string,
+  projectDir = REPO,
+  configFile?: string,
+): StartedRunner {
+  const child = spawn(TSX, runnerArgs(operation, stack, projectDir, configFile), {
+    env: { ...process.env, SCHEDBENCH_RUNNER: 'local' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const done = new Promise<RunnerResult>((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({ status: code ?? (signal === null ? -1 : 128), stdout, stderr }),
+    );
+  });
+  return { child, done };
+}
+
 /** As runRunner, without blocking: the test can act on the system (inject a fault) while the runner works. */
 export function runRunnerAsync(
   operation: 'up' | 'preview' | 'destroy',
@@ -54,16 +85,5 @@ export function runRunnerAsync(
   projectDir = REPO,
   configFile?: string,
 ): Promise<RunnerResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, runnerArgs(operation, stack, projectDir, configFile), {
-      env: { ...process.env, SCHEDBENCH_RUNNER: 'local' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
+  return startRunner(operation, stack, projectDir, configFile).done;
 }

@@ -3,6 +3,7 @@
 # that arrive together (interval 0) go in one `flux submit --cc=0-<count-1>` call, so a burst measures Flux's
 # ingest and not this loop; jobs that trickle in are submitted one by one at their offsets.
 # PLAN lines: specIndex count offsetSeconds intervalSeconds cpus memoryMiB timeLimitMinutes mode [args…].
+# Jobs are waitable (wait.sh blocks in `flux job wait --all` instead of polling).
 # Memory: Flux's resource model here has no memory (the [resource.config] gives cores only), so the request is
 # recorded as the jobspec attribute user.schedbench.memory_mib and not enforced.
 # Prints {"startedAt":…,"endedAt":…,"jobs":[{"id":…,"specIndex":…,"name":…,"submittedAt":<epoch s, µs>}]}.
@@ -55,7 +56,7 @@ while read -r at line first copies; do
   # A lean jobspec environment: what the wrapper needs and the cluster's marker (stop.sh finds jobs by it).
   mapfile -t ids < <(flux submit "${many[@]}" -N 1 -n 1 -c "$cpus" -t "${minutes}m" -o cpu-affinity=off \
     --setattr=user.schedbench.memory_mib="$mem" --env-remove='*' --env=PATH --env=HOME --env=SCHEDBENCH_FLUX_ROOT \
-    --output="$out_dir/{{id}}.out" "$ROOT/jobs/job.sh" "$out_dir" "$mode" "${argv[@]}")
+    --flags=waitable --output="$out_dir/{{id}}.out" "$ROOT/jobs/job.sh" "$out_dir" "$mode" "${argv[@]}")
   ((${#ids[@]} == copies)) || die "flux submit of spec $spec returned ${#ids[@]} job ids, expected $copies"
   # With --cc, ids arrive in ingest order, which is the order of the copies.
   for k in "${!ids[@]}"; do

@@ -9,6 +9,7 @@ import { REPORT_SCRIPT } from './report';
 import type { Node } from '../types';
 import type { HostsBackend } from './config';
 import { checkHostFits, NodeReport, parseNodeReport } from './report';
+import { remoteCommand } from '../remote';
 
 export interface HostsNodesArgs {
   /** Cluster name (state directories on the hosts derive from it). */
@@ -62,7 +63,7 @@ export class HostsNodes extends pulumi.ComponentResource {
         perDialTimeout: 15,
       };
       // One probe variable: the check below says so when the host's sshd drops the environment.
-      const ready = new command.remote.Command(
+      const ready = remoteCommand(
         `${name}-${host.name}-ready`,
         {
           connection,

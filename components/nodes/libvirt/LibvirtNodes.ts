@@ -19,6 +19,7 @@ import type { Accel } from './domainXml';
 import { renderNetworkXml } from './networkXml';
 import { LibvirtClusterPlan, planLibvirtCluster } from './plan';
 import { renderNode } from './render';
+import { remoteCommand } from '../remote';
 
 const SCRIPTS = path.join(__dirname, 'scripts');
 
@@ -230,7 +231,7 @@ export class LibvirtNodes extends pulumi.ComponentResource {
         dialErrorLimit: 10,
         perDialTimeout: 15,
       };
-      const ready = new command.remote.Command(
+      const ready = remoteCommand(
         `${name}-${node.name}-ready`,
         {
           connection,

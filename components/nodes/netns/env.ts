@@ -85,6 +85,11 @@ export function nodeEnvironment(
 }
 
 /** Sent over SSH, as SCHEDBENCH_* (the only names the node's sshd accepts). */
-export function validateEnvironment(node: NetnsNodePlan): Record<string, string> {
-  return sshEnvironment({ EXPECTED_NAME: node.name, EXPECTED_CGROUP: `/${node.cgroup}` });
+export function validateEnvironment(plan: NetnsClusterPlan, node: NetnsNodePlan): Record<string, string> {
+  const peers = plan.nodes.filter((n) => n.name !== node.name).map((n) => n.name);
+  return sshEnvironment({
+    EXPECTED_NAME: node.name,
+    EXPECTED_CGROUP: `/${node.cgroup}`,
+    PEERS: peers.join(' '),
+  });
 }

@@ -7,6 +7,7 @@ import { ClusterKey, HostKey } from '../sshkey';
 import { Node } from '../types';
 import { bridgeEnvironment, nodeEnvironment, scriptCommand, validateEnvironment } from './env';
 import { NetnsClusterPlan, NetnsPlanError, planCluster } from './plan';
+import { remoteCommand } from '../remote';
 
 export { defaultSubnet, nodeCgroupPath } from './plan';
 
@@ -114,13 +115,13 @@ export class NetnsNodes extends pulumi.ComponentResource {
       { parent: this, ...replace },
     );
 
-    this.nodes = plan.nodes.map((nodePlan): Node => {
+    const created = plan.nodes.map((nodePlan) => {
       const hostKey = new HostKey(
         `${name}-n${nodePlan.index}-hostkey`,
         { comment: nodePlan.name },
         { parent: this },
       );
-      const created = new command.local.Command(
+      const node = new command.local.Command(
         `${name}-n${nodePlan.index}`,
         {
           create: scriptCommand('node-create'),
@@ -133,6 +134,12 @@ export class NetnsNodes extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [bridge], ...replace },
       );
+      return { nodePlan, hostKey, node };
+    });
+
+    // Each node is validated once every node is up: it must reach all the others by name.
+    const allCreated = created.map((c) => c.node);
+    this.nodes = created.map(({ nodePlan, hostKey }): Node => {
       const connection = {
         host: nodePlan.address,
         port: 22,
@@ -142,14 +149,14 @@ export class NetnsNodes extends pulumi.ComponentResource {
         dialErrorLimit: 5,
         perDialTimeout: 10,
       };
-      const validated = new command.remote.Command(
+      const validated = remoteCommand(
         `${name}-n${nodePlan.index}-validate`,
         {
           connection,
           create: scriptCommand('validate'),
-          environment: validateEnvironment(nodePlan),
+          environment: validateEnvironment(plan, nodePlan),
         },
-        { parent: this, dependsOn: [created] },
+        { parent: this, dependsOn: allCreated },
       );
       return {
         name: nodePlan.name,

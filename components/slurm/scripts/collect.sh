@@ -13,7 +13,7 @@ export TZ=UTC
 fields=JobID,JobIDRaw,JobName,State,ExitCode,Submit,Eligible,Start,End,ElapsedRaw,Elapsed,ReqCPUS,ReqMem,AllocCPUS,NodeList,TotalCPU,MaxRSS
 IFS=, read -r -a want <<<"$JOB_IDS"
 
-text=''
+text='' final_text=''
 complete() {
   local id state step
   declare -A final=()
@@ -26,31 +26,31 @@ complete() {
   for id in "${want[@]}"; do
     [[ -n "${final[$id]:-}" ]] || return 1
   done
+  final_text="$text"
 }
 if [[ -n "$JOB_IDS" ]]; then
   wait_until "$COLLECT_TIMEOUT" "every job to have a final record in sacct" complete ||
     log "some jobs have no final accounting record yet; collecting what there is"
 fi
-# Through files, not arguments: a thousand jobs' accounting exceeds the kernel's limit on one argument.
+# Through files, not arguments: a thousand jobs' accounting exceeds the kernel's limit on one argument. The
+# accounting is the text the successful completeness check read (asked once more only when that check gave up).
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-sacct -n -P -D --format="$fields" -j "$JOB_IDS" >"$tmp/sacct" 2>/dev/null || true
+if [[ -n "$final_text" ]]; then
+  printf '%s\n' "$final_text" >"$tmp/sacct"
+else
+  sacct -n -P -D --format="$fields" -j "$JOB_IDS" >"$tmp/sacct" 2>/dev/null || true
+fi
 
-# Every job's stress-ng YAML and its wrapper's times, keyed by job id, in one jq pass each.
+# Every job's stress-ng YAML and its wrapper's times, keyed by job id, and the document, in one jq pass.
 shopt -s nullglob
-by_job() {
-  local ext="$1" out="$2" files
-  files=("$ROOT/jobs/out/$RUN_KEY"/*."$ext")
-  if ((${#files[@]} > 0)); then
-    jq -nR --arg ext "$ext" \
-      'reduce inputs as $l ({}; .[input_filename | sub(".*/"; "") | sub("\\." + $ext + "$"; "")] += $l + "\n")' \
-      "${files[@]}" >"$out"
-  else
-    printf '{}' >"$out"
-  fi
-}
-by_job yaml "$tmp/metrics"
-by_job times "$tmp/times"
-jq -cn --rawfile sacct "$tmp/sacct" --slurpfile metrics "$tmp/metrics" --slurpfile times "$tmp/times" \
-  --arg fields "$fields" '{fields:$fields,sacct:$sacct,metrics:$metrics[0],times:$times[0]}'
+files=("$ROOT/jobs/out/$RUN_KEY"/*.yaml "$ROOT/jobs/out/$RUN_KEY"/*.times)
+((${#files[@]} > 0)) || files=(/dev/null)
+jq -cnR --rawfile sacct "$tmp/sacct" --arg fields "$fields" '
+  reduce inputs as $l ({metrics: {}, times: {}};
+    (input_filename | sub(".*/"; "")) as $f
+    | if ($f | endswith(".yaml")) then .metrics[$f | sub("\\.yaml$"; "")] += $l + "\n"
+      elif ($f | endswith(".times")) then .times[$f | sub("\\.times$"; "")] += $l + "\n"
+      else . end)
+  | {fields: $fields, sacct: $sacct, metrics, times}' "${files[@]}"
 rm -rf "${ROOT:?}/jobs/out/$RUN_KEY"

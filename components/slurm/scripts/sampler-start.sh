@@ -25,6 +25,8 @@ sample_loop() {
   echo "$BASHPID" >"$SAMPLER_DIR/sampler.pid"
   trap 'exit 0' TERM
   rm -f "$fifo"; mkfifo "$fifo"; exec 3<>"$fifo"
+  # Tell the starting script it runs (opened read-write, so this never blocks, even if nobody listens).
+  if [[ -p "$SAMPLER_DIR/ready" ]] && exec 5<>"$SAMPLER_DIR/ready"; then printf 'ready\n' >&5; exec 5>&-; fi
   interval="$((INTERVAL_MS / 1000)).$(printf '%03d' $((INTERVAL_MS % 1000)))"
   next_stats=$((SECONDS + STATS_INTERVAL_SECONDS))
   while true; do
@@ -54,8 +56,14 @@ sample_loop() {
 }
 
 : >"$SAMPLER_DIR/samples.jsonl"
-rm -f "$SAMPLER_DIR/sampler.pid"
+rm -f "$SAMPLER_DIR/sampler.pid" "$SAMPLER_DIR/ready"
+# The sampler says `ready` on this FIFO once its pid file and tick FIFO exist: an event, not a poll.
+mkfifo "$SAMPLER_DIR/ready"
+exec 4<>"$SAMPLER_DIR/ready"
 export SAMPLER_DIR INTERVAL_MS STATS_INTERVAL_SECONDS
-setsid bash -c "$(declare -f sample_loop); sample_loop" slurm-sampler </dev/null >>"$SAMPLER_DIR/sampler.log" 2>&1 &
+setsid bash -c "$(declare -f sample_loop); sample_loop" slurm-sampler </dev/null >>"$SAMPLER_DIR/sampler.log" 2>&1 4>&- &
+read -r -t 10 -u 4 _ || log "the sampler did not say ready within 10 s"
+exec 4>&-
+rm -f "$SAMPLER_DIR/ready"
 wait_until 10 "the sampler to write its pid file" test -s "$SAMPLER_DIR/sampler.pid"
 printf '{"pid":%s}\n' "$(<"$SAMPLER_DIR/sampler.pid")"

@@ -8,12 +8,13 @@ slurm_env
 stop_sampler "$SAMPLER_DIR"
 if [[ ! -d "$SAMPLER_DIR" ]]; then printf '{"samples":"","sdiag":[]}\n'; exit 0; fi
 sdiag >"$SAMPLER_DIR/sdiag/after-$EPOCHREALTIME.txt" 2>&1 || true
+# Every sdiag snapshot (phase and time from its file name, its text whole) and the samples, in one jq pass.
 shopt -s nullglob
-entries='[]'
-for f in "$SAMPLER_DIR"/sdiag/*.txt; do
-  base="${f##*/}"; base="${base%.txt}"
-  entries="$(jq -c --arg phase "${base%%-*}" --arg t "${base#*-}" --rawfile text "$f" \
-    '. + [{phase:$phase,t:($t|tonumber),text:$text}]' <<<"$entries")"
-done
-jq -cn --rawfile samples "$SAMPLER_DIR/samples.jsonl" --argjson sdiag "$entries" '{samples:$samples,sdiag:$sdiag}'
+snapshots=("$SAMPLER_DIR"/sdiag/*.txt)
+jq -cnR --rawfile samples "$SAMPLER_DIR/samples.jsonl" '
+  (reduce inputs as $l ({}; .[input_filename] += $l + "\n")) as $text
+  | {samples: $samples,
+     sdiag: [$ARGS.positional[] | (sub(".*/"; "") | sub("\\.txt$"; "")) as $base
+       | {phase: ($base | sub("-.*"; "")), t: ($base | sub("^[^-]*-"; "") | tonumber), text: ($text[.] // "")}]}' \
+  "${snapshots[@]}" /dev/null --args "${snapshots[@]}"
 rm -rf "${SAMPLER_DIR:?}"

@@ -13,36 +13,38 @@ slurm_env
 out_dir="$ROOT/jobs/out/$RUN_KEY"
 install -d -m 0755 "$out_dir"
 
-# A deliberate idle period (not a synchronisation): the samplers record the quiet baseline before the load.
-if [[ "$IDLE_GAP_SECONDS" != 0 ]]; then sleep "$IDLE_GAP_SECONDS"; fi
+# A deliberate idle period (not a synchronisation): the samplers record the quiet baseline before the load. It
+# is a deadline from this script's start, so the preparation below happens inside it instead of after it.
+# now_us : NOW_US = this node's clock in µs since the epoch (no subprocess).
+now_us() { local t="$EPOCHREALTIME"; NOW_US=$((10#${t%.*}${t#*.})); }
+now_us
+idle_until_us=$((NOW_US + $(awk -v s="$IDLE_GAP_SECONDS" 'BEGIN{printf "%d", s * 1000000}')))
 
-# Expand the plan into one line per job: offset specIndex k lineNumber, in arrival order.
+# Expand the plan into one line per job: offset (µs) specIndex k lineNumber, in arrival order; one awk pass.
 mapfile -t specs <<<"$PLAN"
 events="$(
-  for i in "${!specs[@]}"; do
-    read -r spec count offset interval _ <<<"${specs[$i]}"
-    for ((k = 0; k < count; k++)); do
-      at=0.000
-      if [[ "$offset" != 0 || "$interval" != 0 ]]; then
-        at="$(awk -v o="$offset" -v s="$interval" -v k="$k" 'BEGIN{printf "%.3f", o + s * k}')"
-      fi
-      printf '%s %s %s %s\n' "$at" "$spec" "$k" "$i"
-    done
-  done | sort -n -s -k1,1
+  printf '%s\n' "${specs[@]}" | awk '
+    NF >= 4 { for (k = 0; k < $2; k++) printf "%d %s %d %d\n", ($3 + $4 * k) * 1000000, $1, k, NR - 1 }' |
+    sort -n -s -k1,1
 )"
 
 now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
+# sleep_until_us T : sleep until this node's clock reaches T (µs since the epoch); at once when it has.
+sleep_until_us() {
+  now_us
+  local d=$(($1 - NOW_US))
+  if ((d > 0)); then sleep "$((d / 1000000)).$(printf '%06d' $((d % 1000000)))"; fi
+}
+sleep_until_us "$idle_until_us"
 started_at="$(now_iso)"
-t0="$EPOCHREALTIME"
+now_us
+t0_us=$NOW_US
 jobs_json=''
-while read -r at spec k line; do
-  [[ -n "$at" ]] || continue
+while read -r at_us spec k line; do
+  [[ -n "$at_us" ]] || continue
   read -r _ _ _ _ cpus mem minutes mode args <<<"${specs[$line]}"
   read -r -a argv <<<"${args:-}"
-  if [[ "$at" != 0.000 ]]; then
-    wait_s="$(awk -v at="$at" -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN{d = t0 + at - now; printf "%.3f", (d > 0 ? d : 0)}')"
-    [[ "$wait_s" == 0.000 ]] || sleep "$wait_s"
-  fi
+  ((at_us == 0)) || sleep_until_us $((t0_us + at_us))
   name="${JOB_PREFIX}s${spec}-${k}"
   submitted_at="$EPOCHREALTIME"
   id="$(sbatch --parsable -p "$PARTITION" -N 1 -n 1 -c "$cpus" --mem="${mem}M" -t "$minutes" --no-requeue \

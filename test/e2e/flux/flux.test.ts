@@ -4,12 +4,12 @@
 // files that validate; `destroy` leaves no broker, file or certificate. Without an installation the suite says
 // so visibly and checks that the registry refuses the stack with that reason. Needs root.
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { stringify } from 'yaml';
 import { fluxAvailability } from '../../../components/flux/availability';
 import { parseRunResult } from '../../../results/read';
 import { REPO, runRunner, type RunnerResult } from '../../helpers/runner';
+import { writeNetnsStack } from '../../helpers/stack';
 
 jest.setTimeout(900_000);
 
@@ -39,23 +39,12 @@ if (!availability.available) {
   describe(`Flux on two netns nodes through the local runner (${PREFIX})`, () => {
     let runId = '';
     beforeAll(() => {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(
-        configFile,
-        stringify({
-          config: {
-            'schedbench:scheduler': 'flux',
-            'schedbench:profile': 'tiny',
-            'schedbench:profiles': { tiny: { nodes: 2, vcpus: 2, memoryGiB: 2 } },
-            'schedbench:backend': { type: 'netns' },
-            'schedbench:repetitions': 1,
-            'schedbench:idleGapSeconds': 2,
-            'schedbench:stopAfter': 'runs',
-            'schedbench:resultsDir': resultsDir,
-            'schedbench:flux': { prefix: PREFIX },
-          },
-        }),
-      );
+      writeNetnsStack(configFile, {
+        'schedbench:scheduler': 'flux',
+        'schedbench:idleGapSeconds': 2,
+        'schedbench:resultsDir': resultsDir,
+        'schedbench:flux': { prefix: PREFIX },
+      });
     });
     afterAll(() => {
       runRunner('destroy', STACK, PROGRAM, configFile);

@@ -106,6 +106,26 @@ describeVm('libvirt backend on this machine (TCG)', () => {
   let before: HostSnapshot;
   let destroyed = false;
 
+  /**
+   * A failed boot's evidence: the guests' console logs are copied where CI keeps artifacts, and their seed and
+   * sshd lines returned for the failure message.
+   */
+  function keepConsoleLogs(): string {
+    const dest = path.join(REPO, 'test-artifacts', 'libvirt-console');
+    execFileSync('mkdir', ['-p', dest]);
+    const found = spawnSync('find', [work, '-name', 'console.log'], { encoding: 'utf8' }).stdout.split('\n');
+    const summary: string[] = [];
+    for (const file of found.filter((f) => f !== '')) {
+      const node = path.basename(path.dirname(file));
+      const target = path.join(dest, `${node}.console.log`);
+      const text = readFileSync(file, 'utf8');
+      writeFileSync(target, text);
+      const lines = text.split('\n').filter((l) => /schedbench-seed|ssh|Timed out|Failed/i.test(l));
+      summary.push(`--- ${node} (${target}) ---`, ...lines.slice(-25));
+    }
+    return summary.join('\n');
+  }
+
   beforeAll(() => {
     before = snapshot();
     // QEMU runs as libvirt-qemu: it must reach the overlays and the image under the test's directory.
@@ -137,7 +157,8 @@ describeVm('libvirt backend on this machine (TCG)', () => {
     'build the image, boot two VMs, reach them over SSH, destroy, leave nothing',
     () => {
       const up = runner('up', configFile);
-      expect(up.status === 0 ? 'up ok' : up.out.slice(-6000)).toBe('up ok');
+      const evidence = up.status === 0 ? '' : keepConsoleLogs();
+      expect(up.status === 0 ? 'up ok' : `${up.out.slice(-4000)}\n${evidence}`).toBe('up ok');
       expect(up.out).toContain('accel: "tcg"');
       expect(up.out).toContain('figures are not representative');
 

@@ -64,6 +64,11 @@ describeRoot('leftovers and schedbench doctor', () => {
       expect(kinds).toContain(`interface ${node.vethHost}`);
       expect(found.some((l) => l.kind === 'process' && l.mark.startsWith('sshd '))).toBe(true);
       expect(found.some((l) => l.kind === 'cgroup' && l.id.endsWith(node.cgroup))).toBe(true);
+      // The bridge's FORWARD rule (bridge-create.sh) is found by its comment, wherever iptables is installed.
+      if (spawnSync('sh', ['-c', 'command -v iptables'], { stdio: 'ignore' }).status === 0)
+        expect([
+          ...new Set(found.filter((l) => l.kind === 'firewall-rule').map((l) => l.id.split(' ')[1])),
+        ]).toEqual([lost.plan.bridge]);
 
       const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'doctor', '--json']).catch(
         (e: { stdout: string; code: number }) => {
@@ -81,6 +86,7 @@ describeRoot('leftovers and schedbench doctor', () => {
       expect(of(lost, findLeftovers())).toEqual([]);
       expect(sh('ip netns list')).not.toContain(node.netns);
       expect(existsSync(`/sys/class/net/${lost.plan.bridge}`)).toBe(false);
+      expect(sh('iptables -S FORWARD 2>/dev/null')).not.toContain(`schedbench:${lost.plan.cluster}@`);
       expect(existsSync('/sys/class/net/sec-decoy0')).toBe(true);
       expect(sh('ip netns list')).toContain('sec-decoy');
       expect(existsSync(decoyCgroup)).toBe(true);
@@ -103,6 +109,10 @@ describeRoot('leftovers and schedbench doctor', () => {
       const chosen = startedByRun(fresh, 'sec-run-mine');
       expect(of(mine, chosen).map((l) => l.kind)).toEqual(
         expect.arrayContaining(['process', 'netns', 'interface', 'cgroup']),
+      );
+      // Another run's bridge keeps its rule while the bridge lives.
+      expect(of(theirs, fresh).filter((l) => l.kind === 'firewall-rule')).toEqual(
+        of(theirs, fresh).filter((l) => l.kind === 'firewall-rule' && !chosen.includes(l)),
       );
       expect(of(theirs, chosen)).toEqual([]);
       expect(cleanLeftovers(of(mine, chosen)).failed).toEqual([]);

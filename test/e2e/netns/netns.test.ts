@@ -4,6 +4,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { bridgeEnvironment, scriptCommand, validateEnvironment } from '../../../components/nodes/netns/env';
 import { clusterTag } from '../../../components/nodes/netns/plan';
+import { running } from '../../helpers/proc';
 import {
   TestCluster,
   createCluster,
@@ -45,16 +46,6 @@ function cgroupDirs(cgroup: string): string[] {
     : ['cpu', 'cpuacct', 'memory'].map((c) => `/sys/fs/cgroup/${c}/${cgroup}`);
 }
 
-/** A process that runs (a zombie has finished; only its parent's reaping is left). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 /** What a cluster leaves on the host: namespaces, interfaces, live sshds, cgroup dirs, files. */
 function leftovers(cluster: TestCluster, sshdPids: number[]): string[] {
   const { plan } = cluster;
@@ -76,6 +67,8 @@ function leftovers(cluster: TestCluster, sshdPids: number[]): string[] {
     }
   }
   if (existsSync(plan.clusterDir)) found.push(`dir ${plan.clusterDir}`);
+  const rules = sh('iptables -S FORWARD 2>/dev/null').split('\n');
+  for (const r of rules) if (r.includes(`schedbench:${plan.cluster}@`)) found.push(`firewall rule ${r}`);
   return found;
 }
 
@@ -120,7 +113,7 @@ describeRoot('netns backend scripts', () => {
           n.address,
           keys.privateKey,
           scriptCommand('validate'),
-          validateEnvironment(n),
+          validateEnvironment(c.plan, n),
         );
         expect(validated.status).toBe(0);
         expect(JSON.parse(validated.stdout)).toMatchObject({ node: n.name, hostname: n.name });
@@ -131,7 +124,7 @@ describeRoot('netns backend scripts', () => {
   it('validate.sh fails naming the node when the hostname differs', async () => {
     const n = a.plan.nodes[0];
     const result = await ssh(n.address, keys.privateKey, scriptCommand('validate'), {
-      ...validateEnvironment(n),
+      ...validateEnvironment(a.plan, n),
       SCHEDBENCH_EXPECTED_NAME: 'e2enetns-a-n9',
     });
     expect(result.status).not.toBe(0);
@@ -157,6 +150,55 @@ describeRoot('netns backend scripts', () => {
     );
     expect(other.status).not.toBe(0);
   });
+
+  // Docker sets FORWARD's policy to DROP and loads br_netfilter, so bridged frames between two nodes meet that
+  // policy. The bridge's own ACCEPT rule (marked with the cluster's tag) keeps the nodes talking; without it they
+  // are cut off — and validate.sh says so.
+  const filtered = () => sh('cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null').trim() === '1';
+  const iptables = spawnSync('sh', ['-c', 'command -v iptables'], { stdio: 'ignore' }).status === 0;
+  const firewallTest = iptables && filtered() ? it : it.skip;
+  if (!iptables || !filtered())
+    process.stderr.write('netns e2e: FORWARD DROP test skipped: no iptables or br_netfilter not active\n');
+  firewallTest(
+    'nodes reach each other under a FORWARD DROP policy (as Docker sets it), by the bridge rule',
+    async () => {
+      const tag = `schedbench:${a.plan.cluster}@${a.plan.stack}`;
+      const rule = [
+        'FORWARD',
+        '-i',
+        a.plan.bridge,
+        '-o',
+        a.plan.bridge,
+        '-m',
+        'comment',
+        '--comment',
+        tag,
+        '-j',
+        'ACCEPT',
+      ];
+      expect(sh('iptables -S FORWARD')).toContain(tag);
+      const policy = /^-P FORWARD (\w+)/m.exec(sh('iptables -S FORWARD'))?.[1] ?? 'ACCEPT';
+      const [n1, n2] = a.plan.nodes;
+      const validate = () =>
+        ssh(n1.address, keys.privateKey, scriptCommand('validate'), validateEnvironment(a.plan, n1));
+      try {
+        expect(spawnSync('iptables', ['-P', 'FORWARD', 'DROP']).status).toBe(0);
+        expect((await validate()).status).toBe(0);
+        // Without the rule the policy drops node-to-node traffic: the check is real.
+        expect(spawnSync('iptables', ['-D', ...rule]).status).toBe(0);
+        const cut = await validate();
+        expect(cut.status).not.toBe(0);
+        expect(cut.stderr).toContain(`cannot reach node ${n2.name}`);
+        // bridge-create is idempotent and puts the rule back, once.
+        mustRun('bridge-create', bridgeEnvironment(a.plan));
+        mustRun('bridge-create', bridgeEnvironment(a.plan));
+        expect(sh('iptables -S FORWARD').split(tag).length - 1).toBe(1);
+        expect((await validate()).status).toBe(0);
+      } finally {
+        spawnSync('iptables', ['-P', 'FORWARD', policy]);
+      }
+    },
+  );
 
   it('a busy loop started over SSH is charged to that node cgroup', async () => {
     const [n1, n2] = a.plan.nodes;

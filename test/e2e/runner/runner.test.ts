@@ -11,7 +11,8 @@ import {
 } from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { REPO, runRunner } from '../../helpers/runner';
+import { REPO, runRunner, startRunner } from '../../helpers/runner';
+import { running } from '../../helpers/proc';
 import { startSshd, TestSshd } from '../../helpers/sshd';
 
 const FIXTURE = path.join(REPO, 'test', 'fixtures', 'runner', 'project');
@@ -106,6 +107,30 @@ describe('local runner', () => {
       resources: Record<string, { name: string; status: string }>;
     };
     expect(Object.values(state.resources).find((r) => r.name === 'c')?.status).toBe('creating');
+    expect(runRunner('destroy', 'test', dir).status).toBe(0);
+    expect(log(traces)).toEqual(['+a', '+b', '-b out-b', '-a out-a']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('SIGTERM stops the step in flight and what it started, keeps the state, and exits 143', async () => {
+    const { dir, traces } = makeProject({ 'fixture:mode': 'slow' });
+    const runner = startRunner('up', 'test', dir);
+    const pidFile = path.join(traces, 'slow.pid');
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const sleeper = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(running(sleeper)).toBe(true);
+    process.kill(runner.child.pid ?? 0, 'SIGTERM');
+    const result = await runner.done;
+    expect(result.status).toBe(143);
+    expect(result.stderr).toContain('SIGTERM: stopping the steps in flight');
+    // The step's own child is gone too: nothing of the interrupted run keeps running.
+    expect(running(sleeper)).toBe(false);
+    const state = JSON.parse(readFileSync(stateFile(dir), 'utf8')) as {
+      resources: Record<string, { name: string; status: string }>;
+    };
+    const statuses = Object.fromEntries(Object.values(state.resources).map((r) => [r.name, r.status]));
+    expect(statuses).toMatchObject({ a: 'created', b: 'created', c: 'failed' });
     expect(runRunner('destroy', 'test', dir).status).toBe(0);
     expect(log(traces)).toEqual(['+a', '+b', '-b out-b', '-a out-a']);
     rmSync(dir, { recursive: true, force: true });

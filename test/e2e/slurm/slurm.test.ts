@@ -4,13 +4,13 @@
 // nothing; a slurmd killed mid-run gives NODE_FAIL and a degraded result; a run that outlives its bound is
 // cancelled and recorded as timeout; `destroy` leaves no daemon, file or database behind. Needs root.
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { stringify } from 'yaml';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult } from '../../../results/schema';
 import type { ExtraRun } from '../../fixtures/program/extra';
 import { REPO, runRunner, runRunnerAsync, type RunnerResult } from '../../helpers/runner';
+import { writeNetnsStack } from '../../helpers/stack';
 
 jest.setTimeout(900_000);
 
@@ -70,24 +70,13 @@ const FAULT = stressRun('fault', 4, 45, 45, 4);
 const LATE = stressRun('late', 1, 1, 120, 1);
 
 function writeConfig(extraRuns: ExtraRun[]): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    configFile,
-    stringify({
-      config: {
-        'schedbench:scheduler': 'slurm',
-        'schedbench:profile': 'tiny',
-        'schedbench:profiles': { tiny: { nodes: 2, vcpus: 2, memoryGiB: 2 } },
-        'schedbench:backend': { type: 'netns' },
-        'schedbench:repetitions': 1,
-        'schedbench:idleGapSeconds': 3,
-        'schedbench:stopAfter': 'runs',
-        'schedbench:resultsDir': resultsDir,
-        'schedbench:slurm': { slurmdTimeoutSeconds: 5 },
-        'e2e:extraRuns': extraRuns,
-      },
-    }),
-  );
+  writeNetnsStack(configFile, {
+    'schedbench:scheduler': 'slurm',
+    'schedbench:idleGapSeconds': 3,
+    'schedbench:resultsDir': resultsDir,
+    'schedbench:slurm': { slurmdTimeoutSeconds: 5 },
+    'e2e:extraRuns': extraRuns,
+  });
 }
 
 function expectOk(result: RunnerResult): void {

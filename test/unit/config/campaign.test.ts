@@ -4,6 +4,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { campaignIdFor, planCampaign } from '../../../components/config/campaign';
+import { FLUX_PREFIX_ENV } from '../../../components/flux/config';
 import { loadConfig } from '../../../components/config/parse';
 import { renderMatrix } from '../../../cli/commands/campaign';
 import { schedulerAvailability } from '../../../components/schedulers/registry';
@@ -56,6 +57,51 @@ describe('planCampaign', () => {
     expect(table).toMatch(
       /3 +kubernetes +medium .*skipped: the Kubernetes component runs no workloads in this version/,
     );
+  });
+
+  describe('Flux in a campaign', () => {
+    const base = {
+      'schedbench:scheduler': 'slurm',
+      'schedbench:profile': 'small',
+      'schedbench:backend': { type: 'netns' },
+    };
+    /** Plans with SCHEDBENCH_FLUX_PREFIX set to `env` (unset when undefined), restoring it afterwards. */
+    function planWithEnv(config: Record<string, unknown>, env: string | undefined) {
+      const saved = process.env[FLUX_PREFIX_ENV];
+      if (env === undefined) delete process.env[FLUX_PREFIX_ENV];
+      else process.env[FLUX_PREFIX_ENV] = env;
+      try {
+        return planCampaign(loadConfig(config, 'lab'), config, 'C1');
+      } finally {
+        if (saved === undefined) delete process.env[FLUX_PREFIX_ENV];
+        else process.env[FLUX_PREFIX_ENV] = saved;
+      }
+    }
+
+    it('comes after SLURM and Kubernetes when the stack file gives no schedulerOrder', () => {
+      const steps = planWithEnv(base, undefined);
+      expect(steps.map((s) => s.scheduler)).toEqual(['slurm', 'kubernetes', 'flux']);
+    });
+
+    it('is skipped as "no Flux installation at <prefix>" when the configured prefix holds no Flux', () => {
+      const config = { ...base, 'schedbench:flux': { prefix: '/nonexistent/flux' } };
+      const flux = planWithEnv(config, undefined).find((s) => s.scheduler === 'flux');
+      expect(flux?.available).toBe(false);
+      expect(flux?.reason).toMatch(
+        /^no Flux installation at \/nonexistent\/flux \(schedbench:flux\.prefix\)/,
+      );
+      const table = renderMatrix('C1', planWithEnv(config, undefined));
+      expect(table).toMatch(/3 +flux +small .*skipped: no Flux installation at \/nonexistent\/flux /);
+    });
+
+    it('takes the prefix from SCHEDBENCH_FLUX_PREFIX when the key is unset, and says so when it is empty', () => {
+      const flux = planWithEnv(base, '/nonexistent/flux-env').find((s) => s.scheduler === 'flux');
+      expect(flux?.reason).toMatch(/^no Flux installation at \/nonexistent\/flux-env /);
+      const table = renderMatrix('C1', planWithEnv(base, undefined));
+      expect(table).toMatch(
+        /3 +flux +small .*skipped: no Flux installation: set schedbench:flux\.prefix \(or SCHEDBENCH_FLUX_PREFIX\)/,
+      );
+    });
   });
 
   it('the campaign id is identity, not configuration: it leaves the config hash alone', async () => {

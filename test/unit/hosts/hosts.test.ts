@@ -122,7 +122,7 @@ describe('checking what a host reports', () => {
   test('an sshd that drops the environment is named with the fix', () => {
     expect(checkHostFits('h2', { ...REPORT, acceptEnv: false }, 4, 8192)).toEqual([
       expect.stringMatching(
-        /^sshd on host h2 drops the environment the scheduler's scripts need: add `AcceptEnv SCHEDBENCH_\* [A-Z_ ]+` to its sshd_config \(no wider/,
+        /^sshd on host h2 drops the environment the scheduler's scripts need: add `AcceptEnv SCHEDBENCH_\*` to its sshd_config \(no wider/,
       ),
     ]);
   });

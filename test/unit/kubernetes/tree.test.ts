@@ -42,14 +42,14 @@ const stdout: StdoutFor = (name, inputs) => {
     });
   if (name.includes('-install-')) return install;
   if (name.endsWith('-pki')) {
-    const nodes = String((inputs.environment as Record<string, unknown>).NODES).split('\n');
+    const nodes = String((inputs.environment as Record<string, unknown>).SCHEDBENCH_NODES).split('\n');
     return JSON.stringify({
       ...PKI,
       kubelets: Object.fromEntries(nodes.map((n) => [n, `KUBELET-${n}-SECRET`])),
     });
   }
   const env = (inputs.environment ?? {}) as Record<string, unknown>;
-  if (name.endsWith('-validate') && env.VALIDATION_PODS !== undefined)
+  if (name.endsWith('-validate') && env.SCHEDBENCH_VALIDATION_PODS !== undefined)
     return JSON.stringify({ kubernetesVersion: 'v1.37.2', nodes: ['n1', 'n2'], validated: true });
   if (name.endsWith('-clock')) return '20261126T080000Z';
   if (name.endsWith('-host-cores')) return '{"cores":2}';
@@ -118,15 +118,15 @@ describe('local-kubernetes stack', () => {
     }
     const kubelet = find(resources, '-kubelet-n2');
     const env = kubelet.inputs.environment as Record<string, string>;
-    expect(env.ROUTES).toMatch(/^10\.244\.0\.0\/24 \d+\.\d+\.\d+\.\d+$/);
-    expect(env.CGROUP_ROOT).toBe('/schedbench/x/n1/kubernetes');
-    expect(env.KUBELET_ARGS).toContain('--root-dir=');
+    expect(env.SCHEDBENCH_ROUTES).toMatch(/^10\.244\.0\.0\/24 \d+\.\d+\.\d+\.\d+$/);
+    expect(env.SCHEDBENCH_CGROUP_ROOT).toBe('/schedbench/x/n1/kubernetes');
+    expect(env.SCHEDBENCH_KUBELET_ARGS).toContain('--root-dir=');
   });
 
   it('renders each kubelet to advertise the profile (1 CPU, 4 GiB) on a 2-CPU, 24 GiB machine', () => {
     const configure = find(resources, '-configure-n1');
     const kubelet = parse(
-      (configure.inputs.environment as Record<string, string>).KUBELET_CONFIG ?? '',
+      (configure.inputs.environment as Record<string, string>).SCHEDBENCH_KUBELET_CONFIG ?? '',
     ) as Record<string, unknown>;
     expect(kubelet.systemReserved).toEqual({ cpu: '1000m', memory: String(20 * GiB) });
   });

@@ -147,7 +147,7 @@ describe('renderSeed', () => {
     expect(hosts?.content).toContain('192.168.150.10\tc-n1\n');
     expect(hosts?.content).toContain('192.168.150.11\tc-n2\n');
     const sshd = doc.write_files.find((f) => f.path.startsWith('/etc/ssh/sshd_config.d/'));
-    expect(sshd?.content).toMatch(/^AcceptEnv SCHEDBENCH_\* /);
+    expect(sshd?.content).toMatch(/^AcceptEnv SCHEDBENCH_\*\n/);
     expect(sshd?.content).not.toContain('AcceptEnv *');
   });
 

@@ -114,12 +114,12 @@ describe('NetnsNodes resource tree', () => {
     return Promise.all(list.map((d) => valueOf(d.urn)));
   }
 
-  it('makes each node depend on the bridge, and each validation on its node', async () => {
+  it('makes each node depend on the bridge, and each validation on every node (it checks its peers)', async () => {
     for (const i of [1, 2, 3]) {
       expect(await dependencyUrns(`local-n${i}`)).toEqual([expect.stringMatching(/::local-bridge$/)]);
-      expect(await dependencyUrns(`local-n${i}-validate`)).toEqual([
-        expect.stringMatching(new RegExp(`::local-n${i}$`)),
-      ]);
+      expect((await dependencyUrns(`local-n${i}-validate`)).sort()).toEqual(
+        [1, 2, 3].map((j) => expect.stringMatching(new RegExp(`::local-n${j}$`))),
+      );
     }
   });
 
@@ -199,6 +199,7 @@ describe('NetnsNodes resource tree', () => {
     expect(env).toEqual({
       SCHEDBENCH_EXPECTED_NAME: 'unitc-n2',
       SCHEDBENCH_EXPECTED_CGROUP: '/schedbench/unitc/unitc-n2',
+      SCHEDBENCH_PEERS: 'unitc-n1 unitc-n3',
     });
     const connection = (await valueOf(pulumi.output(validate?.props.connection))) as Record<string, unknown>;
     expect(connection).toMatchObject({ host: nodes.nodes[1].address, port: 22, user: 'root' });

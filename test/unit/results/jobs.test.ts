@@ -38,5 +38,7 @@ describe('job outcomes', () => {
     expect(runStatus([s('COMPLETED'), s('CANCELLED')], false, 0)).toBe('failed');
     expect(runStatus([s('NODE_FAIL'), s('FAILED')], false, 0)).toBe('degraded');
     expect(runStatus([s('NODE_FAIL')], true, 0)).toBe('timeout');
+    expect(runStatus([s('COMPLETED')], false, 0, true)).toBe('failed');
+    expect(runStatus([s('NODE_FAIL')], true, 0, true)).toBe('failed');
   });
 });

@@ -73,6 +73,11 @@ describe('renderSlurmConf', () => {
     }
   });
 
+  test('HTC tuning has a trivial epilog, so a job end reaches slurmctld as EPILOG_COMPLETE and schedules at once', () => {
+    expect(settings(conf({ tuning: 'htc' })).get('Epilog')).toBe('/bin/true');
+    expect(settings(conf()).has('Epilog')).toBe(false);
+  });
+
   test('honours the partition and the slurmd timeout', () => {
     const text = conf({ partition: 'work', slurmdTimeoutSeconds: 42 });
     expect(text).toContain('PartitionName=work ');

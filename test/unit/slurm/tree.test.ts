@@ -1,5 +1,6 @@
 // The SLURM stack's resource tree under Pulumi mocks: named stages in dependency order, secrets only on stdin,
 // runs strictly one after another, outputs as documented.
+import { spawnSync } from 'child_process';
 import * as pulumi from '@pulumi/pulumi';
 
 interface Call {
@@ -169,8 +170,10 @@ describe('the SLURM benchmark resource tree (the run loop over the SLURM member 
   test('scripts get their parameters from the environment, not spliced into the command', () => {
     const configure = find('-configure-local-n1');
     const env = configure.inputs.environment as Record<string, string>;
-    expect(env.NODE).toBe('local-n1');
-    expect(env.SLURM_CONF_TEXT).toContain('NodeName=local-n2');
+    // Sent as SCHEDBENCH_* (components/nodes/remote.ts): the only names node sshds accept.
+    expect(env.SCHEDBENCH_NODE).toBe('local-n1');
+    expect(env.SCHEDBENCH_SLURM_CONF_TEXT).toContain('NodeName=local-n2');
+    expect(Object.keys(env).every((k) => k.startsWith('SCHEDBENCH_'))).toBe(true);
     expect(String(configure.inputs.create)).not.toContain('local-n1');
   });
 
@@ -189,10 +192,29 @@ describe('the SLURM benchmark resource tree (the run loop over the SLURM member 
     }
   });
 
+  test('the check stage starts the writer only when there is a result file to judge', () => {
+    const create = String(find('local-throughput-r2-check').inputs.create);
+    const run = (resultPath: string) =>
+      spawnSync('/bin/sh', ['-c', create], {
+        encoding: 'utf8',
+        // A writer that would fail: a missing file must be answered without it.
+        env: {
+          ...process.env,
+          RESULT_PATH: resultPath,
+          SCHEDBENCH_TSX: '/bin/false',
+          SCHEDBENCH_WRITER: 'x',
+        },
+      });
+    const missing = run('/nonexistent/schedbench/result.json');
+    expect(missing.status).toBe(0);
+    expect(missing.stdout).toBe('todo');
+    expect(run(__filename).status).not.toBe(0);
+  });
+
   test('a run submits its plan with job names carrying the run id, and the writer receives the bundle', () => {
     const env = find('local-throughput-r2-submit').inputs.environment as Record<string, string>;
-    expect(env.JOB_PREFIX).toBe('20261126T080000Z_0123456789ab.local.throughput-r2.');
-    expect(env.PLAN).toMatch(/^0 50 0 0 1 16 1 noop$/);
+    expect(env.SCHEDBENCH_JOB_PREFIX).toBe('20261126T080000Z_0123456789ab.local.throughput-r2.');
+    expect(env.SCHEDBENCH_PLAN).toMatch(/^0 50 0 0 1 16 1 noop$/);
     const write = find('local-throughput-r2-write');
     const bundle = JSON.parse(String(write.inputs.stdin)) as {
       meta: {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates a netns cluster's network: a bridge with the host's address on the cluster subnet (no NAT, no
-# forwarding: nodes reach each other and the host only) and the hosts file every node sees as /etc/hosts.
+# routing: nodes reach each other and the host only; an iptables ACCEPT for what stays on the bridge) and the
+# hosts file every node sees as /etc/hosts.
 # Idempotent. Refuses a subnet that another interface or route of this host already uses.
 set -euo pipefail
 : "${CLUSTER:?}" "${SUBNET:?}" "${PREFIX:?}" "${HOST_ADDRESS:?}" "${BRIDGE:?}" "${STATE_ROOT:?}"
@@ -59,6 +60,8 @@ else
 fi
 ip addr replace "${HOST_ADDRESS}/${PREFIX}" dev "$BRIDGE"
 ip link set dev "$BRIDGE" up
+# Nodes reach each other through the bridge even where a firewall drops forwarded traffic (Docker's FORWARD DROP).
+allow_bridge_forwarding "$alias_tag"
 
 own_dir "$CLUSTER_DIR" .schedbench-netns "$CLUSTER@$STACK"
 # Written in place (not renamed) so nodes that bind-mounted it already see the new content.

@@ -23,6 +23,7 @@ if [[ -n ${foreign:-} ]]; then
   printf '{"cluster":"%s","bridge":"%s","deleted":false,"foreign":true}\n' "$CLUSTER" "$BRIDGE"
   exit 0
 fi
+drop_bridge_forwarding "$alias_tag"
 [[ -e /sys/class/net/$BRIDGE ]] && ip link del dev "$BRIDGE"
 
 status=0

@@ -121,3 +121,52 @@ record_run() {
 
 # forget_run NETNS
 forget_run() { rm -f -- "${RUN_DIR:?}/$1"; }
+
+# Bridged frames between two nodes pass the host's iptables FORWARD chain when br_netfilter is loaded and
+# bridge-nf-call-iptables is 1 — Docker loads it and sets FORWARD's policy to DROP, which would cut nodes off from
+# each other. Each iptables backend in use therefore gets one rule, marked with the cluster's tag, accepting what
+# stays on this cluster's bridge (never anything that leaves it); bridge-delete removes exactly that rule.
+
+# firewall_tools : the iptables commands whose FORWARD chain the kernel evaluates here, one per line. The legacy
+# backend only when its tables are loaded already (listing them would load the module and create them).
+firewall_tools() {
+  if command -v iptables-nft >/dev/null; then
+    echo iptables-nft
+  elif command -v iptables >/dev/null; then
+    echo iptables
+  fi
+  # (/proc files report size 0: read it, do not test its size.)
+  if command -v iptables-legacy >/dev/null && [[ -n $(cat /proc/net/ip_tables_names 2>/dev/null) ]]; then
+    echo iptables-legacy
+  fi
+}
+
+# bridge_filtered : "1" when bridged IPv4 traffic goes through iptables on this host now.
+bridge_filtered() { cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo 0; }
+
+# allow_bridge_forwarding TAG : the ACCEPT rule for this bridge in every backend (idempotent).
+allow_bridge_forwarding() {
+  local tool found=false
+  local -a match=(-i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$1" -j ACCEPT)
+  while read -r tool; do
+    found=true
+    "$tool" -w 10 -C FORWARD "${match[@]}" 2>/dev/null && continue
+    "$tool" -w 10 -I FORWARD 1 "${match[@]}" ||
+      die "could not add the FORWARD rule that lets nodes on ${BRIDGE} reach each other (${tool})"
+  done < <(firewall_tools)
+  if [[ $found == false && $(bridge_filtered) == 1 ]]; then
+    log "warning: bridged traffic goes through iptables (br_netfilter) but no iptables command is installed;" \
+      "if FORWARD's policy is DROP, nodes cannot reach each other (install iptables)"
+  fi
+}
+
+# drop_bridge_forwarding TAG : removes this bridge's rule from every backend (every copy; none is fine).
+drop_bridge_forwarding() {
+  local tool
+  local -a match=(-i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$1" -j ACCEPT)
+  while read -r tool; do
+    while "$tool" -w 10 -C FORWARD "${match[@]}" 2>/dev/null; do
+      "$tool" -w 10 -D FORWARD "${match[@]}"
+    done
+  done < <(firewall_tools)
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs on a netns node over SSH: proves the node answers as itself (hostname) from inside its own cgroup.
+# Runs on a netns node over SSH: proves the node answers as itself (hostname) from inside its own cgroup, and
+# reaches every other node by name (the hosts file, and the bridge through the host's firewall) on its SSH port.
 set -euo pipefail
 : "${EXPECTED_NAME:?is sent over SSH, so sshd must accept it (AcceptEnv)}" "${EXPECTED_CGROUP:?}"
+PEERS=${PEERS:-} # the other nodes' names, space-separated
 
 actual=$(hostname)
 if [[ $actual != "$EXPECTED_NAME" ]]; then
@@ -24,4 +26,12 @@ if ! in_node_cgroup; then
   cat /proc/self/cgroup >&2
   exit 1
 fi
+for peer in $PEERS; do
+  # shellcheck disable=SC2016 # $1 is expanded by the inner bash: the peer's name is an argument, not script text
+  if ! timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/22"' _ "$peer" 2>/dev/null; then
+    echo "netns validate: node ${EXPECTED_NAME} cannot reach node ${peer} (port 22) within 5 s;" \
+      "is forwarded traffic dropped on the host (iptables FORWARD policy, br_netfilter)?" >&2
+    exit 1
+  fi
+done
 printf '{"node":"%s","hostname":"%s","cgroup":"%s","cpus":%d}\n' "$EXPECTED_NAME" "$actual" "$EXPECTED_CGROUP" "$(nproc)"
