@@ -3,12 +3,13 @@
 import { performance } from 'node:perf_hooks';
 import { runMetrics } from '../analysis/metrics';
 import { RunResult, type JobRecord } from '../results/schema';
-import { job, node, prng, runResult } from '../test/helpers/sim';
+import { mulberry32 } from '../analysis/stats';
+import { job, node, runResult } from '../test/helpers/sim';
 
 const JOBS = 100_000;
 const NODES = 64;
 const CPUS = 64;
-const rnd = prng(3);
+const rnd = mulberry32(3);
 const nodes = Array.from({ length: NODES }, (_, i) => node(`n${i + 1}`, CPUS));
 // Each node runs its jobs back to back on CPU "lanes"; submits arrive at a steady rate.
 const laneFree = Array.from({ length: NODES }, () => new Float64Array(CPUS / 4));

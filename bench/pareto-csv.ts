@@ -6,11 +6,11 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { prng } from '../test/helpers/sim';
+import { mulberry32 } from '../analysis/stats';
 
 async function writeCsv(path: string, megabytes: number): Promise<number> {
   const out = createWriteStream(path);
-  const rnd = prng(7);
+  const rnd = mulberry32(7);
   out.write('run,stack,makespanSeconds,waitMeanSeconds,utilisationAllocated,notes\n');
   let rows = 0;
   while (out.bytesWritten + out.writableLength < megabytes * 1024 * 1024) {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 } from '../../analysis/stats';
 import {
   SCHEMA_VERSION,
   type JobRecord,
@@ -343,18 +344,6 @@ export function simulate(spec: SimSpec): { run: RunResult; answer: SimAnswer } {
   };
 }
 
-/** Deterministic PRNG (mulberry32) so generated campaigns are identical every time. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface CampaignOptions {
   schedulers?: RunResult['scheduler']['name'][];
   profiles?: { name: string; nodes: number; vcpus: number }[];
@@ -386,7 +375,8 @@ export function writeCampaign(
   ];
   const workloads = options.workloads ?? ['cpu_intensive', 'mixed'];
   const reps = options.repetitions ?? 3;
-  const rnd = prng(options.seed ?? 1);
+  // The analysis's own PRNG (mulberry32): generated campaigns are identical every time.
+  const rnd = mulberry32(options.seed ?? 1);
   const out: { path: string; run: RunResult; answer: SimAnswer }[] = [];
   for (const scheduler of schedulers) {
     for (const profile of profiles) {
