@@ -14,14 +14,21 @@ fields=JobID,JobIDRaw,JobName,State,ExitCode,Submit,Eligible,Start,End,ElapsedRa
 IFS=, read -r -a want <<<"$JOB_IDS"
 
 text='' final_text=''
+# A job line is final only once its record is whole: slurmdbd can hold a placeholder made from the job's end and
+# step messages before its start record arrives (JobName "allocation", Eligible Unknown, ReqCPUS 0) — the name
+# submitted (`$RUN_KEY.…`) is there only after that.
 complete() {
-  local id state step
+  local id name state step
   declare -A final=()
   text="$(sacct -n -P -D --format="$fields" -j "$JOB_IDS" 2>/dev/null)" || return 1
-  while IFS='|' read -r id _ _ state _; do
+  while IFS='|' read -r id _ name state _; do
     step="${id#*.}"
     case "$state" in PENDING | RUNNING | REQUEUED | RESIZING | SUSPENDED | "") continue ;; esac
-    if [[ "$id" == *.* ]]; then [[ "$step" == batch ]] && final["${id%%.*}.batch"]=1; else final["$id"]=1; fi
+    if [[ "$id" == *.* ]]; then
+      [[ "$step" == batch ]] && final["${id%%.*}.batch"]=1
+    elif [[ "$name" == "$RUN_KEY".* ]]; then
+      final["$id"]=1
+    fi
   done <<<"$text"
   for id in "${want[@]}"; do
     [[ -n "${final[$id]:-}" ]] || return 1
