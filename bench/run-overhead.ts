@@ -4,6 +4,7 @@
 // makespan (first submit → last end, precise times) from the run's RunResult. Prints a table per run, the mean
 // overhead per run (target ≤ 1 s) and the whole `up`.
 // Usage: npx tsx bench/run-overhead.ts [repetitions=2]
+import { writeFileSync } from 'fs';
 import { benchStack } from './lib/stack';
 
 interface Step {
@@ -40,6 +41,7 @@ function main(): void {
     const t0 = Date.now();
     const up = stack.upWithLog();
     const upSeconds = (Date.now() - t0) / 1000;
+    if (process.env.SCHEDBENCH_BENCH_LOG !== undefined) writeFileSync(process.env.SCHEDBENCH_BENCH_LOG, up.stdout);
     const all = steps(up.stdout);
     const overheads: number[] = [];
     for (const workload of ['cpu_intensive', 'mixed']) {

@@ -2,6 +2,8 @@
 // repetition as a strictly sequential chain of runs (one run's load never overlaps another's), and the
 // outputs a user reads after `up`. The same for every scheduler: it only speaks the contract.
 import * as pulumi from '@pulumi/pulumi';
+import * as path from 'path';
+import { Bundle } from '../components/build/component';
 import type { BenchConfig } from '../components/config/schema';
 import { runnableWorkloads } from '../components/config/workloads';
 import type { ClusterNodes } from '../components/nodes/backend';
@@ -19,6 +21,8 @@ export interface Benchmark {
   runs: WorkloadRun[];
   /** Stack outputs: the scheduler and, per `<workload>-r<N>`, status, job counts, makespan, result path. */
   outputs: pulumi.Output<{ scheduler: string; version: string; runs: Record<string, RunSummary> }>;
+  /** The RunResult writer's bundle (made on first use): a run added after these takes it too. */
+  writer: () => Bundle;
 }
 
 export interface BenchmarkArgs {
@@ -39,6 +43,14 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
   const runs: WorkloadRun[] = [];
   const keys: string[] = [];
   let after: pulumi.Resource = cluster.validated;
+  // The RunResult writer every run's first and last stage starts, as one file (components/build); made with
+  // the first run, so a stack without runs has none.
+  let writer: Bundle | undefined;
+  const writerBundle = (): Bundle =>
+    (writer ??= new Bundle(`${config.clusterName}-writer`, {
+      entry: path.join(__dirname, 'write-result.ts'),
+      outFile: path.join(__dirname, '..', '.schedbench', 'build', config.stack, 'write-result.cjs'),
+    }));
   for (const workload of workloads) {
     const specs = expandWorkload(workload, profile);
     for (let repetition = 1; repetition <= config.repetitions; repetition++) {
@@ -65,6 +77,7 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
           imageDigest: nodes.imageDigest,
           oversubscribed: nodes.oversubscribed,
         },
+        writer: writerBundle(),
         after,
       });
       runs.push(run);
@@ -81,5 +94,5 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
         keys.map((k, i) => [k, summaries[i]]).filter((e): e is [string, RunSummary] => e[1] !== undefined),
       ),
     }));
-  return { cluster, runs, outputs };
+  return { cluster, runs, outputs, writer: writerBundle };
 }

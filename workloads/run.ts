@@ -1,7 +1,7 @@
 // schedbench:workloads:Run — one workload × repetition on any scheduler behind the contract, as named stages:
-// check (skip a run whose result file is already valid) → start samplers → submit → wait → collect → stop
-// samplers → write the RunResult on the program's machine. The scheduler supplies each stage's command; this
-// file only orders them. Runs of a stack are chained one after another by `after`.
+// check (skip a run whose result file is already valid) → start samplers → submit → wait → collect and stop
+// samplers (side by side) → write the RunResult on the program's machine. The scheduler supplies each stage's
+// command; this file only orders them. Runs of a stack are chained one after another by `after`.
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'path';
@@ -18,9 +18,16 @@ import { resultPath } from '../results/vocabulary';
 import { jobCount, runTimeoutSeconds, type JobSpec } from './catalog';
 import { RunSummary, type RunMeta } from './result';
 import { remoteCommand } from '../components/nodes/remote';
+import { TS_ENVIRONMENT, TS_RUN } from '../components/tsx';
+import type { Bundle } from '../components/build/component';
 
 const SAMPLERS_SCRIPTS_DIR = path.join(__dirname, '..', 'components', 'samplers', 'scripts');
-const PROJECT_ROOT = path.join(__dirname, '..');
+const WRITER_ENTRY = path.join(__dirname, 'write-result.ts');
+/**
+ * `writer check|write`: the writer's bundle (components/build), or the same code through tsx when the bundle is
+ * not there (removed by hand since it was written).
+ */
+const WRITER = `writer() { if [ -r "$SCHEDBENCH_WRITER_BUNDLE" ]; then node "$SCHEDBENCH_WRITER_BUNDLE" "$@"; else ${TS_RUN} "$SCHEDBENCH_WRITER" "$@"; fi; };`;
 
 /** What the backend knows of the nodes, for the provenance of every result. */
 export interface BackendFacts {
@@ -65,6 +72,8 @@ export interface WorkloadRunArgs {
   /** Version of schedbench (provenance). */
   schedbenchVersion: string;
   backend: BackendFacts;
+  /** The RunResult writer's bundle (components/build): the check and write stages run it. */
+  writer: Bundle;
   /** The resource this run starts after: the previous run, or the scheduler's validation. */
   after: pulumi.Resource;
 }
@@ -133,8 +142,9 @@ export class WorkloadRun extends pulumi.ComponentResource {
     const slug = pulumi.interpolate`${args.runId}.${args.stack}.${args.workload}-r${args.repetition}`;
     const writerEnv = {
       RESULT_PATH: this.resultPath,
-      SCHEDBENCH_TSX: path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
-      SCHEDBENCH_WRITER: path.join(PROJECT_ROOT, 'workloads', 'write-result.ts'),
+      ...TS_ENVIRONMENT,
+      SCHEDBENCH_WRITER: WRITER_ENTRY,
+      SCHEDBENCH_WRITER_BUNDLE: args.writer.path,
     };
     const local = (
       stageName: string,
@@ -145,7 +155,7 @@ export class WorkloadRun extends pulumi.ComponentResource {
       new command.local.Command(
         `${name}-${stageName}`,
         { create, environment: writerEnv, ...(stdin === undefined ? {} : { stdin }) },
-        { parent: this, dependsOn: deps, deleteBeforeReplace: true },
+        { parent: this, dependsOn: [...deps, args.writer.written], deleteBeforeReplace: true },
       );
 
     // check: `done` when the result is already written; every later stage then returns at once. No file there
@@ -153,7 +163,7 @@ export class WorkloadRun extends pulumi.ComponentResource {
     // runs when there is a file to judge — it answers `todo` for a missing file too, so the answer is the same.
     const check = local(
       'check',
-      'if [ -e "$RESULT_PATH" ]; then "$SCHEDBENCH_TSX" "$SCHEDBENCH_WRITER" check; else printf todo; fi',
+      `${WRITER} if [ -e "$RESULT_PATH" ]; then writer check; else printf todo; fi`,
       [args.after],
     );
     const skip = check.stdout.apply((s) => s.trim());
@@ -187,11 +197,12 @@ export class WorkloadRun extends pulumi.ComponentResource {
     const collectCmd = { ...stages.collect, environment: { ...stages.collect.environment, JOB_IDS: jobIds } };
     const collect = stage(this, `${name}-collect`, collectCmd, [wait]);
 
-    // stop samplers, each printing what it sampled.
+    // stop samplers once the jobs are done, each printing what it sampled — beside collect, not after it: the
+    // scheduler's accounting query is no part of the run to sample, and running them together saves a stage.
     const nodeStops = nodeSamplers.map((s) =>
-      stage(this, `${name}-sampler-stop-${s.node.name}`, s.sampler.stop, [collect]),
+      stage(this, `${name}-sampler-stop-${s.node.name}`, s.sampler.stop, [wait]),
     );
-    const schedStop = stage(this, `${name}-sched-sampler-stop`, stages.samplerStop, [collect]);
+    const schedStop = stage(this, `${name}-sched-sampler-stop`, stages.samplerStop, [wait]);
 
     // write: the RunResult, on the program's machine.
     const bundle = pulumi
@@ -213,12 +224,7 @@ export class WorkloadRun extends pulumi.ComponentResource {
           schedulerSampler: sched,
         }),
       );
-    const write = local(
-      'write',
-      '"$SCHEDBENCH_TSX" "$SCHEDBENCH_WRITER" write',
-      [schedStop, ...nodeStops],
-      bundle,
-    );
+    const write = local('write', `${WRITER} writer write`, [collect, schedStop, ...nodeStops], bundle);
     this.done = write;
     this.summary = write.stdout.apply((out) => RunSummary.parse(JSON.parse(out)));
     this.registerOutputs({ resultPath: this.resultPath, summary: this.summary });

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { readdirSync, readFileSync } from 'fs';
 import { Client, ClientChannel } from 'ssh2';
+import { poolKey, SshPool } from './ssh-pool';
 
 export interface StepResult {
   stdout: string;
@@ -243,6 +244,9 @@ function connectOnce(connection: SshConnectionInputs): Promise<Client> {
         password: connection.password,
         readyTimeout: (connection.perDialTimeout ?? 15) * 1000,
       });
+    // Without TCP_NODELAY every request/reply pair of a session (channel open, env, exec, EOF) can wait on
+    // Nagle's algorithm against the server's delayed ACK: 40–90 ms each, measured (docs/development.md).
+    client.setNoDelay(true);
   });
 }
 
@@ -267,19 +271,57 @@ async function connect(connection: SshConnectionInputs): Promise<Client> {
   );
 }
 
+const pool = new SshPool();
+
+/** Connections made and reused by this process's remote steps so far. */
+export function sshCounts(): { dialled: number; reused: number } {
+  return { ...pool.counts };
+}
+
+/** Closes the connections kept for reuse: the runner calls it when it is done. */
+export function closeSshConnections(): void {
+  pool.closeAll();
+}
+
+/** Thrown when the channel could not be opened on a connection (it may have died while idle). */
+class ChannelRefused extends StepError {}
+
 export async function runRemote(step: RemoteStep, onStderr?: LineSink): Promise<StepResult> {
   refuseIfInterrupted();
-  let client: Client;
-  try {
-    client = await connect(step.connection);
-  } catch (err) {
-    // A delete on a node nobody can reach: there is nothing to run it on. What ran there ends with the node
-    // (netns and VM nodes are deleted from the host); saying so beats a destroy that can never finish.
-    if (!(err instanceof NodeUnreachable) || step.skipIfUnreachable !== true) throw err;
-    const note = `skipped: ${err.message}; what this step would stop there ends with the node`;
-    onStderr?.(note);
-    return { stdout: '', stderr: note };
+  const key = poolKey(step.connection);
+  for (let attempt = 1; ; attempt++) {
+    let lease: { client: Client; reused: boolean };
+    try {
+      lease = await pool.acquire(key, () => connect(step.connection));
+    } catch (err) {
+      // A delete on a node nobody can reach: there is nothing to run it on. What ran there ends with the node
+      // (netns and VM nodes are deleted from the host); saying so beats a destroy that can never finish.
+      if (!(err instanceof NodeUnreachable) || step.skipIfUnreachable !== true) throw err;
+      const note = `skipped: ${err.message}; what this step would stop there ends with the node`;
+      onStderr?.(note);
+      return { stdout: '', stderr: note };
+    }
+    try {
+      const result = await execOn(lease.client, step, onStderr);
+      pool.release(key, lease.client);
+      return result;
+    } catch (err) {
+      // A kept connection that died while idle (the node's sshd restarted): once more on a new one.
+      if (err instanceof ChannelRefused && lease.reused && attempt === 1) {
+        pool.discard(key, lease.client);
+        continue;
+      }
+      // The command ran and failed: the connection is sound and serves again; anything else closes it.
+      if (err instanceof StepError && !(err instanceof ChannelRefused) && interruptedBy === undefined)
+        pool.release(key, lease.client);
+      else pool.discard(key, lease.client);
+      throw err;
+    }
   }
+}
+
+/** Runs the step's command on one connection: environment as env requests, stdin piped, exit code checked. */
+async function execOn(client: Client, step: RemoteStep, onStderr?: LineSink): Promise<StepResult> {
   const session: { client: Client; stream?: ClientChannel } = { client };
   runningSessions.add(session);
   try {
@@ -290,7 +332,7 @@ export async function runRemote(step: RemoteStep, onStderr?: LineSink): Promise<
         { env: step.environment },
         (err: Error | undefined, stream: ClientChannel) => {
           if (err !== undefined) {
-            reject(new StepError(`ssh exec on ${step.connection.host}: ${err.message}`, '', ''));
+            reject(new ChannelRefused(`ssh exec on ${step.connection.host}: ${err.message}`, '', ''));
             return;
           }
           session.stream = stream;
@@ -324,6 +366,5 @@ export async function runRemote(step: RemoteStep, onStderr?: LineSink): Promise<
     });
   } finally {
     runningSessions.delete(session);
-    client.end();
   }
 }

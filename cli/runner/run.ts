@@ -7,6 +7,7 @@ import * as settings from '@pulumi/pulumi/runtime/settings';
 import { assertStackName } from '../../components/config/names';
 import { readStackFile } from '../../components/config/stackfile';
 import { Engine, isSecretWrapper, Logger, Mode, ResourceMeta, runCommandStep } from './engine';
+import { closeSshConnections } from './exec';
 import { readState, removeState, ResourceState, statePath, writeState } from './state';
 
 export const BANNER =
@@ -137,16 +138,29 @@ async function deleteOne(resource: ResourceState, log: Logger): Promise<void> {
   );
 }
 
+/** Runs an operation, then closes the SSH connections its steps kept for reuse (cli/runner/ssh-pool.ts). */
+async function closingConnections(operation: Promise<RunReport>): Promise<RunReport> {
+  try {
+    return await operation;
+  } finally {
+    closeSshConnections();
+  }
+}
+
 export function up(options: RunOptions): Promise<RunReport> {
-  return runProgram('up', options);
+  return closingConnections(runProgram('up', options));
 }
 
 export function preview(options: RunOptions): Promise<RunReport> {
-  return runProgram('preview', options);
+  return closingConnections(runProgram('preview', options));
 }
 
 /** Delete everything the state file records, newest first; stops at the first failure (rerun to resume). */
-export async function destroy(options: RunOptions): Promise<RunReport> {
+export function destroy(options: RunOptions): Promise<RunReport> {
+  return closingConnections(destroyAll(options));
+}
+
+async function destroyAll(options: RunOptions): Promise<RunReport> {
   assertStackName(options.stack);
   const file = statePath(options.projectDir, options.stack);
   const state = readState(file, PROJECT, options.stack);

@@ -12,6 +12,7 @@ set -euo pipefail
 : "${PACKAGES:?comma-separated packages to install}"
 : "${SEED_READER:?text of the first-boot seed reader}"
 : "${SEED_UNIT:?text of its systemd unit}"
+: "${SSHD_DIRECTIVES:?sshd_config lines every schedbench node sshd carries}"
 : "${INPUT_HASH:?hash of the inputs (recorded in image.json)}"
 
 if [ -f "$OUT_DIR/image.json" ]; then
@@ -58,8 +59,8 @@ systemctl --root="$root" mask apt-daily.timer apt-daily-upgrade.timer e2scrub_al
 
 printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' >"$root/etc/fstab"
 mkdir -p "$root/etc/ssh/sshd_config.d"
-printf 'HostKey /etc/ssh/ssh_host_ed25519_key\nAcceptEnv SCHEDBENCH_*\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\n' \
-  >"$root/etc/ssh/sshd_config.d/schedbench.conf"
+printf 'HostKey /etc/ssh/ssh_host_ed25519_key\n%sPermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\n' \
+  "$SSHD_DIRECTIVES" >"$root/etc/ssh/sshd_config.d/schedbench.conf"
 rm -f "$root"/etc/ssh/ssh_host_*
 : >"$root/etc/machine-id"
 rm -f "$root/etc/hostname"

@@ -3,6 +3,7 @@
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import * as path from 'path';
+import { NODE_SSHD_DIRECTIVES } from '../nodes/ssh-env';
 
 /** Packages every schedbench base image has: boot, SSH, the seed reader's tools, the schedulers and the load. */
 export const BASE_PACKAGES: readonly string[] = [
@@ -51,6 +52,8 @@ export interface ImageInputs {
   buildScript: string;
   seedReader: string;
   seedUnit: string;
+  /** The node sshd directives every schedbench sshd carries (components/nodes/ssh-env.ts). */
+  sshdDirectives: string;
 }
 
 const projectRoot = path.join(__dirname, '..', '..');
@@ -66,6 +69,7 @@ export function readImageInputs(
     buildScript: read(BUILD_SCRIPT),
     seedReader: read(SEED_READER),
     seedUnit: read(SEED_UNIT),
+    sshdDirectives: NODE_SSHD_DIRECTIVES,
   };
 }
 
@@ -78,6 +82,7 @@ export function imageInputHash(inputs: ImageInputs): string {
     inputs.buildScript,
     inputs.seedReader,
     inputs.seedUnit,
+    inputs.sshdDirectives,
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -96,6 +101,7 @@ export function buildEnvironment(cacheDir: string, inputs: ImageInputs): Record<
     PACKAGES: inputs.packages.join(','),
     SEED_READER: inputs.seedReader,
     SEED_UNIT: inputs.seedUnit,
+    SSHD_DIRECTIVES: inputs.sshdDirectives,
     INPUT_HASH: imageInputHash(inputs),
   };
 }

@@ -24,3 +24,14 @@ export function sshEnvironment<T>(environment: Record<string, T>): Record<string
     ]),
   );
 }
+
+/**
+ * What every sshd schedbench configures sets in its sessions (`SetEnv`). Debian's bash, started by sshd for a
+ * command, sources the login user's ~/.bashrc unless it is a nested shell (SHLVL ≥ 1): on netns nodes that is the
+ * host's /root/.bashrc, which can put other tools first on PATH (pyenv's python3, a module system) and cost
+ * 150 ms per command (measured here). Node scripts get a known environment instead.
+ */
+export const NODE_SET_ENV = 'SHLVL=1';
+
+/** The sshd_config lines every node sshd schedbench configures carries (netns nodes, VM image, cloud-init seed). */
+export const NODE_SSHD_DIRECTIVES = `AcceptEnv ${NODE_ACCEPT_ENV}\nSetEnv ${NODE_SET_ENV}\n`;

@@ -6,12 +6,12 @@ import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
 import { queueDir } from './queue';
+import { TS_ENVIRONMENT, TS_RUN } from '../tsx';
 
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
 const SCRIPT = path.join(__dirname, 'script.ts');
 /** Every value reaches the script through the environment. */
-const RUN_COMMAND = '"$SCHEDBENCH_TSX" "$SCHEDBENCH_TRACKER" run';
-const REPORT_COMMAND = '"$SCHEDBENCH_TSX" "$SCHEDBENCH_TRACKER" report';
+const RUN_COMMAND = `${TS_RUN} "$SCHEDBENCH_TRACKER" run`;
+const REPORT_COMMAND = `${TS_RUN} "$SCHEDBENCH_TRACKER" report`;
 
 /** What the script prints: sent (created / updated / unchanged) or queued. */
 export const TrackOutcome = z.union([
@@ -64,7 +64,7 @@ export class Tracking extends pulumi.ComponentResource {
   constructor(name: string, args: TrackingArgs, opts?: pulumi.ComponentResourceOptions) {
     super('schedbench:tracking:Tracking', name, {}, opts);
     const common = {
-      SCHEDBENCH_TSX: path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+      ...TS_ENVIRONMENT,
       SCHEDBENCH_TRACKER: SCRIPT,
       SCHEDBENCH_TRACKING_URI: args.uri,
       SCHEDBENCH_TRACKING_EXPERIMENT: args.experiment,

@@ -1,6 +1,6 @@
 // Pure renderer of a node's cloud-init NoCloud seed (fed to cloud-localds). Every document is JSON — valid YAML,
 // so cloud-init in a cloud image reads it, and the built image's own seed reader parses it with jq.
-import { NODE_ACCEPT_ENV } from '../ssh-env';
+import { NODE_SSHD_DIRECTIVES } from '../ssh-env';
 
 export interface SeedSpec {
   /** Node hostname. */
@@ -36,8 +36,11 @@ export function renderHostsFile(hosts: SeedSpec['hosts']): string {
   ].join('\n');
 }
 
-/** sshd accepts the parameters the command provider sends as SSH env requests (SCHEDBENCH_*), nothing else. */
-export const SSHD_CONFIG = `AcceptEnv ${NODE_ACCEPT_ENV}\nPermitRootLogin prohibit-password\n`;
+/**
+ * sshd accepts the parameters the command provider sends as SSH env requests (SCHEDBENCH_*), nothing else, and
+ * runs commands without the login user's ~/.bashrc (components/nodes/ssh-env.ts).
+ */
+export const SSHD_CONFIG = `${NODE_SSHD_DIRECTIVES}PermitRootLogin prohibit-password\n`;
 
 export function renderSeed(spec: SeedSpec): Seed {
   const userData = {

@@ -2,7 +2,7 @@
 // the script-level tests, so the tests run the scripts exactly as the component does.
 import * as path from 'path';
 import { preludedScript } from '../../script';
-import { NODE_ACCEPT_ENV, SSH_ENV_LIB, sshEnvironment } from '../ssh-env';
+import { NODE_SSHD_DIRECTIVES, SSH_ENV_LIB, sshEnvironment } from '../ssh-env';
 import { NetnsClusterPlan, NetnsNodePlan, renderHostsFile } from './plan';
 
 /**
@@ -80,7 +80,7 @@ export function nodeEnvironment(
     MEMORY_MIB: String(resources.memoryMiB),
     LOCK_FILE: HOST_LOCK_FILE,
     STACK: plan.stack,
-    ACCEPT_ENV: NODE_ACCEPT_ENV,
+    SSHD_DIRECTIVES: NODE_SSHD_DIRECTIVES,
   };
 }
 

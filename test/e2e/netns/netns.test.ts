@@ -121,6 +121,17 @@ describeRoot('netns backend scripts', () => {
     }
   });
 
+  it("runs commands without the login user's ~/.bashrc: PATH is the one sshd sets", async () => {
+    // netns nodes share the host's /root: its .bashrc (pyenv, conda, modules) must not reach node scripts.
+    // Debian's sshd gives root this PATH; any rc file that ran would have changed or extended it.
+    const n = a.plan.nodes[0];
+    const result = await ssh(n.address, keys.privateKey, 'printf %s "$PATH"');
+    expect(result).toMatchObject({
+      status: 0,
+      stdout: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    });
+  });
+
   it('validate.sh fails naming the node when the hostname differs', async () => {
     const n = a.plan.nodes[0];
     const result = await ssh(n.address, keys.privateKey, scriptCommand('validate'), {

@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { runRemote } from '../../../cli/runner/exec';
+import { closeSshConnections, runRemote } from '../../../cli/runner/exec';
 import { startSshd, TestSshd } from '../../helpers/sshd';
 
 const isRoot = process.getuid?.() === 0;
@@ -21,7 +21,10 @@ describeRoot('runner SSH host key pinning', () => {
     otherKey = readFileSync(path.join(dir, 'k.pub'), 'utf8').trim();
     rmSync(dir, { recursive: true });
   });
-  afterAll(() => sshd.stop());
+  afterAll(() => {
+    closeSshConnections();
+    return sshd.stop();
+  });
 
   const step = (hostKey: string | undefined) => ({
     connection: {

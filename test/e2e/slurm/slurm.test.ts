@@ -22,6 +22,8 @@ const configFile = path.join(dir, `Pulumi.${STACK}.yaml`);
 const resultsDir = path.join(dir, 'runs');
 const STATE_ROOT = '/var/lib/schedbench';
 const SLURM_ROOT = path.join(STATE_ROOT, STACK, 'slurm');
+/** The RunResult writer as the stack's runs start it (schedbench:build:Bundle). */
+const WRITER_BUNDLE = path.join(REPO, '.schedbench', 'build', STACK, 'write-result.cjs');
 
 /** An extra run of `count` one-CPU stress jobs that claim `expectedSeconds` and run `runSeconds`. */
 function stressRun(
@@ -283,11 +285,10 @@ describe('SLURM on two netns nodes through the local runner', () => {
     const file = resultFile(runId, 'late-r1');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, '{"truncated": ');
-    const check = spawnSync(
-      path.join(REPO, 'node_modules', '.bin', 'tsx'),
-      [path.join(REPO, 'workloads', 'write-result.ts'), 'check'],
-      { env: { ...process.env, RESULT_PATH: file }, encoding: 'utf8' },
-    );
+    const check = spawnSync('node', [WRITER_BUNDLE, 'check'], {
+      env: { ...process.env, RESULT_PATH: file },
+      encoding: 'utf8',
+    });
     expect(check.status).toBe(0);
     expect(check.stdout).toBe('todo');
     expect(check.stderr).toMatch(/late-r1\.json is not valid JSON .*kept as .*late-r1\.json\.invalid-\d+/);
@@ -296,11 +297,10 @@ describe('SLURM on two netns nodes through the local runner', () => {
     expect(readFileSync(path.join(path.dirname(file), aside[0] ?? ''), 'utf8')).toBe('{"truncated": ');
     expect(existsSync(file)).toBe(false);
     writeFileSync(file, good);
-    const again = spawnSync(
-      path.join(REPO, 'node_modules', '.bin', 'tsx'),
-      [path.join(REPO, 'workloads', 'write-result.ts'), 'check'],
-      { env: { ...process.env, RESULT_PATH: file }, encoding: 'utf8' },
-    );
+    const again = spawnSync('node', [WRITER_BUNDLE, 'check'], {
+      env: { ...process.env, RESULT_PATH: file },
+      encoding: 'utf8',
+    });
     expect(again.stdout).toBe('done');
   });
 
@@ -315,6 +315,7 @@ describe('SLURM on two netns nodes through the local runner', () => {
     );
     expect(left).toBe('');
     expect(existsSync(path.join(STATE_ROOT, STACK))).toBe(false);
+    expect(existsSync(path.dirname(WRITER_BUNDLE))).toBe(false);
     expect(existsSync(resultFile(runId, 'cpu_intensive-r1'))).toBe(true);
     rmSync(path.join(PROGRAM, '.schedbench'), { recursive: true, force: true });
   });

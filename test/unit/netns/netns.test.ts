@@ -237,8 +237,10 @@ describe('NetnsNodes resource tree', () => {
     >;
     expect(bridge.STACK).toBe('a_b');
     expect(node.STACK).toBe('a_b');
-    expect(node.ACCEPT_ENV.split(' ')).toContain('SCHEDBENCH_*');
-    expect(node.ACCEPT_ENV.split(' ')).not.toContain('*');
+    const directives = node.SSHD_DIRECTIVES.split('\n');
+    expect(directives).toContain('AcceptEnv SCHEDBENCH_*');
+    expect(directives.filter((d) => d.startsWith('AcceptEnv'))).toEqual(['AcceptEnv SCHEDBENCH_*']);
+    expect(directives).toContain('SetEnv SHLVL=1');
     expect(node.LOCK_FILE).toBe('/run/schedbench/lock/netns.lock');
   });
 });

@@ -1,6 +1,9 @@
 // The SLURM stack's resource tree under Pulumi mocks: named stages in dependency order, secrets only on stdin,
 // runs strictly one after another, outputs as documented.
 import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 
 interface Call {
@@ -74,6 +77,8 @@ function find(suffix: string): Call {
   if (c === undefined) throw new Error(`no resource ${suffix}; have ${calls.map((x) => x.name).join(', ')}`);
   return c;
 }
+const REPO = path.join(__dirname, '..', '..', '..');
+
 function before(a: string, b: string): void {
   expect([a, find(a).end]).toEqual([a, expect.any(Number)]);
   expect(find(a).end).toBeLessThan(find(b).start);
@@ -187,8 +192,12 @@ describe('the SLURM benchmark resource tree (the run loop over the SLURM member 
       before(`local-${run}-sched-sampler`, `local-${run}-submit`);
       before(`local-${run}-submit`, `local-${run}-wait`);
       before(`local-${run}-wait`, `local-${run}-collect`);
-      before(`local-${run}-collect`, `local-${run}-sampler-stop-local-n1`);
-      before(`local-${run}-sched-sampler-stop`, `local-${run}-write`);
+      // Samplers stop as soon as the jobs are done, beside collect: both before the write.
+      before(`local-${run}-wait`, `local-${run}-sampler-stop-local-n1`);
+      before(`local-${run}-wait`, `local-${run}-sched-sampler-stop`);
+      expect(find(`local-${run}-sampler-stop-local-n1`).start).toBeLessThan(find(`local-${run}-collect`).end);
+      for (const last of ['collect', 'sampler-stop-local-n1', 'sampler-stop-local-n2', 'sched-sampler-stop'])
+        before(`local-${run}-${last}`, `local-${run}-write`);
     }
   });
 
@@ -201,14 +210,51 @@ describe('the SLURM benchmark resource tree (the run loop over the SLURM member 
         env: {
           ...process.env,
           RESULT_PATH: resultPath,
-          SCHEDBENCH_TSX: '/bin/false',
+          SCHEDBENCH_TS_LOADER: 'file:///nonexistent/loader.mjs',
           SCHEDBENCH_WRITER: 'x',
+          SCHEDBENCH_WRITER_BUNDLE: '/nonexistent/write-result.cjs',
         },
       });
     const missing = run('/nonexistent/schedbench/result.json');
     expect(missing.status).toBe(0);
     expect(missing.stdout).toBe('todo');
     expect(run(__filename).status).not.toBe(0);
+  });
+
+  test("check and write run the writer's bundle, written before the first run; the TypeScript when it is gone", () => {
+    const bundleWrite = find('local-writer-write');
+    before('local-writer-write', 'local-cpu-intensive-r1-check');
+    const out = (bundleWrite.inputs.environment as Record<string, string>).OUT;
+    expect(out).toBe(path.join(REPO, '.schedbench', 'build', 'local', 'write-result.cjs'));
+    const dir = mkdtempSync(path.join(tmpdir(), 'schedbench-writer-'));
+    try {
+      const fake = path.join(dir, 'fake.cjs');
+      writeFileSync(fake, 'process.stdout.write("bundle:" + process.argv.slice(2).join(" "));');
+      for (const stageName of ['check', 'write']) {
+        const stage = find(`local-throughput-r2-${stageName}`);
+        const env = stage.inputs.environment as Record<string, string>;
+        expect(env.SCHEDBENCH_WRITER_BUNDLE).toBe(out);
+        const run = (bundle: string) =>
+          spawnSync('/bin/sh', ['-c', String(stage.inputs.create)], {
+            encoding: 'utf8',
+            input: '{}',
+            env: {
+              ...process.env,
+              RESULT_PATH: __filename,
+              SCHEDBENCH_WRITER_BUNDLE: bundle,
+              SCHEDBENCH_TS_LOADER: 'file:///nonexistent/loader.mjs',
+              SCHEDBENCH_WRITER: 'x',
+            },
+          });
+        expect(run(fake)).toMatchObject({ status: 0, stdout: `bundle:${stageName}` });
+        // No bundle: the TypeScript through tsx's loader (here a loader that is not there, so it fails).
+        const fallback = run(path.join(dir, 'gone.cjs'));
+        expect(fallback.status).not.toBe(0);
+        expect(fallback.stderr).toContain('/nonexistent/loader.mjs');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a run submits its plan with job names carrying the run id, and the writer receives the bundle', () => {

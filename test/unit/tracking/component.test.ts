@@ -117,7 +117,7 @@ describe('Tracking', () => {
 
   it('passes every value in the environment, none in the command text', () => {
     const cmd = byName('trk-run-2');
-    expect(cmd.inputs.create).toBe('"$SCHEDBENCH_TSX" "$SCHEDBENCH_TRACKER" run');
+    expect(cmd.inputs.create).toBe('node --import "$SCHEDBENCH_TS_LOADER" "$SCHEDBENCH_TRACKER" run');
     expect(cmd.inputs.environment).toMatchObject({
       RESULT_PATH: '/r/run-2.json',
       SCHEDBENCH_TRACKING_URI: 'http://127.0.0.1:5000',

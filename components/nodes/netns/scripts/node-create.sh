@@ -6,7 +6,7 @@
 set -euo pipefail
 : "${CLUSTER:?}" "${NODE:?}" "${ADDRESS:?}" "${PREFIX:?}" "${BRIDGE:?}" "${NETNS:?}" "${VETH_HOST:?}"
 : "${VETH_NODE:?}" "${NODE_DIR:?}" "${CLUSTER_DIR:?}" "${HOSTS_FILE:?}" "${CGROUP_PATH:?}" "${VCPUS:?}"
-: "${MEMORY_MIB:?}" "${AUTHORIZED_KEY:?}" "${LOCK_FILE:?}" "${STACK:?}" "${ACCEPT_ENV:?}"
+: "${MEMORY_MIB:?}" "${AUTHORIZED_KEY:?}" "${LOCK_FILE:?}" "${STACK:?}" "${SSHD_DIRECTIVES:?}"
 # stdin: the node's SSH host private key (made by the program, a Pulumi secret; its public half is pinned in
 # every connection to the node, so clients know they talk to this sshd).
 # shellcheck disable=SC2034 # read by log() in lib.sh
@@ -55,7 +55,7 @@ PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
-AcceptEnv ${ACCEPT_ENV}
+${SSHD_DIRECTIVES}
 PrintMotd no
 MaxSessions 64
 MaxStartups 64:30:128
