@@ -5,9 +5,10 @@
 log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-# wait_until SECONDS DESCRIPTION CMD... : poll CMD every 0.1 s until it succeeds or SECONDS pass.
+# wait_until SECONDS DESCRIPTION CMD... : poll CMD until it succeeds or SECONDS pass — after 10, 20, 50 ms, then
+# every 0.1 s: what is ready at once (a sampler's pid file) is seen at once, a long wait costs no more polls.
 wait_until() {
-  local limit="$1" what="$2" deadline
+  local limit="$1" what="$2" deadline pause=0.01
   shift 2
   deadline=$((SECONDS + limit))
   until "$@"; do
@@ -15,7 +16,8 @@ wait_until() {
       log "timed out after ${limit}s waiting for ${what}"
       return 1
     fi
-    sleep 0.1
+    sleep "$pause"
+    case "$pause" in 0.01) pause=0.02 ;; 0.02) pause=0.05 ;; *) pause=0.1 ;; esac
   done
 }
 
@@ -75,4 +77,30 @@ skip_if_done() {
     printf '{"skipped":true}\n'
     exit 0
   fi
+}
+
+# now_us : NOW_US = this node's clock in µs since the epoch (no subprocess).
+now_us() { local t="$EPOCHREALTIME"; NOW_US=$((10#${t%.*}${t#*.})); }
+
+# sleep_until_us T : sleep until this node's clock reaches T (µs since the epoch); at once when it has.
+sleep_until_us() {
+  now_us
+  local d=$(($1 - NOW_US))
+  if ((d > 0)); then sleep "$((d / 1000000)).$(printf '%06d' $((d % 1000000)))"; fi
+}
+
+# idle_gap_deadline : IDLE_UNTIL_US = when a run's idle gap ends (µs, this node's clock): IDLE_GAP_SECONDS after
+# IDLE_FROM — when the run's samplers started, epoch seconds by this node's clock, given by the run loop — or
+# after now without it. The samplers' own start then happens inside the gap instead of before it.
+idle_gap_deadline() {
+  local from_us gap_us
+  now_us
+  from_us=$NOW_US
+  if [[ "${IDLE_FROM:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+    from_us="$(awk -v s="$IDLE_FROM" 'BEGIN{printf "%.0f", s * 1000000}')"
+    ((from_us <= NOW_US)) || from_us=$NOW_US
+  fi
+  gap_us="$(awk -v s="${IDLE_GAP_SECONDS:-0}" 'BEGIN{printf "%.0f", s * 1000000}')"
+  # shellcheck disable=SC2034 # read by the script that calls it
+  IDLE_UNTIL_US=$((from_us + gap_us))
 }

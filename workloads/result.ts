@@ -12,7 +12,12 @@ import {
   RawNodeSample,
   toNodeSamples,
 } from '../components/samplers/convert';
-import { SchedulerProvenance, SubmitOutput, WaitOutput } from '../components/schedulers/contract';
+import {
+  NodeJobFiles,
+  SchedulerProvenance,
+  SubmitOutput,
+  WaitOutput,
+} from '../components/schedulers/contract';
 import { schedulerNormaliser } from '../components/schedulers/normalisers';
 
 /** What the program knows of a run before it starts (handed to the writer). */
@@ -53,6 +58,8 @@ export const RunBundle = z.strictObject({
   collect: z.string(),
   nodeSamplers: z.record(z.string(), z.string()),
   schedulerSampler: z.string(),
+  /** Per node whose filesystem is not the collect node's: what the job files gather printed (NodeJobFiles). */
+  nodeJobFiles: z.record(z.string(), z.string()).default({}),
 });
 export type RunBundle = z.infer<typeof RunBundle>;
 
@@ -84,19 +91,34 @@ function nodeSamplesOf(bundle: RunBundle, notes: string[]): Pick<RunResult, 'nod
   return { nodes, nodeSamples };
 }
 
+function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** The RunResult of a run whose stages printed `bundle`. */
 export function assembleRunResult(bundle: RunBundle): RunResult {
   const { meta } = bundle;
   const submit = SubmitOutput.parse(JSON.parse(bundle.submit));
   const wait = WaitOutput.parse(JSON.parse(bundle.wait));
+  const notes: string[] = [];
+  const nodeJobFiles: NodeJobFiles[] = [];
+  for (const [node, raw] of Object.entries(bundle.nodeJobFiles)) {
+    const parsed = NodeJobFiles.safeParse(parseJsonOrNull(raw));
+    if (parsed.success) nodeJobFiles.push(parsed.data);
+    else notes.push(`no job files from node ${node}: its jobs have the scheduler's times only`);
+  }
   const scheduler = schedulerNormaliser(meta.scheduler).normalise({
     submit,
     wait,
     collect: bundle.collect,
     samplerStop: bundle.schedulerSampler,
+    nodeJobFiles,
   });
   const { jobs, missing } = scheduler;
-  const notes: string[] = [];
   if (missing.length > 0)
     notes.push(`${missing.length} submitted job(s) have no accounting record: ${missing.join(', ')}`);
   if (wait.timedOut)

@@ -9,6 +9,7 @@ import type { Profile } from '../components/config/schema';
 import type { Node } from '../components/nodes/types';
 import { remoteScript } from '../components/script';
 import {
+  SamplerStarted,
   SubmitOutput,
   type RunStages,
   type SchedulerCluster,
@@ -22,6 +23,7 @@ import { TS_ENVIRONMENT, TS_RUN } from '../components/tsx';
 import type { Bundle } from '../components/build/component';
 
 const SAMPLERS_SCRIPTS_DIR = path.join(__dirname, '..', 'components', 'samplers', 'scripts');
+const WORKLOAD_SCRIPTS_DIR = path.join(__dirname, 'scripts');
 const WRITER_ENTRY = path.join(__dirname, 'write-result.ts');
 /**
  * `writer check|write`: the writer's bundle (components/build), or the same code through tsx when the bundle is
@@ -97,6 +99,18 @@ function stage(
   );
 }
 
+/** `startedAt` of what a scheduler sampler's start printed (epoch seconds, its node's clock), or '' without one. */
+export function samplerStartedAt(stdout: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(stdout);
+  } catch {
+    return '';
+  }
+  const parsed = SamplerStarted.safeParse(value);
+  return parsed.success && parsed.data.startedAt !== undefined ? parsed.data.startedAt.toFixed(6) : '';
+}
+
 /** The node sampler of one node: start (stopped on delete too, after a crash) and stop. */
 function nodeSampler(
   root: string,
@@ -104,12 +118,14 @@ function nodeSampler(
   node: Node,
   intervalMs: number,
   skip: pulumi.Input<string>,
+  jobFilesDir: pulumi.Input<string>,
 ) {
   const environment = {
     SAMPLER_DIR: pulumi.interpolate`${root}/samplers/${slug}/${node.name}`,
     INTERVAL_MS: String(intervalMs),
     IFACE: node.interface,
     SCHEDBENCH_SKIP: skip,
+    JOB_FILES_DIR: jobFilesDir,
   };
   const stop = remoteScript(SAMPLERS_SCRIPTS_DIR, 'node-sampler-stop.sh');
   return {
@@ -179,13 +195,29 @@ export class WorkloadRun extends pulumi.ComponentResource {
 
     // samplers: one per node and the scheduler's own, started before the first submission.
     const nodeSamplers = args.cluster.nodes.map((node) => {
-      const sampler = nodeSampler(args.cluster.stateDir, slug, node, args.sampling.intervalMs, skip);
+      const sampler = nodeSampler(
+        args.cluster.stateDir,
+        slug,
+        node,
+        args.sampling.intervalMs,
+        skip,
+        stages.jobFilesDir,
+      );
       return { node, sampler, start: stage(this, `${name}-sampler-${node.name}`, sampler.start, [check]) };
     });
     const schedStart = stage(this, `${name}-sched-sampler`, stages.samplerStart, [check]);
 
-    // submit → wait → collect.
-    const submit = stage(this, `${name}-submit`, stages.submit, [
+    // submit → wait → collect. The idle gap counts from when the scheduler sampler started, by the clock of the
+    // node both run on (IDLE_FROM): starting the samplers is then part of the gap, not time added before it.
+    const idleFrom =
+      stages.samplerStart.node.name === stages.submit.node.name
+        ? schedStart.stdout.apply((out) => samplerStartedAt(out))
+        : '';
+    const submitCmd = {
+      ...stages.submit,
+      environment: { ...stages.submit.environment, IDLE_FROM: idleFrom },
+    };
+    const submit = stage(this, `${name}-submit`, submitCmd, [
       schedStart,
       ...nodeSamplers.map((s) => s.start),
     ]);
@@ -203,6 +235,26 @@ export class WorkloadRun extends pulumi.ComponentResource {
       stage(this, `${name}-sampler-stop-${s.node.name}`, s.sampler.stop, [wait]),
     );
     const schedStop = stage(this, `${name}-sched-sampler-stop`, stages.samplerStop, [wait]);
+    // The job files of the nodes that do not share the collect node's filesystem (netns nodes share this host's),
+    // beside collect too.
+    const gathers =
+      args.backend.kind === 'netns'
+        ? []
+        : args.cluster.nodes
+            .filter((node) => node.name !== stages.collect.node.name)
+            .map((node) => ({
+              node,
+              stage: stage(
+                this,
+                `${name}-job-files-${node.name}`,
+                {
+                  node,
+                  create: remoteScript(WORKLOAD_SCRIPTS_DIR, 'job-files.sh'),
+                  environment: { JOB_FILES_DIR: stages.jobFilesDir, SCHEDBENCH_SKIP: skip },
+                },
+                [wait],
+              ),
+            }));
 
     // write: the RunResult, on the program's machine.
     const bundle = pulumi
@@ -213,8 +265,9 @@ export class WorkloadRun extends pulumi.ComponentResource {
         collect.stdout,
         pulumi.all(nodeStops.map((s) => s.stdout)),
         schedStop.stdout,
+        pulumi.all(gathers.map((g) => g.stage.stdout)),
       ])
-      .apply(([meta, sub, w, col, stops, sched]) =>
+      .apply(([meta, sub, w, col, stops, sched, files]) =>
         JSON.stringify({
           meta,
           submit: sub,
@@ -222,6 +275,7 @@ export class WorkloadRun extends pulumi.ComponentResource {
           collect: col,
           nodeSamplers: Object.fromEntries(nodeSamplers.map((s, i) => [s.node.name, stops[i] ?? ''])),
           schedulerSampler: sched,
+          nodeJobFiles: Object.fromEntries(gathers.map((g, i) => [g.node.name, files[i] ?? ''])),
         }),
       );
     const write = local('write', `${WRITER} writer write`, [collect, schedStop, ...nodeStops], bundle);

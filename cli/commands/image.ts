@@ -2,15 +2,18 @@
 // hypervisor host), print where the image of given inputs lives, remove it from the cache.
 import { existsSync, rmSync } from 'fs';
 import type { Command } from 'commander';
+import * as path from 'path';
 import { buildImage } from '../../components/image/build';
 import { imageDir, imageInputHash, readImageInputs } from '../../components/image/inputs';
 import { DEFAULT_MIRROR, DEFAULT_SUITE, LibvirtBackend } from '../../components/nodes/libvirt/config';
+import { schedulerImageContent } from '../../components/schedulers/registry';
 
 interface ImageOptions {
   cacheDir: string;
   suite: string;
   mirror: string;
   package: string[];
+  fluxTarball?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -27,6 +30,10 @@ function withInputOptions(cmd: Command): Command {
       'extra package (repeatable; backend.image.extraPackages)',
       (v: string, acc: string[]) => [...acc, v],
       [],
+    )
+    .option(
+      '--flux-tarball <file>',
+      "the image a Flux stack with this schedbench:flux.tarball builds (the tarball and Flux's packages)",
     );
 }
 
@@ -41,10 +48,16 @@ function resolve(options: ImageOptions) {
     throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const image = parsed.data.image;
   if (image.source !== 'build') throw new Error('unreachable: image source is build');
+  // The same additions `up` makes for the stack's scheduler (components/schedulers/registry.ts).
+  const content =
+    options.fluxTarball === undefined
+      ? { packages: [], overlays: [] }
+      : schedulerImageContent({ scheduler: 'flux', flux: { tarball: path.resolve(options.fluxTarball) } });
   const build = {
     suite: image.suite,
     mirror: image.mirror,
-    extraPackages: image.extraPackages,
+    extraPackages: [...image.extraPackages, ...content.packages],
+    overlays: content.overlays,
     cacheDir: options.cacheDir,
   };
   return { build, inputs: readImageInputs(build) };

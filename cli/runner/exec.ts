@@ -245,7 +245,8 @@ function connectOnce(connection: SshConnectionInputs): Promise<Client> {
         readyTimeout: (connection.perDialTimeout ?? 15) * 1000,
       });
     // Without TCP_NODELAY every request/reply pair of a session (channel open, env, exec, EOF) can wait on
-    // Nagle's algorithm against the server's delayed ACK: 40–90 ms each, measured (docs/development.md).
+    // Nagle's algorithm against the server's delayed ACK: 40–90 ms each (docs/schedulers.md, "Harness time
+    // per run").
     client.setNoDelay(true);
   });
 }

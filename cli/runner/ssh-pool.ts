@@ -1,8 +1,10 @@
 // SSH connections the runner keeps between steps: a run's stages go to the same nodes one after the other, and
 // a new connection costs a key exchange and an authentication each time (45 ms on loopback, more under load;
-// docs/development.md). A connection serves one step at a time (so sshd's MaxSessions never binds) and is
-// reused only for the same host, port, user, pinned host key and credentials; one that closes or errors is
-// dropped; idle ones close after IDLE_MS, and all of them when the runner ends.
+// docs/schedulers.md, "Harness time per run"). A connection serves one step at a time (so sshd's MaxSessions
+// never binds) and is reused only for the same host, port, user, pinned host key and credentials; one that
+// closes or errors is dropped; idle ones close after IDLE_MS, and all of them when the runner ends. Closing
+// destroys the socket: a polite SSH disconnect to a node that is gone (a destroyed VM) would hold the runner
+// until TCP gives up.
 import { createHash } from 'crypto';
 import type { Client } from 'ssh2';
 
@@ -67,7 +69,7 @@ export class SshPool {
     if (this.dead.has(client)) return;
     const timer = setTimeout(() => {
       this.forget(key, client);
-      client.end();
+      client.destroy();
     }, IDLE_MS);
     timer.unref();
     this.idle.set(key, [...(this.idle.get(key) ?? []), { client, timer }]);
@@ -77,7 +79,7 @@ export class SshPool {
   discard(key: string, client: Client): void {
     this.dead.add(client);
     this.forget(key, client);
-    client.end();
+    client.destroy();
   }
 
   /** Closes every idle connection (the runner is done). */
@@ -86,7 +88,7 @@ export class SshPool {
       for (const { client, timer } of list) {
         clearTimeout(timer);
         this.dead.add(client);
-        client.end();
+        client.destroy();
       }
       this.idle.delete(key);
     }

@@ -196,6 +196,29 @@ export function readState(file: string, project: string, stack: string): StateFi
   return { version: 1, stack: disk.stack, project: disk.project, nextSeq: disk.nextSeq, resources };
 }
 
+/**
+ * A resource's sealed inputs and outputs, sealed again only when they are other objects than last time: the state
+ * is written before and after every step, and sealing every resource's inputs (node scripts: tens of KB each)
+ * each time would stall the runner between a run's stages.
+ */
+const sealedCache = new WeakMap<
+  ResourceState,
+  { inputs: unknown; outputs: unknown; key: Buffer; sealed: string }
+>();
+function sealedOf(record: ResourceState, key: Buffer): string {
+  const cached = sealedCache.get(record);
+  if (
+    cached !== undefined &&
+    cached.inputs === record.inputs &&
+    cached.outputs === record.outputs &&
+    cached.key === key
+  )
+    return cached.sealed;
+  const sealed = seal(key, JSON.stringify({ inputs: record.inputs, outputs: record.outputs }));
+  sealedCache.set(record, { inputs: record.inputs, outputs: record.outputs, key, sealed });
+  return sealed;
+}
+
 export function writeState(file: string, state: StateFile): void {
   const id = path.resolve(file);
   let sealing = keys.get(id);
@@ -205,10 +228,10 @@ export function writeState(file: string, state: StateFile): void {
   }
   const key = sealing.key;
   const resources = Object.fromEntries(
-    Object.entries(state.resources).map(([urn, { inputs, outputs, ...rest }]) => [
-      urn,
-      { ...rest, sealed: seal(key, JSON.stringify({ inputs, outputs })) },
-    ]),
+    Object.entries(state.resources).map(([urn, record]) => {
+      const { inputs: _inputs, outputs: _outputs, ...rest } = record;
+      return [urn, { ...rest, sealed: sealedOf(record, key) }];
+    }),
   );
   const disk = { ...state, encryption: sealing.encryption, resources };
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

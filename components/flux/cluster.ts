@@ -216,6 +216,8 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
       }),
       wait: on(fluxScript('wait.sh'), { JOB_PREFIX: jobPrefix, TIMEOUT_SECONDS: String(run.timeoutSeconds) }),
       collect: on(fluxScript('collect.sh'), { RUN_KEY: run.slug, PLAN: plan }),
+      // submit.sh and collect.sh name it from ROOT and RUN_KEY the same way.
+      jobFilesDir: pulumi.interpolate`${this.layout.root}/jobs/out/${run.slug}`,
     };
   }
 }

@@ -4,7 +4,12 @@
 import { z } from 'zod';
 import { SchedulerSample } from '../../results/schema';
 import { epochToIso, parseJsonLines } from '../samplers/convert';
-import type { NormalisedRun, SchedulerNormaliser, StageOutputs } from '../schedulers/contract';
+import {
+  mergeJobFiles,
+  type NormalisedRun,
+  type SchedulerNormaliser,
+  type StageOutputs,
+} from '../schedulers/contract';
 import { preciseTimes } from '../../workloads/job-times';
 import { stressNgMetrics } from '../../workloads/stress-ng';
 import {
@@ -58,9 +63,10 @@ export const fluxNormaliser: SchedulerNormaliser = {
   normalise(outputs: StageOutputs): NormalisedRun {
     const collect = CollectOutput.parse(JSON.parse(outputs.collect));
     const fluxJobs = parseFluxJobs(collect.jobs);
+    const files = mergeJobFiles(collect, outputs.nodeJobFiles);
     const metrics: Record<string, Record<string, number>> = {};
-    for (const [id, yaml] of Object.entries(collect.metrics)) metrics[asciiJobId(id)] = stressNgMetrics(yaml);
-    const times = Object.fromEntries(Object.entries(collect.times).map(([id, t]) => [asciiJobId(id), t]));
+    for (const [id, yaml] of Object.entries(files.metrics)) metrics[asciiJobId(id)] = stressNgMetrics(yaml);
+    const times = Object.fromEntries(Object.entries(files.times).map(([id, t]) => [asciiJobId(id), t]));
     const precise = Object.fromEntries(
       outputs.submit.jobs.flatMap((j) => {
         const id = asciiJobId(j.id);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Builds the schedbench base image from Debian's packages: mmdebstrap (minbase + kernel + openssh + scheduler
-# packages) into a directory, the first-boot seed reader installed, `mkfs.ext4 -d` into a raw disk (no loop
-# device, no mount), converted to qcow2; kernel and initrd beside it for direct kernel boot.
+# packages) into a directory, the configured overlay tarballs unpacked on it, the first-boot seed reader
+# installed, `mkfs.ext4 -d` into a raw disk (no loop device, no mount), converted to qcow2; kernel and initrd
+# beside it for direct kernel boot.
 # Idempotent: an OUT_DIR that already holds image.json is the cached result of the same inputs.
 # stdout: one JSON document {disk, kernel, initrd, cmdline, sha256, sizeBytes, built}.
 set -euo pipefail
@@ -14,6 +15,9 @@ set -euo pipefail
 : "${SEED_UNIT:?text of its systemd unit}"
 : "${SSHD_DIRECTIVES:?sshd_config lines every schedbench node sshd carries}"
 : "${INPUT_HASH:?hash of the inputs (recorded in image.json)}"
+# OVERLAYS: tarballs (one path a line; may be empty) unpacked at / after the packages, e.g. a scheduler installed
+# outside Debian's packages (schedbench:flux.tarball).
+: "${OVERLAYS=}"
 
 if [ -f "$OUT_DIR/image.json" ]; then
   jq -c '. + {built: false}' "$OUT_DIR/image.json"
@@ -45,6 +49,13 @@ mmdebstrap --mode=root --variant=minbase --format=directory \
   --include="$PACKAGES" \
   --essential-hook="$essential_hook" \
   "$SUITE" "$root" "$MIRROR" >&2
+
+while IFS= read -r overlay; do
+  [ -n "$overlay" ] || continue
+  echo "build.sh: unpacking $overlay at /" >&2
+  # GNU tar strips a leading / and refuses members that climb out with ..; existing directories keep their modes.
+  tar -xf "$overlay" -C "$root" --no-overwrite-dir >&2
+done <<<"$OVERLAYS"
 
 printf '%s\n' "$SEED_READER" >"$root/usr/local/sbin/schedbench-seed"
 chmod 0755 "$root/usr/local/sbin/schedbench-seed"

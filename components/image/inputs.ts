@@ -1,7 +1,7 @@
 // What a base image is built from, and the hash that names it: the same inputs give the same hash, the same
 // cache directory, and no rebuild.
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
+import { closeSync, openSync, readFileSync, readSync } from 'fs';
 import * as path from 'path';
 import { NODE_SSHD_DIRECTIVES } from '../nodes/ssh-env';
 
@@ -40,6 +40,8 @@ export interface ImageBuildOptions {
   mirror: string;
   /** Packages beyond BASE_PACKAGES. */
   extraPackages: readonly string[];
+  /** Tarballs unpacked at / after the packages (absolute paths on this machine), e.g. `schedbench:flux.tarball`. */
+  overlays?: readonly string[];
   /** Directory holding one subdirectory per input hash. */
   cacheDir: string;
 }
@@ -54,12 +56,27 @@ export interface ImageInputs {
   seedUnit: string;
   /** The node sshd directives every schedbench sshd carries (components/nodes/ssh-env.ts). */
   sshdDirectives: string;
+  /** Overlay tarballs by content: a tarball rebuilt with other files makes another image. */
+  overlays: { path: string; sha256: string }[];
+}
+
+/** SHA-256 of a file, read in 1 MiB pieces (an installed prefix's tarball is ~100 MB). */
+export function fileSha256(file: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.alloc(1 << 20);
+  const fd = openSync(file, 'r');
+  try {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 const projectRoot = path.join(__dirname, '..', '..');
 
 export function readImageInputs(
-  opts: Pick<ImageBuildOptions, 'suite' | 'mirror' | 'extraPackages'>,
+  opts: Pick<ImageBuildOptions, 'suite' | 'mirror' | 'extraPackages' | 'overlays'>,
 ): ImageInputs {
   const read = (file: string) => readFileSync(path.join(projectRoot, file), 'utf8');
   return {
@@ -70,6 +87,7 @@ export function readImageInputs(
     seedReader: read(SEED_READER),
     seedUnit: read(SEED_UNIT),
     sshdDirectives: NODE_SSHD_DIRECTIVES,
+    overlays: (opts.overlays ?? []).map((file) => ({ path: file, sha256: fileSha256(file) })),
   };
 }
 
@@ -83,6 +101,8 @@ export function imageInputHash(inputs: ImageInputs): string {
     inputs.seedReader,
     inputs.seedUnit,
     inputs.sshdDirectives,
+    // By content only: the same tarball elsewhere is the same image.
+    inputs.overlays.map((o) => o.sha256),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -102,6 +122,7 @@ export function buildEnvironment(cacheDir: string, inputs: ImageInputs): Record<
     SEED_READER: inputs.seedReader,
     SEED_UNIT: inputs.seedUnit,
     SSHD_DIRECTIVES: inputs.sshdDirectives,
+    OVERLAYS: inputs.overlays.map((o) => o.path).join('\n'),
     INPUT_HASH: imageInputHash(inputs),
   };
 }

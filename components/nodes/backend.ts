@@ -4,6 +4,7 @@ import type { BenchConfig } from '../config/schema';
 import { HostsNodes } from './hosts/HostsNodes';
 import { LibvirtNodes } from './libvirt/LibvirtNodes';
 import { NetnsNodes } from './netns/netns';
+import { schedulerImageContent } from '../schedulers/registry';
 import { ClusterKey } from './sshkey';
 import type { Node } from './types';
 
@@ -60,6 +61,7 @@ export function clusterNodes(config: BenchConfig): ClusterNodes {
         host: config.host,
         publicKey: key.publicKey,
         privateKey: key.privateKey,
+        imageContent: schedulerImageContent(config),
       });
       return {
         nodes: vms.nodes,

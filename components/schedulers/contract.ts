@@ -39,8 +39,14 @@ export interface RunParams {
 }
 
 /** The stage commands of one run. Every script prints one JSON document on stdout. */
+/**
+ * What a scheduler sampler's start prints: its pid and, when it started one now, `startedAt` (epoch seconds by
+ * its node's clock): the run loop passes it to a submit stage on the same node as IDLE_FROM.
+ */
+export const SamplerStarted = z.looseObject({ pid: z.number().optional(), startedAt: z.number().optional() });
+
 export interface RunStages {
-  /** Starts the scheduler sampler in the background; prints `{"pid":…}`. */
+  /** Starts the scheduler sampler in the background; prints `{"pid":…,"startedAt":…}`. */
   samplerStart: StageCommand;
   /** Stops it and prints what it sampled (the normaliser reads it). */
   samplerStop: StageCommand;
@@ -50,7 +56,20 @@ export interface RunStages {
   wait: StageCommand;
   /** The scheduler's own accounting of the submitted jobs (`JOB_IDS` is added by the run loop). */
   collect: StageCommand;
+  /**
+   * Where, on the node a job runs on, its wrapper writes `<jobid>.times` and `<jobid>.yaml` (and the scheduler
+   * the job's output). The run loop makes it on every node before the submit stage, and reads it back from the
+   * nodes that do not share the collect node's filesystem (VMs, hosts); collect reads the collect node's own.
+   */
+  jobFilesDir: pulumi.Input<string>;
 }
+
+/** What the run loop read back from one node's jobFilesDir: file texts by job id. */
+export const NodeJobFiles = z.strictObject({
+  metrics: z.record(z.string(), z.string()),
+  times: z.record(z.string(), z.string()),
+});
+export type NodeJobFiles = z.infer<typeof NodeJobFiles>;
 
 /** What every submit stage prints: the submission window and one entry per job. */
 export const SubmitOutput = z.strictObject({
@@ -122,6 +141,18 @@ export interface StageOutputs {
   wait: WaitOutput;
   collect: string;
   samplerStop: string;
+  /** Job files read back from the other nodes (none where the nodes share the collect node's filesystem). */
+  nodeJobFiles: NodeJobFiles[];
+}
+
+/** The collect stage's job files with the other nodes' added (a job id the collect node has keeps its own). */
+export function mergeJobFiles(own: NodeJobFiles, others: readonly NodeJobFiles[]): NodeJobFiles {
+  const merged: NodeJobFiles = { metrics: {}, times: {} };
+  for (const files of [...others, own]) {
+    Object.assign(merged.metrics, files.metrics);
+    Object.assign(merged.times, files.times);
+  }
+  return merged;
 }
 
 /** A run's scheduler-side record, normalised. */

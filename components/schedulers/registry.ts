@@ -10,6 +10,7 @@ import { SlurmCluster } from '../slurm/cluster';
 import { KubernetesCluster } from '../kubernetes/cluster';
 import { FluxCluster } from '../flux/cluster';
 import { fluxAvailability, type FluxSite } from '../flux/availability';
+import { fluxImageContent } from '../flux/image';
 
 export type Availability = { available: true } | { available: false; reason: string };
 
@@ -57,7 +58,24 @@ export function assertSchedulerAvailable(
 
 /** Where a stack's Flux installation is looked for (availability, campaigns). */
 export function fluxSite(config: Pick<BenchConfig, 'flux' | 'backend'>): FluxSite {
-  return { prefix: config.flux.prefix, local: config.backend.type === 'netns' };
+  return {
+    prefix: config.flux.prefix,
+    local: config.backend.type === 'netns',
+    ...(config.backend.type === 'libvirt' && config.flux.tarball !== undefined
+      ? { tarball: config.flux.tarball, imageBuilt: config.backend.image.source === 'build' }
+      : {}),
+  };
+}
+
+/** What the configured scheduler adds to a built VM image: packages, and tarballs unpacked at /. */
+export function schedulerImageContent(config: {
+  scheduler: SchedulerName;
+  flux: { tarball?: string | undefined };
+}): {
+  packages: string[];
+  overlays: string[];
+} {
+  return config.scheduler === 'flux' ? fluxImageContent(config.flux.tarball) : { packages: [], overlays: [] };
 }
 
 /** Root of the scheduler's state on every node: `<backend stateDir>/<cluster>/<scheduler>` (netns), else /var/lib/schedbench/…. */

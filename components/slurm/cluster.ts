@@ -273,6 +273,8 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
         TIMEOUT_SECONDS: String(run.timeoutSeconds),
       }),
       collect: on(slurmScript('collect.sh'), { RUN_KEY: run.slug }),
+      // submit.sh and collect.sh name it from ROOT and RUN_KEY the same way.
+      jobFilesDir: pulumi.interpolate`${this.layout.root}/jobs/out/${run.slug}`,
     };
   }
 }

@@ -3,7 +3,12 @@
 import { z } from 'zod';
 import { SchedulerSample } from '../../results/schema';
 import { epochToIso, parseJsonLines } from '../samplers/convert';
-import type { NormalisedRun, SchedulerNormaliser, StageOutputs } from '../schedulers/contract';
+import {
+  mergeJobFiles,
+  type NormalisedRun,
+  type SchedulerNormaliser,
+  type StageOutputs,
+} from '../schedulers/contract';
 import { jobRecords, parseSacct, parseSdiag, parseSinfo } from './parse';
 import { preciseTimes } from '../../workloads/job-times';
 import { stressNgMetrics } from '../../workloads/stress-ng';
@@ -50,11 +55,12 @@ export function toSchedulerSamples(raw: readonly z.infer<typeof RawSchedulerSamp
 export const slurmNormaliser: SchedulerNormaliser = {
   normalise(outputs: StageOutputs): NormalisedRun {
     const collect = CollectOutput.parse(JSON.parse(outputs.collect));
+    const files = mergeJobFiles(collect, outputs.nodeJobFiles);
     const metrics: Record<string, Record<string, number>> = {};
-    for (const [id, yaml] of Object.entries(collect.metrics)) metrics[id] = stressNgMetrics(yaml);
+    for (const [id, yaml] of Object.entries(files.metrics)) metrics[id] = stressNgMetrics(yaml);
     const precise = Object.fromEntries(
       outputs.submit.jobs.flatMap((j) => {
-        const p = preciseTimes(collect.times[j.id], j.submittedAt);
+        const p = preciseTimes(files.times[j.id], j.submittedAt);
         return p === null ? [] : [[j.id, p]];
       }),
     );

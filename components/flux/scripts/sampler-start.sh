@@ -9,6 +9,8 @@ set -euo pipefail
 : "${INTERVAL_MS:?sample interval (ms)}"
 : "${STATS_INTERVAL_SECONDS:?seconds between stats snapshots}"
 skip_if_done
+# When this run's sampling began, by this node's clock: the submit stage's idle gap counts from here.
+started_at="$EPOCHREALTIME"
 flux_env
 install -d -m 0755 "$SAMPLER_DIR" "$SAMPLER_DIR/stats"
 if pid_alive "$SAMPLER_DIR/sampler.pid" bash; then
@@ -67,4 +69,4 @@ rm -f "$SAMPLER_DIR/sampler.pid"
 export SAMPLER_DIR INTERVAL_MS STATS_INTERVAL_SECONDS
 setsid bash -c "$(declare -f sample_loop stats_snapshot job_counts); sample_loop" flux-sampler </dev/null >>"$SAMPLER_DIR/sampler.log" 2>&1 &
 wait_until 10 "the sampler to write its pid file" test -s "$SAMPLER_DIR/sampler.pid"
-printf '{"pid":%s}\n' "$(<"$SAMPLER_DIR/sampler.pid")"
+printf '{"pid":%s,"startedAt":%s}\n' "$(<"$SAMPLER_DIR/sampler.pid")" "$started_at"

@@ -18,8 +18,10 @@ flux_env
 out_dir="$ROOT/jobs/out/$RUN_KEY"
 install -d -m 0755 "$out_dir"
 
-# A deliberate idle period (not a synchronisation): the samplers record the quiet baseline before the load.
-if [[ "$IDLE_GAP_SECONDS" != 0 ]]; then sleep "$IDLE_GAP_SECONDS"; fi
+# A deliberate idle period (not a synchronisation): the samplers record the quiet baseline before the load; a
+# deadline from when the samplers started (IDLE_FROM; prelude's idle_gap_deadline).
+idle_gap_deadline
+sleep_until_us "$IDLE_UNTIL_US"
 
 # Expand the plan into submissions, in arrival order: `at lineNumber firstCopy copies`.
 mapfile -t specs <<<"$PLAN"

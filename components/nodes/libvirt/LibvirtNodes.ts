@@ -43,6 +43,8 @@ export interface LibvirtNodesArgs {
   privateKey: pulumi.Input<string>;
   /** A base image made elsewhere; default: one from backend.image, as a child of this component. */
   image?: BaseImage;
+  /** What the scheduler adds to a built image (components/schedulers/registry.ts); default nothing. */
+  imageContent?: { packages: readonly string[]; overlays: readonly string[] };
 }
 
 const AccelReport = z.object({ accel: z.enum(['kvm', 'tcg']), reason: z.string() });
@@ -103,7 +105,8 @@ export class LibvirtNodes extends pulumi.ComponentResource {
               cacheDir: `${backend.storageDir}/images`,
               suite: backend.image.suite,
               mirror: backend.image.mirror,
-              extraPackages: backend.image.extraPackages,
+              extraPackages: [...backend.image.extraPackages, ...(args.imageContent?.packages ?? [])],
+              overlays: args.imageContent?.overlays ?? [],
             }
           : { source: 'file', path: backend.image.path },
         { parent: this },

@@ -2,7 +2,7 @@
 # Start this node's sampler in the background: every INTERVAL_MS it appends one JSON line of cumulative
 # counters (CPU ns, memory bytes, disk and network bytes) read from the node's own cgroup when it is in one
 # (/proc/self/cgroup), else from /proc, and energy where a source exists (energy.sh, in front of this script).
-# The first line names the sources. Prints {"pid":…,"sources":…}.
+# The first line names the sources. Prints {"pid":…,"sources":…}. Also makes JOB_FILES_DIR when given.
 set -euo pipefail
 : "${SAMPLER_DIR:?directory of this run samples on this node}"
 : "${INTERVAL_MS:?sample interval (ms)}"
@@ -10,6 +10,9 @@ set -euo pipefail
 skip_if_done
 
 install -d -m 0755 "$SAMPLER_DIR"
+# The directory the run's jobs write their files to on this node (the scheduler's jobFilesDir): made here, on
+# every node before the submit stage, because a job may start on any of them.
+[[ -z "${JOB_FILES_DIR:-}" ]] || install -d -m 0755 "$JOB_FILES_DIR"
 if pid_alive "$SAMPLER_DIR/sampler.pid" bash; then
   printf '{"pid":%s,"running":true}\n' "$(<"$SAMPLER_DIR/sampler.pid")"
   exit 0

@@ -9,6 +9,8 @@ set -euo pipefail
 : "${INTERVAL_MS:?sample interval (ms)}"
 : "${STATS_INTERVAL_SECONDS:?seconds between sdiag snapshots}"
 skip_if_done
+# When this run's sampling began, by this node's clock: the submit stage's idle gap counts from here.
+started_at="$EPOCHREALTIME"
 slurm_env
 install -d -m 0755 "$SAMPLER_DIR" "$SAMPLER_DIR/sdiag"
 if pid_alive "$SAMPLER_DIR/sampler.pid" bash; then
@@ -66,4 +68,4 @@ read -r -t 10 -u 4 _ || log "the sampler did not say ready within 10 s"
 exec 4>&-
 rm -f "$SAMPLER_DIR/ready"
 wait_until 10 "the sampler to write its pid file" test -s "$SAMPLER_DIR/sampler.pid"
-printf '{"pid":%s}\n' "$(<"$SAMPLER_DIR/sampler.pid")"
+printf '{"pid":%s,"startedAt":%s}\n' "$(<"$SAMPLER_DIR/sampler.pid")" "$started_at"

@@ -14,11 +14,9 @@ out_dir="$ROOT/jobs/out/$RUN_KEY"
 install -d -m 0755 "$out_dir"
 
 # A deliberate idle period (not a synchronisation): the samplers record the quiet baseline before the load. It
-# is a deadline from this script's start, so the preparation below happens inside it instead of after it.
-# now_us : NOW_US = this node's clock in µs since the epoch (no subprocess).
-now_us() { local t="$EPOCHREALTIME"; NOW_US=$((10#${t%.*}${t#*.})); }
-now_us
-idle_until_us=$((NOW_US + $(awk -v s="$IDLE_GAP_SECONDS" 'BEGIN{printf "%d", s * 1000000}')))
+# is a deadline from when the samplers started (IDLE_FROM; prelude's idle_gap_deadline), so their start and the
+# preparation below happen inside it instead of before it.
+idle_gap_deadline
 
 # Expand the plan into one line per job: offset (µs) specIndex k lineNumber, in arrival order; one awk pass.
 mapfile -t specs <<<"$PLAN"
@@ -29,13 +27,7 @@ events="$(
 )"
 
 now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
-# sleep_until_us T : sleep until this node's clock reaches T (µs since the epoch); at once when it has.
-sleep_until_us() {
-  now_us
-  local d=$(($1 - NOW_US))
-  if ((d > 0)); then sleep "$((d / 1000000)).$(printf '%06d' $((d % 1000000)))"; fi
-}
-sleep_until_us "$idle_until_us"
+sleep_until_us "$IDLE_UNTIL_US"
 started_at="$(now_iso)"
 now_us
 t0_us=$NOW_US

@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { bridgeName, domainName, networkName, nodeName } from '../../../components/nodes/libvirt/naming';
+import { parseRunResult } from '../../../results/read';
 
 const REPO = path.join(__dirname, '..', '..', '..');
 const PROJECT = path.join(__dirname, 'project');
@@ -176,6 +177,21 @@ describeVm('libvirt backend on this machine (TCG)', () => {
 
       // SLURM stood up and validated (every node IDLE with the profile's CPUs and memory, a job on each in sacct).
       expect(readFileSync(path.join(outDir, 'slurm.txt'), 'utf8')).toMatch(/^\d+\.\d+\.\d+/);
+
+      // A workload run through the run loop: one job on each VM, each with the precise times and stress-ng
+      // metrics its own node's wrapper wrote (the second node's come back through the job-files gather).
+      const result = parseRunResult(
+        JSON.parse(readFileSync(readFileSync(path.join(outDir, 'run.txt'), 'utf8').trim(), 'utf8')),
+      );
+      expect(result.status).toBe('ok');
+      expect(result.jobs.map((j) => j.nodes.join(',')).sort()).toEqual(names);
+      for (const job of result.jobs) {
+        expect(job.state).toBe('COMPLETED');
+        expect(job.precise?.startEpochS).toEqual(expect.any(Number));
+        expect(job.precise?.endEpochS).toEqual(expect.any(Number));
+        expect(job.metrics['cpu.bogo-ops'] ?? 0).toBeGreaterThan(0);
+      }
+      expect(result.notes.filter((n) => n.startsWith('no job files'))).toEqual([]);
 
       const down = runner('destroy', configFile);
       expect(down.status === 0 ? 'destroy ok' : down.out.slice(-4000)).toBe('destroy ok');

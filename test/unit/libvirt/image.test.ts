@@ -1,5 +1,8 @@
 // The base image's identity: the same inputs name the same cache directory (no rebuild), any change names
 // another; build.sh's and digest.sh's output is parsed strictly.
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import { parseImageInfo } from '../../../components/image/info';
 import {
   BASE_PACKAGES,
@@ -49,6 +52,32 @@ describe('base image inputs', () => {
     expect(env.PACKAGES?.split(',')).toEqual([...BASE_PACKAGES].sort());
     expect(env.OUT_DIR).toBe(imageDir('/c', readImageInputs(opts)));
     expect(env.SEED_READER).toContain('schedbench-seed');
+  });
+
+  test('an overlay tarball counts by content: another file changes the hash, the same bytes elsewhere do not', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'schedbench-overlay-'));
+    try {
+      const a = path.join(dir, 'a.tar');
+      const b = path.join(dir, 'b.tar');
+      writeFileSync(a, 'one');
+      writeFileSync(b, 'one');
+      const base = imageInputHash(readImageInputs(opts));
+      const withA = readImageInputs({ ...opts, overlays: [a] });
+      expect(imageInputHash(withA)).not.toBe(base);
+      expect(imageInputHash(readImageInputs({ ...opts, overlays: [b] }))).toBe(imageInputHash(withA));
+      writeFileSync(b, 'two');
+      expect(imageInputHash(readImageInputs({ ...opts, overlays: [b] }))).not.toBe(imageInputHash(withA));
+      // build.sh unpacks what OVERLAYS lists, one path a line; none is an empty list.
+      expect(buildEnvironment('/c', withA).OVERLAYS).toBe(a);
+      expect(buildEnvironment('/c', readImageInputs(opts)).OVERLAYS).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('every node sshd directive is in the image (AcceptEnv SCHEDBENCH_*, no ~/.bashrc)', () => {
+    const env = buildEnvironment('/c', readImageInputs(opts));
+    expect(env.SSHD_DIRECTIVES?.split('\n')).toEqual(['AcceptEnv SCHEDBENCH_*', 'SetEnv SHLVL=1', '']);
   });
 
   test('script output is parsed strictly, naming the script', () => {

@@ -1,5 +1,8 @@
 // The libvirt backend under Pulumi mocks: the resources it declares for each profile (sizes in the domain XML),
 // the Node contract it yields, the TCG warning in outputs and provenance, and the errors for impossible setups.
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { BenchConfigSchema, DEFAULT_PROFILES, Host } from '../../../components/config/schema';
 import { LibvirtBackend } from '../../../components/nodes/libvirt/config';
@@ -61,7 +64,12 @@ function env(d: Declared | undefined): Record<string, string> {
   return unwrapSecret(d?.inputs.environment) as Record<string, string>;
 }
 
-async function build(name: string, profileName: string, backendOverrides: Record<string, unknown> = {}) {
+async function build(
+  name: string,
+  profileName: string,
+  backendOverrides: Record<string, unknown> = {},
+  imageContent?: { packages: string[]; overlays: string[] },
+) {
   const profile = DEFAULT_PROFILES[profileName];
   if (profile === undefined) throw new Error(profileName);
   const backend = LibvirtBackend.parse({ type: 'libvirt', ...backendOverrides });
@@ -71,6 +79,7 @@ async function build(name: string, profileName: string, backendOverrides: Record
     backend,
     host: PERLMUTTER_HOST,
     ...KEYS,
+    ...(imageContent === undefined ? {} : { imageContent }),
   });
   // Let every apply (domain XML rendering) run.
   await value(nodes.provenance);
@@ -205,6 +214,22 @@ describe('LibvirtNodes under mocks', () => {
     expect(vm2.DOMAIN_XML).toContain("<source bridge='br0'/>");
     expect(mine.some((d) => d.name === 't-multi-hv1-daemons')).toBe(false);
     expect(mine.some((d) => d.name.endsWith('-network'))).toBe(false);
+  });
+
+  test("the scheduler's additions reach the built image: its packages and its tarball", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'schedbench-libvirt-overlay-'));
+    try {
+      const tarball = path.join(dir, 'flux.tar.gz');
+      writeFileSync(tarball, 'bytes');
+      const { mine } = await build('t-flux', 'small', {}, { packages: ['libzmq5'], overlays: [tarball] });
+      const image = env(mine.find((d) => d.name === 't-flux-image-build'));
+      expect(image.PACKAGES?.split(',')).toContain('libzmq5');
+      expect(image.OVERLAYS).toBe(tarball);
+      const plain = env(declared.find((d) => d.name === 't-small-image-build'));
+      expect(image.OUT_DIR).not.toBe(plain.OUT_DIR);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a cloud image boots by its own bootloader and is digested, not built', async () => {

@@ -90,4 +90,26 @@ describe('runner state at rest', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('sec-secret-material');
     expect(readState(file, 'schedbench', 'sec-c')).toEqual(sample('sec-c'));
   });
+
+  it('a resource is sealed again only when its inputs or outputs change, and what is read back is the latest', () => {
+    const file = path.join(dir, 'sec-d.json');
+    const state = sample('sec-d');
+    const sealed = () =>
+      (JSON.parse(readFileSync(file, 'utf8')) as { resources: Record<string, { sealed: string }> }).resources[
+        'urn:a'
+      ]?.sealed;
+    writeState(file, state);
+    const first = sealed();
+    writeState(file, state);
+    // Sealing draws a fresh nonce: the same text means the resource was not sealed again.
+    expect(sealed()).toBe(first);
+    const record = state.resources['urn:a'];
+    if (record === undefined) throw new Error('no record');
+    record.outputs = { stdout: 'sec-new-output' };
+    writeState(file, state);
+    expect(sealed()).not.toBe(first);
+    expect(readState(file, 'schedbench', 'sec-d').resources['urn:a']?.outputs).toEqual({
+      stdout: 'sec-new-output',
+    });
+  });
 });

@@ -201,6 +201,13 @@ describe('the SLURM benchmark resource tree (the run loop over the SLURM member 
     }
   });
 
+  test('every node makes the run job files directory before submit; netns nodes share it, so nothing is gathered', () => {
+    const dir = find('local-throughput-r2-sampler-local-n2').inputs.environment as Record<string, string>;
+    expect(dir.SCHEDBENCH_JOB_FILES_DIR).toMatch(/\/jobs\/out\/.*\.local\.throughput-r2$/);
+    before('local-throughput-r2-sampler-local-n2', 'local-throughput-r2-submit');
+    expect(calls.map((c) => c.name).filter((n) => n.includes('-job-files-'))).toEqual([]);
+  });
+
   test('the check stage starts the writer only when there is a result file to judge', () => {
     const create = String(find('local-throughput-r2-check').inputs.create);
     const run = (resultPath: string) =>

@@ -60,6 +60,47 @@ describe('assembleRunResult on captured runs', () => {
     expect(r.nodes.every((n) => n.sources.cpu === 'unknown')).toBe(true);
   });
 
+  test("a job whose files are on another node (VMs) gets its precise times and metrics from that node's files", () => {
+    const b = bundle('bundle-cpu-intensive.json');
+    const collect = JSON.parse(b.collect) as {
+      metrics: Record<string, string>;
+      times: Record<string, string>;
+    };
+    const moved = Object.keys(collect.times)[0] ?? '';
+    const own = {
+      ...collect,
+      metrics: Object.fromEntries(Object.entries(collect.metrics).filter(([id]) => id !== moved)),
+      times: Object.fromEntries(Object.entries(collect.times).filter(([id]) => id !== moved)),
+    };
+    const elsewhere = {
+      metrics: { [moved]: collect.metrics[moved] ?? '' },
+      times: { [moved]: collect.times[moved] },
+    };
+    const without = assembleRunResult({ ...b, collect: JSON.stringify(own) });
+    // Without its files a job has the harness's submit time only: no precise start or end.
+    expect(without.jobs.find((j) => j.id === moved)?.precise?.startEpochS ?? null).toBeNull();
+    const gathered = assembleRunResult({
+      ...b,
+      collect: JSON.stringify(own),
+      nodeJobFiles: { 'other-n2': JSON.stringify(elsewhere) },
+    });
+    const whole = assembleRunResult(b);
+    const job = (r: RunResult) => r.jobs.find((j) => j.id === moved);
+    expect(job(gathered)?.precise?.startEpochS).toEqual(expect.any(Number));
+    expect(job(gathered)?.precise).toEqual(job(whole)?.precise);
+    expect(job(gathered)?.metrics).toEqual(job(whole)?.metrics);
+    // A node whose gather printed nothing usable is named; its jobs keep the scheduler's times.
+    const broken = assembleRunResult({
+      ...b,
+      collect: JSON.stringify(own),
+      nodeJobFiles: { 'other-n2': '' },
+    });
+    expect(broken.notes).toContain(
+      "no job files from node other-n2: its jobs have the scheduler's times only",
+    );
+    expect(job(broken)?.precise?.startEpochS ?? null).toBeNull();
+  });
+
   test('summary: completed, failed, makespan from submit to last end', () => {
     const r = assembleRunResult(bundle('bundle-cpu-intensive.json'));
     const s = summarise(r, '/x.json');

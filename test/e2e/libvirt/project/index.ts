@@ -1,7 +1,9 @@
 // The libvirt backend's end-to-end program: a cluster key, two VMs from a base image built from Debian's
 // packages, and per node a check over real SSH (CPUs, memory, the other node reached by name) whose output is
-// written to a file the test reads. Config (namespace e2e): dir, storageDir, subnet, cluster.
+// written to a file the test reads; with e2e:slurm, SLURM on the VMs and one workload run through the run loop.
+// Config (namespace e2e): dir, storageDir, subnet, cluster, slurm.
 import { readFileSync } from 'fs';
+import * as path from 'path';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { LibvirtBackend } from '../../../../components/nodes/libvirt/config';
@@ -11,6 +13,10 @@ import { ClusterKey } from '../../../../components/nodes/sshkey';
 import { SlurmOptions } from '../../../../components/slurm/config';
 import { SlurmCluster } from '../../../../components/slurm/cluster';
 import { shellQuote } from '../../../../components/script';
+import { Bundle } from '../../../../components/build/component';
+import { WorkloadRun } from '../../../../workloads/run';
+
+const REPO = path.join(__dirname, '..', '..', '..', '..');
 
 const cfg = new pulumi.Config('e2e');
 const dir = cfg.require('dir');
@@ -87,5 +93,55 @@ if (withSlurm) {
       environment: { OUT: slurm.slurmVersion, FILE: `${dir}/slurm.txt` },
     },
     { dependsOn: [slurm.validated] },
+  );
+  // One run of two one-CPU jobs through the product's run loop: with 1 vCPU per VM, one lands on each node, and
+  // the second node's job files come back through the run loop's gather (VMs share no filesystem).
+  const writer = new Bundle('writer', {
+    entry: path.join(REPO, 'workloads', 'write-result.ts'),
+    outFile: `${dir}/build/write-result.cjs`,
+  });
+  const run = new WorkloadRun('run', {
+    cluster: slurm,
+    workload: 'vmjobs',
+    repetition: 1,
+    specs: [
+      {
+        count: 2,
+        cpus: 1,
+        memoryMiB: 256,
+        expectedSeconds: 3,
+        kind: 'stress',
+        args: ['--cpu', '1', '--timeout', '3s'],
+        arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+      },
+    ],
+    profile: { name: 'e2e', ...profile },
+    runId: '20261130T000000Z_000000000000',
+    configHash: '0'.repeat(64),
+    campaignId: null,
+    stack: pulumi.getStack(),
+    sampling: { intervalMs: 1000, statsIntervalSeconds: 5 },
+    idleGapSeconds: 0,
+    timeoutFactor: 20,
+    resultsDir: `${dir}/runs`,
+    schedbenchVersion: 'e2e',
+    backend: {
+      kind: 'libvirt',
+      host: null,
+      virtualization: vms.accel,
+      imageDigest: vms.imageSha256,
+      oversubscribed: false,
+    },
+    writer,
+    after: slurm.validated,
+  });
+  new command.local.Command(
+    'record-run',
+    {
+      create: 'printf "%s\\n" "$OUT" > "$FILE"',
+      delete: 'rm -f "$FILE"',
+      environment: { OUT: run.resultPath, FILE: `${dir}/run.txt` },
+    },
+    { dependsOn: [run.done] },
   );
 }
