@@ -41,7 +41,8 @@ function main(): void {
     const t0 = Date.now();
     const up = stack.upWithLog();
     const upSeconds = (Date.now() - t0) / 1000;
-    if (process.env.SCHEDBENCH_BENCH_LOG !== undefined) writeFileSync(process.env.SCHEDBENCH_BENCH_LOG, up.stdout);
+    if (process.env.SCHEDBENCH_BENCH_LOG !== undefined)
+      writeFileSync(process.env.SCHEDBENCH_BENCH_LOG, up.stdout);
     const all = steps(up.stdout);
     const overheads: number[] = [];
     for (const workload of ['cpu_intensive', 'mixed']) {
