@@ -7,20 +7,12 @@
 // until TCP gives up.
 import { createHash } from 'crypto';
 import type { Client } from 'ssh2';
+import type { SshConnectionInputs } from './exec';
 
 const IDLE_MS = 10_000;
 
-export interface PoolKeyInputs {
-  host: string;
-  port?: number;
-  user?: string;
-  privateKey?: string;
-  hostKey?: string;
-  password?: string;
-}
-
 /** The identity of a connection: a secret enters only as its hash. */
-export function poolKey(c: PoolKeyInputs): string {
+export function poolKey(c: SshConnectionInputs): string {
   const hash = (text: string | undefined) =>
     text === undefined ? '' : createHash('sha256').update(text).digest('hex');
   return JSON.stringify([

@@ -22,12 +22,13 @@ describe('idle_gap_deadline', () => {
   });
 
   it('counts from now without IDLE_FROM, or when IDLE_FROM is not a time or lies ahead of this clock', () => {
-    for (const env of [
+    const cases: Record<string, string>[] = [
       {},
       { IDLE_FROM: '' },
       { IDLE_FROM: 'soon' },
       { IDLE_FROM: String(Date.now() / 1000 + 60) },
-    ]) {
+    ];
+    for (const env of cases) {
       const d = deadline({ IDLE_GAP_SECONDS: '0.5', ...env });
       expect(d.until).toBeGreaterThanOrEqual(d.before + 500_000);
       expect(d.until).toBeLessThanOrEqual(d.after + 500_000);
