@@ -104,3 +104,20 @@ idle_gap_deadline() {
   # shellcheck disable=SC2034 # read by the script that calls it
   IDLE_UNTIL_US=$((from_us + gap_us))
 }
+
+# job_files_json DIR : the job files a scheduler's job wrapper wrote in DIR — <jobid>.times and <jobid>.yaml
+# (stress-ng's metrics) — as one JSON document {"metrics":{"<jobid>":"<yaml>"},"times":{"<jobid>":"<lines>"}}.
+job_files_json() {
+  local -a files
+  shopt -s nullglob
+  files=("$1"/*.yaml "$1"/*.times)
+  shopt -u nullglob
+  if ((${#files[@]} == 0)); then
+    printf '{"metrics":{},"times":{}}\n'
+    return 0
+  fi
+  jq -cnR 'reduce inputs as $l ({metrics: {}, times: {}};
+    (input_filename | sub(".*/"; "")) as $f
+    | if ($f | endswith(".yaml")) then .metrics[$f | sub("\\.yaml$"; "")] += $l + "\n"
+      else .times[$f | sub("\\.times$"; "")] += $l + "\n" end)' "${files[@]}"
+}

@@ -53,7 +53,7 @@ export function planCampaign(
   const matrix = profileMatrix(config);
   return config.schedulerOrder.flatMap((scheduler) =>
     matrix.map(({ profile, workloads }) => {
-      const availability = schedulerAvailability(scheduler, undefined, fluxSite(config));
+      const availability = schedulerAvailability(scheduler, fluxSite(config));
       return {
         scheduler,
         profile,

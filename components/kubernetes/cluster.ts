@@ -3,8 +3,8 @@
 // configure → containerd (per node, images imported) + control plane (etcd, kube-apiserver,
 // kube-controller-manager, kube-scheduler on the first node) → kubelet (per node) → validate. Deleting it drains
 // the pods, stops every daemon by PID, and removes mounts, CNI state, etcd data, cgroups and files.
-// It is the scheduler contract's Kubernetes member (components/schedulers/contract.ts); workload runs (issue #11)
-// are not in this version: the registry refuses stacks that would run workloads on it.
+// It is the scheduler contract's Kubernetes member (components/schedulers/contract.ts): a run's JobSpecs become
+// batch/v1 Jobs (workload.ts) created, waited for and collected with kubectl on the first node.
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'path';
@@ -16,6 +16,7 @@ import type {
   SchedulerArgs,
   SchedulerCluster,
   SchedulerProvenance,
+  StageCommand,
 } from '../schedulers/contract';
 import type { KubernetesOptions } from './options';
 import {
@@ -41,6 +42,7 @@ import { kubernetesScript } from './script';
 import { BuildVersions } from './build/gomod';
 import versionsJson from './build/versions.json';
 import { remoteCommand } from '../nodes/remote';
+import { BENCH_NAMESPACE, jobNamePrefix, renderJobPlan, runLabelOf } from './workload';
 
 export interface KubernetesClusterArgs extends SchedulerArgs {
   /** The `schedbench:kubernetes` config section. */
@@ -93,6 +95,9 @@ function stageOptions(
   return { parent, dependsOn, deleteBeforeReplace: true };
 }
 
+/** The kube-scheduler's secure port on the first node's loopback (its default; /metrics needs no credentials). */
+const KUBE_SCHEDULER_METRICS_URL = 'https://127.0.0.1:10259/metrics';
+
 /** Arguments one per line, as the start scripts read them. */
 const lines = (args: string[]): string => args.join('\n');
 
@@ -109,6 +114,10 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
   /** The validation stage. */
   readonly validated: pulumi.Resource;
   readonly provenance: pulumi.Output<SchedulerProvenance>;
+  /** Where the build put the binaries (`<binDir>/bin/kubectl` runs the stages). */
+  readonly binDir: pulumi.Output<string>;
+  /** Reference of the workload image every node imported. */
+  readonly workloadImage: pulumi.Output<string>;
 
   constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('schedbench:kubernetes:Cluster', name, {}, opts);
@@ -163,6 +172,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
         ? pulumi.output({ binDir: o.binDir ?? '', imagesDir: `${o.binDir ?? ''}/images` })
         : build.stdout.apply((out) => BuildOutput.parse(JSON.parse(out)));
     const binDir = built.apply((b) => b.binDir);
+    this.binDir = binDir;
     const imagesDir = built.apply((b) => b.imagesDir);
     const buildDeps = build === undefined ? [] : [build];
 
@@ -290,6 +300,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     });
 
     const workloadImage = first.info.apply((i) => i.images.workload.ref);
+    this.workloadImage = workloadImage;
     const validate = remoteCommand(
       `${name}-validate`,
       {
@@ -303,6 +314,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           STOP_TIMEOUT: stop,
           VALIDATE_TIMEOUT: String(o.validateTimeoutSeconds),
           EXPECTED_NODES: expectedNodes(args.nodes),
+          NAMESPACE: BENCH_NAMESPACE,
           VALIDATION_PODS: workloadImage.apply((image) =>
             JSON.stringify({
               apiVersion: 'v1',
@@ -343,11 +355,54 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     this.registerOutputs({ kubeconfig: this.kubeconfig, kubernetesVersion: this.kubernetesVersion });
   }
 
-  /** Workload runs on Kubernetes are issue #11: the registry refuses such stacks before anything is created. */
-  runStages(_run: RunParams): RunStages {
-    throw new pulumi.ResourceError(
-      'kubernetes: workload runs are not in this version (schedbench:stopAfter must be nodes or scheduler)',
-      this,
+  /**
+   * A run's stages, all on the first node with the admin kubeconfig: the sampler lists the run's pods and reads
+   * the kube-scheduler's and apiserver's /metrics; submit creates the Jobs (one `kubectl create` per burst);
+   * wait polls their conditions; collect reads Jobs and pods, then deletes them.
+   */
+  runStages(run: RunParams): RunStages {
+    const runLabel = pulumi.output(run.slug).apply(runLabelOf);
+    const jobFilesDir = pulumi.output(run.slug).apply((slug) => this.layout.jobFilesDir(slug));
+    const base = {
+      ROOT: this.layout.root,
+      BIN_DIR: this.binDir,
+      NAMESPACE: BENCH_NAMESPACE,
+      RUN_LABEL: runLabel,
+      SCHEDBENCH_SKIP: run.skip,
+    };
+    const on = (create: string, environment: StageCommand['environment'], del?: string): StageCommand => ({
+      node: this.controller,
+      create,
+      ...(del === undefined ? {} : { delete: del }),
+      environment: { ...base, ...environment },
+    });
+    const plan = pulumi.all([this.workloadImage, runLabel, jobFilesDir]).apply(([image, label, dir]) =>
+      JSON.stringify(
+        renderJobPlan(run.specs, {
+          image,
+          runLabel: label,
+          jobFilesDir: dir,
+          timeoutFactor: run.timeoutFactor,
+        }),
+      ),
     );
+    const sampler = {
+      SAMPLER_DIR: pulumi.interpolate`${this.layout.samplersDir}/${run.slug}/scheduler`,
+      INTERVAL_MS: String(run.sampling.intervalMs),
+      STATS_INTERVAL_SECONDS: String(run.sampling.statsIntervalSeconds),
+      SCHEDULER_METRICS_URL: KUBE_SCHEDULER_METRICS_URL,
+    };
+    return {
+      samplerStart: on(kubernetesScript('sampler-start.sh'), sampler, kubernetesScript('sampler-stop.sh')),
+      samplerStop: on(kubernetesScript('sampler-stop.sh'), sampler),
+      submit: on(kubernetesScript('submit.sh'), {
+        PLAN: plan,
+        JOB_PREFIX: runLabel.apply(jobNamePrefix),
+        IDLE_GAP_SECONDS: String(run.idleGapSeconds),
+      }),
+      wait: on(kubernetesScript('wait.sh'), { TIMEOUT_SECONDS: String(run.timeoutSeconds) }),
+      collect: on(kubernetesScript('collect.sh'), { OUT_DIR: jobFilesDir }),
+      jobFilesDir,
+    };
   }
 }

@@ -15,6 +15,10 @@ export interface KubernetesLayout {
   etcdDataDir: string;
   /** Pid files and logs of the control plane. */
   controlDir: string;
+  /** The runs' scheduler samplers (first node). */
+  samplersDir: string;
+  /** Where a run's job wrappers write their files on every node (a hostPath in the pods). */
+  jobFilesDir(slug: string): string;
   /** The per-node directory of `node`. */
   nodeDir(node: string): string;
 }
@@ -27,6 +31,8 @@ export function clusterLayout(stateDir: string): KubernetesLayout {
     etcDir: `${root}/etc`,
     etcdDataDir: `${root}/etcd`,
     controlDir: `${root}/control`,
+    samplersDir: `${root}/samplers`,
+    jobFilesDir: (slug) => `${root}/jobs/out/${slug}`,
     nodeDir: (node) => `${root}/nodes/${node}`,
   };
 }
@@ -47,8 +53,8 @@ export interface NodePaths {
   cniIpamDir: string;
 }
 
-/** A Unix socket path must fit sun_path (108 bytes with the NUL). */
-export const MAX_SOCKET_PATH = 107;
+/** containerd refuses a socket path longer than 104 bytes (sun_path's size on the BSDs; Linux allows 107). */
+export const MAX_SOCKET_PATH = 104;
 
 export function nodePaths(layout: KubernetesLayout, node: string): NodePaths {
   const dir = layout.nodeDir(node);
@@ -56,7 +62,8 @@ export function nodePaths(layout: KubernetesLayout, node: string): NodePaths {
     dir,
     containerdRoot: `${dir}/containerd/root`,
     containerdState: `${dir}/containerd/state`,
-    containerdSocket: `${dir}/containerd/containerd.sock`,
+    // Short: containerd refuses socket paths over 104 bytes, and the node directory is long.
+    containerdSocket: `${dir}/cd.sock`,
     containerdConfig: `${dir}/containerd.toml`,
     kubeletRoot: `${dir}/kubelet`,
     kubeletConfig: `${dir}/kubelet.yaml`,
@@ -203,6 +210,8 @@ export function controlPlaneArgs(spec: ClusterSpec): ControlPlaneArgs {
     `--authorization-kubeconfig=${etc}/scheduler.conf`,
     '--bind-address=127.0.0.1',
     '--leader-elect=false',
+    // The run's scheduler sampler reads /metrics from the first node's loopback without credentials.
+    '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
   ];
   return { etcd, apiserver, controllerManager, scheduler };
 }

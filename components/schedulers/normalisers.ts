@@ -4,10 +4,11 @@ import type { SchedulerName } from '../../results/vocabulary';
 import type { SchedulerNormaliser } from './contract';
 import { slurmNormaliser } from '../slurm/normalise';
 import { fluxNormaliser } from '../flux/normalise';
+import { kubernetesNormaliser } from '../kubernetes/normalise';
 
 const NORMALISERS: Record<SchedulerName, SchedulerNormaliser | undefined> = {
   slurm: slurmNormaliser,
-  kubernetes: undefined,
+  kubernetes: kubernetesNormaliser,
   flux: fluxNormaliser,
 };
 

@@ -14,28 +14,16 @@ import { fluxImageContent } from '../flux/image';
 
 export type Availability = { available: true } | { available: false; reason: string };
 
-/**
- * Whether this version can stand `name` up (and run workloads on it unless `stopAfter` stops before them); the
- * reason says why not (campaigns print it as "skipped").
- */
+/** Whether this version can stand `name` up and run workloads on it; the reason says why not (campaigns print it as "skipped"). */
 export function schedulerAvailability(
   name: SchedulerName,
-  stopAfter?: BenchConfig['stopAfter'],
   /** Flux only: the configured installation prefix and whether the nodes share this machine's filesystem. */
   flux?: FluxSite,
 ): Availability {
   switch (name) {
     case 'slurm':
-      return { available: true };
     case 'kubernetes':
-      // Stands up and validates; workload runs on it (issue #11) are not in this version.
-      return stopAfter === 'nodes' || stopAfter === 'scheduler'
-        ? { available: true }
-        : {
-            available: false,
-            reason:
-              'the Kubernetes component runs no workloads in this version: set schedbench:stopAfter to "scheduler" (or "nodes")',
-          };
+      return { available: true };
     case 'flux':
       return fluxAvailability(flux);
     default: {
@@ -45,11 +33,9 @@ export function schedulerAvailability(
   }
 }
 
-/** Refuse, before anything is created, a scheduler this version cannot stand up (or run the stack's workloads on). */
-export function assertSchedulerAvailable(
-  config: Pick<BenchConfig, 'scheduler' | 'stopAfter' | 'flux' | 'backend'>,
-): void {
-  const availability = schedulerAvailability(config.scheduler, config.stopAfter, fluxSite(config));
+/** Refuse, before anything is created, a scheduler this version cannot stand up. */
+export function assertSchedulerAvailable(config: Pick<BenchConfig, 'scheduler' | 'flux' | 'backend'>): void {
+  const availability = schedulerAvailability(config.scheduler, fluxSite(config));
   if (!availability.available)
     throw new pulumi.RunError(
       `schedbench:scheduler = "${config.scheduler}": ${availability.reason}; nothing was created.`,

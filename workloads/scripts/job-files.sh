@@ -5,14 +5,5 @@
 set -euo pipefail
 : "${JOB_FILES_DIR:?directory of the job files of the run on this node}"
 skip_if_done
-shopt -s nullglob
-files=("$JOB_FILES_DIR"/*.yaml "$JOB_FILES_DIR"/*.times)
-if ((${#files[@]} == 0)); then
-  printf '{"metrics":{},"times":{}}\n'
-else
-  jq -cnR 'reduce inputs as $l ({metrics: {}, times: {}};
-    (input_filename | sub(".*/"; "")) as $f
-    | if ($f | endswith(".yaml")) then .metrics[$f | sub("\\.yaml$"; "")] += $l + "\n"
-      else .times[$f | sub("\\.times$"; "")] += $l + "\n" end)' "${files[@]}"
-fi
+job_files_json "$JOB_FILES_DIR"
 rm -rf "${JOB_FILES_DIR:?}"

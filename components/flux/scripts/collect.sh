@@ -29,20 +29,7 @@ else
   printf '{"jobs":[]}' >"$tmp/jobs"
 fi
 
-shopt -s nullglob
-by_job() {
-  local ext="$1" out="$2" files
-  files=("$ROOT/jobs/out/$RUN_KEY"/*."$ext")
-  if ((${#files[@]} > 0)); then
-    jq -nR --arg ext "$ext" \
-      'reduce inputs as $l ({}; .[input_filename | sub(".*/"; "") | sub("\\." + $ext + "$"; "")] += $l + "\n")' \
-      "${files[@]}" >"$out"
-  else
-    printf '{}' >"$out"
-  fi
-}
-by_job yaml "$tmp/metrics"
-by_job times "$tmp/times"
-jq -cn --rawfile jobs "$tmp/jobs" --arg plan "$PLAN" --slurpfile metrics "$tmp/metrics" \
-  --slurpfile times "$tmp/times" '{jobs:$jobs,plan:$plan,metrics:$metrics[0],times:$times[0]}'
+job_files_json "$ROOT/jobs/out/$RUN_KEY" >"$tmp/files"
+jq -cn --rawfile jobs "$tmp/jobs" --arg plan "$PLAN" --slurpfile files "$tmp/files" \
+  '{jobs: $jobs, plan: $plan, metrics: $files[0].metrics, times: $files[0].times}'
 rm -rf "${ROOT:?}/jobs/out/$RUN_KEY"

@@ -54,3 +54,37 @@ kill_matching() {
     fi
   done
 }
+
+# kube_env : what the run stages need to reach the cluster as its admin: `kubectl` on PATH (the cluster's own
+# build) and KUBECONFIG (the admin kubeconfig on the first node), exported for the samplers' background loops.
+kube_env() {
+  : "${ROOT:?cluster state directory}"
+  : "${BIN_DIR:?directory with the binaries}"
+  export KUBECONFIG="$ROOT/etc/admin.conf" PATH="$BIN_DIR/bin:$PATH"
+}
+
+# job_conditions : `<job name> <true condition types, comma-terminated>` per Job of this run (RUN_LABEL) in
+# NAMESPACE; fails when the apiserver does not answer.
+job_conditions() {
+  kubectl get jobs -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{range .status.conditions[?(@.status=="True")]}{.type}{","}{end}{"\n"}{end}'
+}
+
+# job_finished CONDITIONS : whether a Job's true conditions (job_conditions' second field) include a final one.
+job_finished() { [[ "$1" == *Complete,* || "$1" == *Failed,* ]]; }
+
+# metrics_snapshot : the kube-scheduler's queue, attempt and latency families (SCHEDULER_METRICS_URL) and the
+# apiserver's request latency sums and counts summed by verb (hundreds of series otherwise), as Prometheus text,
+# in one JSON document {"scheduler":…,"apiserver":…}; what does not answer is empty.
+metrics_snapshot() {
+  local scheduler apiserver
+  scheduler="$(curl -sk --max-time 5 "$SCHEDULER_METRICS_URL" 2>/dev/null | grep -E \
+    '^scheduler_(schedule_attempts_total|pending_pods|scheduling_attempt_duration_seconds|pod_scheduling_sli_duration_seconds)' || true)"
+  apiserver="$(kubectl get --raw /metrics 2>/dev/null | awk '
+    /^apiserver_request_duration_seconds_(sum|count)\{/ {
+      name = $1; sub(/\{.*/, "", name)
+      verb = ""; if (match($1, /verb="[A-Z]+"/)) verb = substr($1, RSTART, RLENGTH)
+      total[name "{" verb "}"] += $2
+    }
+    END { for (k in total) printf "%s %.9f\n", k, total[k] }' | sort || true)"
+  jq -cn --arg s "$scheduler" --arg a "$apiserver" '{scheduler: $s, apiserver: $a}'
+}

@@ -7,7 +7,7 @@ set -euo pipefail
 : "${BIN_DIR:?directory with the binaries}"
 : "${IMAGES_DIR:?directory with the image archives}"
 : "${START_TIMEOUT:=60}"
-socket="$NODE_DIR/containerd/containerd.sock"
+socket="$NODE_DIR/cd.sock"
 ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
 # The shim and runc are found on PATH; the CNI plugins by the configuration.
 start_daemon "$NODE_DIR/containerd.pid" containerd "$NODE_DIR/log/containerd.log" \

@@ -7,7 +7,7 @@ set -euo pipefail
 : "${NODE_DIR:?directory of this node}"
 : "${BIN_DIR:?directory with the binaries}"
 : "${STOP_TIMEOUT:=15}"
-socket="$NODE_DIR/containerd/containerd.sock"
+socket="$NODE_DIR/cd.sock"
 ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
 if pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/null 2>&1; then
   while read -r id; do

@@ -10,7 +10,7 @@ set -euo pipefail
 : "${ROUTES=}"
 : "${STOP_TIMEOUT:=15}"
 stop_pidfile "$NODE_DIR/kubelet.pid" kubelet "$STOP_TIMEOUT"
-socket="$NODE_DIR/containerd/containerd.sock"
+socket="$NODE_DIR/cd.sock"
 ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
 if pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/null 2>&1; then
   while read -r id; do

@@ -49,15 +49,8 @@ else
   sacct -n -P -D --format="$fields" -j "$JOB_IDS" >"$tmp/sacct" 2>/dev/null || true
 fi
 
-# Every job's stress-ng YAML and its wrapper's times, keyed by job id, and the document, in one jq pass.
-shopt -s nullglob
-files=("$ROOT/jobs/out/$RUN_KEY"/*.yaml "$ROOT/jobs/out/$RUN_KEY"/*.times)
-((${#files[@]} > 0)) || files=(/dev/null)
-jq -cnR --rawfile sacct "$tmp/sacct" --arg fields "$fields" '
-  reduce inputs as $l ({metrics: {}, times: {}};
-    (input_filename | sub(".*/"; "")) as $f
-    | if ($f | endswith(".yaml")) then .metrics[$f | sub("\\.yaml$"; "")] += $l + "\n"
-      elif ($f | endswith(".times")) then .times[$f | sub("\\.times$"; "")] += $l + "\n"
-      else . end)
-  | {fields: $fields, sacct: $sacct, metrics, times}' "${files[@]}"
+# Every job's stress-ng YAML and its wrapper's times, keyed by job id (prelude's job_files_json), and the document.
+job_files_json "$ROOT/jobs/out/$RUN_KEY" >"$tmp/files"
+jq -cn --rawfile sacct "$tmp/sacct" --arg fields "$fields" --slurpfile files "$tmp/files" \
+  '{fields: $fields, sacct: $sacct, metrics: $files[0].metrics, times: $files[0].times}'
 rm -rf "${ROOT:?}/jobs/out/$RUN_KEY"

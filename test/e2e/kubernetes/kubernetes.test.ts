@@ -1,14 +1,20 @@
 // End to end through the product's own path: the local runner runs the e2e program (test/fixtures/program) with
 // scheduler kubernetes on two NetnsNodes over real SSH. The binaries and images come from the cache (setup.sh
 // builds them; a cold cache is built here, which takes long). Kubernetes stands up and validates — /readyz,
-// both nodes Ready with allocatable = the profile, one pod per node completed on that node — the kubeconfig is a
-// secret output, and `destroy` leaves no process, mount, interface, cgroup or file behind. Needs root.
+// both nodes Ready with allocatable = the profile, one pod per node completed on that node — runs every catalog
+// workload once as batch/v1 Jobs (the apiserver validating each strictly) and a run of faults (a job that exits
+// 3, one that outgrows its memory limit), writes RunResults the analysis reads, and `destroy` leaves no
+// process, mount, interface, cgroup or file behind. Needs root.
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { clusterNameFor } from '../../../components/config/names';
 import { REPO, runRunner, type RunnerResult } from '../../helpers/runner';
+import { parseRunResult } from '../../../results/read';
+import type { RunResult } from '../../../results/schema';
+import { WORKLOAD_NAMES } from '../../../workloads/names';
+import type { ExtraRun } from '../../fixtures/program/extra';
 
 jest.setTimeout(45 * 60 * 1000);
 
@@ -20,6 +26,48 @@ const dir = path.join(REPO, 'test-artifacts', `kubernetes-${STACK}`);
 const configFile = path.join(dir, `Pulumi.${STACK}.yaml`);
 const K8S_ROOT = path.join('/var/lib/schedbench', CLUSTER, 'kubernetes');
 const GiB = 1024 ** 3;
+const resultsDir = path.join(dir, 'runs');
+
+/** A job that exits 3 and one whose stress-ng touches 4× the memory its pod may use, beside one that succeeds. */
+const FAULTS: ExtraRun = {
+  workload: 'faults',
+  timeoutFactor: 20,
+  specs: [
+    {
+      count: 1,
+      cpus: 1,
+      memoryMiB: 32,
+      expectedSeconds: 1,
+      kind: 'fail',
+      args: ['3'],
+      arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+    },
+    {
+      count: 1,
+      cpus: 1,
+      memoryMiB: 64,
+      expectedSeconds: 3,
+      kind: 'stress',
+      args: ['--vm', '1', '--vm-bytes', '256M', '--vm-keep', '--oomable', '--timeout', '10s'],
+      arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+    },
+    {
+      count: 1,
+      cpus: 1,
+      memoryMiB: 32,
+      expectedSeconds: 1,
+      kind: 'noop',
+      args: [],
+      arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+    },
+  ],
+};
+
+let runId = '';
+const readResult = (workload: string): RunResult =>
+  parseRunResult(
+    JSON.parse(readFileSync(path.join(resultsDir, runId, STACK, `${workload}-r1.json`), 'utf8')),
+  );
 
 /** A Kubernetes memory quantity (plain, Ki, Mi, Gi) in bytes. */
 function quantityBytes(q: string): number {
@@ -85,6 +133,7 @@ if (!cached && !mayBuild)
   'Kubernetes on two netns nodes through the local runner',
   () => {
     beforeAll(() => {
+      rmSync(resultsDir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       writeFileSync(
         configFile,
@@ -94,8 +143,10 @@ if (!cached && !mayBuild)
             'schedbench:profile': 'fits',
             'schedbench:profiles': { fits: { nodes: 2, vcpus: 1, memoryGiB: 2 } },
             'schedbench:backend': { type: 'netns' },
-            'schedbench:stopAfter': 'scheduler',
-            'e2e:catalog': false,
+            'schedbench:repetitions': 1,
+            'schedbench:idleGapSeconds': 0,
+            'schedbench:resultsDir': resultsDir,
+            'e2e:extraRuns': [FAULTS],
           },
         }),
       );
@@ -125,11 +176,67 @@ if (!cached && !mayBuild)
       // Each node's daemons are its own: one containerd and one kubelet per node directory.
       for (const n of ['n1', 'n2']) {
         const nodeDir = path.join(K8S_ROOT, 'nodes', `${CLUSTER}-${n}`);
-        expect(existsSync(path.join(nodeDir, 'containerd', 'containerd.sock'))).toBe(true);
+        expect(existsSync(path.join(nodeDir, 'cd.sock'))).toBe(true);
         expect(existsSync(path.join(nodeDir, 'kubelet.pid'))).toBe(true);
       }
-      // A second `up` changes nothing and stays validated.
-      expectOk(runRunner('up', STACK, PROGRAM, configFile));
+      runId =
+        readdirSync(resultsDir)
+          .filter((d) => /^\d{8}T\d{6}Z_/.test(d))
+          .sort()
+          .at(-1) ?? '';
+      // A second `up` changes nothing: every run already has its result.
+      const again = runRunner('up', STACK, PROGRAM, configFile);
+      expectOk(again);
+      expect(again.stdout).toMatch(/Resources: 0 created, 0 updated/);
+    });
+
+    test("runs every workload as Jobs on both nodes, with the scheduler's and the wrapper's times", () => {
+      const nodeNames = [`${CLUSTER}-n1`, `${CLUSTER}-n2`];
+      for (const workload of WORKLOAD_NAMES) {
+        const r = readResult(workload);
+        expect({ workload, status: r.status, notes: r.notes }).toEqual({ workload, status: 'ok', notes: [] });
+        expect(r.scheduler.name).toBe('kubernetes');
+        expect(r.scheduler.version).toMatch(/^v1\.\d+\.\d+$/);
+        expect(r.jobs.length).toBeGreaterThan(0);
+        for (const j of r.jobs) {
+          expect(j.state).toBe('COMPLETED');
+          expect(j.exitCode).toBe(0);
+          expect(nodeNames).toContain(j.nodes[0]);
+          // Guaranteed pods: what was allocated is what was requested.
+          expect(j.allocatedCpus).toBe(j.requestedCpus);
+          // Object status keeps whole seconds; the wrapper's clock is finer and lies within them.
+          expect(j.precise?.startEpochS).toBeGreaterThanOrEqual(Date.parse(j.startTime ?? '') / 1000 - 1);
+          expect(j.precise?.endEpochS).toBeLessThanOrEqual(Date.parse(j.endTime ?? '') / 1000 + 1);
+          expect(j.precise?.submitEpochS).toBeLessThanOrEqual(j.precise?.startEpochS ?? 0);
+        }
+        // stress-ng's own figures travelled back from the node through the hostPath.
+        if (workload !== 'throughput')
+          expect(Object.keys(r.jobs[0]?.metrics ?? {}).length).toBeGreaterThan(0);
+        // Both nodes took jobs, and the sampler saw them allocated.
+        expect(new Set(r.jobs.flatMap((j) => j.nodes))).toEqual(new Set(nodeNames));
+        expect(r.schedulerSamples.some((s) => s.nodes.some((n) => n.allocatedCpus > 0))).toBe(true);
+        // The kube-scheduler's /metrics before and after: one scheduled attempt per Job at least.
+        const after = r.schedulerStats.find((s) => s.phase === 'after');
+        expect(r.schedulerStats[0]?.phase).toBe('before');
+        expect(after?.extra['scheduler.attempts.scheduled']).toBe(r.jobs.length);
+        expect(after?.extra['apiserver.requests']).toBeGreaterThan(0);
+      }
+      // Each run deleted its Jobs: nothing is left in the benchmark namespace.
+      expect(kubectl(['get', 'jobs,pods', '-n', 'schedbench', '-o', 'name']).trim()).toBe('');
+    });
+
+    test('records a failing job as FAILED and one over its memory limit as OUT_OF_MEMORY', () => {
+      const r = readResult('faults');
+      expect(r.status).toBe('failed');
+      const bySpec = (i: number) => r.jobs.find((j) => j.specIndex === i);
+      expect(bySpec(0)).toMatchObject({ state: 'FAILED', exitCode: 3 });
+      expect(bySpec(1)?.state).toBe('OUT_OF_MEMORY');
+      expect(bySpec(1)?.rawState).toMatch(/OOMKilled/);
+      expect(bySpec(2)).toMatchObject({ state: 'COMPLETED', exitCode: 0 });
+      // The apiserver reaches the kubelets for logs (kubeadm's binding of its kubelet client).
+      expect(
+        kubectl(['auth', 'can-i', 'get', 'nodes/proxy', '--as', 'kube-apiserver-kubelet-client']).trim(),
+      ).toBe('yes');
     });
 
     test('destroy leaves no process, mount, cgroup, interface or file behind', () => {

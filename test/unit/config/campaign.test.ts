@@ -55,7 +55,7 @@ describe('planCampaign', () => {
     expect(table.split('\n')[0]).toBe('campaign 19700101T000000Z_aaaaaaaaaaaa: 6 steps');
     expect(table).toMatch(/2 +slurm +large +memory_intensive, mixed +perlmutter-slurm-large +up, destroy/);
     expect(table).toMatch(
-      /3 +kubernetes +medium .*skipped: the Kubernetes component runs no workloads in this version/,
+      /3 +kubernetes +medium +cpu_intensive, throughput +perlmutter-kubernetes-medium +up, destroy/,
     );
   });
 

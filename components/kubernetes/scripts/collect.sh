@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# Collect a run's Jobs once every one has finished: the Jobs and their pods (creation times, conditions, node,
+# requests, the container's terminated state with startedAt/finishedAt and exit code), projected on this node to
+# what the normaliser reads (components/kubernetes/parse.ts), stress-ng's YAML and the wrapper's times per Job
+# (prelude's job_files_json over OUT_DIR). Then deletes the run's Jobs (their pods with them, waited for), so the
+# next run starts on an empty cluster, and OUT_DIR. Prints {"objects":{"jobs":[…],"pods":[…]},"metrics":…,"times":…}.
+set -euo pipefail
+: "${NAMESPACE:?namespace of the benchmark Jobs}"
+: "${RUN_LABEL:?label value of the run}"
+: "${OUT_DIR:?job files directory of the run on this node}"
+: "${COLLECT_TIMEOUT:=60}"
+skip_if_done
+kube_env
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+all_finished() {
+  local listing name conditions
+  listing="$(job_conditions 2>/dev/null)" || return 1
+  while read -r name conditions; do
+    [[ -z "$name" ]] || job_finished "$conditions" || return 1
+  done <<<"$listing"
+}
+wait_until "$COLLECT_TIMEOUT" "every Job to finish" all_finished || log "some Jobs are still active; collecting what there is"
+
+# Through files, not arguments: a thousand Jobs' records exceed the kernel's limit on one argument.
+if kubectl get jobs,pods -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o json >"$tmp/raw" 2>"$tmp/err"; then
+  jq -c '[.items[]] as $all | {
+    jobs: [$all[] | select(.kind == "Job") | {
+      name: .metadata.name,
+      spec: (.metadata.labels["schedbench.io/spec"] // null),
+      created: .metadata.creationTimestamp,
+      cpu: (.spec.template.spec.containers[0].resources.requests.cpu // null),
+      memory: (.spec.template.spec.containers[0].resources.requests.memory // null),
+      conditions: [.status.conditions[]? | select(.status == "True")
+        | {type, reason: (.reason // null), message: (.message // null), time: (.lastTransitionTime // null)}]
+    }],
+    pods: [$all[] | select(.kind == "Pod") | {
+      name: .metadata.name,
+      job: (.metadata.labels["batch.kubernetes.io/job-name"] // null),
+      created: .metadata.creationTimestamp,
+      node: (.spec.nodeName // null),
+      phase: (.status.phase // null),
+      reason: (.status.reason // null),
+      message: (.status.message // null),
+      scheduled: ([.status.conditions[]? | select(.type == "PodScheduled" and .status == "True")
+        | .lastTransitionTime][0] // null),
+      state: (.status.containerStatuses[0].state // null)
+    }]
+  }' "$tmp/raw" >"$tmp/objects"
+else
+  log "kubectl get jobs,pods: $(tail -n 1 "$tmp/err")"
+  printf '{"jobs":[],"pods":[]}' >"$tmp/objects"
+fi
+job_files_json "$OUT_DIR" >"$tmp/files"
+jq -cn --slurpfile objects "$tmp/objects" --slurpfile files "$tmp/files" \
+  '{objects: $objects[0], metrics: $files[0].metrics, times: $files[0].times}'
+
+kubectl delete jobs -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" --cascade=foreground --wait=true \
+  --timeout="${COLLECT_TIMEOUT}s" >/dev/null 2>"$tmp/err" || log "deleting the run's Jobs: $(tail -n 1 "$tmp/err")"
+rm -rf "${OUT_DIR:?}"

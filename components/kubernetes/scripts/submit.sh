@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# Submit a run's Jobs after an idle gap, following the plan's arrival pattern. PLAN is JSON (workload.ts
+# renderJobPlan): per spec its count, offset, interval and the Job every copy is made from. Copies of one spec
+# that arrive together (interval 0) go to the apiserver in one `kubectl create` of a List, so a burst measures
+# Kubernetes' ingest and not this loop; copies that trickle in are created one by one at their offsets. The
+# apiserver validates every object strictly (unknown fields are errors). Jobs are named <JOB_PREFIX>s<spec>-<k>.
+# Prints {"startedAt":…,"endedAt":…,"jobs":[{"id":…,"specIndex":…,"name":…,"submittedAt":<epoch s, µs>}]}.
+set -euo pipefail
+: "${NAMESPACE:?namespace of the benchmark Jobs}"
+: "${JOB_PREFIX:?prefix of the Job names of the run}"
+: "${PLAN:?job plan (JSON)}"
+: "${IDLE_GAP_SECONDS:=0}"
+skip_if_done
+kube_env
+
+# The namespace is the cluster's (made by the validate stage); a run never goes on without it.
+kubectl get namespace "$NAMESPACE" >/dev/null || die "kubernetes submit: namespace $NAMESPACE is missing"
+
+# A deliberate idle period (not a synchronisation): the samplers record the quiet baseline before the load; a
+# deadline from when the samplers started (IDLE_FROM; prelude's idle_gap_deadline).
+idle_gap_deadline
+sleep_until_us "$IDLE_UNTIL_US"
+
+mapfile -t templates < <(jq -c '.[].job' <<<"$PLAN")
+# Submissions in arrival order: `at specIndex firstCopy copies`.
+events="$(jq -r '.[] | . as $s
+  | if $s.intervalSeconds == 0 then "\($s.offsetSeconds) \($s.specIndex) 0 \($s.count)"
+    else range(0; $s.count) as $k | "\($s.offsetSeconds + $s.intervalSeconds * $k) \($s.specIndex) \($k) 1" end' \
+  <<<"$PLAN" | sort -n -s -k1,1)"
+
+now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
+started_at="$(now_iso)"
+t0="$EPOCHREALTIME"
+jobs_json=''
+while read -r at spec first copies; do
+  [[ -n "$at" ]] || continue
+  list="$(jq -c --arg prefix "${JOB_PREFIX}s${spec}-" --argjson first "$first" --argjson copies "$copies" \
+    '. as $job | {apiVersion: "v1", kind: "List",
+      items: [range($first; $first + $copies) as $k | $job | .metadata.name = "\($prefix)\($k)"]}' \
+    <<<"${templates[$spec]}")"
+  wait_s="$(awk -v at="$at" -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN{d = t0 + at - now; printf "%.3f", (d > 0 ? d : 0)}')"
+  [[ "$wait_s" == 0.000 ]] || sleep "$wait_s"
+  submitted_at="$EPOCHREALTIME"
+  mapfile -t names < <(kubectl create --validate=strict -f - -o name <<<"$list")
+  ((${#names[@]} == copies)) || die "kubectl create of spec $spec created ${#names[@]} Job(s), expected $copies"
+  for name in "${names[@]}"; do
+    name="${name#*/}"
+    jobs_json+="${jobs_json:+,}{\"id\":\"$name\",\"specIndex\":$spec,\"name\":\"$name\",\"submittedAt\":$submitted_at}"
+  done
+done <<<"$events"
+ended_at="$(now_iso)"
+printf '{"startedAt":"%s","endedAt":"%s","jobs":[%s]}\n' "$started_at" "$ended_at" "$jobs_json"

@@ -1,0 +1,220 @@
+// The Kubernetes normaliser on real stage outputs (test/fixtures/kubernetes) and on the cases a run meets only
+// sometimes: OOM kills, failures, the run's timeout, pods never scheduled; Prometheus histograms → mean and p95.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { SubmitOutput, WaitOutput } from '../../../components/schedulers/contract';
+import { kubernetesNormaliser, kubernetesStats } from '../../../components/kubernetes/normalise';
+import {
+  histogram,
+  histogramQuantile,
+  jobState,
+  memoryMiB,
+  millicores,
+  parsePrometheusText,
+  podSample,
+  type KubeJob,
+  type KubePod,
+} from '../../../components/kubernetes/parse';
+
+const FIXTURE = path.join(__dirname, '../../fixtures/kubernetes/mixed-r1.stages.json');
+const stages = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<
+  'submit' | 'wait' | 'collect' | 'schedulerSampler',
+  string
+>;
+const outputs = {
+  submit: SubmitOutput.parse(JSON.parse(stages.submit)),
+  wait: WaitOutput.parse(JSON.parse(stages.wait)),
+  collect: stages.collect,
+  samplerStop: stages.schedulerSampler,
+  nodeJobFiles: [],
+};
+
+describe('kubernetesNormaliser on a real mixed run', () => {
+  const run = kubernetesNormaliser.normalise(outputs);
+
+  test('gives one completed record per submitted Job, with node, requests and stress-ng figures', () => {
+    expect(run.missing).toEqual([]);
+    expect(run.jobs.map((j) => j.id)).toEqual(outputs.submit.jobs.map((j) => j.id));
+    expect(run.jobs.every((j) => j.state === 'COMPLETED' && j.exitCode === 0)).toBe(true);
+    expect(new Set(run.jobs.flatMap((j) => j.nodes))).toEqual(
+      new Set(['local-kubernetes-n1', 'local-kubernetes-n2']),
+    );
+    const memoryJob = run.jobs.find((j) => j.specIndex === 1);
+    expect(memoryJob).toMatchObject({ requestedCpus: 1, requestedMemoryMiB: 4096, allocatedCpus: 1 });
+    expect(memoryJob?.metrics['vm.bogo-ops']).toBeGreaterThan(0);
+  });
+
+  test("keeps the objects' whole-second times and the wrapper's finer ones, consistent with each other", () => {
+    for (const j of run.jobs) {
+      expect(j.submitTime).toMatch(/:\d\d\.000Z$/);
+      const p = j.precise;
+      expect(p).not.toBeNull();
+      expect(Math.abs((p?.startEpochS ?? 0) - Date.parse(j.startTime ?? '') / 1000)).toBeLessThan(1.01);
+      expect(p?.runSeconds).toBeGreaterThan(2.9);
+      expect(p?.submitEpochS).toBeLessThan(p?.startEpochS ?? 0);
+    }
+  });
+
+  test('samples the queue and each node as the sampler listed them', () => {
+    expect(run.schedulerSamples.length).toBeGreaterThan(5);
+    expect(run.schedulerSamples.some((s) => s.pending > 0)).toBe(true);
+    const busy = run.schedulerSamples.find((s) => s.running === 2);
+    expect(busy?.nodes).toEqual([
+      { node: 'local-kubernetes-n1', state: 'allocated', allocatedCpus: 1, idleCpus: 0 },
+      { node: 'local-kubernetes-n2', state: 'allocated', allocatedCpus: 1, idleCpus: 0 },
+    ]);
+  });
+
+  test("turns the scheduler's /metrics into attempts, latencies and apiserver figures since the run began", () => {
+    const [before, after] = [run.schedulerStats[0], run.schedulerStats.at(-1)];
+    expect(before?.phase).toBe('before');
+    expect(before?.cycles).toBe(0);
+    expect(after?.phase).toBe('after');
+    expect(after?.extra['scheduler.attempts.scheduled']).toBe(run.jobs.length);
+    expect(after?.cycles).toBe(
+      (after?.extra['scheduler.attempts.scheduled'] ?? 0) +
+        (after?.extra['scheduler.attempts.unschedulable'] ?? 0),
+    );
+    expect(after?.cycleMeanUs).toBeGreaterThan(0);
+    expect(after?.extra['scheduler.sli_duration.p95_us']).toBeGreaterThanOrEqual(
+      after?.extra['scheduler.sli_duration.mean_us'] ?? Infinity,
+    );
+    // WATCH requests last minutes: left out, the mean request latency is milliseconds.
+    expect(after?.extra['apiserver.request_duration.mean_us']).toBeLessThan(1e6);
+  });
+});
+
+const job = (conditions: [string, string?][]): KubeJob => ({
+  name: 'sb-x-s0-0',
+  spec: '0',
+  created: '2026-11-30T00:00:00Z',
+  cpu: '1',
+  memory: '64Mi',
+  conditions: conditions.map(([type, reason]) => ({
+    type,
+    reason: reason ?? null,
+    message: null,
+    time: null,
+  })),
+});
+const pod = (over: Partial<KubePod>): KubePod => ({
+  name: 'p',
+  job: 'sb-x-s0-0',
+  created: '2026-11-30T00:00:00Z',
+  node: 'n1',
+  phase: 'Failed',
+  reason: null,
+  message: null,
+  scheduled: null,
+  state: null,
+  ...over,
+});
+const terminated = (exitCode: number, reason: string) => ({
+  terminated: { exitCode, reason, startedAt: '2026-11-30T00:00:01Z', finishedAt: '2026-11-30T00:00:02Z' },
+});
+
+describe('jobState', () => {
+  test('completes a Job whose container completed', () => {
+    expect(jobState(job([['Complete']]), pod({ state: terminated(0, 'Completed') }), false).state).toBe(
+      'COMPLETED',
+    );
+  });
+  test('records an OOM kill as OUT_OF_MEMORY even when the command exited 0 and the Job completed', () => {
+    const s = jobState(job([['Complete']]), pod({ state: terminated(0, 'OOMKilled') }), false);
+    expect(s).toEqual({ state: 'OUT_OF_MEMORY', rawState: 'Complete; container OOMKilled, exit 0' });
+  });
+  test('fails a Job whose command failed, with the reasons in the raw state', () => {
+    const s = jobState(
+      job([['Failed', 'BackoffLimitExceeded']]),
+      pod({ state: terminated(3, 'Error') }),
+      false,
+    );
+    expect(s).toEqual({ state: 'FAILED', rawState: 'Failed (BackoffLimitExceeded; container Error)' });
+  });
+  test("times out a pod past its deadline, and cancels what the run's own bound ended", () => {
+    const late = pod({ reason: 'DeadlineExceeded' });
+    expect(jobState(job([['Failed', 'BackoffLimitExceeded']]), late, false).state).toBe('TIMEOUT');
+    expect(jobState(job([['Failed', 'DeadlineExceeded']]), undefined, true).state).toBe('CANCELLED');
+  });
+  test('cancels a failed Job whose pod never reached a node; a waiting one is PENDING, a live one RUNNING', () => {
+    expect(jobState(job([['Failed', 'PodFailurePolicy']]), pod({ node: null }), false).state).toBe(
+      'CANCELLED',
+    );
+    expect(jobState(job([]), pod({ node: null, phase: 'Pending' }), false)).toEqual({
+      state: 'PENDING',
+      rawState: 'Pending',
+    });
+    expect(
+      jobState(job([]), pod({ state: { running: { startedAt: '2026-11-30T00:00:01Z' } } }), false).state,
+    ).toBe('RUNNING');
+  });
+});
+
+describe('quantities', () => {
+  test('CPU in millicores and memory in MiB, as the apiserver writes them', () => {
+    expect([millicores('2'), millicores('500m'), millicores('1.5')]).toEqual([2000, 500, 1500]);
+    expect([memoryMiB('64Mi'), memoryMiB('1Gi'), memoryMiB('1048576'), memoryMiB('4194304Ki')]).toEqual([
+      64, 1024, 1, 4096,
+    ]);
+    expect(() => millicores('two')).toThrow(/not a CPU quantity: two/);
+    expect(() => memoryMiB('1Qi')).toThrow(/not a memory quantity: 1Qi/);
+  });
+});
+
+describe('podSample', () => {
+  test('counts a pod without a node as pending and charges bound pods to their node', () => {
+    const nodes = new Map([
+      ['n1', 2],
+      ['n2', 2],
+    ]);
+    const s = podSample('Running n1 1\nPending n2 500m\nPending  1\nSucceeded n1 1', nodes);
+    expect(s).toEqual({
+      pending: 1,
+      running: 2,
+      nodes: [
+        { node: 'n1', state: 'mixed', allocatedCpus: 1, idleCpus: 1 },
+        { node: 'n2', state: 'mixed', allocatedCpus: 1, idleCpus: 1 },
+      ],
+    });
+    expect(podSample('unanswered', nodes)).toBeNull();
+  });
+});
+
+describe('Prometheus histograms', () => {
+  const text = [
+    '# HELP h a histogram',
+    'h_bucket{result="scheduled",le="0.001"} 10',
+    'h_bucket{result="scheduled",le="0.01"} 50',
+    'h_bucket{result="scheduled",le="0.1"} 100',
+    'h_bucket{result="scheduled",le="+Inf"} 100',
+    'h_bucket{result="error",le="0.001"} 0',
+    'h_bucket{result="error",le="0.01"} 0',
+    'h_bucket{result="error",le="0.1"} 0',
+    'h_bucket{result="error",le="+Inf"} 0',
+    'h_sum{result="scheduled"} 1.5',
+    'h_count{result="scheduled"} 100',
+  ].join('\n');
+
+  test('sum over labels, and interpolate quantiles inside a bucket', () => {
+    const h = histogram(parsePrometheusText(text), 'h');
+    expect(h.count).toBe(100);
+    expect(h.sum).toBe(1.5);
+    // The 95th of 100 falls in (0.01, 0.1], 45 of its 50 observations in: 0.01 + 0.09 × 45/50.
+    expect(histogramQuantile(h, 0.95)).toBeCloseTo(0.091, 10);
+    expect(histogramQuantile(h, 0.05)).toBeCloseTo(0.0005, 10);
+  });
+
+  test('statistics count from the first snapshot, not from when the scheduler started', () => {
+    const snap = (t: number, phase: 'before' | 'after', attempts: number) => ({
+      phase,
+      t,
+      scheduler: `scheduler_schedule_attempts_total{profile="default-scheduler",result="scheduled"} ${attempts}`,
+      apiserver: '',
+    });
+    const first = snap(1_800_000_000, 'before', 40);
+    expect(kubernetesStats(snap(1_800_000_010, 'after', 45), first)).toMatchObject({
+      cycles: 5,
+      extra: { 'scheduler.attempts.scheduled': 5 },
+    });
+  });
+});
