@@ -82,6 +82,9 @@ skip_if_done() {
 # now_us : NOW_US = this node's clock in µs since the epoch (no subprocess).
 now_us() { local t="$EPOCHREALTIME"; NOW_US=$((10#${t%.*}${t#*.})); }
 
+# now_iso : this node's clock as an ISO 8601 UTC time with milliseconds (a submit stage's window).
+now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
+
 # sleep_until_us T : sleep until this node's clock reaches T (µs since the epoch); at once when it has.
 sleep_until_us() {
   now_us
@@ -120,4 +123,19 @@ job_files_json() {
     (input_filename | sub(".*/"; "")) as $f
     | if ($f | endswith(".yaml")) then .metrics[$f | sub("\\.yaml$"; "")] += $l + "\n"
       else .times[$f | sub("\\.times$"; "")] += $l + "\n" end)' "${files[@]}"
+}
+
+# stats_snapshots_json DIR : the scheduler sampler's snapshots in DIR, files named <phase>-<epoch time>.json, as
+# one JSON array in file order, each document with its phase and time (t) added. Through files, not
+# arguments: a long run's snapshots exceed the kernel's limit on one argument.
+stats_snapshots_json() {
+  local f base
+  local -a files
+  shopt -s nullglob
+  files=("$1"/*.json)
+  shopt -u nullglob
+  for f in "${files[@]}"; do
+    base="${f##*/}"; base="${base%.json}"
+    jq -c --arg phase "${base%%-*}" --arg t "${base#*-}" '{phase: $phase, t: ($t | tonumber)} + .' "$f"
+  done | jq -cs .
 }

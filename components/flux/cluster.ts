@@ -4,7 +4,6 @@
 // first) → validate. Deleting it cancels every job, shuts the instance down, kills what is left and removes its
 // files. It is the scheduler contract's Flux member: `runStages` hands the run loop its flux submit/jobs scripts.
 import * as pulumi from '@pulumi/pulumi';
-import { readFileSync } from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import type { Node } from '../nodes/types';
@@ -26,8 +25,9 @@ import {
   renderSystemToml,
   type FluxLayout,
 } from './render';
-import { fluxScript, FLUX_SCRIPTS_DIR } from './script';
+import { fluxScript } from './script';
 import { remoteCommand } from '../nodes/remote';
+import { JOB_WRAPPER } from '../../workloads/job-wrapper';
 
 export interface FluxClusterArgs extends SchedulerArgs {
   /** The `schedbench:flux` config section; `prefix` must be set (the registry refuses a stack without it). */
@@ -122,7 +122,6 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
       },
       stageOptions(this, [firstInstall], { additionalSecretOutputs: ['stdout'] }),
     );
-    const jobScript = readFileSync(path.join(FLUX_SCRIPTS_DIR, 'job.sh'), 'utf8');
     let rank0Start: pulumi.Resource | undefined;
     const starts = args.nodes.map((node, rank) => {
       const env = { ROOT: layout.root, NODE: node.name, FLUX_PREFIX: prefix };
@@ -133,7 +132,7 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
           connection: node.connection,
           create: fluxScript('configure.sh'),
           delete: fluxScript('unconfigure.sh'),
-          environment: { ...env, SYSTEM_TOML: systemToml, JOB_SCRIPT_TEXT: jobScript },
+          environment: { ...env, SYSTEM_TOML: systemToml, JOB_SCRIPT_TEXT: JOB_WRAPPER },
           stdin: pulumi.secret(cert.stdout),
           logging: 'stdoutAndStderr',
         },

@@ -5,13 +5,11 @@ import { z } from 'zod';
 import { SchedulerSample } from '../../results/schema';
 import { epochToIso, parseJsonLines } from '../samplers/convert';
 import {
-  mergeJobFiles,
+  jobFileFigures,
   type NormalisedRun,
   type SchedulerNormaliser,
   type StageOutputs,
 } from '../schedulers/contract';
-import { preciseTimes } from '../../workloads/job-times';
-import { stressNgMetrics } from '../../workloads/stress-ng';
 import {
   asciiJobId,
   jobRecords,
@@ -63,17 +61,7 @@ export const fluxNormaliser: SchedulerNormaliser = {
   normalise(outputs: StageOutputs): NormalisedRun {
     const collect = CollectOutput.parse(JSON.parse(outputs.collect));
     const fluxJobs = parseFluxJobs(collect.jobs);
-    const files = mergeJobFiles(collect, outputs.nodeJobFiles);
-    const metrics: Record<string, Record<string, number>> = {};
-    for (const [id, yaml] of Object.entries(files.metrics)) metrics[asciiJobId(id)] = stressNgMetrics(yaml);
-    const times = Object.fromEntries(Object.entries(files.times).map(([id, t]) => [asciiJobId(id), t]));
-    const precise = Object.fromEntries(
-      outputs.submit.jobs.flatMap((j) => {
-        const id = asciiJobId(j.id);
-        const p = preciseTimes(times[id], j.submittedAt);
-        return p === null ? [] : [[id, p]];
-      }),
-    );
+    const { metrics, precise } = jobFileFigures(collect, outputs, asciiJobId);
     const { jobs, missing } = jobRecords(
       fluxJobs,
       outputs.submit.jobs,

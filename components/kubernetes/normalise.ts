@@ -5,13 +5,11 @@ import { z } from 'zod';
 import { SchedulerSample, SchedulerStats } from '../../results/schema';
 import { epochToIso, parseJsonLines } from '../samplers/convert';
 import {
-  mergeJobFiles,
+  jobFileFigures,
   type NormalisedRun,
   type SchedulerNormaliser,
   type StageOutputs,
 } from '../schedulers/contract';
-import { preciseTimes } from '../../workloads/job-times';
-import { stressNgMetrics } from '../../workloads/stress-ng';
 import {
   histogram,
   histogramDelta,
@@ -120,24 +118,15 @@ export function kubernetesStats(snapshot: StatsSnapshot, first: StatsSnapshot): 
 export const kubernetesNormaliser: SchedulerNormaliser = {
   normalise(outputs: StageOutputs): NormalisedRun {
     const collect = CollectOutput.parse(JSON.parse(outputs.collect));
-    const files = mergeJobFiles(collect, outputs.nodeJobFiles);
-    const metrics = Object.fromEntries(
-      Object.entries(files.metrics).map(([id, y]) => [id, stressNgMetrics(y)]),
-    );
-    const precise = Object.fromEntries(
-      outputs.submit.jobs.flatMap((j) => {
-        const p = preciseTimes(files.times[j.id], j.submittedAt);
-        return p === null ? [] : [[j.id, p]];
-      }),
-    );
+    const { metrics, precise } = jobFileFigures(collect, outputs);
     const cancelled = new Set(outputs.wait.cancelled ?? []);
     const { jobs, missing } = jobRecords(collect.objects, outputs.submit.jobs, cancelled, metrics, precise);
     const notes: string[] = [];
     const unstarted = jobs.filter((j) => j.state !== 'COMPLETED' && j.startTime === null).length;
     if (unstarted > 0) notes.push(`${unstarted} Job(s) never started their container`);
     const sampler = SamplerOutput.parse(JSON.parse(outputs.samplerStop));
-    if ('skipped' in sampler)
-      return { jobs, missing: missing.map((j) => j.id), schedulerSamples: [], schedulerStats: [], notes };
+    const run = { jobs, missing: missing.map((j) => j.id), notes };
+    if ('skipped' in sampler) return { ...run, schedulerSamples: [], schedulerStats: [] };
     const nodeCpus = parseNodeCpus(sampler.nodes);
     const schedulerSamples = parseJsonLines(sampler.samples, RawKubeSample).flatMap((r) => {
       const s = podSample(r.pods, nodeCpus);
@@ -146,6 +135,6 @@ export const kubernetesNormaliser: SchedulerNormaliser = {
     const snapshots = [...sampler.stats].sort((a, b) => a.t - b.t);
     const first = snapshots[0];
     const schedulerStats = first === undefined ? [] : snapshots.map((s) => kubernetesStats(s, first));
-    return { jobs, missing: missing.map((j) => j.id), schedulerSamples, schedulerStats, notes };
+    return { ...run, schedulerSamples, schedulerStats };
   },
 };

@@ -4,9 +4,8 @@
 // following the arrival pattern; the apiserver validates them strictly (`kubectl create --validate=strict`).
 import type * as k8s from '@pulumi/kubernetes';
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
-import * as path from 'path';
 import { jobTimeLimitMinutes, type JobSpec } from '../../workloads/catalog';
+import { JOB_WRAPPER } from '../../workloads/job-wrapper';
 
 /** The namespace every benchmark Job runs in. */
 export const BENCH_NAMESPACE = 'schedbench';
@@ -18,9 +17,6 @@ export const SPEC_LABEL = 'schedbench.io/spec';
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 /** Where the job's files directory of its node appears inside the container. */
 export const CONTAINER_OUT_DIR = '/schedbench/out';
-
-/** The job wrapper, run by bash inside the workload image (fixed text: parameters arrive as arguments). */
-export const JOB_WRAPPER = readFileSync(path.join(__dirname, 'scripts', 'job.sh'), 'utf8');
 
 export type JobManifest = k8s.types.input.batch.v1.Job;
 
@@ -78,7 +74,17 @@ export function renderJob(spec: JobSpec, specIndex: number, args: RenderJobArgs)
               name: 'job',
               image: args.image,
               imagePullPolicy: 'Never',
-              command: ['bash', '-c', JOB_WRAPPER, 'job.sh', CONTAINER_OUT_DIR, spec.kind, ...spec.args],
+              // The one job wrapper, run by bash inside the image; JOB_ID below gives it the Job's name.
+              command: [
+                'bash',
+                '-c',
+                JOB_WRAPPER,
+                'job.sh',
+                CONTAINER_OUT_DIR,
+                'JOB_ID',
+                spec.kind,
+                ...spec.args,
+              ],
               env: [
                 {
                   name: 'JOB_ID',

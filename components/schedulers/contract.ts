@@ -8,7 +8,15 @@ import { z } from 'zod';
 import type { Profile } from '../config/schema';
 import type { Node } from '../nodes/types';
 import type { JobSpec } from '../../workloads/catalog';
-import { IsoTime, type JobRecord, type SchedulerSample, type SchedulerStats } from '../../results/schema';
+import {
+  IsoTime,
+  type JobRecord,
+  type PreciseTimes,
+  type SchedulerSample,
+  type SchedulerStats,
+} from '../../results/schema';
+import { preciseTimes } from '../../workloads/job-times';
+import { stressNgMetrics } from '../../workloads/stress-ng';
 import type { SchedulerName } from '../../results/vocabulary';
 
 /** One command of a run stage: fixed text, parameters in `environment`, run over SSH on `node`. */
@@ -153,6 +161,28 @@ export function mergeJobFiles(own: NodeJobFiles, others: readonly NodeJobFiles[]
     Object.assign(merged.times, files.times);
   }
   return merged;
+}
+
+/**
+ * What the job wrapper's files of a run say, by job: stress-ng's figures, and the precise times of every submitted
+ * job that has any (wrapper times and the harness's submit time). The collect stage's files are merged with the
+ * other nodes' first; `key` maps a job id, of a file or a submission, to the form the records use.
+ */
+export function jobFileFigures(
+  own: NodeJobFiles,
+  outputs: Pick<StageOutputs, 'nodeJobFiles' | 'submit'>,
+  key: (id: string) => string = (id) => id,
+): { metrics: Record<string, Record<string, number>>; precise: Record<string, PreciseTimes> } {
+  const files = mergeJobFiles(own, outputs.nodeJobFiles);
+  const metrics: Record<string, Record<string, number>> = {};
+  for (const [id, yaml] of Object.entries(files.metrics)) metrics[key(id)] = stressNgMetrics(yaml);
+  const times = new Map(Object.entries(files.times).map(([id, text]) => [key(id), text]));
+  const precise: Record<string, PreciseTimes> = {};
+  for (const job of outputs.submit.jobs) {
+    const p = preciseTimes(times.get(key(job.id)), job.submittedAt);
+    if (p !== null) precise[key(job.id)] = p;
+  }
+  return { metrics, precise };
 }
 
 /** A run's scheduler-side record, normalised. */

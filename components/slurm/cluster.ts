@@ -19,10 +19,10 @@ import type { SlurmOptions } from './config';
 import { renderPlan } from '../../workloads/plan';
 import { clusterLayout, clusterPorts, type SlurmLayout, type SlurmPorts } from './layout';
 import { databaseName, realMemoryMiB, renderCgroupConf, renderSlurmConf, renderSlurmdbdConf } from './render';
-import { slurmScript, SLURM_SCRIPTS_DIR } from './script';
-import { readFileSync } from 'fs';
+import { slurmScript } from './script';
 import * as path from 'path';
 import { remoteCommand } from '../nodes/remote';
+import { JOB_WRAPPER } from '../../workloads/job-wrapper';
 
 /**
  * `cluster` is SLURM's ClusterName (the database name and the port block derive from it); the first node runs
@@ -122,7 +122,6 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
       { parent: this, additionalSecretOutputs: ['stdout'] },
     );
 
-    const jobScript = readFileSync(path.join(SLURM_SCRIPTS_DIR, 'job.sh'), 'utf8');
     const perNode = args.nodes.map((node) => {
       const install = remoteCommand(
         `${name}-install-${node.name}`,
@@ -140,7 +139,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
             ...env,
             SLURM_CONF_TEXT: slurmConf,
             CGROUP_CONF_TEXT: renderCgroupConf(),
-            JOB_SCRIPT_TEXT: jobScript,
+            JOB_SCRIPT_TEXT: JOB_WRAPPER,
           },
           stdin: pulumi.secret(mungeKey.stdout),
           logging: 'stdoutAndStderr',

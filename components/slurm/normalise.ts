@@ -4,14 +4,12 @@ import { z } from 'zod';
 import { SchedulerSample } from '../../results/schema';
 import { epochToIso, parseJsonLines } from '../samplers/convert';
 import {
-  mergeJobFiles,
+  jobFileFigures,
   type NormalisedRun,
   type SchedulerNormaliser,
   type StageOutputs,
 } from '../schedulers/contract';
 import { jobRecords, parseSacct, parseSdiag, parseSinfo } from './parse';
-import { preciseTimes } from '../../workloads/job-times';
-import { stressNgMetrics } from '../../workloads/stress-ng';
 
 /** What collect.sh prints. */
 export const CollectOutput = z.strictObject({
@@ -55,15 +53,7 @@ export function toSchedulerSamples(raw: readonly z.infer<typeof RawSchedulerSamp
 export const slurmNormaliser: SchedulerNormaliser = {
   normalise(outputs: StageOutputs): NormalisedRun {
     const collect = CollectOutput.parse(JSON.parse(outputs.collect));
-    const files = mergeJobFiles(collect, outputs.nodeJobFiles);
-    const metrics: Record<string, Record<string, number>> = {};
-    for (const [id, yaml] of Object.entries(files.metrics)) metrics[id] = stressNgMetrics(yaml);
-    const precise = Object.fromEntries(
-      outputs.submit.jobs.flatMap((j) => {
-        const p = preciseTimes(files.times[j.id], j.submittedAt);
-        return p === null ? [] : [[j.id, p]];
-      }),
-    );
+    const { metrics, precise } = jobFileFigures(collect, outputs);
     const { jobs, missing } = jobRecords(
       parseSacct(collect.sacct, collect.fields.split(',')),
       outputs.submit.jobs,

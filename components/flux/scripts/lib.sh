@@ -52,3 +52,12 @@ stop_broker() {
   fi
   rm -f "$1"
 }
+
+# fluxion_snapshot : Fluxion's qmanager and resource module stats and the queue status, as one JSON document
+# {"qmanager":…,"resource":…,"queue":…} (the scheduler sampler's snapshots).
+fluxion_snapshot() {
+  jq -cn --arg q "$(flux module stats sched-fluxion-qmanager 2>/dev/null || echo '{}')" \
+    --arg r "$(flux module stats sched-fluxion-resource 2>/dev/null || echo '{}')" \
+    --arg queue "$(flux queue status -v 2>&1 || true)" \
+    '{qmanager: $q, resource: $r, queue: $queue}'
+}

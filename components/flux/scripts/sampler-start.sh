@@ -18,14 +18,8 @@ if pid_alive "$SAMPLER_DIR/sampler.pid" bash; then
   exit 0
 fi
 
-# stats_snapshot PHASE : Fluxion's qmanager and resource module stats and the queue status, one JSON file.
-stats_snapshot() {
-  local t="$EPOCHREALTIME"
-  jq -cn --arg q "$(flux module stats sched-fluxion-qmanager 2>/dev/null || echo '{}')" \
-    --arg r "$(flux module stats sched-fluxion-resource 2>/dev/null || echo '{}')" \
-    --arg queue "$(flux queue status -v 2>&1 || true)" \
-    '{qmanager:$q,resource:$r,queue:$queue}' >"$SAMPLER_DIR/stats/$1-$t.json"
-}
+# stats_snapshot PHASE : lib.sh's Fluxion snapshot, named by phase and time.
+stats_snapshot() { fluxion_snapshot >"$SAMPLER_DIR/stats/$1-$EPOCHREALTIME.json"; }
 stats_snapshot before
 
 # job_counts : the line `flux jobs --stats-only` prints, from the same job-list statistics read by the C
@@ -67,6 +61,6 @@ sample_loop() {
 : >"$SAMPLER_DIR/samples.jsonl"
 rm -f "$SAMPLER_DIR/sampler.pid"
 export SAMPLER_DIR INTERVAL_MS STATS_INTERVAL_SECONDS
-setsid bash -c "$(declare -f sample_loop stats_snapshot job_counts); sample_loop" flux-sampler </dev/null >>"$SAMPLER_DIR/sampler.log" 2>&1 &
+setsid bash -c "$(declare -f sample_loop stats_snapshot fluxion_snapshot job_counts); sample_loop" flux-sampler </dev/null >>"$SAMPLER_DIR/sampler.log" 2>&1 &
 wait_until 10 "the sampler to write its pid file" test -s "$SAMPLER_DIR/sampler.pid"
 printf '{"pid":%s,"startedAt":%s}\n' "$(<"$SAMPLER_DIR/sampler.pid")" "$started_at"

@@ -23,31 +23,23 @@ install -d -m 0755 "$out_dir"
 idle_gap_deadline
 sleep_until_us "$IDLE_UNTIL_US"
 
-# Expand the plan into submissions, in arrival order: `at lineNumber firstCopy copies`.
+# Expand the plan into submissions, in arrival order: `atMicroseconds lineNumber firstCopy copies`.
 mapfile -t specs <<<"$PLAN"
 events="$(
-  for i in "${!specs[@]}"; do
-    read -r _ count offset interval _ <<<"${specs[$i]}"
-    if [[ "$interval" == 0 ]]; then
-      printf '%s %s 0 %s\n' "$(awk -v o="$offset" 'BEGIN{printf "%.3f", o}')" "$i" "$count"
-    else
-      for ((k = 0; k < count; k++)); do
-        printf '%s %s %s 1\n' "$(awk -v o="$offset" -v s="$interval" -v k="$k" 'BEGIN{printf "%.3f", o + s * k}')" "$i" "$k"
-      done
-    fi
-  done | sort -n -s -k1,1
+  awk 'NF >= 4 { if ($4 == 0) printf "%d %d 0 %d\n", $3 * 1000000, NR - 1, $2
+         else for (k = 0; k < $2; k++) printf "%d %d %d 1\n", ($3 + $4 * k) * 1000000, NR - 1, k }' <<<"$PLAN" |
+    sort -n -s -k1,1
 )"
 
-now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 started_at="$(now_iso)"
-t0="$EPOCHREALTIME"
+now_us
+t0_us=$NOW_US
 jobs_json=''
-while read -r at line first copies; do
-  [[ -n "$at" ]] || continue
+while read -r at_us line first copies; do
+  [[ -n "$at_us" ]] || continue
   read -r spec _ _ _ cpus mem minutes mode args <<<"${specs[$line]}"
   read -r -a argv <<<"${args:-}"
-  wait_s="$(awk -v at="$at" -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN{d = t0 + at - now; printf "%.3f", (d > 0 ? d : 0)}')"
-  [[ "$wait_s" == 0.000 ]] || sleep "$wait_s"
+  ((at_us == 0)) || sleep_until_us $((t0_us + at_us))
   base="${JOB_PREFIX}s${spec}-"
   if ((copies > 1)); then
     many=(--cc="$first-$((first + copies - 1))" --job-name="${base}{cc}")
@@ -58,7 +50,7 @@ while read -r at line first copies; do
   # A lean jobspec environment: what the wrapper needs and the cluster's marker (stop.sh finds jobs by it).
   mapfile -t ids < <(flux submit "${many[@]}" -N 1 -n 1 -c "$cpus" -t "${minutes}m" -o cpu-affinity=off \
     --setattr=user.schedbench.memory_mib="$mem" --env-remove='*' --env=PATH --env=HOME --env=SCHEDBENCH_FLUX_ROOT \
-    --flags=waitable --output="$out_dir/{{id}}.out" "$ROOT/jobs/job.sh" "$out_dir" "$mode" "${argv[@]}")
+    --flags=waitable --output="$out_dir/{{id}}.out" "$ROOT/jobs/job.sh" "$out_dir" FLUX_JOB_ID "$mode" "${argv[@]}")
   ((${#ids[@]} == copies)) || die "flux submit of spec $spec returned ${#ids[@]} job ids, expected $copies"
   # With --cc, ids arrive in ingest order, which is the order of the copies.
   for k in "${!ids[@]}"; do

@@ -15,11 +15,8 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 all_finished() {
-  local listing name conditions
-  listing="$(job_conditions 2>/dev/null)" || return 1
-  while read -r name conditions; do
-    [[ -z "$name" ]] || job_finished "$conditions" || return 1
-  done <<<"$listing"
+  local names
+  names="$(unfinished_jobs 2>/dev/null)" && [[ -z "$names" ]]
 }
 wait_until "$COLLECT_TIMEOUT" "every Job to finish" all_finished || log "some Jobs are still active; collecting what there is"
 

@@ -63,14 +63,17 @@ kube_env() {
   export KUBECONFIG="$ROOT/etc/admin.conf" PATH="$BIN_DIR/bin:$PATH"
 }
 
-# job_conditions : `<job name> <true condition types, comma-terminated>` per Job of this run (RUN_LABEL) in
-# NAMESPACE; fails when the apiserver does not answer.
-job_conditions() {
-  kubectl get jobs -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{range .status.conditions[?(@.status=="True")]}{.type}{","}{end}{"\n"}{end}'
+# unfinished_jobs : the names of this run's Jobs (RUN_LABEL, in NAMESPACE) that are neither Complete nor Failed,
+# one per line. Fails, kubectl's error on stderr, when the apiserver does not answer: an unanswered question is
+# not an empty queue.
+unfinished_jobs() {
+  local listing name conditions
+  listing="$(kubectl get jobs -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{range .status.conditions[?(@.status=="True")]}{.type}{","}{end}{"\n"}{end}')" ||
+    return 1
+  while read -r name conditions; do
+    [[ -z "$name" || "$conditions" == *Complete,* || "$conditions" == *Failed,* ]] || printf '%s\n' "$name"
+  done <<<"$listing"
 }
-
-# job_finished CONDITIONS : whether a Job's true conditions (job_conditions' second field) include a final one.
-job_finished() { [[ "$1" == *Complete,* || "$1" == *Failed,* ]]; }
 
 # metrics_snapshot : the kube-scheduler's queue, attempt and latency families (SCHEDULER_METRICS_URL) and the
 # apiserver's request latency sums and counts summed by verb (hundreds of series otherwise), as Prometheus text,

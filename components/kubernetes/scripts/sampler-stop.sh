@@ -10,12 +10,7 @@ kube_env
 stop_sampler "$SAMPLER_DIR"
 if [[ ! -d "$SAMPLER_DIR" ]]; then printf '{"samples":"","nodes":"","stats":[]}\n'; exit 0; fi
 metrics_snapshot >"$SAMPLER_DIR/stats/after-$EPOCHREALTIME.json"
-# One entry per snapshot, through a file: a long run's snapshots exceed the kernel's limit on one argument.
-shopt -s nullglob
-for f in "$SAMPLER_DIR"/stats/*.json; do
-  base="${f##*/}"; base="${base%.json}"
-  jq -c --arg phase "${base%%-*}" --arg t "${base#*-}" '{phase: $phase, t: ($t | tonumber)} + .' "$f"
-done >"$SAMPLER_DIR/stats.jsonl"
+stats_snapshots_json "$SAMPLER_DIR/stats" >"$SAMPLER_DIR/stats.json"
 jq -cn --rawfile samples "$SAMPLER_DIR/samples.jsonl" --rawfile nodes "$SAMPLER_DIR/nodes" \
-  --slurpfile stats "$SAMPLER_DIR/stats.jsonl" '{samples: $samples, nodes: $nodes, stats: $stats}'
+  --slurpfile stats "$SAMPLER_DIR/stats.json" '{samples: $samples, nodes: $nodes, stats: $stats[0]}'
 rm -rf "${SAMPLER_DIR:?}"

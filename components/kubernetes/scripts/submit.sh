@@ -22,24 +22,24 @@ idle_gap_deadline
 sleep_until_us "$IDLE_UNTIL_US"
 
 mapfile -t templates < <(jq -c '.[].job' <<<"$PLAN")
-# Submissions in arrival order: `at specIndex firstCopy copies`.
+# Submissions in arrival order: `atMicroseconds specIndex firstCopy copies`.
 events="$(jq -r '.[] | . as $s
-  | if $s.intervalSeconds == 0 then "\($s.offsetSeconds) \($s.specIndex) 0 \($s.count)"
-    else range(0; $s.count) as $k | "\($s.offsetSeconds + $s.intervalSeconds * $k) \($s.specIndex) \($k) 1" end' \
+  | if $s.intervalSeconds == 0 then "\($s.offsetSeconds * 1000000 | round) \($s.specIndex) 0 \($s.count)"
+    else range(0; $s.count) as $k
+      | "\(($s.offsetSeconds + $s.intervalSeconds * $k) * 1000000 | round) \($s.specIndex) \($k) 1" end' \
   <<<"$PLAN" | sort -n -s -k1,1)"
 
-now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 started_at="$(now_iso)"
-t0="$EPOCHREALTIME"
+now_us
+t0_us=$NOW_US
 jobs_json=''
-while read -r at spec first copies; do
-  [[ -n "$at" ]] || continue
+while read -r at_us spec first copies; do
+  [[ -n "$at_us" ]] || continue
   list="$(jq -c --arg prefix "${JOB_PREFIX}s${spec}-" --argjson first "$first" --argjson copies "$copies" \
     '. as $job | {apiVersion: "v1", kind: "List",
       items: [range($first; $first + $copies) as $k | $job | .metadata.name = "\($prefix)\($k)"]}' \
     <<<"${templates[$spec]}")"
-  wait_s="$(awk -v at="$at" -v t0="$t0" -v now="$EPOCHREALTIME" 'BEGIN{d = t0 + at - now; printf "%.3f", (d > 0 ? d : 0)}')"
-  [[ "$wait_s" == 0.000 ]] || sleep "$wait_s"
+  ((at_us == 0)) || sleep_until_us $((t0_us + at_us))
   submitted_at="$EPOCHREALTIME"
   mapfile -t names < <(kubectl create --validate=strict -f - -o name <<<"$list")
   ((${#names[@]} == copies)) || die "kubectl create of spec $spec created ${#names[@]} Job(s), expected $copies"

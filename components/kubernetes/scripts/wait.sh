@@ -16,20 +16,19 @@ kube_env
 left=()
 unanswered_since=''
 last_error=''
-# read_left : the run's Jobs not yet finished. Fails when the apiserver does not answer: an unanswered question
-# is not an empty queue.
+err_file="$(mktemp)"
+trap 'rm -f "$err_file"' EXIT
+# read_left : the run's Jobs not yet finished (lib.sh's unfinished_jobs); fails when the apiserver does not answer.
 read_left() {
-  local listing name conditions
+  local names
   left=()
-  if ! listing="$(job_conditions 2>&1)"; then
-    last_error="$(tail -n 1 <<<"$listing")"
+  if ! names="$(unfinished_jobs 2>"$err_file")"; then
+    last_error="$(tail -n 1 "$err_file")"
     [[ -n $unanswered_since ]] || unanswered_since=$SECONDS
     return 1
   fi
   unanswered_since=''
-  while read -r name conditions; do
-    if [[ -n "$name" ]] && ! job_finished "$conditions"; then left+=("$name"); fi
-  done <<<"$listing"
+  [[ -z "$names" ]] || mapfile -t left <<<"$names"
   return 0
 }
 t0=$SECONDS

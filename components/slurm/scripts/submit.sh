@@ -26,7 +26,6 @@ events="$(
     sort -n -s -k1,1
 )"
 
-now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 sleep_until_us "$IDLE_UNTIL_US"
 started_at="$(now_iso)"
 now_us
@@ -40,7 +39,7 @@ while read -r at_us spec k line; do
   name="${JOB_PREFIX}s${spec}-${k}"
   submitted_at="$EPOCHREALTIME"
   id="$(sbatch --parsable -p "$PARTITION" -N 1 -n 1 -c "$cpus" --mem="${mem}M" -t "$minutes" --no-requeue \
-    --job-name="$name" -o "$out_dir/%j.out" -e "$out_dir/%j.out" "$ROOT/jobs/job.sh" "$out_dir" "$mode" "${argv[@]}")"
+    --job-name="$name" -o "$out_dir/%j.out" -e "$out_dir/%j.out" "$ROOT/jobs/job.sh" "$out_dir" SLURM_JOB_ID "$mode" "${argv[@]}")"
   id="${id%%;*}"
   jobs_json+="${jobs_json:+,}{\"id\":\"$id\",\"specIndex\":$spec,\"name\":\"$name\",\"submittedAt\":$submitted_at}"
 done <<<"$events"

@@ -51,30 +51,11 @@ const stdout: StdoutFor = (name, inputs) => {
   const env = (inputs.environment ?? {}) as Record<string, unknown>;
   if (name.endsWith('-validate') && env.SCHEDBENCH_VALIDATION_PODS !== undefined)
     return JSON.stringify({ kubernetesVersion: 'v1.37.2', nodes: ['n1', 'n2'], validated: true });
-  if (name.endsWith('-check')) return 'todo';
-  if (name.endsWith('-submit'))
-    return JSON.stringify({
-      startedAt: 'x',
-      endedAt: 'y',
-      jobs: [{ id: 'sb-x-s0-0', specIndex: 0, name: 'sb-x-s0-0' }],
-    });
-  if (name.endsWith('-write'))
-    return JSON.stringify({
-      path: `/r/${name}.json`,
-      status: 'ok',
-      jobsCompleted: 1,
-      jobsFailed: 0,
-      jobsCancelled: 0,
-      jobsUnfinished: 0,
-      makespanSeconds: 3,
-    });
   if (name.endsWith('-clock')) return '20261126T080000Z';
   if (name.endsWith('-host-cores')) return '{"cores":2}';
   if (name.endsWith('-key-private'))
     return '-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----';
   if (name.endsWith('-key-public')) return 'ssh-ed25519 AAAAfake schedbench';
-  // The other stages of a workload run print JSON documents.
-  if (/-r\d+-/.test(name)) return '{}';
   return `mock-${name}`;
 };
 

@@ -4,7 +4,6 @@
 import { expandWorkload, jobTimeLimitMinutes } from '../../../workloads/catalog';
 import {
   BENCH_NAMESPACE,
-  JOB_WRAPPER,
   jobNamePrefix,
   renderJob,
   renderJobPlan,
@@ -13,6 +12,7 @@ import {
   SPEC_LABEL,
 } from '../../../components/kubernetes/workload';
 import type { JobSpec } from '../../../workloads/catalog';
+import { JOB_WRAPPER } from '../../../workloads/job-wrapper';
 
 const args = {
   image: 'schedbench.local/stress-ng:bookworm',
@@ -73,6 +73,7 @@ describe('renderJob', () => {
       JOB_WRAPPER,
       'job.sh',
       '/schedbench/out',
+      'JOB_ID',
       'stress',
       ...stress.args,
     ]);

@@ -1,0 +1,6 @@
+// The text of the one job wrapper (workloads/scripts/job.sh) every scheduler's jobs run: read once here so each
+// scheduler delivers the same file. Its lines are read back by workloads/job-times.ts.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+
+export const JOB_WRAPPER = readFileSync(path.join(__dirname, 'scripts', 'job.sh'), 'utf8');
