@@ -1,11 +1,13 @@
 // `npm run up|preview|destroy -- --stack <name>`: the Pulumi engine when there is one (the CLI on PATH, else the one
 // cli/engine/build.sh built from Go modules; docs/engine.md), otherwise the local runner, which runs the same
 // index.ts and executes its command resources for real.
-import { writeFileSync } from 'fs';
+import { existsSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { assertStackName } from '../components/config/names';
-import { EngineOperation, findPulumi, PlannedStep, runEngine } from './engine/drive';
+import { readStackFile } from '../components/config/stackfile';
+import { kubectlForRunner } from '../components/kubernetes/cli';
+import { EngineOperation, findPulumi, missingPlugins, PlannedStep, runEngine } from './engine/drive';
 import { Logger } from './runner/engine';
 import { interruptSteps } from './runner/exec';
 import { BANNER, destroy, preview, renderOutputs, RunReport, up } from './runner/run';
@@ -65,6 +67,10 @@ function stopOnSignals(): { exitCode: () => number | undefined } {
   return { exitCode: () => (received === undefined ? undefined : received === 'SIGINT' ? 130 : 143) };
 }
 
+/** The runner's kubectl, found when a Kubernetes object first needs it. */
+let foundKubectl: string | undefined;
+const kubectl = (): string => (foundKubectl ??= kubectlForRunner());
+
 async function local(
   projectDir: string,
   operation: string,
@@ -75,7 +81,7 @@ async function local(
   const started = Date.now();
   process.stdout.write(`${BANNER}\n`);
   if (operation === 'destroy') {
-    return finish(await destroy({ projectDir, stack, log: consoleLogger(false) }), started);
+    return finish(await destroy({ projectDir, stack, log: consoleLogger(false), kubectl }), started);
   }
   if (operation === 'preview') {
     const report = await preview({ projectDir, stack, configFile, log: consoleLogger(true) });
@@ -96,7 +102,7 @@ async function local(
     );
     return finish(report, started);
   }
-  return finish(await up({ projectDir, stack, configFile, log: consoleLogger(false) }), started);
+  return finish(await up({ projectDir, stack, configFile, log: consoleLogger(false), kubectl }), started);
 }
 
 function isOperation(operation: string): operation is EngineOperation {
@@ -146,7 +152,19 @@ const program = new Command('schedbench-pulumi')
         options.local === true || process.env.SCHEDBENCH_RUNNER === 'local'
           ? undefined
           : findPulumi(projectDir);
-      if (install !== undefined) {
+      const stackFile = configFile ?? path.join(projectDir, `Pulumi.${options.stack}.yaml`);
+      const missing =
+        install === undefined || !existsSync(stackFile)
+          ? []
+          : missingPlugins(install, readStackFile(stackFile, options.stack).config);
+      if (missing.length > 0) {
+        process.stderr.write(
+          `the Pulumi engine built from Go modules has no ${missing.join(', ')} provider plugin, which stack ${options.stack} needs: ` +
+            'build it with `SCHEDBENCH_ENGINE_KUBERNETES=1 cli/engine/build.sh` (a long cold build, docs/engine.md), ' +
+            'or run the stack with the local runner (`--local`)\n',
+        );
+        process.exitCode = 2;
+      } else if (install !== undefined) {
         process.exitCode = await runEngine(
           {
             projectDir,

@@ -4,7 +4,7 @@
 // in this process and the engine reaches it over gRPC (`--client`, the Automation API's inline program), so no
 // pulumi-language-nodejs binary is needed (the Go module proxy does not serve it).
 import { randomBytes } from 'crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { EngineEvent, LocalWorkspace, OutputMap, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
 import { parse, stringify } from 'yaml';
@@ -63,6 +63,20 @@ export function findPulumi(projectDir: string): PulumiInstall | undefined {
   if (onPath('pulumi')) return { built: false };
   const root = engineDir(projectDir);
   return existsSync(path.join(root, 'bin', 'pulumi')) ? { root, built: true } : undefined;
+}
+
+/**
+ * What the stack's program needs of the built engine and it lacks: the Kubernetes provider plugin when the stack's
+ * scheduler is kubernetes (its in-cluster objects are @pulumi/kubernetes resources) and setup.sh did not build it.
+ * Empty with the official CLI, which acquires plugins itself. Asked before anything runs.
+ */
+export function missingPlugins(install: PulumiInstall, config: Record<string, unknown>): string[] {
+  if (!install.built || install.root === undefined) return [];
+  const scheduler = config['schedbench:scheduler'] ?? config.scheduler;
+  if (scheduler !== 'kubernetes') return [];
+  const plugins = path.join(install.root, 'home', 'plugins');
+  const have = existsSync(plugins) ? readdirSync(plugins) : [];
+  return have.some((d) => d.startsWith('resource-kubernetes-')) ? [] : ['kubernetes'];
 }
 
 /**

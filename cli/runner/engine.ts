@@ -1,11 +1,22 @@
 // The local runner's engine: Pulumi's mock monitor, but every @pulumi/command resource the runtime releases is
 // executed for real (local ones with a shell, remote ones over SSH) and recorded in the state file.
-// It is not the Pulumi engine: no diffs, no refresh, no providers other than command.
+// `kubernetes:*` resources of @pulumi/kubernetes are applied with kubectl under their provider's kubeconfig
+// (cli/runner/kubernetes.ts). It is not the Pulumi engine: no diffs, no refresh, no other providers.
 import { createHash } from 'crypto';
 import { MockMonitor, MockResourceArgs, MockResourceResult } from '@pulumi/pulumi/runtime/mocks';
 import { specialSecretSig, specialSigKey } from '@pulumi/pulumi/runtime/rpc';
 import { canonicalJson } from '../../components/config/identity';
 import { LineSink, runLocal, runRemote, SshConnectionInputs, StepResult } from './exec';
+import {
+  applyManifest,
+  deleteManifest,
+  isKubernetesObject,
+  KUBERNETES_PROVIDER,
+  manifestOf,
+  ProviderConfig,
+  providerConfigOf,
+  providerKeyOf,
+} from './kubernetes';
 import { ResourceState, StateFile, writeState } from './state';
 
 /** The parts of Pulumi's RegisterResourceRequest the runner (and the tests' recording monitor) read. */
@@ -17,6 +28,8 @@ export interface RegisterRequest {
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getReplaceonchangesList(): string[];
+  getProvider(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
 interface RegisterOutputsRequest {
@@ -105,6 +118,57 @@ function connectionOf(value: unknown): SshConnectionInputs {
 
 const COMMAND_TYPES = new Set(['command:local:Command', 'command:remote:Command']);
 
+/**
+ * Where a Kubernetes object's record keeps its provider's settings (kubeconfig: sealed with the rest): its delete
+ * needs them after the program is gone, and a new cluster (another kubeconfig) is a change of the object.
+ */
+const PROVIDER_INPUT = '__schedbenchProvider';
+
+/** Finds kubectl when a Kubernetes object is applied or deleted (RunOptions.kubectl). */
+export type KubectlResolver = () => string;
+export const defaultKubectl: KubectlResolver = () => process.env.SCHEDBENCH_KUBECTL ?? 'kubectl';
+
+/** A recorded Kubernetes object's manifest and provider (from its state record). */
+function kubernetesOf(resource: Pick<ResourceState, 'type' | 'name' | 'urn' | 'inputs'>) {
+  const { [PROVIDER_INPUT]: provider, ...inputs } = resource.inputs;
+  return {
+    manifest: manifestOf(resource.type, resource.name, resource.urn, inputs),
+    provider: ProviderConfig.parse(provider),
+  };
+}
+
+/** Same object in the cluster: kind, name and namespace. */
+function sameObject(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const identity = (m: Record<string, unknown>) => {
+    const meta = (m.metadata ?? {}) as Record<string, unknown>;
+    return canonicalJson([m.apiVersion, m.kind, meta.name, meta.namespace]);
+  };
+  return identity(a) === identity(b);
+}
+
+/**
+ * Deletes one recorded resource: a command's `delete` (undefined when it has none), a Kubernetes object with
+ * kubectl. Returns what was done, for the log.
+ */
+export async function deleteRecorded(
+  resource: ResourceState,
+  kubectl: KubectlResolver,
+  onStderr?: LineSink,
+): Promise<string> {
+  if (resource.type.startsWith('pulumi:providers:')) return 'nothing to delete';
+  if (isKubernetesObject(resource.type)) {
+    const { manifest, provider } = kubernetesOf(resource);
+    const how = await deleteManifest(manifest, { kubectl: kubectl(), provider, onStderr });
+    return how === 'deleted' ? 'deleted' : 'forgotten (cluster unreachable; deleteUnreachable)';
+  }
+  const env = {
+    PULUMI_COMMAND_STDOUT: String(resource.outputs.stdout ?? ''),
+    PULUMI_COMMAND_STDERR: String(resource.outputs.stderr ?? ''),
+  };
+  const result = await runCommandStep(resource.type, resource.inputs, 'delete', env, onStderr);
+  return result === undefined ? 'nothing to delete' : 'deleted';
+}
+
 /** Run one of a command resource's lifecycle commands (`create`, `update` or `delete`). */
 export async function runCommandStep(
   type: string,
@@ -141,6 +205,8 @@ export class Engine {
   stackOutputs: Record<string, unknown> | undefined;
   private readonly meta = new Map<string, ResourceMeta>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Kubernetes providers' inputs by `<type>::<name>` (parsed when an object uses one). */
+  private readonly providers = new Map<string, Record<string, unknown>>();
 
   constructor(
     private readonly mode: Mode,
@@ -149,6 +215,7 @@ export class Engine {
     private readonly state: StateFile,
     private readonly stateFile: string,
     private readonly log: Logger,
+    private readonly kubectl: KubectlResolver = defaultKubectl,
   ) {}
 
   /** A MockMonitor that tells the engine each resource's parent, dependencies and secret outputs. */
@@ -216,9 +283,18 @@ export class Engine {
       throw new Error(`runner: ${args.type} ${args.name} was not announced by the monitor`);
     this.seen.add(meta.urn);
     const rawInputs = (args.inputs ?? {}) as Record<string, unknown>;
-    if (!meta.custom || args.type.startsWith('pulumi:providers:')) return { id: undefined, state: {} };
+    if (args.type === KUBERNETES_PROVIDER)
+      this.providers.set(`${args.type}::${args.name}`, unwrapSecrets(rawInputs) as Record<string, unknown>);
+    if (!meta.custom) return { id: undefined, state: {} };
+    if (args.type.startsWith('pulumi:providers:')) return this.noteProvider(args, meta, rawInputs);
 
-    const inputs = unwrapSecrets(rawInputs) as Record<string, unknown>;
+    const kubernetes = isKubernetesObject(args.type);
+    let inputs = unwrapSecrets(rawInputs) as Record<string, unknown>;
+    if (kubernetes) {
+      // In a preview the kubeconfig may not be known yet: the object is then planned as a change.
+      const provider = this.mode === 'up' ? this.providerOf(args) : this.knownProviderOf(args);
+      if (provider !== undefined) inputs = { ...inputs, [PROVIDER_INPUT]: provider };
+    }
     const inputsHash = createHash('sha256').update(canonicalJson(inputs)).digest('hex');
     const prior = this.state.resources[meta.urn];
     const unchanged = prior !== undefined && prior.status === 'created' && prior.inputsHash === inputsHash;
@@ -227,9 +303,9 @@ export class Engine {
       this.log.step(unchanged ? '=' : prior !== undefined ? '~' : '+', args.type, args.name, '');
       return { id: undefined, state: unchanged ? { ...rawInputs, ...prior.outputs } : {} };
     }
-    if (!COMMAND_TYPES.has(args.type)) {
+    if (!COMMAND_TYPES.has(args.type) && !kubernetes) {
       throw new Error(
-        `${args.type} ${args.name}: the local runner executes only @pulumi/command resources; this one needs the Pulumi engine (pulumi up)`,
+        `${args.type} ${args.name}: the local runner executes only @pulumi/command resources and Kubernetes objects; this one needs the Pulumi engine (pulumi up)`,
       );
     }
     if (unchanged) {
@@ -238,6 +314,58 @@ export class Engine {
       return { id: args.name, state: this.withSecrets({ ...rawInputs, ...prior.outputs }, meta) };
     }
     return this.execute(args, meta, rawInputs, inputs, inputsHash, prior);
+  }
+
+  /**
+   * A provider: nothing to execute, but recorded (its settings sealed) so that `preview` shows it as existing
+   * and a changed one (another cluster's kubeconfig) as a change.
+   */
+  private noteProvider(
+    args: MockResourceArgs,
+    meta: ResourceMeta,
+    rawInputs: Record<string, unknown>,
+  ): MockResourceResult {
+    const inputs = unwrapSecrets(rawInputs) as Record<string, unknown>;
+    const inputsHash = createHash('sha256').update(canonicalJson(inputs)).digest('hex');
+    const prior = this.state.resources[meta.urn];
+    const unchanged = prior?.status === 'created' && prior.inputsHash === inputsHash;
+    if (this.mode === 'preview') {
+      this.log.step(unchanged ? '=' : prior !== undefined ? '~' : '+', args.type, args.name, '');
+    } else if (!unchanged) {
+      this.state.resources[meta.urn] = {
+        urn: meta.urn,
+        type: args.type,
+        name: args.name,
+        parent: meta.parent,
+        custom: true,
+        status: 'created',
+        inputs,
+        inputsHash,
+        outputs: {},
+        seq: prior?.seq ?? this.state.nextSeq++,
+      };
+      this.save();
+    }
+    return { id: undefined, state: {} };
+  }
+
+  /** The settings of the Kubernetes provider `args` names (objects need an explicit one). */
+  private providerOf(args: MockResourceArgs): ProviderConfig {
+    const key = providerKeyOf(args.provider);
+    const inputs = key === undefined ? undefined : this.providers.get(key);
+    if (key === undefined || inputs === undefined || !key.startsWith(`${KUBERNETES_PROVIDER}::`))
+      throw new Error(
+        `${args.type} ${args.name}: the local runner applies Kubernetes objects only through an explicit k8s.Provider with a kubeconfig (the \`provider\` resource option)`,
+      );
+    return providerConfigOf(key.slice(KUBERNETES_PROVIDER.length + 2), inputs);
+  }
+
+  private knownProviderOf(args: MockResourceArgs): ProviderConfig | undefined {
+    try {
+      return this.providerOf(args);
+    } catch {
+      return undefined;
+    }
   }
 
   private withSecrets(state: Record<string, unknown>, meta: ResourceMeta): Record<string, unknown> {
@@ -257,19 +385,26 @@ export class Engine {
   ): Promise<MockResourceResult> {
     const started = Date.now();
     const onStderr = (line: string) => this.log.progress(args.name, line);
+    const kubernetes = isKubernetesObject(args.type);
     // A changed, already-created command, as the command provider does it: a change of `triggers` (or of an
     // input named in `replaceOnChanges`) replaces it — its `delete`, then its `create`; any other change runs
     // its `update`, or its `create` again when it has none.
     let which: 'create' | 'update' = 'create';
-    if (prior !== undefined && prior.status === 'created') {
+    if (kubernetes) {
+      // Server-side apply updates in place; an object renamed (or moved, or of another kind) is another object.
+      if (prior !== undefined && prior.status === 'created') {
+        which = 'update';
+        const before = kubernetesOf(prior);
+        if (!sameObject(before.manifest, kubernetesOf({ ...meta, inputs }).manifest)) {
+          await deleteRecorded(prior, this.kubectl, onStderr);
+          which = 'create';
+        }
+      }
+    } else if (prior !== undefined && prior.status === 'created') {
       const changed = (key: string) => canonicalJson(prior.inputs[key]) !== canonicalJson(inputs[key]);
       const replace = changed('triggers') || meta.replaceOnChanges.some((key) => key === '*' || changed(key));
       if (replace) {
-        const priorEnv = {
-          PULUMI_COMMAND_STDOUT: String(prior.outputs.stdout ?? ''),
-          PULUMI_COMMAND_STDERR: String(prior.outputs.stderr ?? ''),
-        };
-        await runCommandStep(prior.type, prior.inputs, 'delete', priorEnv, onStderr);
+        await deleteRecorded(prior, this.kubectl, onStderr);
       } else if (typeof inputs.update === 'string') {
         which = 'update';
       }
@@ -289,12 +424,17 @@ export class Engine {
     this.state.resources[meta.urn] = record;
     this.save();
     try {
-      const result = (await runCommandStep(args.type, inputs, which, {}, onStderr)) ?? {
-        stdout: '',
-        stderr: '',
-      };
+      if (kubernetes) {
+        const { manifest, provider } = kubernetesOf(record);
+        record.outputs = await applyManifest(manifest, { kubectl: this.kubectl(), provider, onStderr });
+      } else {
+        const result = (await runCommandStep(args.type, inputs, which, {}, onStderr)) ?? {
+          stdout: '',
+          stderr: '',
+        };
+        record.outputs = { stdout: result.stdout, stderr: result.stderr };
+      }
       record.status = 'created';
-      record.outputs = { stdout: result.stdout, stderr: result.stderr };
       record.durationMs = Date.now() - started;
       delete record.error;
       this.save();

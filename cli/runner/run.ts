@@ -6,7 +6,16 @@ import { unknownValue } from '@pulumi/pulumi/runtime/rpc';
 import * as settings from '@pulumi/pulumi/runtime/settings';
 import { assertStackName } from '../../components/config/names';
 import { readStackFile } from '../../components/config/stackfile';
-import { Engine, isSecretWrapper, Logger, Mode, ResourceMeta, runCommandStep } from './engine';
+import {
+  defaultKubectl,
+  deleteRecorded,
+  Engine,
+  isSecretWrapper,
+  KubectlResolver,
+  Logger,
+  Mode,
+  ResourceMeta,
+} from './engine';
 import { closeSshConnections } from './exec';
 import { readState, removeState, ResourceState, statePath, writeState } from './state';
 
@@ -22,6 +31,8 @@ export interface RunOptions {
   /** Stack config file (default <projectDir>/Pulumi.<stack>.yaml), as Pulumi's `--config-file`. */
   configFile?: string;
   log: Logger;
+  /** Where kubectl is, asked when a Kubernetes object is applied or deleted (default: SCHEDBENCH_KUBECTL, PATH). */
+  kubectl?: KubectlResolver;
 }
 
 export interface RunReport {
@@ -63,7 +74,8 @@ async function runProgram(mode: Mode, options: RunOptions): Promise<RunReport> {
   const { config } = readStackFile(stackFile, stack);
   const file = statePath(projectDir, stack);
   const state = readState(file, PROJECT, stack);
-  const engine = new Engine(mode, PROJECT, stack, state, file, log);
+  const kubectl = options.kubectl ?? defaultKubectl;
+  const engine = new Engine(mode, PROJECT, stack, state, file, log, kubectl);
   const existing = new Set(
     Object.values(state.resources)
       .filter((r) => r.status === 'created')
@@ -105,7 +117,7 @@ async function runProgram(mode: Mode, options: RunOptions): Promise<RunReport> {
   if (mode === 'up' && allFailures.length === 0) {
     const stale = Object.values(state.resources).filter((r) => !engine.seen.has(r.urn));
     for (const resource of stale.sort((a, b) => b.seq - a.seq)) {
-      await deleteOne(resource, log);
+      await deleteOne(resource, log, kubectl);
       delete state.resources[resource.urn];
       writeState(file, state);
     }
@@ -120,22 +132,11 @@ async function runProgram(mode: Mode, options: RunOptions): Promise<RunReport> {
   };
 }
 
-async function deleteOne(resource: ResourceState, log: Logger): Promise<void> {
+async function deleteOne(resource: ResourceState, log: Logger, kubectl: KubectlResolver): Promise<void> {
   const started = Date.now();
-  const env = {
-    PULUMI_COMMAND_STDOUT: String(resource.outputs.stdout ?? ''),
-    PULUMI_COMMAND_STDERR: String(resource.outputs.stderr ?? ''),
-  };
-  const result = await runCommandStep(resource.type, resource.inputs, 'delete', env, (line) =>
-    log.progress(resource.name, line),
-  );
+  const done = await deleteRecorded(resource, kubectl, (line) => log.progress(resource.name, line));
   const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  log.step(
-    '-',
-    resource.type,
-    resource.name,
-    result === undefined ? 'nothing to delete' : `deleted (${took})`,
-  );
+  log.step('-', resource.type, resource.name, done === 'nothing to delete' ? done : `${done} (${took})`);
 }
 
 /** Runs an operation, then closes the SSH connections its steps kept for reuse (cli/runner/ssh-pool.ts). */
@@ -168,7 +169,7 @@ async function destroyAll(options: RunOptions): Promise<RunReport> {
   let deleted = 0;
   for (const resource of resources) {
     try {
-      await deleteOne(resource, options.log);
+      await deleteOne(resource, options.log, options.kubectl ?? defaultKubectl);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       options.log.step('✗', resource.type, resource.name, 'delete failed');

@@ -2,6 +2,7 @@
 // as the cluster's build resource would; prints {binDir, imagesDir}. `--key` prints where they would be, building
 // nothing.
 import { spawnSync } from 'child_process';
+import { existsSync } from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
 
@@ -23,4 +24,19 @@ export function registerKubernetes(program: Command): void {
       const result = spawnSync('bash', [path.join(BUILD_DIR, script)], { stdio: 'inherit', env });
       if (result.status !== 0) throw new Error(`k8s build: ${script} failed (exit ${String(result.status)})`);
     });
+}
+
+/**
+ * The kubectl the local runner applies Kubernetes objects with: SCHEDBENCH_KUBECTL, else the cached build's for
+ * the current inputs (the one the cluster runs), else `kubectl` on PATH (e.g. with `kubernetes.binDir`).
+ */
+export function kubectlForRunner(): string {
+  const chosen = process.env.SCHEDBENCH_KUBECTL;
+  if (chosen !== undefined && chosen !== '') return chosen;
+  const key = spawnSync('bash', [path.join(BUILD_DIR, 'build.sh')], {
+    env: { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' },
+    encoding: 'utf8',
+  });
+  const built = path.join(key.stdout.trim(), 'bin', 'kubectl');
+  return key.status === 0 && existsSync(built) ? built : 'kubectl';
 }

@@ -43,6 +43,8 @@ import { BuildVersions } from './build/gomod';
 import versionsJson from './build/versions.json';
 import { remoteCommand } from '../nodes/remote';
 import { BENCH_NAMESPACE, jobNamePrefix, renderJobPlan, runLabelOf } from './workload';
+import { KubernetesObjects } from './in-cluster';
+import { RUNNER_ACCOUNT } from './objects';
 
 export interface KubernetesClusterArgs extends SchedulerArgs {
   /** The `schedbench:kubernetes` config section. */
@@ -111,8 +113,10 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
   readonly kubeconfig: pulumi.Output<string>;
   /** Kubernetes version the running apiserver reports. */
   readonly kubernetesVersion: pulumi.Output<string>;
-  /** The validation stage. */
+  /** The benchmark's objects in the cluster, applied once validation passed: workload runs depend on them. */
   readonly validated: pulumi.Resource;
+  /** The in-cluster objects' Kubernetes provider (built from the secret kubeconfig). */
+  readonly provider: pulumi.ProviderResource;
   readonly provenance: pulumi.Output<SchedulerProvenance>;
   /** Where the build put the binaries (`<binDir>/bin/kubectl` runs the stages). */
   readonly binDir: pulumi.Output<string>;
@@ -314,7 +318,6 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           STOP_TIMEOUT: stop,
           VALIDATE_TIMEOUT: String(o.validateTimeoutSeconds),
           EXPECTED_NODES: expectedNodes(args.nodes),
-          NAMESPACE: BENCH_NAMESPACE,
           VALIDATION_PODS: workloadImage.apply((image) =>
             JSON.stringify({
               apiVersion: 'v1',
@@ -326,7 +329,20 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       },
       stageOptions(this, kubelets),
     );
-    this.validated = validate;
+    const objects = new KubernetesObjects(
+      `${name}-objects`,
+      {
+        kubeconfig: this.kubeconfig,
+        spec: {
+          nodes: args.nodes.map((n) => ({ vcpus: n.vcpus, memoryMiB: n.memoryMiB })),
+          podQuota: o.podQuota,
+        },
+        after: validate,
+      },
+      { parent: this },
+    );
+    this.validated = objects;
+    this.provider = objects.provider;
     this.kubernetesVersion = validate.stdout.apply(
       (out) => ValidateReport.parse(JSON.parse(out)).kubernetesVersion,
     );
@@ -367,6 +383,9 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       ROOT: this.layout.root,
       BIN_DIR: this.binDir,
       NAMESPACE: BENCH_NAMESPACE,
+      RUNNER_ACCOUNT,
+      // The runner account's token outlives the longest stage (wait) by an hour.
+      RUNNER_TOKEN_SECONDS: String(run.timeoutSeconds + 3600),
       RUN_LABEL: runLabel,
       SCHEDBENCH_SKIP: run.skip,
     };

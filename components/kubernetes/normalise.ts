@@ -41,6 +41,8 @@ const StatsSnapshot = z.strictObject({
   scheduler: z.string(),
   /** The apiserver's request latency sums and counts. */
   apiserver: z.string(),
+  /** Every kubelet's pod start-up histograms, one after another (absent from samplers of earlier versions). */
+  kubelets: z.string().default(''),
 });
 type StatsSnapshot = z.infer<typeof StatsSnapshot>;
 
@@ -55,6 +57,9 @@ const ATTEMPT_DURATION = 'scheduler_scheduling_attempt_duration_seconds';
 const SLI_DURATION = 'scheduler_pod_scheduling_sli_duration_seconds';
 const PENDING = 'scheduler_pending_pods';
 const APISERVER = 'apiserver_request_duration_seconds';
+/** The kubelet's pod start-up: seen by the kubelet → running, and the SLI (created → running, no image pulls). */
+const POD_START = 'kubelet_pod_start_duration_seconds';
+const POD_START_SLI = 'kubelet_pod_start_sli_duration_seconds';
 
 const LONG_RUNNING = new Set(['WATCH', 'CONNECT']);
 
@@ -95,6 +100,19 @@ export function kubernetesStats(snapshot: StatsSnapshot, first: StatsSnapshot): 
   const shortVerbs = promLabelValues(api, `${APISERVER}_count`, 'verb').filter((v) => !LONG_RUNNING.has(v));
   const apiTotal = (suffix: string): number =>
     shortVerbs.reduce((acc, verb) => acc + since(api, apiBase, `${APISERVER}_${suffix}`, { verb }), 0);
+  // Pod start-up over every node: each kubelet's histogram has the same buckets, so they add up.
+  const kubelets = parsePrometheusText(snapshot.kubelets);
+  const kubeletsBase = parsePrometheusText(first.kubelets);
+  for (const [name, key] of [
+    [POD_START, 'kubelet.pod_start'],
+    [POD_START_SLI, 'kubelet.pod_start_sli'],
+  ] as const) {
+    const h = histogramDelta(histogram(kubelets, name), histogram(kubeletsBase, name));
+    if (h.count === 0) continue;
+    put(`${key}.count`, h.count);
+    put(`${key}.p50_us`, us(histogramQuantile(h, 0.5)));
+    put(`${key}.p99_us`, us(histogramQuantile(h, 0.99)));
+  }
   const apiCount = apiTotal('count');
   put('apiserver.requests', apiCount);
   put('apiserver.request_duration.mean_us', apiCount > 0 ? us(apiTotal('sum') / apiCount) : null);
@@ -119,8 +137,11 @@ export const kubernetesNormaliser: SchedulerNormaliser = {
   normalise(outputs: StageOutputs): NormalisedRun {
     const collect = CollectOutput.parse(JSON.parse(outputs.collect));
     const { metrics, precise } = jobFileFigures(collect, outputs);
-    const cancelled = new Set(outputs.wait.cancelled ?? []);
-    const { jobs, missing } = jobRecords(collect.objects, outputs.submit.jobs, cancelled, metrics, precise);
+    const ended = {
+      cancelled: new Set(outputs.wait.cancelled ?? []),
+      lostNodes: new Set(outputs.wait.lostNodes ?? []),
+    };
+    const { jobs, missing } = jobRecords(collect.objects, outputs.submit.jobs, ended, metrics, precise);
     const notes: string[] = [];
     const unstarted = jobs.filter((j) => j.state !== 'COMPLETED' && j.startTime === null).length;
     if (unstarted > 0) notes.push(`${unstarted} Job(s) never started their container`);

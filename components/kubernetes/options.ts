@@ -17,6 +17,11 @@ export const KubernetesOptions = z
     /** Seconds validation waits for readiness, node registration and the validation pods. */
     validateTimeoutSeconds: z.number().int().min(10).max(3600).default(180),
     /**
+     * The benchmark namespace's ResourceQuota: at most this many pods, and as many Jobs, at once (a runaway
+     * submission stops there). Counts only: see components/kubernetes/objects.ts.
+     */
+    podQuota: z.number().int().min(1).max(1_000_000).default(10_000),
+    /**
      * Where the binaries and image archives are (a directory with bin/ and manifest.json, as
      * components/kubernetes/build/build.sh makes them). Default: build (or reuse) them on the machine that runs
      * the program — which is where netns nodes run.
@@ -33,5 +38,6 @@ export const KubernetesOptions = z
     serviceCidr: '10.96.0.0/16',
     stopTimeoutSeconds: 15,
     validateTimeoutSeconds: 180,
+    podQuota: 10_000,
   });
 export type KubernetesOptions = z.infer<typeof KubernetesOptions>;

@@ -98,6 +98,7 @@ export function jobState(
   job: KubeJob,
   pod: KubePod | undefined,
   cancelled: boolean,
+  nodeLost = false,
 ): { state: JobState; rawState: string } {
   const terminated = pod?.state?.terminated;
   const failed = hasCondition(job, 'Failed');
@@ -121,6 +122,12 @@ export function jobState(
       return { state: 'CANCELLED', rawState: `${raw}, never scheduled` };
     return { state: 'FAILED', rawState: raw };
   }
+  // Neither finished nor able to: its node's kubelet stopped reporting (the wait stage saw the node not Ready).
+  if (nodeLost)
+    return {
+      state: 'NODE_FAIL',
+      rawState: `${pod?.phase ?? 'no pod'} on ${pod?.node ?? 'no node'}, whose kubelet stopped reporting (node not Ready)`,
+    };
   if (pod?.state?.running !== undefined) return { state: 'RUNNING', rawState: 'Running' };
   return { state: 'PENDING', rawState: pod?.phase ?? 'no pod' };
 }
@@ -129,7 +136,12 @@ export function jobState(
 export function jobRecords(
   objects: KubeObjects,
   submitted: SubmitOutput['jobs'],
-  cancelled: ReadonlySet<string>,
+  ended: {
+    /** Jobs the wait stage ended at the run's bound. */
+    cancelled: ReadonlySet<string>;
+    /** Nodes the wait stage saw lost (not Ready) with jobs of the run on them. */
+    lostNodes?: ReadonlySet<string>;
+  },
   metrics: Record<string, Record<string, number>> = {},
   precise: Record<string, PreciseTimes> = {},
 ): { jobs: JobRecord[]; missing: SubmitOutput['jobs'] } {
@@ -149,7 +161,8 @@ export function jobRecords(
       continue;
     }
     const pod = podByJob.get(job.name);
-    const { state, rawState } = jobState(job, pod, cancelled.has(job.name));
+    const lost = pod?.node !== null && pod?.node !== undefined && (ended.lostNodes?.has(pod.node) ?? false);
+    const { state, rawState } = jobState(job, pod, ended.cancelled.has(job.name), lost);
     const terminated = pod?.state?.terminated;
     const start = iso(terminated?.startedAt ?? pod?.state?.running?.startedAt);
     const end = start === null ? null : iso(terminated?.finishedAt);

@@ -9,6 +9,8 @@ import { JOB_WRAPPER } from '../../workloads/job-wrapper';
 
 /** The namespace every benchmark Job runs in. */
 export const BENCH_NAMESPACE = 'schedbench';
+/** The PriorityClass of every benchmark pod (one of the cluster's objects: objects.ts). */
+export const PRIORITY_CLASS = 'schedbench-job';
 /** Label of every object of one run: a digest of the run's slug (label values are short). */
 export const RUN_LABEL = 'schedbench.io/run';
 /** Label with the index of the spec a Job was rendered from. */
@@ -65,6 +67,7 @@ export function renderJob(spec: JobSpec, specIndex: number, args: RenderJobArgs)
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
+          priorityClassName: PRIORITY_CLASS,
           activeDeadlineSeconds: jobTimeLimitMinutes(spec, args.timeoutFactor) * 60,
           automountServiceAccountToken: false,
           enableServiceLinks: false,

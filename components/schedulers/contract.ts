@@ -102,6 +102,11 @@ export const WaitOutput = z.strictObject({
   cancelled: z.array(z.string()).optional(),
   /** Set when the scheduler stopped answering during the wait (its last error): the run is recorded as failed. */
   schedulerLost: z.string().optional(),
+  /**
+   * Nodes the scheduler saw fail during the wait (their jobs could never finish, so the wait ended without them):
+   * those jobs are recorded NODE_FAIL and the run degraded.
+   */
+  lostNodes: z.array(z.string()).optional(),
 });
 export type WaitOutput = z.infer<typeof WaitOutput>;
 

@@ -2,7 +2,7 @@
 // (type, name, parent, dependencies, inputs) and its stack outputs — the pulumi/examples way of unit-testing
 // a program, plus the parent/dependency facts the plain mocks do not expose.
 import * as path from 'path';
-import type { RegisterRequest } from '../../cli/runner/engine';
+import { isSecretWrapper, type RegisterRequest } from '../../cli/runner/engine';
 
 export interface Registered {
   type: string;
@@ -11,6 +11,10 @@ export interface Registered {
   parent: string;
   dependencies: string[];
   custom: boolean;
+  /** The provider reference (`<urn>::<id>`) of a resource given an explicit provider, else ''. */
+  provider: string;
+  /** Inputs the program sent as Pulumi secrets. */
+  secretInputs: string[];
   inputs: Record<string, unknown>;
 }
 
@@ -30,7 +34,8 @@ const INDEX = path.join(__dirname, '..', '..', 'index.ts');
 export async function runProgram(
   config: Record<string, unknown>,
   stack: string,
-  options: { preview?: boolean; stdout?: StdoutFor } = {},
+  /** `secrets`: the monitor accepts secrets, as the engine does (inputs then arrive wrapped: see secretInputs). */
+  options: { preview?: boolean; stdout?: StdoutFor; secrets?: boolean } = {},
 ): Promise<ProgramRun> {
   const resources: Registered[] = [];
   const outputs: Record<string, unknown> = {};
@@ -54,6 +59,10 @@ export async function runProgram(
           parent: req.getParent(),
           dependencies: req.getDependenciesList(),
           custom: req.getCustom(),
+          provider: req.getProvider(),
+          secretInputs: Object.entries(req.getObject()?.toJavaScript() ?? {})
+            .filter(([, value]) => isSecretWrapper(value))
+            .map(([key]) => key),
         });
         return super.registerResource(req, callback);
       }
@@ -81,6 +90,12 @@ export async function runProgram(
       options.preview === true,
     );
     settings.setMockOptions(monitor, 'schedbench', stack, options.preview === true);
+    if (options.secrets === true) {
+      const state = (await import('@pulumi/pulumi/runtime/state')) as unknown as {
+        getStore(): { supportsSecrets: boolean };
+      };
+      state.getStore().supportsSecrets = true;
+    }
     const onRejection = (reason: unknown) => (error = error ?? reason);
     process.on('unhandledRejection', onRejection);
     let exports: Record<string, unknown> = {};

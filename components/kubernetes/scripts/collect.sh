@@ -14,10 +14,16 @@ kube_env
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
+# all_finished : every Job of the run finished, or stranded on a node that is not Ready (it never will).
 all_finished() {
-  local names
-  names="$(unfinished_jobs 2>/dev/null)" && [[ -z "$names" ]]
+  local names stranded=''
+  names="$(unfinished_jobs 2>/dev/null)" || return 1
+  [[ -n "$names" ]] || return 0
+  mapfile -t lost < <(unready_nodes 2>/dev/null)
+  ((${#lost[@]} == 0)) || stranded="$(stranded_pods "${lost[@]}" 2>/dev/null | awk '{ print $2 }' | sort -u)"
+  [[ -z "$(comm -23 <(sort -u <<<"$names") <(printf '%s\n' "$stranded"))" ]]
 }
+lost=()
 wait_until "$COLLECT_TIMEOUT" "every Job to finish" all_finished || log "some Jobs are still active; collecting what there is"
 
 # Through files, not arguments: a thousand Jobs' records exceed the kernel's limit on one argument.
@@ -53,6 +59,12 @@ job_files_json "$OUT_DIR" >"$tmp/files"
 jq -cn --slurpfile objects "$tmp/objects" --slurpfile files "$tmp/files" \
   '{objects: $objects[0], metrics: $files[0].metrics, times: $files[0].times}'
 
+# A pod on a node that is not Ready stays Terminating until its kubelet confirms: remove it from the API at once.
+if ((${#lost[@]} > 0)); then
+  stranded_pods "${lost[@]}" 2>/dev/null | while read -r pod _; do
+    kubectl delete pod -n "$NAMESPACE" "$pod" --force --grace-period=0 >/dev/null 2>&1 || log "could not remove pod $pod"
+  done
+fi
 kubectl delete jobs -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" --cascade=foreground --wait=true \
   --timeout="${COLLECT_TIMEOUT}s" >/dev/null 2>"$tmp/err" || log "deleting the run's Jobs: $(tail -n 1 "$tmp/err")"
 rm -rf "${OUT_DIR:?}"

@@ -55,12 +55,52 @@ kill_matching() {
   done
 }
 
-# kube_env : what the run stages need to reach the cluster as its admin: `kubectl` on PATH (the cluster's own
-# build) and KUBECONFIG (the admin kubeconfig on the first node), exported for the samplers' background loops.
+# kube_env : what the run stages need to reach the cluster: `kubectl` on PATH (the cluster's own build) and
+# KUBECONFIG, exported for the samplers' background loops. The stages act as the ServiceAccount RUNNER_ACCOUNT of
+# NAMESPACE, whose RBAC is the least they use (components/kubernetes/objects.ts), not as the admin: the admin
+# kubeconfig only mints the account's token (a TokenRequest for 2 × RUNNER_TOKEN_SECONDS), again when less than
+# RUNNER_TOKEN_SECONDS of it remain, into a 0600 kubeconfig beside the admin's.
 kube_env() {
   : "${ROOT:?cluster state directory}"
   : "${BIN_DIR:?directory with the binaries}"
-  export KUBECONFIG="$ROOT/etc/admin.conf" PATH="$BIN_DIR/bin:$PATH"
+  : "${NAMESPACE:?namespace of the benchmark Jobs}"
+  : "${RUNNER_ACCOUNT:?ServiceAccount the stages act as}"
+  : "${RUNNER_TOKEN_SECONDS:?seconds a stage may need the token for}"
+  export PATH="$BIN_DIR/bin:$PATH"
+  local admin="$ROOT/etc/admin.conf" conf="$ROOT/etc/runner.conf" expires=0 token
+  [[ -s "$conf" && -s "$conf.expires" ]] && expires="$(<"$conf.expires")"
+  if ((expires - EPOCHSECONDS < RUNNER_TOKEN_SECONDS)); then
+    token="$(kubectl --kubeconfig "$admin" create token "$RUNNER_ACCOUNT" -n "$NAMESPACE" \
+      --duration "$((2 * RUNNER_TOKEN_SECONDS))s")" ||
+      die "kubernetes: no token for the ServiceAccount $NAMESPACE/$RUNNER_ACCOUNT (are the cluster's objects applied?)"
+    # When it expires, from the token itself (the apiserver may grant less than asked).
+    expires="$(jq -rR 'split(".")[1] | gsub("-"; "+") | gsub("_"; "/") | @base64d | fromjson | .exp' <<<"$token")"
+    (
+      umask 077
+      kubectl --kubeconfig "$admin" config view --raw --minify -o json |
+        jq --arg token "$token" --arg ns "$NAMESPACE" \
+          '.users = [{name: "runner", user: {token: $token}}] | .contexts |= map(.context.user = "runner" | .context.namespace = $ns)' \
+          >"$conf.new"
+    )
+    mv -f "$conf.new" "$conf"
+    printf '%s\n' "$expires" >"$conf.expires"
+  fi
+  export KUBECONFIG="$conf"
+}
+
+# unready_nodes : the nodes whose Ready condition is not True (a kubelet that stopped reporting), one per line.
+unready_nodes() {
+  kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{range .status.conditions[?(@.type=="Ready")]}{.status}{end}{"\n"}{end}' |
+    awk 'NF > 0 && $2 != "True" { print $1 }'
+}
+
+# stranded_pods NODE... : this run's pods not finished on one of NODEs (not Ready: they can never finish there),
+# as "pod job node" lines.
+stranded_pods() {
+  kubectl get pods -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" \
+    -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.labels.batch\.kubernetes\.io/job-name}{" "}{.spec.nodeName}{" "}{.status.phase}{"\n"}{end}' |
+    awk -v nodes="$*" 'BEGIN { n = split(nodes, list, " "); for (i = 1; i <= n; i++) lost[list[i]] = 1 }
+      ($3 in lost) && $4 != "Succeeded" && $4 != "Failed" { print $1, $2, $3 }'
 }
 
 # unfinished_jobs : the names of this run's Jobs (RUN_LABEL, in NAMESPACE) that are neither Complete nor Failed,
@@ -75,11 +115,12 @@ unfinished_jobs() {
   done <<<"$listing"
 }
 
-# metrics_snapshot : the kube-scheduler's queue, attempt and latency families (SCHEDULER_METRICS_URL) and the
-# apiserver's request latency sums and counts summed by verb (hundreds of series otherwise), as Prometheus text,
-# in one JSON document {"scheduler":…,"apiserver":…}; what does not answer is empty.
+# metrics_snapshot : the kube-scheduler's queue, attempt and latency families (SCHEDULER_METRICS_URL), the
+# apiserver's request latency sums and counts summed by verb (hundreds of series otherwise), and every kubelet's
+# pod start-up histograms (its /metrics, as the stages' ServiceAccount: webhook-authorised `nodes/metrics`), as
+# Prometheus text, in one JSON document {"scheduler":…,"apiserver":…,"kubelets":…}; what does not answer is empty.
 metrics_snapshot() {
-  local scheduler apiserver
+  local scheduler apiserver kubelets='' token endpoint
   scheduler="$(curl -sk --max-time 5 "$SCHEDULER_METRICS_URL" 2>/dev/null | grep -E \
     '^scheduler_(schedule_attempts_total|pending_pods|scheduling_attempt_duration_seconds|pod_scheduling_sli_duration_seconds)' || true)"
   apiserver="$(kubectl get --raw /metrics 2>/dev/null | awk '
@@ -89,5 +130,13 @@ metrics_snapshot() {
       total[name "{" verb "}"] += $2
     }
     END { for (k in total) printf "%s %.9f\n", k, total[k] }' | sort || true)"
-  jq -cn --arg s "$scheduler" --arg a "$apiserver" '{scheduler: $s, apiserver: $a}'
+  token="$(jq -r '.users[0].user.token // empty' "$KUBECONFIG" 2>/dev/null || true)"
+  if [[ -n "$token" ]]; then
+    while read -r endpoint; do
+      [[ "$endpoint" == *:* && "$endpoint" != :* ]] || continue
+      kubelets+="$(curl -sk --max-time 5 -H "Authorization: Bearer $token" "https://$endpoint/metrics" 2>/dev/null |
+        grep -E '^kubelet_pod_start_(sli_)?duration_seconds_(bucket|sum|count)' || true)"$'\n'
+    done < <(kubectl get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type=="InternalIP")].address}{":"}{.status.daemonEndpoints.kubeletEndpoint.Port}{"\n"}{end}' 2>/dev/null || true)
+  fi
+  jq -cn --arg s "$scheduler" --arg a "$apiserver" --arg k "$kubelets" '{scheduler: $s, apiserver: $a, kubelets: $k}'
 }

@@ -13,7 +13,7 @@ set -euo pipefail
 skip_if_done
 kube_env
 
-# The namespace is the cluster's (made by the validate stage); a run never goes on without it.
+# The namespace is one of the cluster's objects (components/kubernetes/objects.ts); a run never goes on without it.
 kubectl get namespace "$NAMESPACE" >/dev/null || die "kubernetes submit: namespace $NAMESPACE is missing"
 
 # A deliberate idle period (not a synchronisation): the samplers record the quiet baseline before the load; a

@@ -1,14 +1,13 @@
 # shellcheck shell=bash
 # Validate the cluster from the first node: the apiserver's /readyz, every node Ready with allocatable CPU and
 # memory equal to the profile's, then one pod per node (placed by the scheduler, image imported, never pulled)
-# runs to completion on that node; then the benchmark namespace is made. A failure names the node, the value seen and the value expected. Prints one
+# runs to completion on that node. A failure names the node, the value seen and the value expected. Prints one
 # JSON line; the validation pods are removed afterwards.
 set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${BIN_DIR:?directory with the binaries}"
 : "${EXPECTED_NODES:?lines of: name cpus memoryBytes}"
 : "${VALIDATION_PODS:?a v1 List of the validation pods (JSON)}"
-: "${NAMESPACE:?namespace of the benchmark Jobs}"
 : "${VALIDATE_TIMEOUT:=180}"
 kubectl=("$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/admin.conf")
 
@@ -100,8 +99,6 @@ done
 "${kubectl[@]}" get clusterrolebinding kube-apiserver-kubelet-client >/dev/null 2>&1 ||
   "${kubectl[@]}" create clusterrolebinding kube-apiserver-kubelet-client --clusterrole=system:kubelet-api-admin \
     --user=kube-apiserver-kubelet-client >&2
-# The namespace the benchmark Jobs run in (components/kubernetes/workload.ts BENCH_NAMESPACE); made once.
-"${kubectl[@]}" get namespace "$NAMESPACE" >/dev/null 2>&1 || "${kubectl[@]}" create namespace "$NAMESPACE" >&2
 jq -cn --arg version "$("${kubectl[@]}" version -o json | jq -r .serverVersion.gitVersion)" \
   --argjson nodes "$(printf '%s\n' "${names[@]}" | jq -R . | jq -cs .)" \
   '{kubernetesVersion:$version,nodes:$nodes,validated:true}'

@@ -3,13 +3,16 @@
 # the Jobs left get `activeDeadlineSeconds: 1`, so the Job controller ends them (and their pods) as
 # DeadlineExceeded and the collect stage still finds their records. Prints {"timedOut":false,"waitedSeconds":…}
 # or {"timedOut":true,"cancelled":[…],…}; when the apiserver has not answered for CONTROLLER_GRACE_SECONDS in a
-# row, stops waiting and prints {…,"schedulerLost":"<error>"}.
+# row, stops waiting and prints {…,"schedulerLost":"<error>"}. Every NODE_CHECK_SECONDS it also looks for nodes
+# that are not Ready (a kubelet that stopped reporting, after the controller-manager's grace period): when every
+# Job left has its pod on such a node, none can finish, and it stops waiting with {…,"lostNodes":[…]}.
 set -euo pipefail
 : "${NAMESPACE:?namespace of the benchmark Jobs}"
 : "${RUN_LABEL:?label value of the run}"
 : "${TIMEOUT_SECONDS:?bound of the wait}"
 : "${POLL_SECONDS:=0.5}"
 : "${CONTROLLER_GRACE_SECONDS:=20}"
+: "${NODE_CHECK_SECONDS:=5}"
 skip_if_done
 kube_env
 
@@ -31,7 +34,17 @@ read_left() {
   [[ -z "$names" ]] || mapfile -t left <<<"$names"
   return 0
 }
+# all_stranded : whether every Job left has its pod on a node that is not Ready; sets `lost` to those nodes.
+lost=()
+all_stranded() {
+  local stranded
+  mapfile -t lost < <(unready_nodes 2>/dev/null)
+  ((${#lost[@]} > 0)) || return 1
+  stranded="$(stranded_pods "${lost[@]}" 2>/dev/null | awk '{ print $2 }' | sort -u)" || return 1
+  [[ -z "$(comm -23 <(printf '%s\n' "${left[@]}" | sort -u) <(printf '%s\n' "$stranded"))" ]]
+}
 t0=$SECONDS
+next_node_check=$((SECONDS + NODE_CHECK_SECONDS))
 deadline=$((SECONDS + TIMEOUT_SECONDS))
 polls=(0.01 0.02 0.05 0.1)
 while true; do
@@ -44,6 +57,15 @@ while true; do
     jq -cn --argjson w $((SECONDS - t0)) --arg e "kubectl get jobs: ${last_error}" \
       '{timedOut: false, waitedSeconds: $w, schedulerLost: $e}'
     exit 0
+  fi
+  if ((${#left[@]} > 0 && SECONDS >= next_node_check)); then
+    next_node_check=$((SECONDS + NODE_CHECK_SECONDS))
+    if all_stranded; then
+      log "node(s) ${lost[*]} not Ready: ${#left[@]} Job(s) left there can never finish"
+      jq -cn --argjson w $((SECONDS - t0)) --argjson lost "$(printf '%s\n' "${lost[@]}" | jq -R . | jq -cs .)" \
+        '{timedOut: false, waitedSeconds: $w, lostNodes: $lost}'
+      exit 0
+    fi
   fi
   ((SECONDS < deadline)) || break
   if ((${#polls[@]} > 0)); then sleep "${polls[0]}"; polls=("${polls[@]:1}"); else sleep "$POLL_SECONDS"; fi

@@ -4,13 +4,16 @@
 // both nodes Ready with allocatable = the profile, one pod per node completed on that node — runs every catalog
 // workload once as batch/v1 Jobs (the apiserver validating each strictly) and a run of faults (a job that exits
 // 3, one that outgrows its memory limit), writes RunResults the analysis reads, and `destroy` leaves no
-// process, mount, interface, cgroup or file behind. Needs root.
+// process, mount, interface, cgroup or file behind. The benchmark's in-cluster objects (@pulumi/kubernetes
+// resources) are applied by the runner with server-side apply, shown by `preview` and deleted by `destroy`; the
+// stages act as their ServiceAccount. A kubelet killed mid-run degrades that run; `up` again resumes without
+// repeating a finished run. Needs root.
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { clusterNameFor } from '../../../components/config/names';
-import { REPO, runRunner, type RunnerResult } from '../../helpers/runner';
+import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult } from '../../../results/schema';
 import { WORKLOAD_NAMES } from '../../../workloads/names';
@@ -63,11 +66,59 @@ const FAULTS: ExtraRun = {
   ],
 };
 
+/** Two one-CPU jobs of a minute: one on each one-CPU node. The test kills the second node's kubelet under them. */
+const NODE_LOSS: ExtraRun = {
+  workload: 'nodeloss',
+  timeoutFactor: 10,
+  specs: [
+    {
+      count: 2,
+      cpus: 1,
+      memoryMiB: 64,
+      expectedSeconds: 60,
+      kind: 'stress',
+      args: ['--cpu', '1', '--timeout', '60s'],
+      arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+    },
+  ],
+};
+
+/** The benchmark's objects (components/kubernetes/objects.ts): kind, name, namespace. */
+const OBJECTS: [string, string, string?][] = [
+  ['namespace', 'schedbench'],
+  ['priorityclass', 'schedbench-job'],
+  ['limitrange', 'schedbench-node-size', 'schedbench'],
+  ['resourcequota', 'schedbench-object-count', 'schedbench'],
+  ['serviceaccount', 'schedbench-runner', 'schedbench'],
+  ['role', 'schedbench-runner', 'schedbench'],
+  ['rolebinding', 'schedbench-runner', 'schedbench'],
+  ['clusterrole', 'schedbench-runner-schedbench'],
+  ['clusterrolebinding', 'schedbench-runner-schedbench'],
+];
+
 let runId = '';
 const readResult = (workload: string): RunResult =>
   parseRunResult(
     JSON.parse(readFileSync(path.join(resultsDir, runId, STACK, `${workload}-r1.json`), 'utf8')),
   );
+
+function writeConfig(extraRuns: ExtraRun[]): void {
+  writeFileSync(
+    configFile,
+    stringify({
+      config: {
+        'schedbench:scheduler': 'kubernetes',
+        'schedbench:profile': 'fits',
+        'schedbench:profiles': { fits: { nodes: 2, vcpus: 1, memoryGiB: 2 } },
+        'schedbench:backend': { type: 'netns' },
+        'schedbench:repetitions': 1,
+        'schedbench:idleGapSeconds': 0,
+        'schedbench:resultsDir': resultsDir,
+        'e2e:extraRuns': extraRuns,
+      },
+    }),
+  );
+}
 
 /** A Kubernetes memory quantity (plain, Ki, Mi, Gi) in bytes. */
 function quantityBytes(q: string): number {
@@ -135,21 +186,7 @@ if (!cached && !mayBuild)
     beforeAll(() => {
       rmSync(resultsDir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      writeFileSync(
-        configFile,
-        stringify({
-          config: {
-            'schedbench:scheduler': 'kubernetes',
-            'schedbench:profile': 'fits',
-            'schedbench:profiles': { fits: { nodes: 2, vcpus: 1, memoryGiB: 2 } },
-            'schedbench:backend': { type: 'netns' },
-            'schedbench:repetitions': 1,
-            'schedbench:idleGapSeconds': 0,
-            'schedbench:resultsDir': resultsDir,
-            'e2e:extraRuns': [FAULTS],
-          },
-        }),
-      );
+      writeConfig([FAULTS]);
     });
 
     afterAll(() => {
@@ -188,6 +225,89 @@ if (!cached && !mayBuild)
       const again = runRunner('up', STACK, PROGRAM, configFile);
       expectOk(again);
       expect(again.stdout).toMatch(/Resources: 0 created, 0 updated/);
+    });
+
+    test('applies the benchmark objects server-side through the provider; preview lists them as existing', () => {
+      for (const [kind, name, namespace] of OBJECTS) {
+        const object = JSON.parse(
+          kubectl([
+            'get',
+            kind,
+            name,
+            ...(namespace === undefined ? [] : ['-n', namespace]),
+            '-o',
+            'json',
+            '--show-managed-fields',
+          ]),
+        ) as { metadata: { managedFields: { manager: string; operation: string }[] } };
+        expect({
+          kind,
+          managers: object.metadata.managedFields.map((f) => `${f.manager}/${f.operation}`),
+        }).toEqual({ kind, managers: expect.arrayContaining(['schedbench/Apply']) as unknown });
+      }
+      // The profile's node (1 CPU, 2 GiB) bounds a container: the apiserver refuses a larger pod at admission.
+      const big = spawnSync(
+        path.join(binDir(), 'bin', 'kubectl'),
+        [
+          '--kubeconfig',
+          path.join(K8S_ROOT, 'etc', 'admin.conf'),
+          'run',
+          'too-big',
+          '-n',
+          'schedbench',
+          '--image',
+          'x',
+          '--restart=Never',
+          '--overrides',
+          JSON.stringify({
+            spec: {
+              containers: [
+                { name: 'too-big', image: 'x', resources: { requests: { cpu: '2' }, limits: { cpu: '2' } } },
+              ],
+            },
+          }),
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(big.status).not.toBe(0);
+      expect(big.stderr).toMatch(/maximum cpu usage per Container is 1/);
+      // The stages act as the runner account: what they do is allowed, the rest is not.
+      const can = (verb: string, resource: string, ns: string[] = ['-n', 'schedbench']) =>
+        spawnSync(
+          path.join(binDir(), 'bin', 'kubectl'),
+          [
+            '--kubeconfig',
+            path.join(K8S_ROOT, 'etc', 'admin.conf'),
+            'auth',
+            'can-i',
+            verb,
+            resource,
+            ...ns,
+            '--as',
+            'system:serviceaccount:schedbench:schedbench-runner',
+          ],
+          { encoding: 'utf8' },
+        ).stdout.trim();
+      expect([
+        can('create', 'jobs'),
+        can('delete', 'jobs'),
+        can('list', 'pods'),
+        can('list', 'nodes', []),
+      ]).toEqual(['yes', 'yes', 'yes', 'yes']);
+      expect([
+        can('create', 'pods'),
+        can('delete', 'nodes', []),
+        can('create', 'jobs', ['-n', 'default']),
+      ]).toEqual(['no', 'no', 'no']);
+      const runnerConf = JSON.parse(readFileSync(path.join(K8S_ROOT, 'etc', 'runner.conf'), 'utf8')) as {
+        users: { user: { token?: string } }[];
+      };
+      expect(runnerConf.users[0]?.user.token).toMatch(/^ey/);
+      const preview = runRunner('preview', STACK, PROGRAM, configFile);
+      expectOk(preview);
+      expect(preview.stdout).toMatch(/^= +pulumi:providers:kubernetes /m);
+      expect(preview.stdout).toMatch(/^= +kubernetes:core\/v1:Namespace /m);
+      expect(preview.stdout).not.toMatch(/^\+ +kubernetes:/m);
     });
 
     test("runs every workload as Jobs on both nodes, with the scheduler's and the wrapper's times", () => {
@@ -239,8 +359,49 @@ if (!cached && !mayBuild)
       ).toBe('yes');
     });
 
-    test('destroy leaves no process, mount, cgroup, interface or file behind', () => {
-      expectOk(runRunner('destroy', STACK, PROGRAM, configFile));
+    test('a kubelet killed mid-run: that run is degraded, its job on the lost node NODE_FAIL; finished runs stay', async () => {
+      const before = readdirSync(path.join(resultsDir, runId, STACK)).sort();
+      const stamps = before.map((f) => readFileSync(path.join(resultsDir, runId, STACK, f), 'utf8'));
+      writeConfig([FAULTS, NODE_LOSS]);
+      const runner = startRunner('up', STACK, PROGRAM, configFile);
+      // Both jobs running (one per node): then the second node's kubelet dies.
+      const deadline = Date.now() + 10 * 60 * 1000;
+      const running = () =>
+        kubectl(['get', 'pods', '-n', 'schedbench', '-o', 'jsonpath={.items[*].status.phase}'])
+          .split(' ')
+          .filter((p) => p === 'Running').length;
+      while (running() < 2) {
+        if (Date.now() > deadline) throw new Error('the nodeloss jobs did not both start');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const kubeletPid = Number(
+        readFileSync(path.join(K8S_ROOT, 'nodes', `${CLUSTER}-n2`, 'kubelet.pid'), 'utf8').trim(),
+      );
+      process.kill(kubeletPid, 'SIGKILL');
+      const up = await runner.done;
+      expectOk(up);
+      const r = readResult('nodeloss');
+      expect(r.status).toBe('degraded');
+      const lost = r.jobs.filter((j) => j.state === 'NODE_FAIL');
+      expect(lost).toHaveLength(1);
+      expect(lost[0]?.rawState).toContain(`${CLUSTER}-n2`);
+      expect(r.jobs.filter((j) => j.state === 'COMPLETED').map((j) => j.nodes)).toEqual([[`${CLUSTER}-n1`]]);
+      // Resumed: the runs finished before were not repeated, their files untouched.
+      expect(before.map((f) => readFileSync(path.join(resultsDir, runId, STACK, f), 'utf8'))).toEqual(stamps);
+      expect(kubectl(['get', 'jobs,pods', '-n', 'schedbench', '-o', 'name']).trim()).toBe('');
+    });
+
+    test('destroy deletes the objects, then leaves no process, mount, cgroup, interface or file behind', () => {
+      const destroy = runRunner('destroy', STACK, PROGRAM, configFile);
+      expectOk(destroy);
+      for (const type of [
+        'core/v1:Namespace',
+        'rbac.authorization.k8s.io/v1:ClusterRole',
+        'scheduling.k8s.io/v1:PriorityClass',
+      ])
+        expect(destroy.stdout).toMatch(
+          new RegExp(`- +kubernetes:${type.replace(/[./]/g, '\\$&')} .*deleted`),
+        );
       expect(clusterProcesses()).toBe('');
       expect(sh(`findmnt -rn -o TARGET | grep -F '${K8S_ROOT}' || true`).trim()).toBe('');
       expect(clusterCgroups()).toEqual([]);

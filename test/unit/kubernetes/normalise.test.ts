@@ -148,6 +148,21 @@ describe('jobState', () => {
       jobState(job([]), pod({ state: { running: { startedAt: '2026-11-30T00:00:01Z' } } }), false).state,
     ).toBe('RUNNING');
   });
+  test('records a Job left on a node whose kubelet stopped reporting as NODE_FAIL; one that finished stays so', () => {
+    const running = pod({
+      node: 'n2',
+      phase: 'Running',
+      state: { running: { startedAt: '2026-11-30T00:00:01Z' } },
+    });
+    expect(jobState(job([]), running, false, true)).toEqual({
+      state: 'NODE_FAIL',
+      rawState: 'Running on n2, whose kubelet stopped reporting (node not Ready)',
+    });
+    expect(jobState(job([]), running, false, false).state).toBe('RUNNING');
+    expect(jobState(job([['Complete']]), pod({ state: terminated(0, 'Completed') }), false, true).state).toBe(
+      'COMPLETED',
+    );
+  });
 });
 
 describe('quantities', () => {
@@ -210,11 +225,42 @@ describe('Prometheus histograms', () => {
       t,
       scheduler: `scheduler_schedule_attempts_total{profile="default-scheduler",result="scheduled"} ${attempts}`,
       apiserver: '',
+      kubelets: '',
     });
     const first = snap(1_800_000_000, 'before', 40);
     expect(kubernetesStats(snap(1_800_000_010, 'after', 45), first)).toMatchObject({
       cycles: 5,
       extra: { 'scheduler.attempts.scheduled': 5 },
     });
+  });
+
+  test("pod start-up p50/p99 over every kubelet, since the run's first snapshot", () => {
+    // Two kubelets' texts one after the other; the first snapshot had 2 pods started on node 1 already.
+    const kubelet = (le05: number, le1: number, le5: number, sum: number) =>
+      [
+        `kubelet_pod_start_sli_duration_seconds_bucket{le="0.5"} ${le05}`,
+        `kubelet_pod_start_sli_duration_seconds_bucket{le="1"} ${le1}`,
+        `kubelet_pod_start_sli_duration_seconds_bucket{le="5"} ${le5}`,
+        `kubelet_pod_start_sli_duration_seconds_bucket{le="+Inf"} ${le5}`,
+        `kubelet_pod_start_sli_duration_seconds_sum ${sum}`,
+        `kubelet_pod_start_sli_duration_seconds_count ${le5}`,
+      ].join('\n');
+    const at = (t: number, phase: 'before' | 'after', kubelets: string) => ({
+      phase,
+      t,
+      scheduler: '',
+      apiserver: '',
+      kubelets,
+    });
+    const first = at(1, 'before', kubelet(2, 2, 2, 0.4));
+    // Since then: node 1 started 8 more pods (4 within 0.5 s, 4 within 1 s), node 2 started 2 within 5 s.
+    const after = at(2, 'after', `${kubelet(6, 10, 10, 6)}\n${kubelet(0, 0, 2, 5)}`);
+    const extra = kubernetesStats(after, first).extra;
+    expect(extra['kubelet.pod_start_sli.count']).toBe(10);
+    // 50th of 10 = the 5th: (0.5, 1], first of its 4: 0.5 + 0.5 × 1/4.
+    expect(extra['kubelet.pod_start_sli.p50_us']).toBeCloseTo(625_000, 3);
+    // 99th = 9.9th: (1, 5], 1.9 of its 2: 1 + 4 × 1.9/2.
+    expect(extra['kubelet.pod_start_sli.p99_us']).toBeCloseTo(4_800_000, 3);
+    expect(extra['kubelet.pod_start.count']).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { unwrapSecrets } from '../../../cli/runner/engine';
 import { Registered, runProgram, StdoutFor } from '../../helpers/program';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -136,8 +137,37 @@ describe('local-kubernetes stack', () => {
     expect(kubelet.systemReserved).toEqual({ cpu: '1000m', memory: String(20 * GiB) });
   });
 
-  it('keeps keys and kubeconfigs out of every input but secret stdin', () => {
-    for (const r of resources) {
+  it('applies the benchmark objects through a provider of the secret kubeconfig, once validation passed', () => {
+    const provider = resources.find((r) => r.type === 'pulumi:providers:kubernetes');
+    if (provider === undefined) throw new Error('no Kubernetes provider');
+    expect(provider.inputs.kubeconfig).toBe('ADMIN-KUBECONFIG-SECRET');
+    const validate = resources.find(
+      (r) => r.name.endsWith('-validate') && r.parent.includes('schedbench:kubernetes:Cluster'),
+    );
+    expect(dependsOn(provider, validate as Registered)).toBe(true);
+    const objects = resources.filter((r) => r.type.startsWith('kubernetes:'));
+    expect(objects.map((r) => r.type).sort()).toEqual([
+      'kubernetes:core/v1:LimitRange',
+      'kubernetes:core/v1:Namespace',
+      'kubernetes:core/v1:ResourceQuota',
+      'kubernetes:core/v1:ServiceAccount',
+      'kubernetes:rbac.authorization.k8s.io/v1:ClusterRole',
+      'kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding',
+      'kubernetes:rbac.authorization.k8s.io/v1:Role',
+      'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding',
+      'kubernetes:scheduling.k8s.io/v1:PriorityClass',
+    ]);
+    for (const o of objects) {
+      expect(o.provider).toContain(`::${provider.name}::`);
+      expect(o.parent).toContain('schedbench:kubernetes:Objects');
+    }
+    // The profile's node (1 vCPU, 4 GiB) bounds a container.
+    const limits = objects.find((r) => r.type.endsWith(':LimitRange'));
+    expect(limits?.inputs.spec).toMatchObject({ limits: [{ max: { cpu: '1', memory: '4096Mi' } }] });
+  });
+
+  it('keeps keys and kubeconfigs out of every input but secret stdin and the provider', () => {
+    for (const r of resources.filter((x) => x.type !== 'pulumi:providers:kubernetes')) {
       const { stdin, ...rest } = r.inputs;
       void stdin;
       expect(JSON.stringify(rest)).not.toMatch(/KUBELET-.*-SECRET/);
@@ -147,6 +177,18 @@ describe('local-kubernetes stack', () => {
     const configure = find(resources, '-configure-n2');
     expect(String(configure.inputs.stdin)).toMatch(/KUBELET-.*-n2-SECRET/);
     expect(String(configure.inputs.stdin)).not.toMatch(/KUBELET-.*-n1-SECRET/);
+  });
+});
+
+describe('with secrets on, as the engine runs it', () => {
+  it('hands the Kubernetes provider its kubeconfig as a secret', async () => {
+    const run = await runProgram({ ...stackConfig, 'schedbench:stopAfter': 'scheduler' }, 'k8-secrets', {
+      stdout: (name, inputs) => stdout(name, unwrapSecrets(inputs) as Record<string, unknown>),
+      secrets: true,
+    });
+    expect(run.error).toBeUndefined();
+    const provider = run.resources.find((r) => r.type === 'pulumi:providers:kubernetes');
+    expect(provider?.secretInputs).toEqual(['kubeconfig']);
   });
 });
 

@@ -1,14 +1,23 @@
-// Bench: the samplers' own cost during a real run. Brings a 2-node SLURM cluster up through the local runner,
-// then runs one long, nearly idle job (stress-ng at 1 % of one CPU for T seconds) while reading, from /proc, the
-// CPU time (user + system, reaped children included) of every sampler of the run — one per node and the SLURM
-// scheduler sampler — until each stops. Prints CPU seconds per hour and the share of one core (target < 0.5 %).
-// Usage: npx tsx bench/slurm-samplers.ts [seconds=60]
+// Bench: the samplers' own cost during a real run. Brings a 2-node cluster of the scheduler (slurm, kubernetes or
+// flux) up through the local runner, then runs one long, nearly idle job (stress-ng at 1 % of one CPU for T
+// seconds) while reading, from /proc, the CPU time (user + system, reaped children included) of every sampler of
+// the run — one per node and the scheduler's sampler — until each stops. Prints CPU seconds per hour and the share
+// of one core (target < 0.5 %).
+// Usage: npx tsx bench/samplers.ts [seconds=60] [scheduler=slurm]
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
+import { clusterNameFor } from '../components/config/names';
 import { runRunnerAsync } from '../test/helpers/runner';
 import { benchProfile, benchStack, PROGRAM } from './lib/stack';
 
 const TICKS_PER_SECOND = 100;
+
+/** What each scheduler's sampler does, for the printout. */
+const SCHEDULER_SAMPLER: Record<string, string> = {
+  slurm: 'squeue/sinfo each interval, sdiag every 30 s',
+  kubernetes: 'kubectl get pods each interval; scheduler, apiserver and kubelet /metrics every 30 s',
+  flux: 'flux jobs/resource each interval, Fluxion stats every 30 s',
+};
 
 /** utime + stime + cutime + cstime (fields 14–17 of /proc/<pid>/stat) in seconds, or null when gone. */
 function cpuSeconds(pid: string): number | null {
@@ -23,8 +32,16 @@ function cpuSeconds(pid: string): number | null {
 
 async function main(): Promise<void> {
   const duration = Number(process.argv[2] ?? 60);
-  const stack = benchStack('bsamp');
-  const config = { ...benchProfile(2), scheduler: 'slurm', stopAfter: 'runs', idleGapSeconds: 0 };
+  const scheduler = process.argv[3] ?? 'slurm';
+  if (!['slurm', 'kubernetes', 'flux'].includes(scheduler))
+    throw new Error(`scheduler must be slurm, kubernetes or flux, got ${scheduler}`);
+  const stack = benchStack(`bsamp${scheduler.slice(0, 1)}`);
+  // Kubernetes cannot advertise more CPUs than the host has: one vCPU per node on a 2-core machine.
+  const profile =
+    scheduler === 'kubernetes'
+      ? { profile: 'fits', profiles: { fits: { nodes: 2, vcpus: 1, memoryGiB: 2 } } }
+      : benchProfile(2);
+  const config = { ...profile, scheduler, stopAfter: 'runs', idleGapSeconds: 0 };
   const spec = {
     count: 1,
     cpus: 1,
@@ -46,7 +63,7 @@ async function main(): Promise<void> {
     );
     let finished = false;
     void up.then(() => (finished = true));
-    const samplers = path.join('/var/lib/schedbench', stack.stack, 'slurm', 'samplers');
+    const samplers = path.join('/var/lib/schedbench', clusterNameFor(stack.stack), scheduler, 'samplers');
     // sampler (run/node) → { pid, first and last CPU reading and when }
     const seen = new Map<string, { pid: string; first: number; last: number; t0: number; t1: number }>();
     while (!finished) {
@@ -71,8 +88,7 @@ async function main(): Promise<void> {
       const cpu = s.last - s.first;
       console.log(
         JSON.stringify({
-          sampler:
-            who === 'scheduler' ? 'slurm (squeue/sinfo each interval, sdiag every 30 s)' : `node ${who}`,
+          sampler: who === 'scheduler' ? `${scheduler} (${SCHEDULER_SAMPLER[scheduler]})` : `node ${who}`,
           intervalMs: 1000,
           observedSeconds: Number(wall.toFixed(1)),
           cpuSeconds: cpu,

@@ -1,0 +1,218 @@
+// Bench: N trivial Jobs (default 1,000) end to end on a 2-node Kubernetes (netns nodes, one vCPU each: the most
+// this 2-core host can advertise) through the local runner as users run it: one `up` stands the cluster up and runs
+// the product's throughput workload (samplers, submit as the runner ServiceAccount, wait, collect, RunResult) and
+// the cpu workload (for pod start-up latency); then, on the same live cluster, two rounds of a raw baseline: the
+// same N Jobs (the product's own renderer, another label) created with one `kubectl create -f` of a List — the
+// fastest a user's script submits — and waited for by polling their conditions. Prints jobs/s of each, the ratio
+// harness/raw (target ≥ 0.9), submit/schedule/completion rates, and the kubelets' pod start-up p50/p99 (SLO:
+// p99 ≤ 5 s). Needs root and the cached Kubernetes build (npx schedbench k8s build).
+// Usage: npx tsx bench/k8s-throughput.ts [jobs=1000]
+import { execFileSync } from 'child_process';
+import { existsSync } from 'fs';
+import { cpus, loadavg } from 'os';
+import * as path from 'path';
+import { z } from 'zod';
+import { clusterNameFor } from '../components/config/names';
+import { clusterLayout } from '../components/kubernetes/render';
+import { renderJob } from '../components/kubernetes/workload';
+import type { RunResult } from '../results/schema';
+import { expandWorkload } from '../workloads/catalog';
+import { benchStack } from './lib/stack';
+
+const STACK = 'bk8s';
+const PROFILE = { nodes: 2, vcpus: 1, memoryGiB: 2 };
+
+interface Rate {
+  seconds: number;
+  jobsPerSecond: number;
+}
+const rate = (jobs: number, seconds: number): Rate => ({ seconds, jobsPerSecond: jobs / seconds });
+
+const Listing = z.object({
+  items: z.array(
+    z.object({
+      metadata: z.object({ creationTimestamp: z.string() }),
+      status: z.object({
+        completionTime: z.string().optional(),
+        conditions: z.array(z.object({ type: z.string(), status: z.string() })).optional(),
+      }),
+    }),
+  ),
+});
+
+function kubectlOf(root: string): (args: string[], input?: string) => string {
+  const bin = execFileSync('bash', [path.join(__dirname, '..', 'components/kubernetes/build/build.sh')], {
+    encoding: 'utf8',
+    env: { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' },
+  }).trim();
+  const kubectl = path.join(bin, 'bin', 'kubectl');
+  if (!existsSync(kubectl)) throw new Error(`no cached Kubernetes build at ${bin}: npx schedbench k8s build`);
+  return (args, input) =>
+    execFileSync(kubectl, ['--kubeconfig', path.join(root, 'etc', 'admin.conf'), ...args], {
+      encoding: 'utf8',
+      input,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+}
+
+/**
+ * One raw round: N copies of the throughput Job, one List, one `kubectl create`, then polls (0.2 s) until every
+ * Job is Complete. End to end = create → the last Job's completion (its `completionTime`, 1 s), as wall time.
+ */
+function runRaw(
+  kubectl: (args: string[], input?: string) => string,
+  jobs: number,
+  round: number,
+  image: string,
+  jobFilesDir: string,
+): { endToEnd: Rate; submit: Rate; wall: Rate } {
+  const [spec] = expandWorkload('throughput', PROFILE);
+  if (spec === undefined) throw new Error('the throughput workload has no spec');
+  const label = `raw${round}`;
+  const job = renderJob(spec, 0, { image, runLabel: label, jobFilesDir, timeoutFactor: 10 });
+  const items = Array.from({ length: jobs }, (_, i) => ({
+    ...job,
+    metadata: { ...job.metadata, name: `raw-${round}-${i}` },
+  }));
+  const t0 = Date.now() / 1000;
+  kubectl(['create', '-f', '-', '-o', 'name'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  const t1 = Date.now() / 1000;
+  const selector = ['-n', 'schedbench', '-l', `schedbench.io/run=${label}`];
+  let last = 0;
+  for (;;) {
+    const listing = Listing.parse(JSON.parse(kubectl(['get', 'jobs', ...selector, '-o', 'json'])));
+    const done = listing.items.filter((j) =>
+      (j.status.conditions ?? []).some((c) => c.type === 'Complete' && c.status === 'True'),
+    );
+    if (done.length === jobs) {
+      last = Math.max(...done.map((j) => Date.parse(j.status.completionTime ?? '') / 1000));
+      break;
+    }
+    execFileSync('sleep', ['0.2']);
+  }
+  const t2 = Date.now() / 1000;
+  kubectl(['delete', 'jobs', ...selector, '--cascade=foreground', '--wait=true']);
+  return {
+    endToEnd: rate(jobs, Math.max(last, t1) - t0),
+    submit: rate(jobs, t1 - t0),
+    wall: rate(jobs, t2 - t0),
+  };
+}
+
+/** Harness figures from the RunResult: first submit → last job end (precise clocks), submit, first → last start. */
+function harnessFigures(r: RunResult) {
+  const jobs = r.jobs.length;
+  const num = (xs: (number | null | undefined)[]) => xs.filter((x): x is number => typeof x === 'number');
+  const submits = num(r.jobs.map((j) => j.precise?.submitEpochS));
+  const starts = num(r.jobs.map((j) => j.precise?.startEpochS));
+  const ends = num(r.jobs.map((j) => j.precise?.endEpochS));
+  if (submits.length !== jobs || ends.length !== jobs)
+    throw new Error(`harness: ${jobs} jobs, ${submits.length} precise submits, ${ends.length} precise ends`);
+  const first = Math.min(...submits);
+  const ms = (t: string) => Date.parse(t);
+  return {
+    endToEnd: rate(jobs, Math.max(...ends) - first),
+    submit: rate(jobs, (ms(r.submission.endedAt) - ms(r.submission.startedAt)) / 1000),
+    // Pods reaching their container: the rate the scheduler and kubelets together place and start them.
+    start: rate(jobs, Math.max(...starts) - first),
+    completed: r.jobs.filter((j) => j.state === 'COMPLETED').length,
+  };
+}
+
+const extraOf = (r: RunResult, key: string): number | undefined =>
+  r.schedulerStats.find((s) => s.phase === 'after')?.extra[key];
+
+function main(): void {
+  const jobs = Number(process.argv[2] ?? 1000);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new Error(`jobs must be a positive integer, got ${process.argv[2]}`);
+  const root = clusterLayout(
+    path.posix.join('/var/lib/schedbench', clusterNameFor(STACK), 'kubernetes'),
+  ).root;
+  const kubectl = kubectlOf(root);
+  const stack = benchStack(STACK);
+  const throughput = expandWorkload('throughput', PROFILE).map((s) => ({ ...s, count: jobs }));
+  const cpu = expandWorkload('cpu_intensive', PROFILE);
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  console.log(`k8s-throughput: ${jobs} Jobs, ${PROFILE.nodes} netns nodes × ${PROFILE.vcpus} vCPU`);
+  console.log(`host: ${cpus().length} cores, load average at start ${load()}`);
+  stack.configure(
+    {
+      scheduler: 'kubernetes',
+      profile: 'fits',
+      profiles: { fits: PROFILE },
+      stopAfter: 'runs',
+      idleGapSeconds: 0,
+    },
+    [
+      { workload: 'throughput', timeoutFactor: 20, specs: throughput },
+      { workload: 'cpu', timeoutFactor: 10, specs: cpu },
+    ],
+    false,
+  );
+  try {
+    const run = stack.upWithLog();
+    const r = stack.result(run.runId, 'throughput');
+    if (r.status !== 'ok') throw new Error(`harness run ended ${r.status}: ${r.notes.join('; ')}`);
+    const harness = harnessFigures(r);
+    const image = r.provenance.packages['image:workload']?.split('@')[0] ?? '';
+    console.log(
+      `harness: ${harness.endToEnd.jobsPerSecond.toFixed(2)} jobs/s (whole up ${run.seconds.toFixed(0)} s)`,
+    );
+    const rawDir = path.join(root, 'jobs', 'raw');
+    const rounds = [1, 2].map((round) => {
+      const raw = runRaw(kubectl, jobs, round, image, rawDir);
+      console.log(`raw round ${round}: ${raw.endToEnd.jobsPerSecond.toFixed(2)} jobs/s`);
+      return raw;
+    });
+    const rawMean = rate(jobs, rounds.reduce((t, x) => t + x.endToEnd.seconds, 0) / rounds.length);
+    const ratio = harness.endToEnd.jobsPerSecond / rawMean.jobsPerSecond;
+    const c = stack.result(run.runId, 'cpu');
+    const ms = (us: number | undefined) => (us === undefined ? 'n/a' : (us / 1000).toFixed(0));
+    const f = (x: number) => x.toFixed(2);
+    console.table({
+      'harness jobs/s (first submit → last job end, precise)': { value: f(harness.endToEnd.jobsPerSecond) },
+      'raw jobs/s (kubectl create of a List → last completionTime, mean of 2)': {
+        value: f(rawMean.jobsPerSecond),
+      },
+      'ratio harness/raw (target ≥ 0.9)': { value: f(ratio) },
+      'harness submit rate (jobs/s)': { value: f(harness.submit.jobsPerSecond) },
+      'harness start rate (first submit → last container start, jobs/s)': {
+        value: f(harness.start.jobsPerSecond),
+      },
+      'throughput: pod start-up SLI p50 / p99 (ms)': {
+        value: `${ms(extraOf(r, 'kubelet.pod_start_sli.p50_us'))} / ${ms(extraOf(r, 'kubelet.pod_start_sli.p99_us'))}`,
+      },
+      'cpu: pod start-up SLI p50 / p99 (ms; SLO p99 ≤ 5,000)': {
+        value: `${ms(extraOf(c, 'kubelet.pod_start_sli.p50_us'))} / ${ms(extraOf(c, 'kubelet.pod_start_sli.p99_us'))}`,
+      },
+      'cpu: kubelet pod start p50 / p99 (ms; bound → running)': {
+        value: `${ms(extraOf(c, 'kubelet.pod_start.p50_us'))} / ${ms(extraOf(c, 'kubelet.pod_start.p99_us'))}`,
+      },
+    });
+    console.log(
+      JSON.stringify(
+        {
+          jobs,
+          kubernetesVersion: r.scheduler.version,
+          completed: harness.completed,
+          harness: { ...harness, wholeUpSeconds: run.seconds },
+          raw: { rounds, meanEndToEnd: rawMean },
+          ratioHarnessOverRaw: ratio,
+          schedulerStats: { throughput: r.schedulerStats.at(-1)?.extra, cpu: c.schedulerStats.at(-1)?.extra },
+          loadAverageAtEnd: load(),
+          runId: run.runId,
+        },
+        null,
+        1,
+      ),
+    );
+  } finally {
+    console.log(`destroy: ${stack.destroy().toFixed(1)} s`);
+  }
+}
+
+main();

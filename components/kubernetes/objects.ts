@@ -1,0 +1,116 @@
+// The benchmark's objects inside the cluster, rendered as @pulumi/kubernetes resource arguments by pure functions
+// (components/kubernetes/in-cluster.ts makes them resources): the namespace the Jobs run in, their PriorityClass, a
+// LimitRange that refuses a container larger than a node of the profile (as SLURM refuses a job no node can hold),
+// a ResourceQuota on object counts, and the run stages' ServiceAccount with the least RBAC they use.
+import type * as k8s from '@pulumi/kubernetes';
+import { BENCH_NAMESPACE, PRIORITY_CLASS } from './workload';
+
+/** The identity the run stages act as (scripts/lib.sh kube_env mints its tokens). */
+export const RUNNER_ACCOUNT = 'schedbench-runner';
+const MANAGED = { 'app.kubernetes.io/managed-by': 'schedbench' };
+
+export interface BenchObjectsSpec {
+  /** Every node's profile capacity. */
+  nodes: readonly { vcpus: number; memoryMiB: number }[];
+  /** At most this many pods (and as many Jobs) may exist in the namespace at once. */
+  podQuota: number;
+}
+
+export interface BenchObjects {
+  namespace: k8s.core.v1.NamespaceArgs;
+  priorityClass: k8s.scheduling.v1.PriorityClassArgs;
+  limitRange: k8s.core.v1.LimitRangeArgs;
+  resourceQuota: k8s.core.v1.ResourceQuotaArgs;
+  serviceAccount: k8s.core.v1.ServiceAccountArgs;
+  role: k8s.rbac.v1.RoleArgs;
+  roleBinding: k8s.rbac.v1.RoleBindingArgs;
+  clusterRole: k8s.rbac.v1.ClusterRoleArgs;
+  clusterRoleBinding: k8s.rbac.v1.ClusterRoleBindingArgs;
+}
+
+const named = (name: string, namespaced = true) => ({
+  name,
+  ...(namespaced ? { namespace: BENCH_NAMESPACE } : {}),
+  labels: MANAGED,
+});
+
+/**
+ * The objects for a cluster of `spec.nodes`. Impossible settings throw, naming the value: no nodes, a quota
+ * below one pod.
+ */
+export function renderBenchObjects(spec: BenchObjectsSpec): BenchObjects {
+  if (spec.nodes.length === 0) throw new Error('kubernetes objects: a cluster needs at least one node');
+  if (!Number.isInteger(spec.podQuota) || spec.podQuota < 1)
+    throw new Error(`kubernetes.podQuota: ${spec.podQuota} is not a whole number ≥ 1`);
+  const cpus = Math.max(...spec.nodes.map((n) => n.vcpus));
+  const memoryMiB = Math.max(...spec.nodes.map((n) => n.memoryMiB));
+  // The cluster-scoped grants are what the stages read outside the namespace: the nodes' allocatable CPUs and
+  // addresses (the sampler), the kubelets' and the apiserver's /metrics, and the namespace itself (submit checks it).
+  const clusterRoleName = `${RUNNER_ACCOUNT}-${BENCH_NAMESPACE}`;
+  const subject = { kind: 'ServiceAccount', name: RUNNER_ACCOUNT, namespace: BENCH_NAMESPACE };
+  return {
+    namespace: { metadata: { name: BENCH_NAMESPACE, labels: MANAGED } },
+    priorityClass: {
+      metadata: named(PRIORITY_CLASS, false),
+      // Above the default 0 so that the benchmark's pods go first; never preempting anything.
+      value: 1000,
+      preemptionPolicy: 'Never',
+      globalDefault: false,
+      description: 'schedbench benchmark jobs',
+    },
+    limitRange: {
+      metadata: named('schedbench-node-size'),
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            max: { cpu: String(cpus), memory: `${memoryMiB}Mi` },
+            // A container that names no resources gets one CPU and its share of a node's memory.
+            default: { cpu: '1', memory: `${Math.floor(memoryMiB / cpus)}Mi` },
+            defaultRequest: { cpu: '1', memory: `${Math.floor(memoryMiB / cpus)}Mi` },
+          },
+        ],
+      },
+    },
+    // Counts only: a CPU or memory quota refuses a pod at admission once the namespace's requests reach it, so
+    // the queue would move from the scheduler into the Job controller's retry back-off — the thing measured.
+    resourceQuota: {
+      metadata: named('schedbench-object-count'),
+      spec: { hard: { pods: String(spec.podQuota), 'count/jobs.batch': String(spec.podQuota) } },
+    },
+    serviceAccount: { metadata: named(RUNNER_ACCOUNT), automountServiceAccountToken: false },
+    role: {
+      metadata: named(RUNNER_ACCOUNT),
+      rules: [
+        // submit creates; wait lists and, on timeout, patches the deadline; collect reads and deletes.
+        {
+          apiGroups: ['batch'],
+          resources: ['jobs'],
+          verbs: ['create', 'get', 'list', 'watch', 'patch', 'delete'],
+        },
+        // collect and the sampler read the run's pods; collect removes those stranded on a lost node.
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
+      ],
+    },
+    roleBinding: {
+      metadata: named(RUNNER_ACCOUNT),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: RUNNER_ACCOUNT },
+      subjects: [subject],
+    },
+    clusterRole: {
+      metadata: named(clusterRoleName, false),
+      rules: [
+        { apiGroups: [''], resources: ['nodes'], verbs: ['list'] },
+        // The kubelets' /metrics (pod start-up latency), which the kubelets authorise through the apiserver.
+        { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['namespaces'], resourceNames: [BENCH_NAMESPACE], verbs: ['get'] },
+        { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+      ],
+    },
+    clusterRoleBinding: {
+      metadata: named(clusterRoleName, false),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
+      subjects: [subject],
+    },
+  };
+}
