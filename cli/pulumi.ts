@@ -7,10 +7,19 @@ import { Command, Option } from 'commander';
 import { assertStackName } from '../components/config/names';
 import { readStackFile } from '../components/config/stackfile';
 import { kubectlForRunner } from '../components/kubernetes/cli';
-import { EngineOperation, findPulumi, missingPlugins, PlannedStep, runEngine } from './engine/drive';
+import {
+  choosePath,
+  EngineOperation,
+  engineHasStack,
+  findPulumi,
+  missingPlugins,
+  PlannedStep,
+  runEngine,
+} from './engine/drive';
 import { Logger } from './runner/engine';
 import { interruptSteps } from './runner/exec';
 import { BANNER, destroy, preview, renderOutputs, RunReport, up } from './runner/run';
+import { statePath } from './runner/state';
 import { renderTree } from './runner/tree';
 
 const defaultProjectDir = path.resolve(__dirname, '..');
@@ -148,23 +157,22 @@ const program = new Command('schedbench-pulumi')
         return;
       }
       const configFile = options.configFile && path.resolve(options.configFile);
-      const install =
-        options.local === true || process.env.SCHEDBENCH_RUNNER === 'local'
-          ? undefined
-          : findPulumi(projectDir);
+      const forced = options.local === true || process.env.SCHEDBENCH_RUNNER === 'local';
+      const install = forced ? undefined : findPulumi(projectDir);
       const stackFile = configFile ?? path.join(projectDir, `Pulumi.${options.stack}.yaml`);
-      const missing =
-        install === undefined || !existsSync(stackFile)
-          ? []
-          : missingPlugins(install, readStackFile(stackFile, options.stack).config);
-      if (missing.length > 0) {
-        process.stderr.write(
-          `the Pulumi engine built from Go modules has no ${missing.join(', ')} provider plugin, which stack ${options.stack} needs: ` +
-            'build it with `SCHEDBENCH_ENGINE_KUBERNETES=1 cli/engine/build.sh` (a long cold build, docs/engine.md), ' +
-            'or run the stack with the local runner (`--local`)\n',
-        );
-        process.exitCode = 2;
-      } else if (install !== undefined) {
+      const chosen = choosePath({
+        local: forced,
+        install,
+        missing:
+          install === undefined || !existsSync(stackFile)
+            ? []
+            : missingPlugins(install, readStackFile(stackFile, options.stack).config),
+        runnerHasStack: existsSync(statePath(projectDir, options.stack)),
+        engineHasStack: install === undefined ? undefined : engineHasStack(projectDir, options.stack),
+      });
+      if (chosen.kind === 'runner' && chosen.why !== undefined)
+        process.stderr.write(`schedbench: ${chosen.why}\n`);
+      if (chosen.kind === 'engine') {
         process.exitCode = await runEngine(
           {
             projectDir,
@@ -175,7 +183,7 @@ const program = new Command('schedbench-pulumi')
             stepsFile: options.stepsJson && path.resolve(options.stepsJson),
             showSecrets: options.showSecrets,
           },
-          install,
+          chosen.install,
         );
       } else if (operation === 'outputs') {
         process.stderr.write(

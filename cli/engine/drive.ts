@@ -79,6 +79,44 @@ export function missingPlugins(install: PulumiInstall, config: Record<string, un
   return have.some((d) => d.startsWith('resource-kubernetes-')) ? [] : ['kubernetes'];
 }
 
+/** Whether the engine's default file backend holds the stack (undefined: another backend, not known here). */
+export function engineHasStack(projectDir: string, stack: string): boolean | undefined {
+  if (process.env.PULUMI_BACKEND_URL !== undefined) return undefined;
+  return existsSync(path.join(engineDir(projectDir), '.pulumi', 'stacks', ENGINE_PROJECT, `${stack}.json`));
+}
+
+/** Which path runs an operation, and why when it is not the obvious one. */
+export type Path = { kind: 'engine'; install: PulumiInstall } | { kind: 'runner'; why?: string };
+
+/**
+ * The path of an operation on a stack: the runner when asked (`--local`) or when there is no engine; the runner
+ * too when the stack lives in the runner's state and not in the engine's (a stack is destroyed where it was made),
+ * or when the built engine lacks a provider plugin the stack needs; the engine otherwise.
+ */
+export function choosePath(args: {
+  local: boolean;
+  install: PulumiInstall | undefined;
+  missing: string[];
+  runnerHasStack: boolean;
+  engineHasStack: boolean | undefined;
+}): Path {
+  if (args.local || args.install === undefined) return { kind: 'runner' };
+  if (args.runnerHasStack && args.engineHasStack === false)
+    return {
+      kind: 'runner',
+      why: 'the stack was made by the local runner (its state is there), so it goes on there',
+    };
+  if (args.missing.length > 0)
+    return {
+      kind: 'runner',
+      why:
+        `the Pulumi engine built here has no ${args.missing.join(', ')} provider plugin, which this stack needs; ` +
+        'the local runner runs it (to use the engine: SCHEDBENCH_ENGINE_KUBERNETES=1 cli/engine/build.sh, a long ' +
+        'cold build — docs/engine.md)',
+    };
+  return { kind: 'engine', install: args.install };
+}
+
 /**
  * The environment of every engine command. The passphrase comes from PULUMI_CONFIG_PASSPHRASE(_FILE), else from
  * a file generated once beside the backend (mode 0600); `notes` says which.

@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import type { WorkloadName } from '../../workloads/names';
 import { formatRunId, utcStamp, type SchedulerName } from '../../results/vocabulary';
-import { fluxSite, schedulerAvailability } from '../schedulers/registry';
+import { fluxSite, kubernetesSite, schedulerAvailability } from '../schedulers/registry';
 import type { BenchConfig } from './schema';
 
 export interface CampaignStep {
@@ -53,7 +53,7 @@ export function planCampaign(
   const matrix = profileMatrix(config);
   return config.schedulerOrder.flatMap((scheduler) =>
     matrix.map(({ profile, workloads }) => {
-      const availability = schedulerAvailability(scheduler, fluxSite(config));
+      const availability = schedulerAvailability(scheduler, fluxSite(config), kubernetesSite(config));
       return {
         scheduler,
         profile,

@@ -11,6 +11,7 @@ import { KubernetesCluster } from '../kubernetes/cluster';
 import { FluxCluster } from '../flux/cluster';
 import { fluxAvailability, type FluxSite } from '../flux/availability';
 import { fluxImageContent } from '../flux/image';
+import { kubernetesAvailability, type KubernetesSite } from '../kubernetes/availability';
 
 export type Availability = { available: true } | { available: false; reason: string };
 
@@ -19,11 +20,14 @@ export function schedulerAvailability(
   name: SchedulerName,
   /** Flux only: the configured installation prefix and whether the nodes share this machine's filesystem. */
   flux?: FluxSite,
+  /** Kubernetes only: the backend, and where the binaries are when the stack says. */
+  kubernetes?: KubernetesSite,
 ): Availability {
   switch (name) {
     case 'slurm':
-    case 'kubernetes':
       return { available: true };
+    case 'kubernetes':
+      return kubernetesAvailability(kubernetes);
     case 'flux':
       return fluxAvailability(flux);
     default: {
@@ -34,12 +38,22 @@ export function schedulerAvailability(
 }
 
 /** Refuse, before anything is created, a scheduler this version cannot stand up. */
-export function assertSchedulerAvailable(config: Pick<BenchConfig, 'scheduler' | 'flux' | 'backend'>): void {
-  const availability = schedulerAvailability(config.scheduler, fluxSite(config));
+export function assertSchedulerAvailable(
+  config: Pick<BenchConfig, 'scheduler' | 'flux' | 'kubernetes' | 'backend'>,
+): void {
+  const availability = schedulerAvailability(config.scheduler, fluxSite(config), kubernetesSite(config));
   if (!availability.available)
     throw new pulumi.RunError(
       `schedbench:scheduler = "${config.scheduler}": ${availability.reason}; nothing was created.`,
     );
+}
+
+/** Where a stack's Kubernetes binaries come from (availability, campaigns). */
+export function kubernetesSite(config: Pick<BenchConfig, 'kubernetes' | 'backend'>): KubernetesSite {
+  return {
+    backend: config.backend.type,
+    ...(config.kubernetes.binDir === undefined ? {} : { binDir: config.kubernetes.binDir }),
+  };
 }
 
 /** Where a stack's Flux installation is looked for (availability, campaigns). */
