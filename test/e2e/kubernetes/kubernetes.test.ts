@@ -360,7 +360,9 @@ if (!cached && !mayBuild)
     });
 
     test('a kubelet killed mid-run: that run is degraded, its job on the lost node NODE_FAIL; finished runs stay', async () => {
-      const before = readdirSync(path.join(resultsDir, runId, STACK)).sort();
+      const before = readdirSync(path.join(resultsDir, runId, STACK))
+        .filter((f) => f.endsWith('.json'))
+        .sort();
       const stamps = before.map((f) => readFileSync(path.join(resultsDir, runId, STACK, f), 'utf8'));
       writeConfig([FAULTS, NODE_LOSS]);
       const runner = startRunner('up', STACK, PROGRAM, configFile);
