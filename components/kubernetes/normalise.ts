@@ -109,7 +109,7 @@ export function kubernetesStats(snapshot: StatsSnapshot, first: StatsSnapshot): 
   ] as const) {
     const h = histogramDelta(histogram(kubelets, name), histogram(kubeletsBase, name));
     if (h.count === 0) continue;
-    put(`${key}.count`, h.count);
+    put(`${key}.observations`, h.count);
     put(`${key}.p50_us`, us(histogramQuantile(h, 0.5)));
     put(`${key}.p99_us`, us(histogramQuantile(h, 0.99)));
   }

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Start the Kubernetes scheduler sampler on the first node: a "before" snapshot of the kube-scheduler's and the
 # apiserver's /metrics (only the families the normaliser reads), the nodes' allocatable CPUs, then every
-# INTERVAL_MS one JSON line with each pod of the run (phase, node, CPU request) and, at most every
-# STATS_INTERVAL_SECONDS, another metrics snapshot ("during") — sparse, as SLURM's sdiag is. Prints {"pid":…}.
+# INTERVAL_MS one JSON line with each pod of the run (phase, node, CPU request: the last a watch of the run's pods
+# reported) and, at most every STATS_INTERVAL_SECONDS, another metrics snapshot ("during") — sparse, as SLURM's
+# sdiag is. Prints {"pid":…}.
 set -euo pipefail
 : "${NAMESPACE:?namespace of the benchmark Jobs}"
 : "${RUN_LABEL:?label value of the run}"
@@ -26,16 +27,50 @@ stats_snapshot before
 kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.allocatable.cpu}{"\n"}{end}' \
   >"$SAMPLER_DIR/nodes" 2>/dev/null || : >"$SAMPLER_DIR/nodes"
 
+# watch_pods : the run's pods as the apiserver changes them, one `name|phase|node|cpu` line per change, on stdout:
+# one watch (relisted when the apiserver ends it), not a kubectl per interval (≈ 0.1 s of CPU each). The kubeconfig
+# is on the command line so that the cluster's teardown finds it by its path should it outlive the sampler.
+watch_pods() {
+  local child=''
+  trap '[[ -z "$child" ]] || kill "$child" 2>/dev/null; exit 0' TERM
+  while true; do
+    kubectl --kubeconfig "$KUBECONFIG" get pods -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" --watch \
+      -o jsonpath='{.metadata.name}{"|"}{.status.phase}{"|"}{.spec.nodeName}{"|"}{.spec.containers[0].resources.requests.cpu}{"\n"}' &
+    child=$!
+    wait "$child" || true
+    sleep 1
+  done
+}
+
 sample_loop() {
-  local fifo="$SAMPLER_DIR/tick" interval next_stats pods line stopping=''
+  local fifo="$SAMPLER_DIR/tick" interval next_stats line partial='' stopping='' watcher name phase node cpu pods key
+  local -A state=()
   echo "$BASHPID" >"$SAMPLER_DIR/sampler.pid"
+  : >"$SAMPLER_DIR/pods.watch"
+  watch_pods >>"$SAMPLER_DIR/pods.watch" &
+  watcher=$!
+  trap 'kill "$watcher" 2>/dev/null' EXIT
   trap 'exit 0' TERM
+  exec 5<"$SAMPLER_DIR/pods.watch"
   rm -f "$fifo"; mkfifo "$fifo"; exec 3<>"$fifo"
   interval="$((INTERVAL_MS / 1000)).$(printf '%03d' $((INTERVAL_MS % 1000)))"
   next_stats=$((SECONDS + STATS_INTERVAL_SECONDS))
   while true; do
-    pods="$(kubectl get pods -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o jsonpath='{range .items[*]}{.status.phase}{" "}{.spec.nodeName}{" "}{.spec.containers[0].resources.requests.cpu}{"\n"}{end}' 2>/dev/null || echo unanswered)"
-    jq -cn --argjson t "$EPOCHREALTIME" --arg pods "$pods" '{t:$t,pods:$pods}' >>"$SAMPLER_DIR/samples.jsonl"
+    # The watch's new lines since the last sample (a line still being written waits for the next one).
+    while true; do
+      if IFS= read -r -u 5 line; then
+        IFS='|' read -r name phase node cpu <<<"$partial$line"
+        partial=''
+        [[ -z "$name" ]] || state[$name]="$phase $node $cpu"
+      else
+        partial+="$line"
+        break
+      fi
+    done
+    # Phases, node names and CPU quantities need no JSON escaping: written without a jq per sample.
+    pods=''
+    for key in "${!state[@]}"; do pods+="${state[$key]}\\n"; done
+    printf '{"t":%s,"pods":"%s"}\n' "$EPOCHREALTIME" "$pods" >>"$SAMPLER_DIR/samples.jsonl"
     [[ -z "$stopping" ]] || exit 0
     if ((SECONDS >= next_stats)); then
       stats_snapshot during
@@ -48,7 +83,7 @@ sample_loop() {
 
 : >"$SAMPLER_DIR/samples.jsonl"
 rm -f "$SAMPLER_DIR/sampler.pid"
-export SAMPLER_DIR INTERVAL_MS STATS_INTERVAL_SECONDS SCHEDULER_METRICS_URL NAMESPACE RUN_LABEL
-setsid bash -c "$(declare -f sample_loop stats_snapshot metrics_snapshot); sample_loop" kubernetes-sampler </dev/null >>"$SAMPLER_DIR/sampler.log" 2>&1 &
+export SAMPLER_DIR INTERVAL_MS STATS_INTERVAL_SECONDS SCHEDULER_METRICS_URL NAMESPACE RUN_LABEL KUBECONFIG
+setsid bash -c "$(declare -f sample_loop watch_pods stats_snapshot metrics_snapshot); sample_loop" kubernetes-sampler </dev/null >>"$SAMPLER_DIR/sampler.log" 2>&1 &
 wait_until 10 "the sampler to write its pid file" test -s "$SAMPLER_DIR/sampler.pid"
 printf '{"pid":%s,"startedAt":%s}\n' "$(<"$SAMPLER_DIR/sampler.pid")" "$started_at"

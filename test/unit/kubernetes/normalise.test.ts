@@ -256,11 +256,11 @@ describe('Prometheus histograms', () => {
     // Since then: node 1 started 8 more pods (4 within 0.5 s, 4 within 1 s), node 2 started 2 within 5 s.
     const after = at(2, 'after', `${kubelet(6, 10, 10, 6)}\n${kubelet(0, 0, 2, 5)}`);
     const extra = kubernetesStats(after, first).extra;
-    expect(extra['kubelet.pod_start_sli.count']).toBe(10);
+    expect(extra['kubelet.pod_start_sli.observations']).toBe(10);
     // 50th of 10 = the 5th: (0.5, 1], first of its 4: 0.5 + 0.5 × 1/4.
     expect(extra['kubelet.pod_start_sli.p50_us']).toBeCloseTo(625_000, 3);
     // 99th = 9.9th: (1, 5], 1.9 of its 2: 1 + 4 × 1.9/2.
     expect(extra['kubelet.pod_start_sli.p99_us']).toBeCloseTo(4_800_000, 3);
-    expect(extra['kubelet.pod_start.count']).toBeUndefined();
+    expect(extra['kubelet.pod_start.observations']).toBeUndefined();
   });
 });
