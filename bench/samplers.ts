@@ -15,7 +15,8 @@ const TICKS_PER_SECOND = 100;
 /** What each scheduler's sampler does, for the printout. */
 const SCHEDULER_SAMPLER: Record<string, string> = {
   slurm: 'squeue/sinfo each interval, sdiag every 30 s',
-  kubernetes: 'a watch of the run pods, sampled each interval; scheduler, apiserver and kubelet /metrics every 30 s',
+  kubernetes:
+    'a watch of the run pods, sampled each interval; scheduler, apiserver and kubelet /metrics every 30 s',
   flux: 'flux jobs/resource each interval, Fluxion stats every 30 s',
 };
 
