@@ -9,7 +9,7 @@
 // without one it says so and exits.
 // Usage: npx tsx bench/flux-throughput.ts [jobs=1000]
 import { execFileSync } from 'child_process';
-import { cpus, loadavg } from 'os';
+import { cpus } from 'os';
 import * as path from 'path';
 import { z } from 'zod';
 import { fluxAvailability } from '../components/flux/availability';
@@ -17,7 +17,7 @@ import { FLUX_PREFIX_ENV } from '../components/flux/config';
 import { fluxLayout, localUri } from '../components/flux/render';
 import type { RunResult } from '../results/schema';
 import { expandWorkload } from '../workloads/catalog';
-import { benchProfile, benchStack } from './lib/stack';
+import { benchProfile, benchStack, loadAverages, rate, type Rate } from './lib/stack';
 
 const STACK = 'bflux';
 const NODES = 2;
@@ -54,13 +54,6 @@ pid="$(<"$ROOT/nodes/$NODE/broker.pid")"
 `;
 
 const RawTimes = z.tuple([z.number(), z.number(), z.number()]);
-
-interface Rate {
-  seconds: number;
-  jobsPerSecond: number;
-}
-
-const rate = (jobs: number, seconds: number): Rate => ({ seconds, jobsPerSecond: jobs / seconds });
 
 /** Raw figures of one baseline round: end to end (submit → last job's cleanup), submit alone, and wall time. */
 interface RawFigures {
@@ -139,12 +132,8 @@ function main(): void {
   const layout = fluxLayout(path.posix.join('/var/lib/schedbench', STACK, 'flux'));
   const rank0 = `${STACK}-n1`;
   const env = { ROOT: layout.root, NODE: rank0, FLUX_PREFIX: prefix, FLUX_URI: localUri(layout, rank0) };
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
   console.log(`flux-throughput: ${jobs} jobs, ${NODES} netns nodes × 2 cores, Flux at ${prefix}`);
-  console.log(`host: ${cpus().length} cores, load average at start ${load()}`);
+  console.log(`host: ${cpus().length} cores, load average at start ${loadAverages()}`);
   stack.configure(config, [{ workload: 'throughput', timeoutFactor: 10, specs: workload }], false);
   try {
     const run = stack.upWithLog();
@@ -197,7 +186,7 @@ function main(): void {
           },
           raw: { rounds: rawRounds, meanEndToEnd: rawMean },
           ratioHarnessOverRaw: ratio,
-          loadAverageAtEnd: load(),
+          loadAverageAtEnd: loadAverages(),
           runId: run.runId,
         },
         null,

@@ -16,7 +16,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import type { JobRecord, RunResult } from '../results/schema';
 import { SLURM_TUNINGS } from '../components/slurm/config';
-import { benchProfile, benchStack } from './lib/stack';
+import { benchProfile, benchStack, loadAverages, rate } from './lib/stack';
 
 // The baseline: sbatch in a loop from the host (netns nodes share its filesystem and it reaches slurmctld on
 // the cluster bridge), the same job script and options the harness uses, then a poll until the queue is empty.
@@ -200,10 +200,6 @@ function sdiagCycles(result: RunResult) {
   };
 }
 
-function load(): string {
-  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-}
-
 function measure(jobs: number, tuning: string, trace: boolean) {
   const stack = benchStack('btput');
   const config = {
@@ -228,7 +224,7 @@ function measure(jobs: number, tuning: string, trace: boolean) {
       execFileSync('scontrol', ['setdebug', 'debug'], { env });
       execFileSync('scontrol', ['setdebugflags', '+TraceJobs'], { env });
     }
-    const loadBefore = load();
+    const loadBefore = loadAverages();
     const t0 = Date.now();
     execFileSync('bash', ['-c', RAW_LOOP], { env, stdio: 'inherit' });
     const rawSeconds = (Date.now() - t0) / 1000;
@@ -247,7 +243,7 @@ function measure(jobs: number, tuning: string, trace: boolean) {
     const offsets = [ctldLog, ...slurmdLogs].map(sizeOf);
     stack.configure(config, [{ workload: 'burst', timeoutFactor: 10, specs: [spec] }], false);
     const up = stack.up();
-    const loadAfter = load();
+    const loadAfter = loadAverages();
     const r = stack.result(up.runId, 'burst');
     const ms = (t: string | null) => (t === null ? NaN : Date.parse(t));
     const starts = r.jobs.map((j) => ms(j.startTime));
@@ -268,7 +264,7 @@ function measure(jobs: number, tuning: string, trace: boolean) {
       trace,
       load: { before: loadBefore, after: loadAfter },
       completed: r.jobs.filter((j) => j.state === 'COMPLETED').length,
-      raw: { seconds: rawSeconds, jobsPerSecond: jobs / rawSeconds },
+      raw: rate(jobs, rawSeconds),
       harness: {
         runSeconds: endToEnd,
         upSeconds: up.seconds,

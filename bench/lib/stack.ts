@@ -1,13 +1,28 @@
-// What the SLURM benches share: a stack of the test/bench program (test/fixtures/program — the product's own
+// What the benches share: a stack of the test/bench program (test/fixtures/program — the product's own
 // wiring) on netns nodes, brought up and destroyed through the local runner exactly as users run it, with the
 // wall time of each operation. Needs root.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { loadavg } from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { parseRunResult } from '../../results/read';
 import type { RunResult } from '../../results/schema';
 import type { ExtraRun } from '../../test/fixtures/program/extra';
 import { REPO, runRunner } from '../../test/helpers/runner';
+
+/** A number of jobs over a time: the figure every throughput bench prints. */
+export interface Rate {
+  seconds: number;
+  jobsPerSecond: number;
+}
+
+export const rate = (jobs: number, seconds: number): Rate => ({ seconds, jobsPerSecond: jobs / seconds });
+
+/** The host's load averages (1, 5, 15 min), printed beside every figure measured on a shared machine. */
+export const loadAverages = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 export const PROGRAM = path.join(REPO, 'test', 'fixtures', 'program');
 

@@ -283,17 +283,16 @@ export class Engine {
       throw new Error(`runner: ${args.type} ${args.name} was not announced by the monitor`);
     this.seen.add(meta.urn);
     const rawInputs = (args.inputs ?? {}) as Record<string, unknown>;
-    if (args.type === KUBERNETES_PROVIDER)
-      this.providers.set(`${args.type}::${args.name}`, unwrapSecrets(rawInputs) as Record<string, unknown>);
-    if (!meta.custom) return { id: undefined, state: {} };
-    if (args.type.startsWith('pulumi:providers:')) return this.noteProvider(args, meta, rawInputs);
-
-    const kubernetes = isKubernetesObject(args.type);
     let inputs = unwrapSecrets(rawInputs) as Record<string, unknown>;
+    if (args.type === KUBERNETES_PROVIDER) this.providers.set(`${args.type}::${args.name}`, inputs);
+    if (!meta.custom) return { id: undefined, state: {} };
+
+    const provider = args.type.startsWith('pulumi:providers:');
+    const kubernetes = isKubernetesObject(args.type);
     if (kubernetes) {
       // In a preview the kubeconfig may not be known yet: the object is then planned as a change.
-      const provider = this.mode === 'up' ? this.providerOf(args) : this.knownProviderOf(args);
-      if (provider !== undefined) inputs = { ...inputs, [PROVIDER_INPUT]: provider };
+      const config = this.mode === 'up' ? this.providerOf(args) : this.knownProviderOf(args);
+      if (config !== undefined) inputs = { ...inputs, [PROVIDER_INPUT]: config };
     }
     const inputsHash = createHash('sha256').update(canonicalJson(inputs)).digest('hex');
     const prior = this.state.resources[meta.urn];
@@ -301,7 +300,27 @@ export class Engine {
 
     if (this.mode === 'preview') {
       this.log.step(unchanged ? '=' : prior !== undefined ? '~' : '+', args.type, args.name, '');
-      return { id: undefined, state: unchanged ? { ...rawInputs, ...prior.outputs } : {} };
+      return { id: undefined, state: unchanged && !provider ? { ...rawInputs, ...prior.outputs } : {} };
+    }
+    if (provider) {
+      // Nothing to execute, but recorded (its settings sealed) so that `preview` shows it as existing and a
+      // changed one (another cluster's kubeconfig) as a change.
+      if (!unchanged) {
+        this.state.resources[meta.urn] = {
+          urn: meta.urn,
+          type: args.type,
+          name: args.name,
+          parent: meta.parent,
+          custom: true,
+          status: 'created',
+          inputs,
+          inputsHash,
+          outputs: {},
+          seq: prior?.seq ?? this.state.nextSeq++,
+        };
+        this.save();
+      }
+      return { id: undefined, state: {} };
     }
     if (!COMMAND_TYPES.has(args.type) && !kubernetes) {
       throw new Error(
@@ -314,39 +333,6 @@ export class Engine {
       return { id: args.name, state: this.withSecrets({ ...rawInputs, ...prior.outputs }, meta) };
     }
     return this.execute(args, meta, rawInputs, inputs, inputsHash, prior);
-  }
-
-  /**
-   * A provider: nothing to execute, but recorded (its settings sealed) so that `preview` shows it as existing
-   * and a changed one (another cluster's kubeconfig) as a change.
-   */
-  private noteProvider(
-    args: MockResourceArgs,
-    meta: ResourceMeta,
-    rawInputs: Record<string, unknown>,
-  ): MockResourceResult {
-    const inputs = unwrapSecrets(rawInputs) as Record<string, unknown>;
-    const inputsHash = createHash('sha256').update(canonicalJson(inputs)).digest('hex');
-    const prior = this.state.resources[meta.urn];
-    const unchanged = prior?.status === 'created' && prior.inputsHash === inputsHash;
-    if (this.mode === 'preview') {
-      this.log.step(unchanged ? '=' : prior !== undefined ? '~' : '+', args.type, args.name, '');
-    } else if (!unchanged) {
-      this.state.resources[meta.urn] = {
-        urn: meta.urn,
-        type: args.type,
-        name: args.name,
-        parent: meta.parent,
-        custom: true,
-        status: 'created',
-        inputs,
-        inputsHash,
-        outputs: {},
-        seq: prior?.seq ?? this.state.nextSeq++,
-      };
-      this.save();
-    }
-    return { id: undefined, state: {} };
   }
 
   /** The settings of the Kubernetes provider `args` names (objects need an explicit one). */

@@ -16,12 +16,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 # all_finished : every Job of the run finished, or stranded on a node that is not Ready (it never will).
 all_finished() {
-  local names stranded=''
+  local names jobs
   names="$(unfinished_jobs 2>/dev/null)" || return 1
   [[ -n "$names" ]] || return 0
-  mapfile -t lost < <(unready_nodes 2>/dev/null)
-  ((${#lost[@]} == 0)) || stranded="$(stranded_pods "${lost[@]}" 2>/dev/null | awk '{ print $2 }' | sort -u)"
-  [[ -z "$(comm -23 <(sort -u <<<"$names") <(printf '%s\n' "$stranded"))" ]]
+  mapfile -t jobs <<<"$names"
+  all_stranded "${jobs[@]}"
 }
 lost=()
 wait_until "$COLLECT_TIMEOUT" "every Job to finish" all_finished || log "some Jobs are still active; collecting what there is"

@@ -103,6 +103,17 @@ stranded_pods() {
       ($3 in lost) && $4 != "Succeeded" && $4 != "Failed" { print $1, $2, $3 }'
 }
 
+# all_stranded JOB... : whether every one of these unfinished Jobs has its pod on a node that is not Ready, where
+# it can never finish. Sets the array `lost` to the nodes that are not Ready (empty when all are).
+all_stranded() {
+  local stranded
+  lost=()
+  mapfile -t lost < <(unready_nodes 2>/dev/null)
+  ((${#lost[@]} > 0)) || return 1
+  stranded="$(stranded_pods "${lost[@]}" 2>/dev/null | awk '{ print $2 }' | sort -u)" || return 1
+  [[ -z "$(comm -23 <(printf '%s\n' "$@" | sort -u) <(printf '%s\n' "$stranded"))" ]]
+}
+
 # unfinished_jobs : the names of this run's Jobs (RUN_LABEL, in NAMESPACE) that are neither Complete nor Failed,
 # one per line. Fails, kubectl's error on stderr, when the apiserver does not answer: an unanswered question is
 # not an empty queue.
@@ -115,28 +126,53 @@ unfinished_jobs() {
   done <<<"$listing"
 }
 
+# watch_pods : the run's pods (RUN_LABEL, in NAMESPACE) as the apiserver changes them, one `name|phase|node|cpu`
+# line per change, on stdout: one watch, not a kubectl per interval (≈ 0.1 s of CPU each). When the apiserver ends
+# the watch, it lists and watches again a second later; SIGTERM ends it and its kubectl. The kubeconfig is on the
+# command line so that the cluster's teardown finds it by its path should it outlive the sampler.
+watch_pods() {
+  local child=''
+  trap '[[ -z "$child" ]] || kill "$child" 2>/dev/null; exit 0' TERM
+  while true; do
+    kubectl --kubeconfig "$KUBECONFIG" get pods -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" --watch \
+      -o jsonpath='{.metadata.name}{"|"}{.status.phase}{"|"}{.spec.nodeName}{"|"}{.spec.containers[0].resources.requests.cpu}{"\n"}' &
+    child=$!
+    wait "$child" || true
+    sleep 1
+  done
+}
+
 # metrics_snapshot : the kube-scheduler's queue, attempt and latency families (SCHEDULER_METRICS_URL), the
 # apiserver's request latency sums and counts summed by verb (hundreds of series otherwise), and every kubelet's
-# pod start-up histograms (its /metrics, as the stages' ServiceAccount: webhook-authorised `nodes/metrics`), as
-# Prometheus text, in one JSON document {"scheduler":…,"apiserver":…,"kubelets":…}; what does not answer is empty.
+# pod start-up histograms (its /metrics), as Prometheus text, in one JSON document
+# {"scheduler":…,"apiserver":…,"kubelets":…}; what does not answer is empty. The apiserver and the kubelets are
+# asked with curl as the stages' ServiceAccount (its token from KUBECONFIG, on no command line; `/metrics` and the
+# webhook-authorised `nodes/metrics`): a kubectl costs ~0.1 s of CPU, and the sampler takes a snapshot every
+# STATS_INTERVAL_SECONDS.
 metrics_snapshot() {
-  local scheduler apiserver kubelets='' token endpoint
+  local scheduler apiserver='' kubelets='' token='' server='' endpoint
   scheduler="$(curl -sk --max-time 5 "$SCHEDULER_METRICS_URL" 2>/dev/null | grep -E \
     '^scheduler_(schedule_attempts_total|pending_pods|scheduling_attempt_duration_seconds|pod_scheduling_sli_duration_seconds)' || true)"
-  apiserver="$(kubectl get --raw /metrics 2>/dev/null | awk '
-    /^apiserver_request_duration_seconds_(sum|count)\{/ {
-      name = $1; sub(/\{.*/, "", name)
-      verb = ""; if (match($1, /verb="[A-Z]+"/)) verb = substr($1, RSTART, RLENGTH)
-      total[name "{" verb "}"] += $2
-    }
-    END { for (k in total) printf "%s %.9f\n", k, total[k] }' | sort || true)"
-  token="$(jq -r '.users[0].user.token // empty' "$KUBECONFIG" 2>/dev/null || true)"
-  if [[ -n "$token" ]]; then
+  { read -r token && read -r server; } < <(jq -r '.users[0].user.token // "", .clusters[0].cluster.server // ""' \
+    "$KUBECONFIG" 2>/dev/null) || true
+  # as_runner CURL_ARGS... : curl with the ServiceAccount's bearer token, given in a config on a pipe.
+  as_runner() { curl -s --max-time 5 -K <(printf 'header = "Authorization: Bearer %s"\n' "$token") "$@" 2>/dev/null; }
+  if [[ -n "$token" && -n "$server" ]]; then
+    apiserver="$(as_runner --cacert "$ROOT/pki/ca.crt" "$server/metrics" | awk '
+      /^apiserver_request_duration_seconds_(sum|count)\{/ {
+        name = $1; sub(/\{.*/, "", name)
+        verb = ""; if (match($1, /verb="[A-Z]+"/)) verb = substr($1, RSTART, RLENGTH)
+        total[name "{" verb "}"] += $2
+      }
+      END { for (k in total) printf "%s %.9f\n", k, total[k] }' | sort || true)"
+    # Kubelets serve a certificate of their own making (serverTLSBootstrap off): not the cluster CA's, hence -k.
     while read -r endpoint; do
       [[ "$endpoint" == *:* && "$endpoint" != :* ]] || continue
-      kubelets+="$(curl -sk --max-time 5 -H "Authorization: Bearer $token" "https://$endpoint/metrics" 2>/dev/null |
+      kubelets+="$(as_runner -k "https://$endpoint/metrics" |
         grep -E '^kubelet_pod_start_(sli_)?duration_seconds_(bucket|sum|count)' || true)"$'\n'
-    done < <(kubectl get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type=="InternalIP")].address}{":"}{.status.daemonEndpoints.kubeletEndpoint.Port}{"\n"}{end}' 2>/dev/null || true)
+    done < <(as_runner --cacert "$ROOT/pki/ca.crt" "$server/api/v1/nodes" | jq -r '.items[] |
+      "\([.status.addresses[]? | select(.type == "InternalIP") | .address][0] // ""):\(.status.daemonEndpoints.kubeletEndpoint.Port // "")"' \
+      2>/dev/null || true)
   fi
   jq -cn --arg s "$scheduler" --arg a "$apiserver" --arg k "$kubelets" '{scheduler: $s, apiserver: $a, kubelets: $k}'
 }

@@ -27,21 +27,6 @@ stats_snapshot before
 kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.allocatable.cpu}{"\n"}{end}' \
   >"$SAMPLER_DIR/nodes" 2>/dev/null || : >"$SAMPLER_DIR/nodes"
 
-# watch_pods : the run's pods as the apiserver changes them, one `name|phase|node|cpu` line per change, on stdout:
-# one watch (relisted when the apiserver ends it), not a kubectl per interval (≈ 0.1 s of CPU each). The kubeconfig
-# is on the command line so that the cluster's teardown finds it by its path should it outlive the sampler.
-watch_pods() {
-  local child=''
-  trap '[[ -z "$child" ]] || kill "$child" 2>/dev/null; exit 0' TERM
-  while true; do
-    kubectl --kubeconfig "$KUBECONFIG" get pods -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" --watch \
-      -o jsonpath='{.metadata.name}{"|"}{.status.phase}{"|"}{.spec.nodeName}{"|"}{.spec.containers[0].resources.requests.cpu}{"\n"}' &
-    child=$!
-    wait "$child" || true
-    sleep 1
-  done
-}
-
 sample_loop() {
   local fifo="$SAMPLER_DIR/tick" interval next_stats line partial='' stopping='' watcher name phase node cpu pods key
   local -A state=()

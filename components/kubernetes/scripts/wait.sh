@@ -34,15 +34,7 @@ read_left() {
   [[ -z "$names" ]] || mapfile -t left <<<"$names"
   return 0
 }
-# all_stranded : whether every Job left has its pod on a node that is not Ready; sets `lost` to those nodes.
 lost=()
-all_stranded() {
-  local stranded
-  mapfile -t lost < <(unready_nodes 2>/dev/null)
-  ((${#lost[@]} > 0)) || return 1
-  stranded="$(stranded_pods "${lost[@]}" 2>/dev/null | awk '{ print $2 }' | sort -u)" || return 1
-  [[ -z "$(comm -23 <(printf '%s\n' "${left[@]}" | sort -u) <(printf '%s\n' "$stranded"))" ]]
-}
 t0=$SECONDS
 next_node_check=$((SECONDS + NODE_CHECK_SECONDS))
 deadline=$((SECONDS + TIMEOUT_SECONDS))
@@ -60,7 +52,7 @@ while true; do
   fi
   if ((${#left[@]} > 0 && SECONDS >= next_node_check)); then
     next_node_check=$((SECONDS + NODE_CHECK_SECONDS))
-    if all_stranded; then
+    if all_stranded "${left[@]}"; then
       log "node(s) ${lost[*]} not Ready: ${#left[@]} Job(s) left there can never finish"
       jq -cn --argjson w $((SECONDS - t0)) --argjson lost "$(printf '%s\n' "${lost[@]}" | jq -R . | jq -cs .)" \
         '{timedOut: false, waitedSeconds: $w, lostNodes: $lost}'
