@@ -9,6 +9,7 @@ import * as path from 'path';
 import { EngineEvent, LocalWorkspace, OutputMap, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
+import { PLUGIN_VERSION_VARIABLE } from '../../components/kubernetes/plugin';
 
 export type EngineOperation = 'up' | 'preview' | 'destroy' | 'outputs';
 
@@ -74,9 +75,18 @@ export function missingPlugins(install: PulumiInstall, config: Record<string, un
   if (!install.built || install.root === undefined) return [];
   const scheduler = config['schedbench:scheduler'] ?? config.scheduler;
   if (scheduler !== 'kubernetes') return [];
+  return builtKubernetesPlugin(install) === undefined ? ['kubernetes'] : [];
+}
+
+/** The version of the Kubernetes provider plugin the built engine has (the last by name when several), if any. */
+export function builtKubernetesPlugin(install: PulumiInstall): string | undefined {
+  if (!install.built || install.root === undefined) return undefined;
   const plugins = path.join(install.root, 'home', 'plugins');
-  const have = existsSync(plugins) ? readdirSync(plugins) : [];
-  return have.some((d) => d.startsWith('resource-kubernetes-')) ? [] : ['kubernetes'];
+  const versions = (existsSync(plugins) ? readdirSync(plugins) : [])
+    .map((d) => /^resource-kubernetes-v(\d.*)$/.exec(d)?.[1])
+    .filter((v): v is string => v !== undefined && !v.endsWith('.partial') && !v.endsWith('.lock'))
+    .sort();
+  return versions.at(-1);
 }
 
 /** Whether the engine's default file backend holds the stack (undefined: another backend, not known here). */
@@ -216,6 +226,9 @@ export async function openStack(
   install: PulumiInstall,
 ): Promise<{ stack: Stack; notes: string[] }> {
   const { env, notes } = engineEnv(run.projectDir, install);
+  // The program runs in this process: its Kubernetes Provider asks for the plugin this engine has.
+  const plugin = builtKubernetesPlugin(install);
+  if (plugin !== undefined) process.env[PLUGIN_VERSION_VARIABLE] = plugin;
   const pulumiCommand = await PulumiCommand.get({ root: install.root, skipVersionCheck: true });
   const workspace = await LocalWorkspace.create({
     workDir: prepareWorkspace(run.projectDir, run.stack, run.configFile),

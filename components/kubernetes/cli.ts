@@ -26,6 +26,17 @@ export function registerKubernetes(program: Command): void {
     });
 }
 
+/** Where the binaries for the current inputs are, or would be, cached (build.sh's key: nothing is built). */
+export function kubernetesBinDir(): string {
+  const key = spawnSync('bash', [path.join(BUILD_DIR, 'build.sh')], {
+    env: { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' },
+    encoding: 'utf8',
+  });
+  if (key.status !== 0)
+    throw new Error(`k8s build: the cache key failed (exit ${String(key.status)}): ${key.stderr}`);
+  return key.stdout.trim();
+}
+
 /**
  * The kubectl the local runner applies Kubernetes objects with: SCHEDBENCH_KUBECTL, else the cached build's for
  * the current inputs (the one the cluster runs), else `kubectl` on PATH (e.g. with `kubernetes.binDir`).
@@ -33,10 +44,10 @@ export function registerKubernetes(program: Command): void {
 export function kubectlForRunner(): string {
   const chosen = process.env.SCHEDBENCH_KUBECTL;
   if (chosen !== undefined && chosen !== '') return chosen;
-  const key = spawnSync('bash', [path.join(BUILD_DIR, 'build.sh')], {
-    env: { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' },
-    encoding: 'utf8',
-  });
-  const built = path.join(key.stdout.trim(), 'bin', 'kubectl');
-  return key.status === 0 && existsSync(built) ? built : 'kubectl';
+  try {
+    const built = path.join(kubernetesBinDir(), 'bin', 'kubectl');
+    return existsSync(built) ? built : 'kubectl';
+  } catch {
+    return 'kubectl';
+  }
 }

@@ -5,6 +5,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { renderBenchObjects, type BenchObjects, type BenchObjectsSpec } from './objects';
+import { kubernetesPluginVersion } from './plugin';
 
 export interface KubernetesObjectsArgs {
   /** The cluster's admin kubeconfig (a secret). */
@@ -26,6 +27,10 @@ export class KubernetesObjects extends pulumi.ComponentResource {
     } catch (err) {
       throw new pulumi.ResourceError(err instanceof Error ? err.message : String(err), this);
     }
+    // Under the engine built from Go modules: its plugin's version, which is not the SDK's (./plugin.ts). Only
+    // then: a `version: undefined` would drop the SDK's own.
+    const version = kubernetesPluginVersion();
+    const pluginPin = version === undefined ? {} : { version };
     this.provider = new k8s.Provider(
       `${name}-provider`,
       {
@@ -33,7 +38,7 @@ export class KubernetesObjects extends pulumi.ComponentResource {
         // A destroy after the cluster's machines are gone forgets these objects instead of failing.
         deleteUnreachable: true,
       },
-      { parent: this, dependsOn: [args.after] },
+      { parent: this, dependsOn: [args.after], ...pluginPin },
     );
     const of = { parent: this, provider: this.provider };
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, objects.namespace, of);

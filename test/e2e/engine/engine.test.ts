@@ -8,18 +8,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { findPulumi, PlannedStep } from '../../../cli/engine/drive';
+import { engineState, expectOk, viaEngine } from '../../helpers/engine';
 import { REPO, runRunner } from '../../helpers/runner';
 
 const STACK = `eng${process.pid}`;
 const dir = path.join(REPO, 'test-artifacts', `engine-${STACK}`);
 const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
 const install = findPulumi(REPO);
-
-interface Ran {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
 
 function configFor(which: 'engine' | 'runner', repetitions: number): string {
   const local = parse(readFileSync(path.join(REPO, 'Pulumi.local.yaml'), 'utf8')) as {
@@ -40,37 +35,10 @@ function configFor(which: 'engine' | 'runner', repetitions: number): string {
   return file;
 }
 
-function viaEngine(operation: string, configFile: string, ...extra: string[]): Ran {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.SCHEDBENCH_RUNNER;
-  const result = spawnSync(
-    TSX,
-    [path.join(REPO, 'cli', 'pulumi.ts'), operation, '--stack', STACK, '--config-file', configFile, ...extra],
-    { cwd: REPO, encoding: 'utf8', env, timeout: 30 * 60 * 1000, maxBuffer: 64 * 1024 * 1024 },
-  );
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Asserts a zero exit status; on failure jest shows the end of the command's output. */
-function expectOk(ran: Ran): void {
-  const tail = `${ran.stdout}\n${ran.stderr}`.trimEnd().split('\n').slice(-60).join('\n');
-  expect(ran.status === 0 ? 'exit 0' : `exit ${ran.status}:\n${tail}`).toBe('exit 0');
-}
-
 function netnsOfStack(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
     .filter((line) => line.includes(`${STACK}-n`));
-}
-
-/** The engine's checkpoint of the stack (file backend under .schedbench/pulumi). */
-function engineState(): { text: string; resources: { urn: string; type: string; custom: boolean }[] } {
-  const file = path.join(REPO, '.schedbench', 'pulumi', '.pulumi', 'stacks', 'schedbench', `${STACK}.json`);
-  const text = readFileSync(file, 'utf8');
-  const checkpoint = JSON.parse(text) as {
-    checkpoint: { latest?: { resources?: { urn: string; type: string; custom: boolean }[] } };
-  };
-  return { text, resources: checkpoint.checkpoint.latest?.resources ?? [] };
 }
 
 function runnerStateUrns(): string[] {
@@ -144,30 +112,30 @@ if (install === undefined) {
     });
 
     afterAll(() => {
-      viaEngine('destroy', engineConfig());
+      viaEngine('destroy', STACK, engineConfig());
       runRunner('destroy', STACK, REPO, path.join(dir, `Pulumi.${STACK}-runner-r1.yaml`));
     });
 
     it('engine preview plans every resource; up runs the stack and its output is Pulumi’s', () => {
       const stepsFile = path.join(dir, 'engine-preview.json');
-      const preview = viaEngine('preview', engineConfig(), '--steps-json', stepsFile);
+      const preview = viaEngine('preview', STACK, engineConfig(), '--steps-json', stepsFile);
       expectOk(preview);
       enginePreview = readSteps(stepsFile);
       expect(enginePreview.every((s) => s.op === 'create')).toBe(true);
 
-      const up = viaEngine('up', engineConfig());
+      const up = viaEngine('up', STACK, engineConfig());
       expectOk(up);
       expect(up.stdout).toMatch(/Resources:\s+\+ \d+ created/);
       expect(netnsOfStack()).toHaveLength(2);
 
-      const outputs = viaEngine('outputs', engineConfig(), '--show-secrets');
+      const outputs = viaEngine('outputs', STACK, engineConfig(), '--show-secrets');
       expectOk(outputs);
       engineOutputs = JSON.parse(outputs.stdout.slice(outputs.stdout.indexOf('{'))) as typeof engineOutputs;
       expect(engineOutputs.clusterPrivateKey?.secret).toBe(true);
     });
 
     it('the state file holds secrets only as ciphertext', () => {
-      const { text, resources } = engineState();
+      const { text, resources } = engineState(STACK);
       const key = String(engineOutputs.clusterPrivateKey?.value ?? '');
       expect(key).toContain('PRIVATE KEY');
       const body = key.split('\n').filter((line) => line.length > 40);
@@ -182,10 +150,11 @@ if (install === undefined) {
     });
 
     it('a preview right after up expects no changes; one more repetition creates only the new run', () => {
-      expectOk(viaEngine('preview', engineConfig(), '--expect-no-changes'));
+      expectOk(viaEngine('preview', STACK, engineConfig(), '--expect-no-changes'));
       const stepsFile = path.join(dir, 'engine-preview-r2.json');
       const more = viaEngine(
         'preview',
+        STACK,
         path.join(dir, `Pulumi.${STACK}-engine-r2.yaml`),
         '--steps-json',
         stepsFile,
@@ -201,10 +170,10 @@ if (install === undefined) {
     });
 
     it('engine destroy leaves no namespace of the stack', () => {
-      const down = viaEngine('destroy', engineConfig());
+      const down = viaEngine('destroy', STACK, engineConfig());
       expectOk(down);
       expect(netnsOfStack()).toEqual([]);
-      expect(engineState().resources).toEqual([]);
+      expect(engineState(STACK).resources).toEqual([]);
     });
 
     it('the runner plans the same tree and builds the same resources, results and outputs', () => {

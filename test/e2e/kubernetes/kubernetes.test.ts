@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { clusterNameFor } from '../../../components/config/names';
+import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult } from '../../../results/schema';
@@ -161,11 +162,7 @@ const kubectl = (args: string[]): string =>
   );
 let cachedBinDir = '';
 function binDir(): string {
-  if (cachedBinDir === '')
-    cachedBinDir = execFileSync('bash', [path.join(REPO, 'components/kubernetes/build/build.sh')], {
-      encoding: 'utf8',
-      env: { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' },
-    }).trim();
+  if (cachedBinDir === '') cachedBinDir = kubernetesBinDir();
   return cachedBinDir;
 }
 
@@ -340,6 +337,8 @@ if (!cached && !mayBuild)
         expect(r.schedulerStats[0]?.phase).toBe('before');
         expect(after?.extra['scheduler.attempts.scheduled']).toBe(r.jobs.length);
         expect(after?.extra['apiserver.requests']).toBeGreaterThan(0);
+        // Every kubelet's pod start-up histogram, read as the ServiceAccount: at least one start per Job.
+        expect(after?.extra['kubelet.pod_start.observations']).toBeGreaterThanOrEqual(r.jobs.length);
       }
       // Each run deleted its Jobs: nothing is left in the benchmark namespace.
       expect(kubectl(['get', 'jobs,pods', '-n', 'schedbench', '-o', 'name']).trim()).toBe('');

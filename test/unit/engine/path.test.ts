@@ -4,7 +4,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { choosePath, missingPlugins } from '../../../cli/engine/drive';
+import { builtKubernetesPlugin, choosePath, missingPlugins } from '../../../cli/engine/drive';
+import { kubernetesPluginVersion } from '../../../components/kubernetes/plugin';
 
 describe('missingPlugins', () => {
   let root: string;
@@ -24,6 +25,32 @@ describe('missingPlugins', () => {
 
   it('asks nothing of the official CLI', () => {
     expect(missingPlugins({ built: false }, kubernetes)).toEqual([]);
+  });
+
+  it("names the built Kubernetes plugin's version, which the program's Provider then asks for", () => {
+    const built = { root, built: true };
+    const plugins = path.join(root, 'home', 'plugins');
+    mkdirSync(path.join(plugins, 'resource-command-v1.2.1'), { recursive: true });
+    expect(builtKubernetesPlugin(built)).toBeUndefined();
+    // A download or install in progress leaves a lock or partial beside the directory: not a plugin.
+    mkdirSync(path.join(plugins, 'resource-kubernetes-v4.34.2.partial'));
+    expect(builtKubernetesPlugin(built)).toBeUndefined();
+    mkdirSync(path.join(plugins, 'resource-kubernetes-v4.0.0-20260115033456-f47bc2d6f199'));
+    const version = builtKubernetesPlugin(built);
+    expect(version).toBe('4.0.0-20260115033456-f47bc2d6f199');
+    expect(builtKubernetesPlugin({ built: false })).toBeUndefined();
+    expect(kubernetesPluginVersion({ SCHEDBENCH_KUBERNETES_PLUGIN_VERSION: version })).toBe(version);
+  });
+});
+
+describe('kubernetesPluginVersion', () => {
+  it("keeps the SDK's version unless told, and refuses what is not a version", () => {
+    expect(kubernetesPluginVersion({})).toBeUndefined();
+    expect(kubernetesPluginVersion({ SCHEDBENCH_KUBERNETES_PLUGIN_VERSION: '' })).toBeUndefined();
+    expect(kubernetesPluginVersion({ SCHEDBENCH_KUBERNETES_PLUGIN_VERSION: 'v4.34.2' })).toBe('4.34.2');
+    expect(() =>
+      kubernetesPluginVersion({ SCHEDBENCH_KUBERNETES_PLUGIN_VERSION: 'latest; rm -rf /' }),
+    ).toThrow(/SCHEDBENCH_KUBERNETES_PLUGIN_VERSION="latest; rm -rf \/": not a plugin version/);
   });
 });
 
