@@ -1,8 +1,8 @@
 // Bench: the samplers' own cost during a real run. Brings a 2-node cluster of the scheduler (slurm, kubernetes or
 // flux) up through the local runner, then runs one long, nearly idle job (stress-ng at 1 % of one CPU for T
-// seconds) while reading, from /proc, the CPU time (user + system, reaped children included) of every sampler of
-// the run — one per node and the scheduler's sampler — until each stops. Prints CPU seconds per hour and the share
-// of one core (target < 0.5 %).
+// seconds) while reading, from /proc, the CPU time (user + system, its live descendants' and reaped children's
+// too) of every sampler of the run — one per node and the scheduler's sampler — until each stops. Prints CPU
+// seconds per hour and the share of one core (target < 0.5 %).
 // Usage: npx tsx bench/samplers.ts [seconds=60] [scheduler=slurm]
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
@@ -20,15 +20,40 @@ const SCHEDULER_SAMPLER: Record<string, string> = {
   flux: 'flux jobs/resource each interval, Fluxion stats every 30 s',
 };
 
-/** utime + stime + cutime + cstime (fields 14–17 of /proc/<pid>/stat) in seconds, or null when gone. */
-function cpuSeconds(pid: string): number | null {
+/** Fields after the command of /proc/<pid>/stat, or null when the process is gone. */
+function statFields(pid: string): string[] | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    const ticks = [11, 12, 13, 14].map((i) => Number(fields[i] ?? 0)).reduce((a, b) => a + b, 0);
-    return ticks / TICKS_PER_SECOND;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? null;
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU seconds of a sampler and everything it runs: utime + stime + cutime + cstime (fields 14–17) of the process
+ * and of each live descendant (a child still running — Kubernetes' pod watch — is in no cutime yet; one that
+ * ended is, in its parent's). Null when the sampler is gone.
+ */
+function cpuSeconds(pid: string): number | null {
+  const own = statFields(pid);
+  if (own === null) return null;
+  const children = new Map<string, string[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ppid = statFields(entry)?.[1];
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), entry]);
+  }
+  const ticksOf = (fields: string[]) =>
+    [11, 12, 13, 14].map((i) => Number(fields[i] ?? 0)).reduce((a, b) => a + b, 0);
+  let ticks = 0;
+  const queue = [pid];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const fields = next === pid ? own : statFields(next);
+    if (fields === null) continue;
+    ticks += ticksOf(fields);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return ticks / TICKS_PER_SECOND;
 }
 
 async function main(): Promise<void> {

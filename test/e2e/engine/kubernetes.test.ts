@@ -13,6 +13,7 @@ import { builtKubernetesPlugin, findPulumi, type PlannedStep } from '../../../cl
 import { clusterNameFor } from '../../../components/config/names';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { engineState, expectOk, viaEngine } from '../../helpers/engine';
+import { adminKubectl, TWO_NODE_KUBERNETES } from '../../helpers/kubernetes';
 import { REPO } from '../../helpers/runner';
 
 jest.setTimeout(45 * 60 * 1000);
@@ -39,12 +40,7 @@ const OBJECT_TYPES = [
   'kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding',
 ].sort();
 
-const kubectl = (args: string[]): string =>
-  execFileSync(
-    path.join(binDir, 'bin', 'kubectl'),
-    ['--kubeconfig', path.join(K8S_ROOT, 'etc', 'admin.conf'), ...args],
-    { encoding: 'utf8' },
-  );
+const kubectl = adminKubectl(() => binDir, K8S_ROOT);
 
 const netnsOfStack = (): string[] =>
   execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -75,10 +71,7 @@ if (why !== undefined)
       configFile,
       stringify({
         config: {
-          'schedbench:scheduler': 'kubernetes',
-          'schedbench:profile': 'fits',
-          'schedbench:profiles': { fits: { nodes: 2, vcpus: 1, memoryGiB: 2 } },
-          'schedbench:backend': { type: 'netns' },
+          ...TWO_NODE_KUBERNETES,
           // The cluster and its objects: the workloads are the runner e2e's business (test/e2e/kubernetes).
           'schedbench:stopAfter': 'scheduler',
           'schedbench:resultsDir': path.join(dir, 'runs'),

@@ -14,6 +14,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { clusterNameFor } from '../../../components/config/names';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
+import { adminKubectl, TWO_NODE_KUBERNETES } from '../../helpers/kubernetes';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult } from '../../../results/schema';
@@ -108,10 +109,7 @@ function writeConfig(extraRuns: ExtraRun[]): void {
     configFile,
     stringify({
       config: {
-        'schedbench:scheduler': 'kubernetes',
-        'schedbench:profile': 'fits',
-        'schedbench:profiles': { fits: { nodes: 2, vcpus: 1, memoryGiB: 2 } },
-        'schedbench:backend': { type: 'netns' },
+        ...TWO_NODE_KUBERNETES,
         'schedbench:repetitions': 1,
         'schedbench:idleGapSeconds': 0,
         'schedbench:resultsDir': resultsDir,
@@ -152,14 +150,7 @@ function clusterCgroups(): string[] {
     .filter((l) => l !== '');
 }
 
-const kubectl = (args: string[]): string =>
-  execFileSync(
-    path.join(binDir(), 'bin', 'kubectl'),
-    ['--kubeconfig', path.join(K8S_ROOT, 'etc', 'admin.conf'), ...args],
-    {
-      encoding: 'utf8',
-    },
-  );
+const kubectl = adminKubectl(binDir, K8S_ROOT);
 let cachedBinDir = '';
 function binDir(): string {
   if (cachedBinDir === '') cachedBinDir = kubernetesBinDir();
