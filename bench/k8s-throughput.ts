@@ -22,6 +22,7 @@ import { renderJob } from '../components/kubernetes/workload';
 import type { RunResult } from '../results/schema';
 import { expandWorkload } from '../workloads/catalog';
 import { preciseTimes } from '../workloads/job-times';
+import { adminKubectl } from '../test/helpers/kubernetes';
 import { benchStack, loadAverages, rate, type Rate } from './lib/stack';
 
 const STACK = 'bk8s';
@@ -41,14 +42,9 @@ const Listing = z.object({
 
 function kubectlOf(root: string): (args: string[], input?: string) => string {
   const bin = kubernetesBinDir();
-  const kubectl = path.join(bin, 'bin', 'kubectl');
-  if (!existsSync(kubectl)) throw new Error(`no cached Kubernetes build at ${bin}: npx schedbench k8s build`);
-  return (args, input) =>
-    execFileSync(kubectl, ['--kubeconfig', path.join(root, 'etc', 'admin.conf'), ...args], {
-      encoding: 'utf8',
-      input,
-      maxBuffer: 256 * 1024 * 1024,
-    });
+  if (!existsSync(path.join(bin, 'bin', 'kubectl')))
+    throw new Error(`no cached Kubernetes build at ${bin}: npx schedbench k8s build`);
+  return adminKubectl(bin, root);
 }
 
 /**

@@ -29,20 +29,25 @@ function statFields(pid: string): string[] | null {
   }
 }
 
-/**
- * CPU seconds of a sampler and everything it runs: utime + stime + cutime + cstime (fields 14–17) of the process
- * and of each live descendant (a child still running — Kubernetes' pod watch — is in no cutime yet; one that
- * ended is, in its parent's). Null when the sampler is gone.
- */
-function cpuSeconds(pid: string): number | null {
-  const own = statFields(pid);
-  if (own === null) return null;
+/** Every process's children, by parent pid: one pass over /proc. */
+function childrenByParent(): Map<string, string[]> {
   const children = new Map<string, string[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const ppid = statFields(entry)?.[1];
     if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), entry]);
   }
+  return children;
+}
+
+/**
+ * CPU seconds of a sampler and everything it runs: utime + stime + cutime + cstime (fields 14–17) of the process
+ * and of each live descendant (a child still running — Kubernetes' pod watch — is in no cutime yet; one that
+ * ended is, in its parent's). Null when the sampler is gone.
+ */
+function cpuSeconds(pid: string, children: Map<string, string[]>): number | null {
+  const own = statFields(pid);
+  if (own === null) return null;
   const ticksOf = (fields: string[]) =>
     [11, 12, 13, 14].map((i) => Number(fields[i] ?? 0)).reduce((a, b) => a + b, 0);
   let ticks = 0;
@@ -93,11 +98,12 @@ async function main(): Promise<void> {
     // sampler (run/node) → { pid, first and last CPU reading and when }
     const seen = new Map<string, { pid: string; first: number; last: number; t0: number; t1: number }>();
     while (!finished) {
+      const children = childrenByParent();
       for (const run of existsSync(samplers) ? readdirSync(samplers) : []) {
         for (const who of readdirSync(path.join(samplers, run))) {
           const pidFile = path.join(samplers, run, who, 'sampler.pid');
           const pid = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : '';
-          const cpu = pid === '' ? null : cpuSeconds(pid);
+          const cpu = pid === '' ? null : cpuSeconds(pid, children);
           if (cpu === null) continue;
           const s = seen.get(who);
           if (s === undefined || s.pid !== pid)

@@ -306,18 +306,7 @@ export class Engine {
       // Nothing to execute, but recorded (its settings sealed) so that `preview` shows it as existing and a
       // changed one (another cluster's kubeconfig) as a change.
       if (!unchanged) {
-        this.state.resources[meta.urn] = {
-          urn: meta.urn,
-          type: args.type,
-          name: args.name,
-          parent: meta.parent,
-          custom: true,
-          status: 'created',
-          inputs,
-          inputsHash,
-          outputs: {},
-          seq: prior?.seq ?? this.state.nextSeq++,
-        };
+        this.state.resources[meta.urn] = this.recordOf(args, meta, inputs, inputsHash, prior, 'created');
         this.save();
       }
       return { id: undefined, state: {} };
@@ -352,6 +341,29 @@ export class Engine {
     } catch {
       return undefined;
     }
+  }
+
+  /** A resource's new state entry, keeping its place (`seq`) when it had one. */
+  private recordOf(
+    args: MockResourceArgs,
+    meta: ResourceMeta,
+    inputs: Record<string, unknown>,
+    inputsHash: string,
+    prior: ResourceState | undefined,
+    status: 'creating' | 'created',
+  ): ResourceState {
+    return {
+      urn: meta.urn,
+      type: args.type,
+      name: args.name,
+      parent: meta.parent,
+      custom: true,
+      status,
+      inputs,
+      inputsHash,
+      outputs: {},
+      seq: prior?.seq ?? this.state.nextSeq++,
+    };
   }
 
   private withSecrets(state: Record<string, unknown>, meta: ResourceMeta): Record<string, unknown> {
@@ -395,18 +407,7 @@ export class Engine {
         which = 'update';
       }
     }
-    const record: ResourceState = {
-      urn: meta.urn,
-      type: args.type,
-      name: args.name,
-      parent: meta.parent,
-      custom: true,
-      status: 'creating',
-      inputs,
-      inputsHash,
-      outputs: {},
-      seq: prior?.seq ?? this.state.nextSeq++,
-    };
+    const record = this.recordOf(args, meta, inputs, inputsHash, prior, 'creating');
     this.state.resources[meta.urn] = record;
     this.save();
     try {

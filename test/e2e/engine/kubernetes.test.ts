@@ -6,15 +6,15 @@
 // built engine has that plugin and the Kubernetes build is cached; otherwise it says, as a test of its own, why
 // it skipped. Needs root.
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { stringify } from 'yaml';
 import { builtKubernetesPlugin, findPulumi, type PlannedStep } from '../../../cli/engine/drive';
 import { clusterNameFor } from '../../../components/config/names';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { engineState, expectOk, viaEngine } from '../../helpers/engine';
 import { adminKubectl, TWO_NODE_KUBERNETES } from '../../helpers/kubernetes';
 import { REPO } from '../../helpers/runner';
+import { writeNetnsStack } from '../../helpers/stack';
 
 jest.setTimeout(45 * 60 * 1000);
 
@@ -40,7 +40,7 @@ const OBJECT_TYPES = [
   'kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding',
 ].sort();
 
-const kubectl = adminKubectl(() => binDir, K8S_ROOT);
+const kubectl = adminKubectl(binDir, K8S_ROOT);
 
 const netnsOfStack = (): string[] =>
   execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -66,18 +66,12 @@ if (why !== undefined)
 
 (why === undefined ? describe : describe.skip)('a Kubernetes stack through the Pulumi engine', () => {
   beforeAll(() => {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      configFile,
-      stringify({
-        config: {
-          ...TWO_NODE_KUBERNETES,
-          // The cluster and its objects: the workloads are the runner e2e's business (test/e2e/kubernetes).
-          'schedbench:stopAfter': 'scheduler',
-          'schedbench:resultsDir': path.join(dir, 'runs'),
-        },
-      }),
-    );
+    writeNetnsStack(configFile, {
+      ...TWO_NODE_KUBERNETES,
+      // The cluster and its objects: the workloads are the runner e2e's business (test/e2e/kubernetes).
+      'schedbench:stopAfter': 'scheduler',
+      'schedbench:resultsDir': path.join(dir, 'runs'),
+    });
   });
 
   afterAll(() => {

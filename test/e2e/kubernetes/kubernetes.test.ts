@@ -9,13 +9,13 @@
 // stages act as their ServiceAccount. A kubelet killed mid-run degrades that run; `up` again resumes without
 // repeating a finished run. Needs root.
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'fs';
 import * as path from 'path';
-import { stringify } from 'yaml';
 import { clusterNameFor } from '../../../components/config/names';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { adminKubectl, TWO_NODE_KUBERNETES } from '../../helpers/kubernetes';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
+import { writeNetnsStack } from '../../helpers/stack';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult } from '../../../results/schema';
 import { WORKLOAD_NAMES } from '../../../workloads/names';
@@ -105,18 +105,13 @@ const readResult = (workload: string): RunResult =>
   );
 
 function writeConfig(extraRuns: ExtraRun[]): void {
-  writeFileSync(
-    configFile,
-    stringify({
-      config: {
-        ...TWO_NODE_KUBERNETES,
-        'schedbench:repetitions': 1,
-        'schedbench:idleGapSeconds': 0,
-        'schedbench:resultsDir': resultsDir,
-        'e2e:extraRuns': extraRuns,
-      },
-    }),
-  );
+  writeNetnsStack(configFile, {
+    ...TWO_NODE_KUBERNETES,
+    'schedbench:stopAfter': 'analysis',
+    'schedbench:idleGapSeconds': 0,
+    'schedbench:resultsDir': resultsDir,
+    'e2e:extraRuns': extraRuns,
+  });
 }
 
 /** A Kubernetes memory quantity (plain, Ki, Mi, Gi) in bytes. */
@@ -150,22 +145,18 @@ function clusterCgroups(): string[] {
     .filter((l) => l !== '');
 }
 
-const kubectl = adminKubectl(binDir, K8S_ROOT);
-let cachedBinDir = '';
-function binDir(): string {
-  if (cachedBinDir === '') cachedBinDir = kubernetesBinDir();
-  return cachedBinDir;
-}
+const BIN_DIR = kubernetesBinDir();
+const kubectl = adminKubectl(BIN_DIR, K8S_ROOT);
 
 // A cold build of Kubernetes takes tens of minutes on 2 cores: this test runs on a cached build (`SCHEDBENCH_K8S=1
 // ./setup.sh` or `npx schedbench k8s build`), or builds one itself only when SCHEDBENCH_K8S_E2E_BUILD=1; otherwise
 // it says, as a test of its own, that it skipped.
-const cached = existsSync(path.join(binDir(), 'bin', 'kubectl'));
+const cached = existsSync(path.join(BIN_DIR, 'bin', 'kubectl'));
 const mayBuild = process.env.SCHEDBENCH_K8S_E2E_BUILD === '1';
 if (!cached && !mayBuild)
   test('skipped: no cached Kubernetes build (SCHEDBENCH_K8S=1 ./setup.sh, or npx schedbench k8s build)', () => {
-    process.stdout.write(`kubernetes e2e skipped: no build at ${binDir()}\n`);
-    expect(existsSync(binDir())).toBe(false);
+    process.stdout.write(`kubernetes e2e skipped: no build at ${BIN_DIR}\n`);
+    expect(existsSync(BIN_DIR)).toBe(false);
   });
 
 (cached || mayBuild ? describe : describe.skip)(
@@ -235,7 +226,7 @@ if (!cached && !mayBuild)
       }
       // The profile's node (1 CPU, 2 GiB) bounds a container: the apiserver refuses a larger pod at admission.
       const big = spawnSync(
-        path.join(binDir(), 'bin', 'kubectl'),
+        path.join(BIN_DIR, 'bin', 'kubectl'),
         [
           '--kubeconfig',
           path.join(K8S_ROOT, 'etc', 'admin.conf'),
@@ -262,7 +253,7 @@ if (!cached && !mayBuild)
       // The stages act as the runner account: what they do is allowed, the rest is not.
       const can = (verb: string, resource: string, ns: string[] = ['-n', 'schedbench']) =>
         spawnSync(
-          path.join(binDir(), 'bin', 'kubectl'),
+          path.join(BIN_DIR, 'bin', 'kubectl'),
           [
             '--kubeconfig',
             path.join(K8S_ROOT, 'etc', 'admin.conf'),

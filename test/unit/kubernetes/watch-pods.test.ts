@@ -9,6 +9,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { PRELUDE } from '../../../components/script';
 import { KUBERNETES_SCRIPTS_DIR } from '../../../components/kubernetes/script';
+import { running } from '../../helpers/proc';
 
 const STAND_IN = `#!/bin/bash
 set -euo pipefail
@@ -28,15 +29,6 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
   }
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('watch_pods', () => {
   let dir: string;
   // What the test started, stopped whatever the outcome.
@@ -47,7 +39,7 @@ describe('watch_pods', () => {
     chmodSync(path.join(dir, 'kubectl'), 0o755);
   });
   afterEach(() => {
-    for (const pid of started.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of started.splice(0)) if (running(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -79,11 +71,11 @@ describe('watch_pods', () => {
     );
     const watcher = Number(readFileSync(open, 'utf8'));
     started.push(watcher);
-    expect(alive(watcher)).toBe(true);
+    expect(running(watcher)).toBe(true);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    await until(() => !alive(watcher), 5_000, 'the open watch to end');
+    await until(() => !running(watcher), 5_000, 'the open watch to end');
 
     // Both watches' lines reached stdout, in order: nothing of the first is lost with its end.
     expect(out.trim().split('\n')).toEqual(['pod-1|Running|n1|1', 'pod-2|Running|n2|1']);
