@@ -14,6 +14,7 @@ interface ImageOptions {
   mirror: string;
   package: string[];
   fluxTarball?: string;
+  kubernetes?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -34,6 +35,10 @@ function withInputOptions(cmd: Command): Command {
     .option(
       '--flux-tarball <file>',
       "the image a Flux stack with this schedbench:flux.tarball builds (the tarball and Flux's packages)",
+    )
+    .option(
+      '--kubernetes',
+      "the image a Kubernetes stack builds (the node bundle, built first when not cached, and the node's packages)",
     );
 }
 
@@ -49,10 +54,14 @@ function resolve(options: ImageOptions) {
   const image = parsed.data.image;
   if (image.source !== 'build') throw new Error('unreachable: image source is build');
   // The same additions `up` makes for the stack's scheduler (components/schedulers/registry.ts).
-  const content =
-    options.fluxTarball === undefined
-      ? { packages: [], overlays: [] }
-      : schedulerImageContent({ scheduler: 'flux', flux: { tarball: path.resolve(options.fluxTarball) } });
+  if (options.fluxTarball !== undefined && options.kubernetes === true)
+    throw new Error('--flux-tarball and --kubernetes: an image is built for one scheduler; give one of them');
+  const tarball = options.fluxTarball === undefined ? {} : { tarball: path.resolve(options.fluxTarball) };
+  const content = schedulerImageContent({
+    scheduler: options.kubernetes === true ? 'kubernetes' : options.fluxTarball !== undefined ? 'flux' : 'slurm',
+    flux: tarball,
+    kubernetes: {},
+  });
   const build = {
     suite: image.suite,
     mirror: image.mirror,

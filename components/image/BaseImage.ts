@@ -5,7 +5,14 @@ import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { bashScript } from '../script';
 import { ImageInfo, parseImageInfo } from './info';
-import { buildEnvironment, ImageBuildOptions, imageDir, imageInputHash, readImageInputs } from './inputs';
+import {
+  buildEnvironment,
+  ImageBuildOptions,
+  imageDir,
+  imageInputHash,
+  madeOverlays,
+  readImageInputs,
+} from './inputs';
 
 export type BaseImageArgs =
   | ({
@@ -43,6 +50,15 @@ export class BaseImage extends pulumi.ComponentResource {
       this.inputHash = imageInputHash(inputs);
       this.path = `${imageDir(args.cacheDir, inputs)}/disk.qcow2`;
       script = 'build.sh';
+      // Overlays a command makes (e.g. Kubernetes' node bundle) are made first; like the image, they are caches.
+      const made = madeOverlays(args.overlays).map(
+        (overlay, i) =>
+          new command.local.Command(
+            `${name}-overlay-${i}`,
+            { create: overlay.make.create, environment: overlay.make.environment, logging: 'stderr' },
+            { parent: this },
+          ),
+      );
       // No delete: the image is a cache shared by stacks with the same inputs (`schedbench image remove`).
       step = new command.local.Command(
         `${name}-build`,
@@ -50,7 +66,7 @@ export class BaseImage extends pulumi.ComponentResource {
           create: bashScript('components/image/build.sh'),
           environment: buildEnvironment(args.cacheDir, inputs),
         },
-        { parent: this },
+        { parent: this, dependsOn: made },
       );
     } else {
       this.inputHash = '';

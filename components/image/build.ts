@@ -4,20 +4,33 @@ import { spawn } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { ImageInfo, parseImageInfo } from './info';
-import { BUILD_SCRIPT, buildEnvironment, ImageBuildOptions, readImageInputs } from './inputs';
+import { BUILD_SCRIPT, buildEnvironment, ImageBuildOptions, madeOverlays, readImageInputs } from './inputs';
 
 const projectRoot = path.join(__dirname, '..', '..');
 
-/** Builds (or finds in the cache) the image; stderr lines go to `onLine` as they come. */
-export function buildImage(
+/** Builds (or finds in the cache) the image, made overlays first; stderr lines go to `onLine` as they come. */
+export async function buildImage(
   options: ImageBuildOptions,
   onLine: (line: string) => void = () => undefined,
 ): Promise<ImageInfo> {
+  for (const overlay of madeOverlays(options.overlays))
+    await runBash(overlay.make.create, 'overlay', overlay.make.environment, onLine);
   const inputs = readImageInputs(options);
   const script = readFileSync(path.join(projectRoot, BUILD_SCRIPT), 'utf8');
+  const stdout = await runBash(script, 'build.sh', buildEnvironment(options.cacheDir, inputs), onLine);
+  return parseImageInfo(stdout, 'build.sh');
+}
+
+/** `bash -c script` with `environment` added; resolves to its stdout, rejects with the last stderr lines. */
+function runBash(
+  script: string,
+  name: string,
+  environment: Record<string, string>,
+  onLine: (line: string) => void,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script, 'build.sh'], {
-      env: { ...process.env, ...buildEnvironment(options.cacheDir, inputs) },
+    const child = spawn('bash', ['-c', script, name], {
+      env: { ...process.env, ...environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -33,15 +46,8 @@ export function buildImage(
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`build.sh exited with ${code}:\n${tail.join('\n')}`));
-        return;
-      }
-      try {
-        resolve(parseImageInfo(stdout, 'build.sh'));
-      } catch (err) {
-        reject(err);
-      }
+      if (code !== 0) reject(new Error(`${name} exited with ${String(code)}:\n${tail.join('\n')}`));
+      else resolve(stdout);
     });
   });
 }

@@ -33,6 +33,20 @@ export const BUILD_SCRIPT = 'components/image/build.sh';
 export const SEED_READER = 'components/image/guest/schedbench-seed.sh';
 export const SEED_UNIT = 'components/image/guest/schedbench-seed.service';
 
+/**
+ * An overlay a command makes before the image is built (e.g. Kubernetes' node bundle): its path is known before it
+ * exists, so the image's hash covers `identity` (the key of every input that makes it) instead of its content.
+ */
+export interface MadeOverlay {
+  path: string;
+  identity: string;
+  /** The command that makes it; idempotent (a cached result costs seconds). */
+  make: { create: string; environment: Record<string, string> };
+}
+
+/** A tarball unpacked at / after the packages: a file that exists (hashed by content), or one a command makes. */
+export type ImageOverlay = string | MadeOverlay;
+
 export interface ImageBuildOptions {
   /** Debian suite. */
   suite: string;
@@ -40,8 +54,8 @@ export interface ImageBuildOptions {
   mirror: string;
   /** Packages beyond BASE_PACKAGES. */
   extraPackages: readonly string[];
-  /** Tarballs unpacked at / after the packages (absolute paths on this machine), e.g. `schedbench:flux.tarball`. */
-  overlays?: readonly string[];
+  /** Tarballs unpacked at / after the packages, in order, e.g. `schedbench:flux.tarball` (absolute paths here). */
+  overlays?: readonly ImageOverlay[];
   /** Directory holding one subdirectory per input hash. */
   cacheDir: string;
 }
@@ -56,8 +70,11 @@ export interface ImageInputs {
   seedUnit: string;
   /** The node sshd directives every schedbench sshd carries (components/nodes/ssh-env.ts). */
   sshdDirectives: string;
-  /** Overlay tarballs by content: a tarball rebuilt with other files makes another image. */
-  overlays: { path: string; sha256: string }[];
+  /**
+   * Overlay tarballs and what identifies them: a file's SHA-256 (a tarball rebuilt with other files makes another
+   * image), or a made overlay's input key.
+   */
+  overlays: { path: string; identity: string }[];
 }
 
 /** SHA-256 of a file, read in 1 MiB pieces (an installed prefix's tarball is ~100 MB). */
@@ -87,7 +104,9 @@ export function readImageInputs(
     seedReader: read(SEED_READER),
     seedUnit: read(SEED_UNIT),
     sshdDirectives: NODE_SSHD_DIRECTIVES,
-    overlays: (opts.overlays ?? []).map((file) => ({ path: file, sha256: fileSha256(file) })),
+    overlays: (opts.overlays ?? []).map((o) =>
+      typeof o === 'string' ? { path: o, identity: fileSha256(o) } : { path: o.path, identity: o.identity },
+    ),
   };
 }
 
@@ -101,8 +120,8 @@ export function imageInputHash(inputs: ImageInputs): string {
     inputs.seedReader,
     inputs.seedUnit,
     inputs.sshdDirectives,
-    // By content only: the same tarball elsewhere is the same image.
-    inputs.overlays.map((o) => o.sha256),
+    // By identity only: the same tarball elsewhere is the same image.
+    inputs.overlays.map((o) => o.identity),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -125,4 +144,9 @@ export function buildEnvironment(cacheDir: string, inputs: ImageInputs): Record<
     OVERLAYS: inputs.overlays.map((o) => o.path).join('\n'),
     INPUT_HASH: imageInputHash(inputs),
   };
+}
+
+/** The overlays that a command makes, in order (BaseImage runs them before the build). */
+export function madeOverlays(overlays: readonly ImageOverlay[] | undefined): MadeOverlay[] {
+  return (overlays ?? []).filter((o): o is MadeOverlay => typeof o !== 'string');
 }

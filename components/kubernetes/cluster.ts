@@ -20,6 +20,7 @@ import type {
 } from '../schedulers/contract';
 import type { KubernetesOptions } from './options';
 import {
+  allocatable,
   checkSocketPaths,
   clusterLayout,
   controlPlaneArgs,
@@ -45,6 +46,7 @@ import { remoteCommand } from '../nodes/remote';
 import { BENCH_NAMESPACE, jobNamePrefix, renderJobPlan, runLabelOf } from './workload';
 import { KubernetesObjects } from './in-cluster';
 import { RUNNER_ACCOUNT } from './objects';
+import { KUBERNETES_NODE_PACKAGES } from './image';
 
 export interface KubernetesClusterArgs extends SchedulerArgs {
   /** The `schedbench:kubernetes` config section. */
@@ -99,6 +101,9 @@ function stageOptions(
 
 /** The kube-scheduler's secure port on the first node's loopback (its default; /metrics needs no credentials). */
 const KUBE_SCHEDULER_METRICS_URL = 'https://127.0.0.1:10259/metrics';
+
+/** Whether the node shares this host with the others (netns): its cgroup and its machine facts are not its own. */
+const sharesHost = (node: Node): boolean => node.backend === 'netns';
 
 /** Arguments one per line, as the start scripts read them. */
 const lines = (args: string[]): string => args.join('\n');
@@ -156,6 +161,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       throw new pulumi.ResourceError(err instanceof Error ? err.message : String(err), this);
     }
     const stop = String(o.stopTimeoutSeconds);
+    const start = String(o.startTimeoutSeconds);
 
     // Build: binaries and images on this machine (cached by input hash), or a directory the config names.
     const buildDir = path.join(__dirname, 'build');
@@ -186,12 +192,20 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
         {
           connection: node.connection,
           create: kubernetesScript('install.sh'),
-          environment: { BIN_DIR: binDir, IMAGES_DIR: imagesDir },
+          environment: {
+            BIN_DIR: binDir,
+            IMAGES_DIR: imagesDir,
+            NODE_PACKAGES: KUBERNETES_NODE_PACKAGES.join(' '),
+            // Nodes sharing the host nest the kubelet's cgroups in their own; other nodes are machines of their own.
+            SHARES_HOST: sharesHost(node) ? '1' : '0',
+          },
         },
         stageOptions(this, [node.ready, ...buildDeps]),
       );
       const info = install.stdout.apply((out) => InstallInfo.parse(JSON.parse(out)));
-      return { node, install, info };
+      const profile = { vcpus: node.vcpus, memoryMiB: node.memoryMiB };
+      const reservation = info.apply((i) => reservationFor(node.name, i.facts, profile, !sharesHost(node)));
+      return { node, install, info, reservation };
     });
     const first = perNode[0];
     if (first === undefined)
@@ -227,6 +241,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           ROOT: layout.root,
           BIN_DIR: binDir,
           STOP_TIMEOUT: stop,
+          START_TIMEOUT: start,
           ETCD_ARGS: lines(cp.etcd),
           APISERVER_ARGS: lines(cp.apiserver),
           CONTROLLER_MANAGER_ARGS: lines(cp.controllerManager),
@@ -236,20 +251,21 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       stageOptions(this, [pki]),
     );
 
-    const kubelets = perNode.map(({ node, install, info }, index) => {
+    const kubelets = perNode.map(({ node, install, info, reservation }, index) => {
       const paths = nodePaths(layout, node.name);
       const podCidr = podCidrs[index] ?? '';
       const routes = podRoutes(args.nodes, o.podCidr, node.name);
-      const profile = { vcpus: node.vcpus, memoryMiB: node.memoryMiB };
-      const kubeletConfig = info.apply((i) =>
-        renderKubeletConfig({
-          paths,
-          facts: i.facts,
-          reservation: reservationFor(node.name, i.facts, profile),
-        }),
-      );
+      const kubeletConfig = pulumi
+        .all([info, reservation])
+        .apply(([i, r]) => renderKubeletConfig({ paths, facts: i.facts, reservation: r }));
       const cgroupRoot = info.apply((i) => kubeletCgroupRoot(i.facts));
-      const nodeEnv = { NODE: node.name, NODE_DIR: paths.dir, BIN_DIR: binDir, STOP_TIMEOUT: stop };
+      const nodeEnv = {
+        NODE: node.name,
+        NODE_DIR: paths.dir,
+        BIN_DIR: binDir,
+        STOP_TIMEOUT: stop,
+        START_TIMEOUT: start,
+      };
       const configure = remoteCommand(
         `${name}-configure-${node.name}`,
         {
@@ -317,7 +333,9 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           BIN_DIR: binDir,
           STOP_TIMEOUT: stop,
           VALIDATE_TIMEOUT: String(o.validateTimeoutSeconds),
-          EXPECTED_NODES: expectedNodes(args.nodes),
+          EXPECTED_NODES: pulumi
+            .all(perNode.map(({ node, info, reservation }) => pulumi.all([node.name, info, reservation])))
+            .apply((all) => expectedNodes(all.map(([name, i, r]) => ({ name, ...allocatable(i.facts, r) })))),
           VALIDATION_PODS: workloadImage.apply((image) =>
             JSON.stringify({
               apiVersion: 'v1',
@@ -347,8 +365,8 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       (out) => ValidateReport.parse(JSON.parse(out)).kubernetesVersion,
     );
     this.provenance = pulumi
-      .all([this.kubernetesVersion, first.info])
-      .apply(([version, i]): SchedulerProvenance => ({
+      .all([this.kubernetesVersion, first.info, first.reservation])
+      .apply(([version, i, r]): SchedulerProvenance => ({
         version,
         packages: {
           ...i.versions,
@@ -363,7 +381,10 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
         host: i.host,
         hostCpus: i.hostCpus,
         settings: {
-          capacity: 'kubelet systemReserved = machine − profile',
+          capacity: sharesHost(first.node)
+            ? 'kubelet systemReserved = machine − profile'
+            : 'the node is a machine of its own: kubelet systemReserved = machine − profile, none when the kernel keeps part of the profile',
+          allocatableMemoryMiB: Math.floor(allocatable(i.facts, r).memoryBytes / (1024 * 1024)),
           cgroupVersion: i.facts.cgroupVersion,
           podCidr: o.podCidr,
         },

@@ -14,6 +14,11 @@ export const KubernetesOptions = z
     serviceCidr: ipv4Cidr('kubernetes.serviceCidr').default('10.96.0.0/16'),
     /** Seconds a daemon gets to exit after SIGTERM before it is sent SIGKILL. */
     stopTimeoutSeconds: z.number().int().min(1).max(300).default(15),
+    /**
+     * Seconds a daemon may take to answer once started (kube-apiserver's /readyz, containerd, each kubelet's
+     * /healthz); a daemon that exits ends the wait at once. VMs in software emulation (TCG) need minutes.
+     */
+    startTimeoutSeconds: z.number().int().min(10).max(3600).default(300),
     /** Seconds validation waits for readiness, node registration and the validation pods. */
     validateTimeoutSeconds: z.number().int().min(10).max(3600).default(180),
     /**
@@ -37,6 +42,7 @@ export const KubernetesOptions = z
     podCidr: '10.244.0.0/16',
     serviceCidr: '10.96.0.0/16',
     stopTimeoutSeconds: 15,
+    startTimeoutSeconds: 300,
     validateTimeoutSeconds: 180,
     podQuota: 10_000,
   });

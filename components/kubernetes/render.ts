@@ -222,7 +222,10 @@ export interface NodeFacts {
   cpus: number;
   /** MemTotal of /proc/meminfo in bytes (cAdvisor's memory capacity). */
   memoryBytes: number;
-  /** The cgroup the node's SSH sessions run in (the kubelet's cgroupRoot lies in it). */
+  /**
+   * The node's own cgroup, where the kubelet's cgroupRoot lies: on a node sharing the host (netns), the one its
+   * SSH sessions run in; on a machine of its own, the root (`/`).
+   */
   cgroup: string;
   cgroupVersion: 1 | 2;
 }
@@ -236,27 +239,50 @@ export interface Reservation {
 const MIB = 1024 * 1024;
 
 /**
+ * A node that is a machine of its own (a VM sized by the profile, an existing host) reports less memory than it
+ * was given: the kernel keeps its share. Down to this fraction of the profile's memory, its allocatable is what it
+ * has (the libvirt backend refuses a VM below it at boot); a node sharing the host (netns) must fit exactly.
+ */
+export const MIN_OWN_MACHINE_MEMORY_FRACTION = 0.85;
+
+/**
  * The kubelet's allocatable is capacity − kubeReserved − systemReserved − hard eviction thresholds. Capacity is
  * what the machine has (on a netns node: the whole host), so reserving the difference advertises the profile.
- * The kubelet cannot advertise more than the machine has: such a profile is refused, naming node and value.
+ * The kubelet cannot advertise more than the machine has: such a profile is refused, naming node and value —
+ * except a node that is its own machine, short of memory by the kernel's share (MIN_OWN_MACHINE_MEMORY_FRACTION):
+ * it advertises all it has.
  */
 export function reservationFor(
   node: string,
   facts: NodeFacts,
   profile: { vcpus: number; memoryMiB: number },
+  ownMachine = false,
 ): Reservation {
   if (profile.vcpus > facts.cpus)
     throw new Error(
       `kubernetes: node ${node}: the profile asks for ${profile.vcpus} CPUs but the machine has ${facts.cpus}; ` +
         'the kubelet cannot advertise more CPUs than exist — use a profile that fits the host (docs/kubernetes.md)',
     );
+  const cpuMillis = (facts.cpus - profile.vcpus) * 1000;
   const memoryBytes = profile.memoryMiB * MIB;
-  if (memoryBytes > facts.memoryBytes)
-    throw new Error(
-      `kubernetes: node ${node}: the profile asks for ${profile.memoryMiB} MiB of memory but the machine has ` +
-        `${Math.floor(facts.memoryBytes / MIB)} MiB; use a profile that fits the host (docs/kubernetes.md)`,
-    );
-  return { cpuMillis: (facts.cpus - profile.vcpus) * 1000, memoryBytes: facts.memoryBytes - memoryBytes };
+  if (memoryBytes <= facts.memoryBytes) return { cpuMillis, memoryBytes: facts.memoryBytes - memoryBytes };
+  if (ownMachine && facts.memoryBytes >= MIN_OWN_MACHINE_MEMORY_FRACTION * memoryBytes)
+    return { cpuMillis, memoryBytes: 0 };
+  throw new Error(
+    `kubernetes: node ${node}: the profile asks for ${profile.memoryMiB} MiB of memory but the machine has ` +
+      `${Math.floor(facts.memoryBytes / MIB)} MiB; use a profile that fits the host (docs/kubernetes.md)`,
+  );
+}
+
+/** What a node advertises once `reservation` is set aside: its allocatable CPUs and memory. */
+export function allocatable(
+  facts: NodeFacts,
+  reservation: Reservation,
+): { cpus: number; memoryBytes: number } {
+  return {
+    cpus: facts.cpus - reservation.cpuMillis / 1000,
+    memoryBytes: facts.memoryBytes - reservation.memoryBytes,
+  };
 }
 
 /** The kubelet's cgroupRoot: a `kubernetes` cgroup inside the node's own (two kubelets never share /kubepods). */
@@ -468,6 +494,6 @@ export function validationPod(node: string, image: string): Record<string, unkno
 }
 
 /** Expected per-node values for validation: lines of `<name> <cpus> <memoryBytes>`. */
-export function expectedNodes(nodes: { name: string; vcpus: number; memoryMiB: number }[]): string {
-  return nodes.map((n) => `${n.name} ${n.vcpus} ${n.memoryMiB * MIB}`).join('\n');
+export function expectedNodes(nodes: { name: string; cpus: number; memoryBytes: number }[]): string {
+  return nodes.map((n) => `${n.name} ${n.cpus} ${n.memoryBytes}`).join('\n');
 }

@@ -61,7 +61,7 @@ export function clusterNodes(config: BenchConfig): ClusterNodes {
         host: config.host,
         publicKey: key.publicKey,
         privateKey: key.privateKey,
-        imageContent: schedulerImageContent(config),
+        ...(backend.image.source === 'build' ? { imageContent: schedulerImageContent(config) } : {}),
       });
       return {
         nodes: vms.nodes,

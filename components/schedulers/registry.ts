@@ -12,6 +12,9 @@ import { FluxCluster } from '../flux/cluster';
 import { fluxAvailability, type FluxSite } from '../flux/availability';
 import { fluxImageContent } from '../flux/image';
 import { kubernetesAvailability, type KubernetesSite } from '../kubernetes/availability';
+import { KUBERNETES_IMAGE_DIR, kubernetesImageContent } from '../kubernetes/image';
+import type { KubernetesOptions } from '../kubernetes/options';
+import type { ImageOverlay } from '../image/inputs';
 
 export type Availability = { available: true } | { available: false; reason: string };
 
@@ -53,7 +56,27 @@ export function kubernetesSite(config: Pick<BenchConfig, 'kubernetes' | 'backend
   return {
     backend: config.backend.type,
     ...(config.kubernetes.binDir === undefined ? {} : { binDir: config.kubernetes.binDir }),
+    ...(config.backend.type === 'libvirt' ? { imageBuilt: config.backend.image.source === 'build' } : {}),
   };
+}
+
+/** True when the stack's VM image carries the Kubernetes node bundle (libvirt, built image, no binDir of its own). */
+function kubernetesInImage(config: Pick<BenchConfig, 'scheduler' | 'kubernetes' | 'backend'>): boolean {
+  return (
+    config.scheduler === 'kubernetes' &&
+    config.kubernetes.binDir === undefined &&
+    config.backend.type === 'libvirt' &&
+    config.backend.image.source === 'build'
+  );
+}
+
+/** The Kubernetes options the cluster gets: on VMs of a built image, the binaries are where the image put them. */
+export function kubernetesOptions(
+  config: Pick<BenchConfig, 'scheduler' | 'kubernetes' | 'backend'>,
+): KubernetesOptions {
+  return kubernetesInImage(config)
+    ? { ...config.kubernetes, binDir: KUBERNETES_IMAGE_DIR }
+    : config.kubernetes;
 }
 
 /** Where a stack's Flux installation is looked for (availability, campaigns). */
@@ -67,15 +90,23 @@ export function fluxSite(config: Pick<BenchConfig, 'flux' | 'backend'>): FluxSit
   };
 }
 
-/** What the configured scheduler adds to a built VM image: packages, and tarballs unpacked at /. */
+/**
+ * What the configured scheduler adds to a VM image schedbench builds: packages, and tarballs unpacked at / —
+ * Flux's from `flux.tarball`; Kubernetes' node bundle (built on this machine first), unless `kubernetes.binDir`
+ * names binaries the VMs already have.
+ */
 export function schedulerImageContent(config: {
   scheduler: SchedulerName;
   flux: { tarball?: string | undefined };
+  kubernetes: { binDir?: string | undefined };
 }): {
   packages: string[];
-  overlays: string[];
+  overlays: ImageOverlay[];
 } {
-  return config.scheduler === 'flux' ? fluxImageContent(config.flux.tarball) : { packages: [], overlays: [] };
+  if (config.scheduler === 'flux') return fluxImageContent(config.flux.tarball);
+  if (config.scheduler === 'kubernetes' && config.kubernetes.binDir === undefined)
+    return kubernetesImageContent();
+  return { packages: [], overlays: [] };
 }
 
 /** Root of the scheduler's state on every node: `<backend stateDir>/<cluster>/<scheduler>` (netns), else /var/lib/schedbench/…. */
@@ -103,7 +134,11 @@ export function createScheduler(
     case 'slurm':
       return new SlurmCluster(config.clusterName, { ...common, options: config.slurm }, opts);
     case 'kubernetes':
-      return new KubernetesCluster(config.clusterName, { ...common, options: config.kubernetes }, opts);
+      return new KubernetesCluster(
+        config.clusterName,
+        { ...common, options: kubernetesOptions(config) },
+        opts,
+      );
     case 'flux':
       return new FluxCluster(config.clusterName, { ...common, options: config.flux }, opts);
     default: {

@@ -7,16 +7,13 @@
 # the day of the first build, so the digests in images.json (→ provenance) are what identifies them.
 # Usage: images.sh BIN_DIR → prints the images directory on stdout; progress on stderr.
 # Environment: SCHEDBENCH_K8S_CACHE (default /var/cache/schedbench/k8s), SCHEDBENCH_K8S_SUITE (bookworm),
-# SCHEDBENCH_K8S_MIRROR (http://deb.debian.org/debian).
+# SCHEDBENCH_K8S_MIRROR (http://deb.debian.org/debian), SCHEDBENCH_K8S_KEY_ONLY=1 (print the directory only).
 set -euo pipefail
 bin=${1:?usage: images.sh BIN_DIR}
 cache=${SCHEDBENCH_K8S_CACHE:-/var/cache/schedbench/k8s}
 suite=${SCHEDBENCH_K8S_SUITE:-bookworm}
 mirror=${SCHEDBENCH_K8S_MIRROR:-http://deb.debian.org/debian}
 log() { echo "k8s images: $*" >&2; }
-for tool in mmdebstrap umoci skopeo jq; do
-  command -v "$tool" >/dev/null || { log "$tool not found (see .ci/packages/kubernetes.txt)"; exit 1; }
-done
 [[ -x $bin/pause ]] || { log "no pause binary in $bin (run build.sh first)"; exit 1; }
 
 pause_tag=$("$bin/pause" -v | awk '{print $2}' | sed 's/-schedbench$//')
@@ -24,6 +21,13 @@ pause_ref=registry.k8s.io/pause:${pause_tag#v}
 stress_ref=schedbench.local/stress-ng:$suite
 key=$({ cat "${BASH_SOURCE[0]}"; sha256sum <"$bin/pause"; echo "$suite $mirror $pause_ref $stress_ref"; } | sha256sum | cut -c1-16)
 out=$cache/images-$key
+if [[ ${SCHEDBENCH_K8S_KEY_ONLY:-0} == 1 ]]; then
+  echo "$out"
+  exit 0
+fi
+for tool in mmdebstrap umoci skopeo jq; do
+  command -v "$tool" >/dev/null || { log "$tool not found (see .ci/packages/kubernetes.txt)"; exit 1; }
+done
 mkdir -p "$cache"
 exec 9>"$cache/.images.lock"
 flock 9

@@ -1,12 +1,14 @@
 # shellcheck shell=bash
 # Check this node has the cluster's binaries and image archives, install the Debian packages the node needs
-# (CNI plugins; idempotent, serialised by flock: netns nodes share one host and dpkg), and report what the kubelet
-# will measure: CPUs, memory, the node's own cgroup. Prints one JSON line.
+# (CNI plugins; idempotent, serialised by flock: netns nodes share one host and dpkg; a VM image has them), and
+# report what the kubelet will measure: CPUs, memory, the node's own cgroup. Prints one JSON line.
 set -euo pipefail
 : "${BIN_DIR:?directory with the Kubernetes binaries and manifest.json}"
 : "${IMAGES_DIR:?directory with the image archives and images.json}"
+: "${NODE_PACKAGES:?Debian packages a node needs, space-separated}"
+: "${SHARES_HOST:?1 when the node shares this host with others (netns), else 0}"
 lock="${SCHEDBENCH_APT_LOCK:-/var/lock/schedbench-apt.lock}"
-packages=(containernetworking-plugins jq curl iproute2 util-linux procps)
+read -r -a packages <<<"$NODE_PACKAGES"
 
 missing() {
   local p status
@@ -36,7 +38,8 @@ for p in bridge host-local loopback; do
   [[ -x "/usr/lib/cni/$p" ]] || die "kubernetes install: CNI plugin /usr/lib/cni/$p missing"
 done
 
-# The node's own cgroup: where this SSH session (and so every daemon started from it) lives.
+# The node's own cgroup. Sharing the host: where this SSH session (and so every daemon started from it) lives. A
+# machine of its own: the root — its SSH sessions sit in systemd's scopes, which must not hold the pods' cgroups.
 if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
   cgroup_version=2
   cgroup="$(sed -n 's/^0:://p' /proc/self/cgroup)"
@@ -44,6 +47,7 @@ else
   cgroup_version=1
   cgroup="$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' /proc/self/cgroup)"
 fi
+[[ "$SHARES_HOST" == 1 ]] || cgroup=/
 [[ -n "$cgroup" ]] || die "kubernetes install: cannot read this session's cgroup from /proc/self/cgroup"
 
 cpus="$(grep -c '^processor' /proc/cpuinfo)"

@@ -6,7 +6,7 @@ set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${BIN_DIR:?directory with the binaries}"
 : "${ETCD_ARGS:?}" "${APISERVER_ARGS:?}" "${CONTROLLER_MANAGER_ARGS:?}" "${SCHEDULER_ARGS:?}"
-: "${START_TIMEOUT:=120}"
+: "${START_TIMEOUT:=300}"
 dir="$ROOT/control"
 install -d -m 0700 "$dir" "$ROOT/etcd"
 kubectl=("$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/admin.conf")
@@ -18,10 +18,19 @@ start() { # start NAME ARGS_TEXT
 }
 start etcd "$ETCD_ARGS"
 start kube-apiserver "$APISERVER_ARGS"
-ready() { [[ "$("${kubectl[@]}" get --raw /readyz 2>/dev/null)" == ok ]]; }
-if ! wait_until "$START_TIMEOUT" "kube-apiserver /readyz" ready; then
+# Ready, or etcd or the apiserver exited (then waiting longer is pointless: its log says why).
+ready() {
+  pid_gone "$(<"$dir/etcd.pid")" && return 0
+  pid_gone "$(<"$dir/kube-apiserver.pid")" && return 0
+  [[ "$("${kubectl[@]}" get --raw /readyz 2>/dev/null)" == ok ]]
+}
+wait_until "$START_TIMEOUT" "kube-apiserver /readyz" ready || true
+for d in etcd kube-apiserver; do
+  pid_alive "$dir/$d.pid" "${d:0:15}" || { tail -n 20 "$dir/$d.log" >&2; die "kubernetes: $d on $(hostname) exited while starting"; }
+done
+if [[ "$("${kubectl[@]}" get --raw /readyz 2>/dev/null)" != ok ]]; then
   tail -n 20 "$dir/etcd.log" "$dir/kube-apiserver.log" >&2 || true
-  die "kubernetes: kube-apiserver on $(hostname) is not ready: $("${kubectl[@]}" get --raw '/readyz?verbose' 2>&1 | grep -v '\[+\]' | tail -n 5 | tr '\n' ' ')"
+  die "kubernetes: kube-apiserver on $(hostname) is not ready after $START_TIMEOUT s (schedbench:kubernetes.startTimeoutSeconds): $("${kubectl[@]}" get --raw '/readyz?verbose' 2>&1 | grep -v '\[+\]' | tail -n 5 | tr '\n' ' ')"
 fi
 # admin.conf's group (kubeadm:cluster-admins) is bound to cluster-admin as `kubeadm init` binds it.
 "$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/super-admin.conf" create clusterrolebinding kubeadm:cluster-admins \

@@ -9,6 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
 import type { Host, Profile } from '../../config/schema';
 import { BaseImage } from '../../image/BaseImage';
+import type { ImageOverlay } from '../../image/inputs';
 import { bashScript, preludedScript } from '../../script';
 import { REPORT_SCRIPT } from '../hosts/report';
 import { sshEnvironment } from '../ssh-env';
@@ -44,7 +45,7 @@ export interface LibvirtNodesArgs {
   /** A base image made elsewhere; default: one from backend.image, as a child of this component. */
   image?: BaseImage;
   /** What the scheduler adds to a built image (components/schedulers/registry.ts); default nothing. */
-  imageContent?: { packages: readonly string[]; overlays: readonly string[] };
+  imageContent?: { packages: readonly string[]; overlays: readonly ImageOverlay[] };
 }
 
 const AccelReport = z.object({ accel: z.enum(['kvm', 'tcg']), reason: z.string() });

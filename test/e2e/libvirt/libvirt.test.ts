@@ -4,72 +4,26 @@
 // destroys, and checks the host is as it was (domains, networks, files, bridge, ip_forward, /dev/kvm, the
 // libvirt daemons). Skips only when the libvirt/QEMU packages are absent (or not root).
 import { execFileSync, spawnSync } from 'child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { bridgeName, domainName, networkName, nodeName } from '../../../components/nodes/libvirt/naming';
+import { nodeName } from '../../../components/nodes/libvirt/naming';
 import { parseRunResult } from '../../../results/read';
+import {
+  expectHostAsBefore,
+  hostSnapshot,
+  libvirtSkipReason,
+  type HostSnapshot,
+} from '../../helpers/libvirt';
 
 const REPO = path.join(__dirname, '..', '..', '..');
 const PROJECT = path.join(__dirname, 'project');
 const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
 const CLUSTER = 'lve2e';
 const STACK = 'libvirt-e2e';
-const TOOLS = [
-  'virsh',
-  'libvirtd',
-  'virtlogd',
-  'qemu-system-x86_64',
-  'qemu-img',
-  'cloud-localds',
-  'mmdebstrap',
-  'mkfs.ext4',
-];
-
-function onPath(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-}
-
-const missing = TOOLS.filter((t) => !onPath(t));
-const isRoot = process.getuid?.() === 0;
-const skipReason =
-  missing.length > 0
-    ? `libvirt e2e skipped: ${missing.join(', ')} not installed (packages in .ci/packages/libvirt.txt)`
-    : !isRoot
-      ? 'libvirt e2e skipped: needs root (system libvirt, bridges, ip_forward)'
-      : '';
+const skipReason = libvirtSkipReason();
 if (skipReason !== '') process.stderr.write(`${skipReason}\n`);
 const describeVm = skipReason === '' ? describe : describe.skip;
-
-/** What of the host the test must find unchanged after destroy. */
-interface HostSnapshot {
-  ipForward: string;
-  kvm: string;
-  libvirtd: boolean;
-  virtlogd: boolean;
-}
-
-function snapshot(): HostSnapshot {
-  const running = (name: string) =>
-    spawnSync('pgrep', ['-x', '-r', 'R,S,D', name], { stdio: 'ignore' }).status === 0;
-  return {
-    ipForward: readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim(),
-    kvm: existsSync('/dev/kvm')
-      ? `${statSync('/dev/kvm').uid}:${statSync('/dev/kvm').gid} ${(statSync('/dev/kvm').mode & 0o777).toString(8)}`
-      : 'absent',
-    libvirtd: running('libvirtd'),
-    virtlogd: running('virtlogd'),
-  };
-}
 
 function runner(operation: 'up' | 'destroy', configFile: string) {
   const result = spawnSync(
@@ -128,7 +82,7 @@ describeVm('libvirt backend on this machine (TCG)', () => {
   }
 
   beforeAll(() => {
-    before = snapshot();
+    before = hostSnapshot();
     // QEMU runs as libvirt-qemu: it must reach the overlays and the image under the test's directory.
     chmodSync(work, 0o755);
     execFileSync('mkdir', ['-p', outDir]);
@@ -197,22 +151,7 @@ describeVm('libvirt backend on this machine (TCG)', () => {
       expect(down.status === 0 ? 'destroy ok' : down.out.slice(-4000)).toBe('destroy ok');
       destroyed = true;
 
-      // libvirt's persistent definitions, the bridge and the files are gone; the host is as it was.
-      for (const name of names) expect(existsSync(`/etc/libvirt/qemu/${domainName(name)}.xml`)).toBe(false);
-      expect(existsSync(`/etc/libvirt/qemu/networks/${networkName(CLUSTER)}.xml`)).toBe(false);
-      expect(spawnSync('ip', ['link', 'show', bridgeName(CLUSTER)], { stdio: 'ignore' }).status).not.toBe(0);
-      expect(readdirSync(storageDir).sort()).toEqual(['images']);
-      if (before.libvirtd) {
-        const domains = execFileSync('virsh', ['-c', 'qemu:///system', 'list', '--all', '--name'], {
-          encoding: 'utf8',
-        });
-        const networks = execFileSync('virsh', ['-c', 'qemu:///system', 'net-list', '--all', '--name'], {
-          encoding: 'utf8',
-        });
-        expect(domains).not.toContain(CLUSTER);
-        expect(networks).not.toContain(CLUSTER);
-      }
-      expect(snapshot()).toEqual(before);
+      expectHostAsBefore(CLUSTER, names, storageDir, before);
     },
     30 * 60 * 1000,
   );

@@ -55,21 +55,25 @@ describe('planCampaign', () => {
     const table = renderMatrix('19700101T000000Z_aaaaaaaaaaaa', steps);
     expect(table.split('\n')[0]).toBe('campaign 19700101T000000Z_aaaaaaaaaaaa: 6 steps');
     expect(table).toMatch(/2 +slurm +large +memory_intensive, mixed +perlmutter-slurm-large +up, destroy/);
-    // Kubernetes on the libvirt VMs of the Perlmutter stack: its binaries are not in the VM image yet.
-    expect(table).toMatch(
-      /3 +kubernetes +medium +cpu_intensive, throughput +perlmutter-kubernetes-medium +skipped: Kubernetes on libvirt VMs/,
-    );
+    // Kubernetes on the libvirt VMs of the Perlmutter stack: the built image carries its binaries.
+    expect(table).toMatch(/3 +kubernetes +medium +cpu_intensive, throughput +perlmutter-kubernetes-medium +up, destroy/);
   });
 
-  it('Kubernetes runs on netns nodes, elsewhere only with kubernetes.binDir (not in the VM image yet)', () => {
+  it('Kubernetes runs on netns nodes and VMs of a built image, elsewhere only with kubernetes.binDir', () => {
     expect(kubernetesAvailability({ backend: 'netns' })).toEqual({ available: true });
     expect(kubernetesAvailability({ backend: 'hosts', binDir: '/opt/k8s' })).toEqual({ available: true });
     expect(kubernetesAvailability({ backend: 'hosts' })).toMatchObject({
       available: false,
       reason: expect.stringMatching(/kubernetes\.binDir/) as unknown,
     });
-    expect(kubernetesAvailability({ backend: 'libvirt' }).available).toBe(false);
-    expect(kubernetesAvailability({ backend: 'libvirt', binDir: '/opt/k8s' }).available).toBe(true);
+    expect(kubernetesAvailability({ backend: 'libvirt', imageBuilt: true }).available).toBe(true);
+    expect(kubernetesAvailability({ backend: 'libvirt', imageBuilt: false })).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/source: file.*kubernetes\.binDir/) as unknown,
+    });
+    expect(kubernetesAvailability({ backend: 'libvirt', imageBuilt: false, binDir: '/opt/k8s' }).available).toBe(
+      true,
+    );
   });
 
   describe('Flux in a campaign', () => {

@@ -16,6 +16,7 @@ import {
   renderKubeadmConfig,
   renderKubeletConfig,
   reservationFor,
+  allocatable,
   validationPod,
   type ClusterSpec,
   type NodeFacts,
@@ -125,6 +126,24 @@ describe('kubelet configuration and capacity', () => {
       memoryBytes: 0,
     });
   });
+  it('lets a machine of its own advertise what it has when the kernel keeps part of the profile', () => {
+    const vm = { ...facts, cpus: 1, memoryBytes: Math.round(0.95 * 3 * GiB) };
+    const reservation = reservationFor('vm1', vm, { vcpus: 1, memoryMiB: 3072 }, true);
+    expect(reservation).toEqual({ cpuMillis: 0, memoryBytes: 0 });
+    expect(allocatable(vm, reservation)).toEqual({ cpus: 1, memoryBytes: vm.memoryBytes });
+    // Sharing the host, the same shortfall is refused: netns nodes must fit exactly.
+    expect(() => reservationFor('n1', vm, { vcpus: 1, memoryMiB: 3072 })).toThrow(/3072 MiB of memory/);
+    // Below the kernel's share, a machine of its own is refused too.
+    const small = { ...vm, memoryBytes: Math.round(0.8 * 3 * GiB) };
+    expect(() => reservationFor('vm1', small, { vcpus: 1, memoryMiB: 3072 }, true)).toThrow(
+      /node vm1: the profile asks for 3072 MiB of memory but the machine has 2457 MiB/,
+    );
+    // A machine bigger than the profile still advertises the profile.
+    expect(allocatable(facts, reservationFor('h1', facts, { vcpus: 1, memoryMiB: 4096 }, true))).toEqual({
+      cpus: 1,
+      memoryBytes: 4 * GiB,
+    });
+  });
   it('refuses a profile with more CPUs or memory than the machine, naming node and value', () => {
     expect(() => reservationFor('n2', facts, { vcpus: 4, memoryMiB: 1024 })).toThrow(
       /node n2: the profile asks for 4 CPUs but the machine has 2/,
@@ -195,8 +214,13 @@ describe('pod network', () => {
 });
 
 describe('validation', () => {
-  it('expects each node at the profile values in bytes', () => {
-    expect(expectedNodes([{ name: 'n1', vcpus: 1, memoryMiB: 4096 }])).toBe(`n1 1 ${4 * GiB}`);
+  it('expects each node at its allocatable values in bytes', () => {
+    expect(
+      expectedNodes([
+        { name: 'n1', cpus: 1, memoryBytes: 4 * GiB },
+        { name: 'n2', cpus: 2, memoryBytes: 3 * GiB - 1 },
+      ]),
+    ).toBe(`n1 1 ${4 * GiB}\nn2 2 ${3 * GiB - 1}`);
   });
   it('runs one never-pulled pod per node, placed by hostname', () => {
     expect(validationPod('n2', 'schedbench.local/stress-ng:bookworm')).toMatchObject({

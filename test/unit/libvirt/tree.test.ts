@@ -9,6 +9,7 @@ import { LibvirtBackend } from '../../../components/nodes/libvirt/config';
 import { libvirtMockStdout } from '../../../components/nodes/libvirt/testing';
 // Only classes: constructing them after setMocks (below) is what the mocks need.
 import { LibvirtNodes } from '../../../components/nodes/libvirt/LibvirtNodes';
+import type { ImageOverlay } from '../../../components/image/inputs';
 
 interface Declared {
   type: string;
@@ -68,7 +69,7 @@ async function build(
   name: string,
   profileName: string,
   backendOverrides: Record<string, unknown> = {},
-  imageContent?: { packages: string[]; overlays: string[] },
+  imageContent?: { packages: string[]; overlays: ImageOverlay[] },
 ) {
   const profile = DEFAULT_PROFILES[profileName];
   if (profile === undefined) throw new Error(profileName);
@@ -230,6 +231,32 @@ describe('LibvirtNodes under mocks', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('an overlay a command makes is made first, and the image is named by its identity', async () => {
+    const made = {
+      path: '/cache/node-0123456789abcdef.tar',
+      identity: 'kubernetes-node-0123456789abcdef',
+      make: { create: 'bash "$MAKER"', environment: { MAKER: '/x/bundle.sh', BUNDLE_PREFIX: '/opt/k' } },
+    };
+    const { mine } = await build('t-made', 'small', {}, { packages: ['curl'], overlays: [made] });
+    const maker = mine.find((d) => d.name === 't-made-image-overlay-0');
+    expect(maker?.inputs.create).toBe('bash "$MAKER"');
+    expect(env(maker)).toEqual(made.make.environment);
+    const image = env(mine.find((d) => d.name === 't-made-image-build'));
+    expect(image.OVERLAYS).toBe(made.path);
+    const other = await build(
+      't-made2',
+      'small',
+      {},
+      {
+        packages: ['curl'],
+        overlays: [{ ...made, identity: 'kubernetes-node-fedcba9876543210' }],
+      },
+    );
+    expect(env(other.mine.find((d) => d.name === 't-made2-image-build')).OUT_DIR).not.toBe(image.OUT_DIR);
+    // A file overlay has no maker.
+    expect(declared.some((d) => d.name === 't-small-image-overlay-0')).toBe(false);
   });
 
   test('a cloud image boots by its own bootloader and is digested, not built', async () => {

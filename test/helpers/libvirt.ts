@@ -1,0 +1,74 @@
+// What the libvirt end-to-end tests share: whether this machine can run them (the libvirt/QEMU tools, root),
+// and the host state they must find unchanged after `destroy`.
+import { execFileSync, spawnSync } from 'child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { bridgeName, domainName, networkName } from '../../components/nodes/libvirt/naming';
+
+const TOOLS = [
+  'virsh',
+  'libvirtd',
+  'virtlogd',
+  'qemu-system-x86_64',
+  'qemu-img',
+  'cloud-localds',
+  'mmdebstrap',
+  'mkfs.ext4',
+];
+
+function onPath(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Why the libvirt e2e cannot run here, or '' when it can. */
+export function libvirtSkipReason(): string {
+  const missing = TOOLS.filter((t) => !onPath(t));
+  if (missing.length > 0)
+    return `libvirt e2e skipped: ${missing.join(', ')} not installed (packages in .ci/packages/libvirt.txt)`;
+  if (process.getuid?.() !== 0)
+    return 'libvirt e2e skipped: needs root (system libvirt, bridges, ip_forward)';
+  return '';
+}
+
+/** What of the host a libvirt test must find unchanged after destroy. */
+export interface HostSnapshot {
+  ipForward: string;
+  kvm: string;
+  libvirtd: boolean;
+  virtlogd: boolean;
+}
+
+export function hostSnapshot(): HostSnapshot {
+  const running = (name: string) =>
+    spawnSync('pgrep', ['-x', '-r', 'R,S,D', name], { stdio: 'ignore' }).status === 0;
+  return {
+    ipForward: readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim(),
+    kvm: existsSync('/dev/kvm')
+      ? `${statSync('/dev/kvm').uid}:${statSync('/dev/kvm').gid} ${(statSync('/dev/kvm').mode & 0o777).toString(8)}`
+      : 'absent',
+    libvirtd: running('libvirtd'),
+    virtlogd: running('virtlogd'),
+  };
+}
+
+/**
+ * After `destroy`: libvirt's persistent definitions of the cluster's domains and network, its bridge and its files
+ * are gone (the storage directory keeps only the image cache), and the host is as `before`.
+ */
+export function expectHostAsBefore(
+  cluster: string,
+  nodes: string[],
+  storageDir: string,
+  before: HostSnapshot,
+): void {
+  for (const name of nodes) expect(existsSync(`/etc/libvirt/qemu/${domainName(name)}.xml`)).toBe(false);
+  expect(existsSync(`/etc/libvirt/qemu/networks/${networkName(cluster)}.xml`)).toBe(false);
+  expect(spawnSync('ip', ['link', 'show', bridgeName(cluster)], { stdio: 'ignore' }).status).not.toBe(0);
+  expect(readdirSync(storageDir).sort()).toEqual(['images']);
+  if (before.libvirtd) {
+    const virsh = (args: string[]) =>
+      execFileSync('virsh', ['-c', 'qemu:///system', ...args], { encoding: 'utf8' });
+    expect(virsh(['list', '--all', '--name'])).not.toContain(cluster);
+    expect(virsh(['net-list', '--all', '--name'])).not.toContain(cluster);
+  }
+  expect(hostSnapshot()).toEqual(before);
+}
