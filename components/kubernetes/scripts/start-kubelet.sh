@@ -25,7 +25,20 @@ while read -r h; do
     done
   fi
 done < <(v1_hierarchies)
-if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then mkdir -p "/sys/fs/cgroup$CGROUP_ROOT"; fi
+# cgroup v2: the kubelet needs cpu, cpuset, hugetlb, memory and pids in its cgroupRoot, so each level above it
+# must pass them down (cgroup.subtree_control). systemd enables only what its own units use at the root of a
+# machine of its own; a netns node's cgroup holds its sshd and cannot (docs/kubernetes.md).
+if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+  mkdir -p "/sys/fs/cgroup$CGROUP_ROOT"
+  d=/sys/fs/cgroup
+  IFS=/ read -r -a parts <<<"${CGROUP_ROOT#/}"
+  for part in "${parts[@]}"; do
+    for c in $(<"$d/cgroup.controllers"); do
+      grep -qw "$c" "$d/cgroup.subtree_control" || echo "+$c" 2>/dev/null >"$d/cgroup.subtree_control" || true
+    done
+    d="$d/$part"
+  done
+fi
 
 sysctl -qw net.ipv4.ip_forward=1 # this node's network namespace only
 while read -r cidr via; do

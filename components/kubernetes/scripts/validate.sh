@@ -64,6 +64,12 @@ sa_ready() { "${kubectl[@]}" get serviceaccount default -o name >/dev/null 2>&1;
 wait_until "$VALIDATE_TIMEOUT" "the default ServiceAccount" sa_ready ||
   die "kubernetes validate: the controller-manager did not create the default ServiceAccount"
 
+# kubectl's schema validation (here and at submit) fetches the apiserver's OpenAPI document within 32 s; on a slow
+# machine (a VM under software emulation) the first one takes longer. One fetch without that bound warms its cache.
+openapi_ready() { "${kubectl[@]}" get --raw /openapi/v2 >/dev/null 2>&1; }
+wait_until "$VALIDATE_TIMEOUT" "the apiserver's OpenAPI document" openapi_ready ||
+  die "kubernetes validate: the apiserver did not serve its OpenAPI document"
+
 # The scheduler places one pod per node (nodeSelector by hostname); each must run to completion there.
 "${kubectl[@]}" delete pods -l schedbench.io/validate=true --ignore-not-found --wait=true >&2
 "${kubectl[@]}" create -f - >&2 <<<"$VALIDATION_PODS"

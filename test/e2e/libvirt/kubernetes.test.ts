@@ -4,8 +4,10 @@
 // /opt/schedbench/kubernetes) and the node's packages; two VMs of 1 vCPU and 3 GiB boot from it; the cluster
 // stands up and validates (/readyz, both nodes Ready with allocatable = the VM, one pod per node completed there);
 // one run of two one-CPU Jobs goes through the run loop, one on each VM; `destroy` tears the cluster down on the
-// VMs, then the VMs, and the host is as it was. Skips when libvirt/QEMU is absent, when not root, or when no
-// Kubernetes build is cached (a cold one takes ≈ 14 min: SCHEDBENCH_K8S_E2E_BUILD=1 lets this test make it).
+// VMs, then the VMs, and the host is as it was. Opt-in: SCHEDBENCH_K8S_VM_E2E=1 — under software emulation a
+// 1-vCPU guest needs ≈ 11 min for the control plane and up to 14 min to import the workload image, ≈ 25 min in all,
+// which a cold CI cannot afford inside its 90 minutes. Skips, saying why, when not asked, when libvirt/QEMU is
+// absent, when not root, or when no Kubernetes build is cached (SCHEDBENCH_K8S_E2E_BUILD=1 lets it build one).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -48,11 +50,13 @@ const TWO_JOBS: ExtraRun = {
 const libvirtSkip = libvirtSkipReason();
 const cached = existsSync(path.join(kubernetesBinDir(), 'manifest.json'));
 const skipReason =
-  libvirtSkip !== ''
-    ? libvirtSkip
-    : !cached && process.env.SCHEDBENCH_K8S_E2E_BUILD !== '1'
-      ? `Kubernetes-on-VMs e2e skipped: no cached Kubernetes build at ${kubernetesBinDir()} (./setup.sh, or npx schedbench k8s build)`
-      : '';
+  process.env.SCHEDBENCH_K8S_VM_E2E !== '1'
+    ? 'Kubernetes-on-VMs e2e skipped: opt-in (SCHEDBENCH_K8S_VM_E2E=1; ≈ 25 min under software emulation)'
+    : libvirtSkip !== ''
+      ? libvirtSkip
+      : !cached && process.env.SCHEDBENCH_K8S_E2E_BUILD !== '1'
+        ? `Kubernetes-on-VMs e2e skipped: no cached Kubernetes build at ${kubernetesBinDir()} (./setup.sh, or npx schedbench k8s build)`
+        : '';
 if (skipReason !== '') process.stderr.write(`${skipReason}\n`);
 const describeVm = skipReason === '' ? describe : describe.skip;
 
