@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { bridgeName, domainName, networkName } from '../../components/nodes/libvirt/naming';
+import type { JobSpec } from '../../workloads/catalog';
 
 const TOOLS = [
   'virsh',
@@ -28,6 +29,17 @@ export function libvirtSkipReason(): string {
     return 'libvirt e2e skipped: needs root (system libvirt, bridges, ip_forward)';
   return '';
 }
+
+/** Two one-CPU jobs of 3 s: on two VMs of 1 vCPU, one lands on each. */
+export const ONE_JOB_PER_VM: JobSpec = {
+  count: 2,
+  cpus: 1,
+  memoryMiB: 256,
+  expectedSeconds: 3,
+  kind: 'stress',
+  args: ['--cpu', '1', '--timeout', '3s'],
+  arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+};
 
 /** What of the host a libvirt test must find unchanged after destroy. */
 export interface HostSnapshot {

@@ -16,10 +16,12 @@ import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { nodeName } from '../../../components/nodes/libvirt/naming';
 import { parseRunResult } from '../../../results/read';
 import type { ExtraRun } from '../../fixtures/program/extra';
+import { TWO_VM_KUBERNETES } from '../../helpers/kubernetes';
 import {
   expectHostAsBefore,
   hostSnapshot,
   libvirtSkipReason,
+  ONE_JOB_PER_VM,
   type HostSnapshot,
 } from '../../helpers/libvirt';
 import { REPO, runRunner, type RunnerResult } from '../../helpers/runner';
@@ -30,22 +32,7 @@ const STACK = 'k8svm-e2e';
 const CLUSTER = clusterNameFor(STACK);
 const GiB = 1024 ** 3;
 
-/** Two one-CPU jobs of 3 s: with 1 vCPU per VM, one lands on each. */
-const TWO_JOBS: ExtraRun = {
-  workload: 'vmjobs',
-  timeoutFactor: 60,
-  specs: [
-    {
-      count: 2,
-      cpus: 1,
-      memoryMiB: 256,
-      expectedSeconds: 3,
-      kind: 'stress',
-      args: ['--cpu', '1', '--timeout', '3s'],
-      arrival: { offsetSeconds: 0, intervalSeconds: 0 },
-    },
-  ],
-};
+const TWO_JOBS: ExtraRun = { workload: 'vmjobs', timeoutFactor: 60, specs: [ONE_JOB_PER_VM] };
 
 const libvirtSkip = libvirtSkipReason();
 const cached = existsSync(path.join(kubernetesBinDir(), 'manifest.json'));
@@ -80,16 +67,7 @@ describeVm('Kubernetes on libvirt VMs (TCG)', () => {
     // QEMU runs as libvirt-qemu: it must reach the overlays and the image under the test's directory.
     chmodSync(work, 0o755);
     writeNetnsStack(configFile, {
-      'schedbench:scheduler': 'kubernetes',
-      'schedbench:profile': 'vm',
-      'schedbench:profiles': { vm: { nodes: 2, vcpus: 1, memoryGiB: 3 } },
-      'schedbench:host': {
-        name: 'localhost',
-        cores: 2,
-        sockets: 1,
-        memoryGiB: 24,
-        reserve: { cores: 0, memoryGiB: 2 },
-      },
+      ...TWO_VM_KUBERNETES,
       // A /24 of the test's own: the NAT network exists only on this host, for the test's VMs.
       'schedbench:backend': {
         type: 'libvirt',

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { loadConfig } from '../../../components/config/parse';
+import { TWO_VM_KUBERNETES } from '../../helpers/kubernetes';
 import { KUBERNETES_IMAGE_DIR, KUBERNETES_NODE_PACKAGES } from '../../../components/kubernetes/image';
 import {
   assertSchedulerAvailable,
@@ -106,16 +107,7 @@ describeBundle('Kubernetes on libvirt VMs', () => {
   const stack = (backend: Record<string, unknown>, kubernetes: Record<string, unknown> = {}) =>
     loadConfig(
       {
-        'schedbench:scheduler': 'kubernetes',
-        'schedbench:profile': 'vm',
-        'schedbench:profiles': { vm: { nodes: 2, vcpus: 1, memoryGiB: 3 } },
-        'schedbench:host': {
-          name: 'localhost',
-          cores: 2,
-          sockets: 1,
-          memoryGiB: 24,
-          reserve: { cores: 0, memoryGiB: 2 },
-        },
+        ...TWO_VM_KUBERNETES,
         'schedbench:backend': backend,
         'schedbench:kubernetes': kubernetes,
       },

@@ -4,6 +4,9 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { unwrapSecrets } from '../../../cli/runner/engine';
+import { KUBERNETES_IMAGE_DIR, KUBERNETES_NODE_PACKAGES } from '../../../components/kubernetes/image';
+import { libvirtMockStdout } from '../../../components/nodes/libvirt/testing';
+import { TWO_VM_KUBERNETES } from '../../helpers/kubernetes';
 import { Registered, runProgram, StdoutFor } from '../../helpers/program';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -200,5 +203,66 @@ describe('refusals before anything is created', () => {
       { stdout },
     );
     expect(String(run.error)).toMatch(/kubernetes.podCidr 10.244.0.0\/20: must be a \/16/);
+  });
+});
+
+describe('on libvirt VMs of a built image', () => {
+  // A VM of 1 vCPU and 3 GiB whose kernel keeps 5 % of the memory, on cgroup v2; its SSH session is in a scope.
+  const vmMemory = Math.round(0.95 * 3 * GiB);
+  const vmInstall = JSON.stringify({
+    ...(JSON.parse(install) as Record<string, unknown>),
+    facts: { cpus: 1, memoryBytes: vmMemory, cgroup: '/', cgroupVersion: 2 },
+  });
+  let resources: Registered[];
+  beforeAll(async () => {
+    const run = await runProgram(
+      {
+        ...TWO_VM_KUBERNETES,
+        'schedbench:backend': { type: 'libvirt' },
+        'schedbench:stopAfter': 'scheduler',
+      },
+      'k8-vms',
+      {
+        stdout: (name, inputs) =>
+          libvirtMockStdout(name) ?? (name.includes('-install-') ? vmInstall : stdout(name, inputs)),
+      },
+    );
+    expect(run.error).toBeUndefined();
+    resources = run.resources;
+  });
+  const envOf = (r: Registered) => r.inputs.environment as Record<string, string>;
+
+  it('bakes the node bundle into the image, made by its own step first; the cluster builds nothing', () => {
+    const maker = find(resources, '-image-overlay-0');
+    expect(envOf(maker).BUNDLE_PREFIX).toBe(KUBERNETES_IMAGE_DIR);
+    const image = find(resources, '-image-build');
+    expect(dependsOn(image, maker)).toBe(true);
+    expect(envOf(image).OVERLAYS).toMatch(/\/node-[0-9a-f]{16}\.tar$/);
+    expect(envOf(image).PACKAGES?.split(',')).toEqual(expect.arrayContaining([...KUBERNETES_NODE_PACKAGES]));
+    const clusterBuild = resources.filter(
+      (r) => r.parent.includes('schedbench:kubernetes:Cluster') && r.name.endsWith('-build'),
+    );
+    expect(clusterBuild).toEqual([]);
+  });
+
+  it('runs the binaries from the image, with the kubelet at the root of each VM', () => {
+    const installEnv = envOf(find(resources, '-install-n1'));
+    expect(installEnv.SCHEDBENCH_BIN_DIR).toBe(KUBERNETES_IMAGE_DIR);
+    expect(installEnv.SCHEDBENCH_IMAGES_DIR).toBe(`${KUBERNETES_IMAGE_DIR}/images`);
+    expect(installEnv.SCHEDBENCH_SHARES_HOST).toBe('0');
+    expect(envOf(find(resources, '-kubelet-n2')).SCHEDBENCH_CGROUP_ROOT).toBe('/kubernetes');
+  });
+
+  it('advertises all the VM has, and validation expects exactly that', () => {
+    const config = parse(envOf(find(resources, '-configure-n1')).SCHEDBENCH_KUBELET_CONFIG ?? '') as Record<
+      string,
+      unknown
+    >;
+    expect(config.systemReserved).toEqual({ cpu: '0m', memory: '0' });
+    const validate = resources.find(
+      (r) => r.name.endsWith('-validate') && r.parent.includes('schedbench:kubernetes:Cluster'),
+    );
+    const expected = String(envOf(validate as Registered).SCHEDBENCH_EXPECTED_NODES).split('\n');
+    expect(expected).toEqual([`k8-vms-n1 1 ${vmMemory}`, `k8-vms-n2 1 ${vmMemory}`]);
   });
 });

@@ -15,6 +15,7 @@ import { SlurmCluster } from '../../../../components/slurm/cluster';
 import { shellQuote } from '../../../../components/script';
 import { Bundle } from '../../../../components/build/component';
 import { WorkloadRun } from '../../../../workloads/run';
+import { ONE_JOB_PER_VM } from '../../../helpers/libvirt';
 
 const REPO = path.join(__dirname, '..', '..', '..', '..');
 
@@ -104,17 +105,7 @@ if (withSlurm) {
     cluster: slurm,
     workload: 'vmjobs',
     repetition: 1,
-    specs: [
-      {
-        count: 2,
-        cpus: 1,
-        memoryMiB: 256,
-        expectedSeconds: 3,
-        kind: 'stress',
-        args: ['--cpu', '1', '--timeout', '3s'],
-        arrival: { offsetSeconds: 0, intervalSeconds: 0 },
-      },
-    ],
+    specs: [ONE_JOB_PER_VM],
     profile: { name: 'e2e', ...profile },
     runId: '20261130T000000Z_000000000000',
     configHash: '0'.repeat(64),
