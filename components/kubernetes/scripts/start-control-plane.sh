@@ -7,6 +7,7 @@ set -euo pipefail
 : "${BIN_DIR:?directory with the binaries}"
 : "${ETCD_ARGS:?}" "${APISERVER_ARGS:?}" "${CONTROLLER_MANAGER_ARGS:?}" "${SCHEDULER_ARGS:?}"
 : "${START_TIMEOUT:=300}"
+: "${START_ATTEMPTS:=3}"
 dir="$ROOT/control"
 install -d -m 0700 "$dir" "$ROOT/etcd"
 kubectl=("$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/admin.conf")
@@ -16,17 +17,27 @@ start() { # start NAME ARGS_TEXT
   mapfile -t args <<<"$2"
   start_daemon "$dir/$name.pid" "${name:0:15}" "$dir/$name.log" "$BIN_DIR/bin/$name" "${args[@]}"
 }
-start etcd "$ETCD_ARGS"
-start kube-apiserver "$APISERVER_ARGS"
 # Ready, or etcd or the apiserver exited (then waiting longer is pointless: its log says why).
 ready() {
   pid_gone "$(<"$dir/etcd.pid")" && return 0
   pid_gone "$(<"$dir/kube-apiserver.pid")" && return 0
   [[ "$("${kubectl[@]}" get --raw /readyz 2>/dev/null)" == ok ]]
 }
-wait_until "$START_TIMEOUT" "kube-apiserver /readyz" ready || true
-for d in etcd kube-apiserver; do
-  pid_alive "$dir/$d.pid" "${d:0:15}" || { tail -n 20 "$dir/$d.log" >&2; die "kubernetes: $d on $(hostname) exited while starting"; }
+# The apiserver ends itself when a bootstrap hook (system priority classes, RBAC roles, service IP repair) misses
+# its internal deadline on a starved machine (a VM under software emulation): like a kubelet restarting a static
+# pod, a daemon that exited while starting is started again, up to START_ATTEMPTS times.
+attempt=1
+while :; do
+  start etcd "$ETCD_ARGS"
+  start kube-apiserver "$APISERVER_ARGS"
+  wait_until "$START_TIMEOUT" "kube-apiserver /readyz" ready || true
+  exited=()
+  for d in etcd kube-apiserver; do pid_alive "$dir/$d.pid" "${d:0:15}" || exited+=("$d"); done
+  ((${#exited[@]} > 0)) || break
+  tail -n 20 "$dir/${exited[0]}.log" >&2
+  ((attempt < START_ATTEMPTS)) || die "kubernetes: ${exited[*]} on $(hostname) exited while starting, $attempt times"
+  log "${exited[*]} exited while starting (attempt $attempt of $START_ATTEMPTS): starting again"
+  attempt=$((attempt + 1))
 done
 if [[ "$("${kubectl[@]}" get --raw /readyz 2>/dev/null)" != ok ]]; then
   tail -n 20 "$dir/etcd.log" "$dir/kube-apiserver.log" >&2 || true
