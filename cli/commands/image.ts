@@ -58,7 +58,8 @@ function resolve(options: ImageOptions) {
     throw new Error('--flux-tarball and --kubernetes: an image is built for one scheduler; give one of them');
   const tarball = options.fluxTarball === undefined ? {} : { tarball: path.resolve(options.fluxTarball) };
   const content = schedulerImageContent({
-    scheduler: options.kubernetes === true ? 'kubernetes' : options.fluxTarball !== undefined ? 'flux' : 'slurm',
+    scheduler:
+      options.kubernetes === true ? 'kubernetes' : options.fluxTarball !== undefined ? 'flux' : 'slurm',
     flux: tarball,
     kubernetes: {},
   });

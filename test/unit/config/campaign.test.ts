@@ -56,7 +56,9 @@ describe('planCampaign', () => {
     expect(table.split('\n')[0]).toBe('campaign 19700101T000000Z_aaaaaaaaaaaa: 6 steps');
     expect(table).toMatch(/2 +slurm +large +memory_intensive, mixed +perlmutter-slurm-large +up, destroy/);
     // Kubernetes on the libvirt VMs of the Perlmutter stack: the built image carries its binaries.
-    expect(table).toMatch(/3 +kubernetes +medium +cpu_intensive, throughput +perlmutter-kubernetes-medium +up, destroy/);
+    expect(table).toMatch(
+      /3 +kubernetes +medium +cpu_intensive, throughput +perlmutter-kubernetes-medium +up, destroy/,
+    );
   });
 
   it('Kubernetes runs on netns nodes and VMs of a built image, elsewhere only with kubernetes.binDir', () => {
@@ -71,9 +73,9 @@ describe('planCampaign', () => {
       available: false,
       reason: expect.stringMatching(/source: file.*kubernetes\.binDir/) as unknown,
     });
-    expect(kubernetesAvailability({ backend: 'libvirt', imageBuilt: false, binDir: '/opt/k8s' }).available).toBe(
-      true,
-    );
+    expect(
+      kubernetesAvailability({ backend: 'libvirt', imageBuilt: false, binDir: '/opt/k8s' }).available,
+    ).toBe(true);
   });
 
   describe('Flux in a campaign', () => {

@@ -81,12 +81,19 @@ describe('Flux availability on VM images', () => {
 
 describe('schedulerImageContent', () => {
   it("gives a Flux stack's image the tarball and Flux's packages; nothing without a tarball or for SLURM", () => {
-    expect(schedulerImageContent({ scheduler: 'flux', flux: { tarball: '/x/flux.tar.gz' }, kubernetes: {} })).toEqual({
+    expect(
+      schedulerImageContent({ scheduler: 'flux', flux: { tarball: '/x/flux.tar.gz' }, kubernetes: {} }),
+    ).toEqual({
       packages: [...FLUX_IMAGE_PACKAGES],
       overlays: ['/x/flux.tar.gz'],
     });
-    expect(schedulerImageContent({ scheduler: 'flux', flux: {}, kubernetes: {} })).toEqual({ packages: [], overlays: [] });
-    expect(schedulerImageContent({ scheduler: 'slurm', flux: { tarball: '/x/flux.tar.gz' }, kubernetes: {} })).toEqual({
+    expect(schedulerImageContent({ scheduler: 'flux', flux: {}, kubernetes: {} })).toEqual({
+      packages: [],
+      overlays: [],
+    });
+    expect(
+      schedulerImageContent({ scheduler: 'slurm', flux: { tarball: '/x/flux.tar.gz' }, kubernetes: {} }),
+    ).toEqual({
       packages: [],
       overlays: [],
     });
