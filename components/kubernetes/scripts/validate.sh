@@ -61,8 +61,12 @@ done
 
 # The ServiceAccount admission plugin refuses pods until the controller-manager made the namespace's account.
 sa_ready() { "${kubectl[@]}" get serviceaccount default -o name >/dev/null 2>&1; }
-wait_until "$VALIDATE_TIMEOUT" "the default ServiceAccount" sa_ready ||
-  die "kubernetes validate: the controller-manager did not create the default ServiceAccount"
+if ! wait_until "$VALIDATE_TIMEOUT" "the default ServiceAccount" sa_ready; then
+  tail -n 20 "$ROOT/control/kube-controller-manager.log" >&2 || true
+  state=running
+  pid_alive "$ROOT/control/kube-controller-manager.pid" kube-controller || state="not running"
+  die "kubernetes validate: the controller-manager ($state) did not create the default ServiceAccount"
+fi
 
 # kubectl's schema validation (here and at submit) fetches the apiserver's OpenAPI document within 32 s; on a slow
 # machine (a VM under software emulation) the first one takes longer. One fetch without that bound warms its cache.
