@@ -5,9 +5,10 @@
 // stands up and validates (/readyz, both nodes Ready with allocatable = the VM, one pod per node completed there);
 // one run of two one-CPU Jobs goes through the run loop, one on each VM; `destroy` tears the cluster down on the
 // VMs, then the VMs, and the host is as it was. Opt-in: SCHEDBENCH_K8S_VM_E2E=1 — under software emulation a
-// 1-vCPU guest needs ≈ 11 min for the control plane and up to 14 min to import the workload image, ≈ 25 min in all,
-// which a cold CI cannot afford inside its 90 minutes. Skips, saying why, when not asked, when libvirt/QEMU is
-// absent, when not root, or when no Kubernetes build is cached (SCHEDBENCH_K8S_E2E_BUILD=1 lets it build one).
+// 1-vCPU guest needs 11–21 min for the control plane and up to 17 min to import the workload image, 30–50 min
+// in all, which a cold CI cannot afford inside its 90 minutes (docs/kubernetes.md#on-vms-and-existing-hosts).
+// Skips, saying why, when not asked, when libvirt/QEMU is absent, when not root, or when no Kubernetes build is
+// cached (SCHEDBENCH_K8S_E2E_BUILD=1 lets it build one).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -38,7 +39,7 @@ const libvirtSkip = libvirtSkipReason();
 const cached = existsSync(path.join(kubernetesBinDir(), 'manifest.json'));
 const skipReason =
   process.env.SCHEDBENCH_K8S_VM_E2E !== '1'
-    ? 'Kubernetes-on-VMs e2e skipped: opt-in (SCHEDBENCH_K8S_VM_E2E=1; ≈ 25 min under software emulation)'
+    ? 'Kubernetes-on-VMs e2e skipped: opt-in (SCHEDBENCH_K8S_VM_E2E=1; 30–50 min under software emulation)'
     : libvirtSkip !== ''
       ? libvirtSkip
       : !cached && process.env.SCHEDBENCH_K8S_E2E_BUILD !== '1'
