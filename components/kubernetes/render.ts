@@ -4,6 +4,7 @@
 // Nothing here touches a file or a process: the component passes the results to the scripts in the environment.
 import * as path from 'path';
 import { stringify } from 'yaml';
+import { MIN_MEMORY_FRACTION } from '../nodes/types';
 
 /** Every path of a cluster (the same on every node; on netns nodes the filesystem is shared). */
 export interface KubernetesLayout {
@@ -239,18 +240,11 @@ export interface Reservation {
 const MIB = 1024 * 1024;
 
 /**
- * A node that is a machine of its own (a VM sized by the profile, an existing host) reports less memory than it
- * was given: the kernel keeps its share. Down to this fraction of the profile's memory, its allocatable is what it
- * has (the libvirt backend refuses a VM below it at boot); a node sharing the host (netns) must fit exactly.
- */
-export const MIN_OWN_MACHINE_MEMORY_FRACTION = 0.85;
-
-/**
  * The kubelet's allocatable is capacity − kubeReserved − systemReserved − hard eviction thresholds. Capacity is
  * what the machine has (on a netns node: the whole host), so reserving the difference advertises the profile.
  * The kubelet cannot advertise more than the machine has: such a profile is refused, naming node and value —
- * except a node that is its own machine, short of memory by the kernel's share (MIN_OWN_MACHINE_MEMORY_FRACTION):
- * it advertises all it has.
+ * except a node that is its own machine, short of memory by the kernel's share (down to the Node contract's
+ * MIN_MEMORY_FRACTION of the profile): it advertises all it has. A node sharing the host (netns) must fit exactly.
  */
 export function reservationFor(
   node: string,
@@ -266,7 +260,7 @@ export function reservationFor(
   const cpuMillis = (facts.cpus - profile.vcpus) * 1000;
   const memoryBytes = profile.memoryMiB * MIB;
   if (memoryBytes <= facts.memoryBytes) return { cpuMillis, memoryBytes: facts.memoryBytes - memoryBytes };
-  if (ownMachine && facts.memoryBytes >= MIN_OWN_MACHINE_MEMORY_FRACTION * memoryBytes)
+  if (ownMachine && facts.memoryBytes >= MIN_MEMORY_FRACTION * memoryBytes)
     return { cpuMillis, memoryBytes: 0 };
   throw new Error(
     `kubernetes: node ${node}: the profile asks for ${profile.memoryMiB} MiB of memory but the machine has ` +

@@ -25,6 +25,13 @@ export interface SshConnection {
 export type { BackendKind } from '../../results/vocabulary';
 import type { BackendKind } from '../../results/vocabulary';
 
+/**
+ * A node that is a machine of its own (a VM sized by the profile, an existing host) reports less memory than it
+ * was given — its kernel keeps a share — but at least this fraction of it: the libvirt backend refuses a VM below
+ * it at boot, and schedulers accept such a node's memory down to it.
+ */
+export const MIN_MEMORY_FRACTION = 0.85;
+
 export interface Node {
   /** Hostname of the node (the name the scheduler knows it by). Known at preview. */
   name: string;

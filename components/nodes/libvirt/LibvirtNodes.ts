@@ -14,7 +14,7 @@ import { bashScript, preludedScript } from '../../script';
 import { REPORT_SCRIPT } from '../hosts/report';
 import { sshEnvironment } from '../ssh-env';
 import { HostKey } from '../sshkey';
-import type { Node } from '../types';
+import { MIN_MEMORY_FRACTION, type Node } from '../types';
 import type { LibvirtBackend } from './config';
 import type { Accel } from './domainXml';
 import { renderNetworkXml } from './networkXml';
@@ -62,8 +62,6 @@ export interface LibvirtProvenance {
 }
 
 const SSH_USER = 'root';
-/** MemTotal a guest reports is its memory less what the kernel keeps; below this fraction the node is wrong. */
-const MIN_MEMORY_FRACTION = 0.85;
 
 function parseAccel(stdout: string): AccelReport {
   const parsed = AccelReport.safeParse(JSON.parse(stdout.trim()));
