@@ -5,8 +5,7 @@ import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-
-const BUILD_DIR = path.join(__dirname, 'build');
+import { BUILD_DIR, keyedPath } from './build-key';
 
 export function registerKubernetes(program: Command): void {
   const k8s = program
@@ -28,13 +27,7 @@ export function registerKubernetes(program: Command): void {
 
 /** Where the binaries for the current inputs are, or would be, cached (build.sh's key: nothing is built). */
 export function kubernetesBinDir(): string {
-  const key = spawnSync('bash', [path.join(BUILD_DIR, 'build.sh')], {
-    env: { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' },
-    encoding: 'utf8',
-  });
-  if (key.status !== 0)
-    throw new Error(`k8s build: the cache key failed (exit ${String(key.status)}): ${key.stderr}`);
-  return key.stdout.trim();
+  return keyedPath('build.sh');
 }
 
 /**

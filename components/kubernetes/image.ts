@@ -1,8 +1,8 @@
 // What a libvirt VM image needs to run Kubernetes: the node bundle (binaries, manifest and image archives from
 // components/kubernetes/build, unpacked at KUBERNETES_IMAGE_DIR) and the Debian packages a node uses. The bundle's
 // path and identity come from build/bundle.sh's key, known without building; the image's overlay step builds it.
-import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { BUILD_DIR, keyedPath } from './build-key';
 import type { MadeOverlay } from '../image/inputs';
 
 /** Where a built VM image holds the Kubernetes binaries (bin/, manifest.json) and image archives (images/). */
@@ -18,18 +18,12 @@ export const KUBERNETES_NODE_PACKAGES: readonly string[] = [
   'util-linux',
 ];
 
-const BUNDLE_SCRIPT = path.join(__dirname, 'build', 'bundle.sh');
+const BUNDLE_SCRIPT = path.join(BUILD_DIR, 'bundle.sh');
 
 /** The node bundle for the current build inputs: its path and identity (nothing is built). */
 export function kubernetesBundle(): MadeOverlay {
   const environment = { BUNDLE_PREFIX: KUBERNETES_IMAGE_DIR };
-  const key = spawnSync('bash', [BUNDLE_SCRIPT], {
-    env: { ...process.env, ...environment, SCHEDBENCH_K8S_KEY_ONLY: '1' },
-    encoding: 'utf8',
-  });
-  if (key.status !== 0)
-    throw new Error(`k8s bundle: the cache key failed (exit ${String(key.status)}): ${key.stderr.trim()}`);
-  const tarball = key.stdout.trim();
+  const tarball = keyedPath('bundle.sh', environment);
   const identity = /node-([0-9a-f]{16})\.tar$/.exec(tarball)?.[1];
   if (identity === undefined) throw new Error(`k8s bundle: unexpected path ${tarball}`);
   return {
