@@ -1,5 +1,6 @@
 // The analysis pipeline, pure once the runs are loaded: metrics per run → statistics per group →
-// pairwise comparisons and scaling → Pareto front and ranks over the objectives → headline figures.
+// pairwise comparisons and scaling → Pareto front and ranks over the objectives → per-workload verdicts and the
+// headline. Schedulers are named by their label (analysis/scheduler-labels.ts), so variants stay apart.
 import { DEFAULT_OBJECTIVES as OBJECTIVE_DEFAULTS } from './objectives';
 import type { LoadedRun, LoadProblem } from './load';
 import {
@@ -18,6 +19,8 @@ import {
   type Objective,
 } from './pareto';
 import type { RunResult } from '../results/schema';
+import { schedulerLabels } from './scheduler-labels';
+import { UNSCOPED, type AnalysisScope } from './select';
 import {
   compareSchedulers,
   scaling,
@@ -26,6 +29,7 @@ import {
   type GroupSummary,
   type ScalingRow,
 } from './summary';
+import { headlineVerdicts, workloadVerdicts, type HeadlineVerdict, type WorkloadVerdict } from './verdicts';
 
 /** The default Pareto objectives (analysis/objectives.ts, also the config's default). */
 export const DEFAULT_OBJECTIVES: Objective[] = OBJECTIVE_DEFAULTS.map((o) => ({ ...o }));
@@ -85,13 +89,17 @@ export interface ConfigurationPoint {
 }
 
 export interface Headline {
+  /** The campaign analysed, or null when the analysis was not scoped to one. */
+  campaignId: string | null;
   runs: number;
   runsAveraged: number;
   groups: number;
   badFiles: number;
+  /** Results read but not analysed: of other campaigns or single stacks, of other stacks, of other run ids. */
+  leftOut: AnalysisScope['leftOut'];
   frontSize: number;
-  /** Per objective, the group with the best mean. */
-  best: Record<string, { scheduler: string; profile: string; workload: string; mean: number } | null>;
+  /** Per (profile, workload) with two or more schedulers and per key metric: the ranking and each pairwise verdict. */
+  verdicts: HeadlineVerdict[];
   energySource: string;
 }
 
@@ -105,6 +113,10 @@ export interface Analysis {
   comparisons: Comparison[];
   scaling: ScalingRow[];
   pareto: ParetoOutcome;
+  /** Per (profile, workload) with two or more schedulers: who is ahead on each key metric, and is it significant. */
+  verdicts: WorkloadVerdict[];
+  /** Which results were analysed (a campaign, a stack, …) and how many were left out. */
+  scope: AnalysisScope;
   problems: LoadProblem[];
   headline: Headline;
   /** The configured host power model, or a sentence saying there is none. */
@@ -115,6 +127,8 @@ export interface AnalyzeOptions extends MetricOptions {
   objectives?: Objective[];
   /** Clock for the report's timestamp (tests pass a fixed one). */
   now?: Date;
+  /** What the runs were selected from (analysis/select.ts selectRuns); default: everything that was read. */
+  scope?: AnalysisScope;
 }
 
 export class UnknownObjectiveError extends Error {}
@@ -258,30 +272,31 @@ function headline(
   rows: readonly RunMetrics[],
   groups: readonly GroupSummary[],
   pareto: ParetoOutcome,
+  verdicts: readonly WorkloadVerdict[],
+  scope: AnalysisScope,
   problems: number,
 ): Headline {
-  const best: Headline['best'] = {};
-  for (const o of pareto.objectives) {
-    let pick: Headline['best'][string] = null;
-    for (const g of groups) {
-      const mean = g.metrics[o.metric as MetricName].mean;
-      if (mean === null) continue;
-      if (pick === null || (o.direction === 'min' ? mean < pick.mean : mean > pick.mean)) {
-        pick = { scheduler: g.scheduler, profile: g.profile, workload: g.workload, mean };
-      }
-    }
-    best[o.metric] = pick;
-  }
   const sources = [...new Set(rows.map((r) => r.energySource))];
   return {
+    campaignId: scope.campaignId,
     runs: rows.length,
     runsAveraged: rows.filter((r) => r.status === 'ok').length,
     groups: groups.length,
     badFiles: problems,
+    leftOut: { ...scope.leftOut },
     frontSize: pareto.front.length,
-    best,
+    verdicts: headlineVerdicts(verdicts),
     energySource: sources.length === 1 ? (sources[0] as string) : sources.length ? 'mixed' : 'none',
   };
+}
+
+/** Each run's metrics under its scheduler label (the name, or name and variant settings). */
+function labelled(details: readonly RunDetails[], runs: readonly RunResult[]): RunDetails[] {
+  const labels = schedulerLabels(runs);
+  return details.map((d, i) => ({
+    ...d,
+    metrics: { ...d.metrics, scheduler: labels[i] ?? d.metrics.scheduler },
+  }));
 }
 
 export function analyse(
@@ -306,22 +321,28 @@ export function analyse(
     runs.push(run);
     details.push(d);
   }
-  const rows = details.map((d) => d.metrics);
+  const named = labelled(details, runs);
+  const rows = named.map((d) => d.metrics);
   const groups = summarise(rows);
   const compared = [...new Set([...objectives.map((o) => o.metric as MetricName), ...KEY_METRICS])];
+  const comparisons = compareSchedulers(rows, compared);
   const pareto = paretoOfRuns(rows, objectives, groups);
+  const verdicts = workloadVerdicts(groups, comparisons);
+  const scope = options.scope ?? UNSCOPED;
   return {
     createdAt: (options.now ?? new Date()).toISOString(),
     objectives: [...objectives],
-    details,
+    details: named,
     rows,
     runs,
     groups,
-    comparisons: compareSchedulers(rows, compared),
+    comparisons,
     scaling: scaling(groups),
     pareto,
+    verdicts,
+    scope,
     problems,
-    headline: headline(rows, groups, pareto, problems.length),
+    headline: headline(rows, groups, pareto, verdicts, scope, problems.length),
     powerModel: options.power?.source ?? 'none configured (host.power): energy is measured or not at all',
   };
 }

@@ -44,7 +44,10 @@ export class AnalysisReport extends pulumi.ComponentResource {
   readonly reportPath: pulumi.Output<string>;
   /** Runs on the Pareto front: run key, id, stack, scheduler, profile, workload, repetition, objective values. */
   readonly front: pulumi.Output<FrontMember[]>;
-  /** Key figures: run counts, front size, the best group per objective, where energy came from. */
+  /**
+   * Key figures: run counts (and what was left out), front size, where energy came from, and the per-workload
+   * verdicts in compact form (each key metric's ranking and pairwise verdicts; empty with one scheduler).
+   */
   readonly headline: pulumi.Output<Headline>;
   /** The analysis command (its stdout is the JSON document the outputs come from). */
   readonly command: command.local.Command;

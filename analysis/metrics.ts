@@ -10,10 +10,26 @@ import { schedulerMetrics } from './metrics-scheduler';
 import type { RunResult } from '../results/schema';
 import { runKey } from '../results/vocabulary';
 
+/** The values a metric can take by its definition: [lower, upper], upper null when unbounded. */
+export type MetricRange = readonly [number, number | null];
+
+/** Times, rates, counts, energy: never negative. */
+const NON_NEGATIVE: MetricRange = [0, null];
+/** Shares of the cluster's capacity. */
+const SHARE: MetricRange = [0, 1];
+/** Bounded slowdown is max(1, …). */
+const AT_LEAST_ONE: MetricRange = [1, null];
+
 export interface MetricInfo {
   unit: string;
   /** Which way is better (null: neither, a descriptive figure). */
   better: 'min' | 'max' | null;
+  /**
+   * Where every value lies. Intervals of the mean stay inside it (analysis/stats.ts). Measured busy fractions and
+   * CPU efficiencies have no upper bound: an oversubscribed node, or a job using more CPUs than it was allocated
+   * (no CPU binding), takes them past 1.
+   */
+  range: MetricRange;
   source: string;
   definition: string;
 }
@@ -23,62 +39,84 @@ export const METRICS = {
   makespanSeconds: {
     unit: 's',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'last job end − first job submit (jobs that ran, however they ended)',
   },
   throughputJobsPerHour: {
     unit: 'jobs/h',
     better: 'max',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'completed jobs / makespan × 3600',
   },
   waitMeanSeconds: {
     unit: 's',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'mean of start − submit over jobs that started',
   },
   waitP50Seconds: {
     unit: 's',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'median wait (linear interpolation, type 7)',
   },
-  waitP95Seconds: { unit: 's', better: 'min', source: 'jobs', definition: '95th percentile wait (type 7)' },
-  waitMaxSeconds: { unit: 's', better: 'min', source: 'jobs', definition: 'largest wait' },
+  waitP95Seconds: {
+    unit: 's',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition: '95th percentile wait (type 7)',
+  },
+  waitMaxSeconds: {
+    unit: 's',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition: 'largest wait',
+  },
   responseMeanSeconds: {
     unit: 's',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'mean of end − submit over completed jobs',
   },
   responseP95Seconds: {
     unit: 's',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: '95th percentile response over completed jobs',
   },
   boundedSlowdownMean: {
     unit: '1',
     better: 'min',
+    range: AT_LEAST_ONE,
     source: 'jobs',
     definition: 'mean over completed jobs of max(1, (wait + run) / max(run, τ)), τ = 10 s (Feitelson)',
   },
   boundedSlowdownP95: {
     unit: '1',
     better: 'min',
+    range: AT_LEAST_ONE,
     source: 'jobs',
     definition: '95th percentile bounded slowdown',
   },
   utilisationAllocated: {
     unit: '1',
     better: 'max',
+    range: SHARE,
     source: 'jobs',
     definition: 'Σ CPUs held × time held inside the window / (cluster CPUs × makespan)',
   },
   utilisationMeasured: {
     unit: '1',
     better: 'max',
+    range: NON_NEGATIVE,
     source: 'node samples',
     definition:
       "CPU-weighted mean of the nodes' sampled CPU busy fraction over the window (may exceed 1 when oversubscribed)",
@@ -86,6 +124,7 @@ export const METRICS = {
   idleWhilePendingShare: {
     unit: '1',
     better: 'min',
+    range: SHARE,
     source: 'jobs',
     definition:
       'capacity share idle while a pending job would have fitted in the idle CPUs counted across nodes',
@@ -93,108 +132,126 @@ export const METRICS = {
   fragmentation: {
     unit: '1',
     better: 'min',
+    range: SHARE,
     source: 'jobs',
     definition: 'capacity share idle while a pending job fitted the idle CPUs in total but on no single node',
   },
   cpuEfficiencyMean: {
     unit: '1',
     better: 'max',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'mean over completed jobs of TotalCPU / (elapsed × allocated CPUs)',
   },
   cpuEfficiencyOverall: {
     unit: '1',
     better: 'max',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'Σ TotalCPU / Σ (elapsed × allocated CPUs) over completed jobs',
   },
   schedulerLatencySeconds: {
     unit: 's',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'first job start − first job submit',
   },
   schedulerCycleMeanMicroseconds: {
     unit: 'µs',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'scheduler stats',
     definition: 'scheduling cycle mean from the scheduler statistics (e.g. SLURM sdiag), latest sample',
   },
   schedulerCycleMaxMicroseconds: {
     unit: 'µs',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'scheduler stats',
     definition: 'main scheduling cycle max, latest sample',
   },
   backfillCycleMeanMicroseconds: {
     unit: 'µs',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'scheduler stats',
     definition: 'backfill cycle mean, latest sample',
   },
   submitRateJobsPerSecond: {
     unit: 'jobs/s',
     better: 'max',
+    range: NON_NEGATIVE,
     source: 'submission',
     definition: 'jobs submitted / (last submit return − first submit call)',
   },
   startRateJobsPerSecond: {
     unit: 'jobs/s',
     better: 'max',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: '(started − 1) / (last start − first start)',
   },
   completionRateJobsPerSecond: {
     unit: 'jobs/s',
     better: 'max',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: '(completed − 1) / (last completion − first completion)',
   },
   pendingMaxJobs: {
     unit: 'jobs',
     better: null,
+    range: NON_NEGATIVE,
     source: 'scheduler samples',
     definition: 'largest pending count sampled',
   },
   nodeCpuBusyMean: {
     unit: '1',
     better: null,
+    range: NON_NEGATIVE,
     source: 'node samples',
     definition: "mean over nodes of each node's mean CPU busy fraction",
   },
   nodeMemoryUsedMeanMiB: {
     unit: 'MiB',
     better: null,
+    range: NON_NEGATIVE,
     source: 'node samples',
     definition: 'mean over nodes of mean memory used',
   },
   nodeDiskReadBytesPerSecond: {
     unit: 'B/s',
     better: null,
+    range: NON_NEGATIVE,
     source: 'node samples',
     definition: 'mean over nodes of (last − first) read bytes / time',
   },
   nodeDiskWriteBytesPerSecond: {
     unit: 'B/s',
     better: null,
+    range: NON_NEGATIVE,
     source: 'node samples',
     definition: 'mean over nodes of written bytes rate',
   },
   nodeNetRxBytesPerSecond: {
     unit: 'B/s',
     better: null,
+    range: NON_NEGATIVE,
     source: 'node samples',
     definition: 'mean over nodes of received bytes rate',
   },
   nodeNetTxBytesPerSecond: {
     unit: 'B/s',
     better: null,
+    range: NON_NEGATIVE,
     source: 'node samples',
     definition: 'mean over nodes of sent bytes rate',
   },
   energyJoules: {
     unit: 'J',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'node samples (pm_counters, RAPL, IPMI) or host.power model',
     definition:
       'Σ nodes mean measured power × makespan; the configured host.power model when not measured; else empty (see energySource)',
@@ -202,53 +259,64 @@ export const METRICS = {
   powerMeanWatts: {
     unit: 'W',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'node samples (pm_counters, RAPL, IPMI) or host.power model',
     definition: 'Σ nodes (Δ energy / Δ time) over their samples, or the model; else empty',
   },
-  jobsTotal: { unit: 'jobs', better: null, source: 'jobs', definition: 'job records' },
-  jobsCompleted: { unit: 'jobs', better: 'max', source: 'jobs', definition: 'state COMPLETED' },
+  jobsTotal: { unit: 'jobs', better: null, range: NON_NEGATIVE, source: 'jobs', definition: 'job records' },
+  jobsCompleted: {
+    unit: 'jobs',
+    better: 'max',
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition: 'state COMPLETED',
+  },
   jobsFailed: {
     unit: 'jobs',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'FAILED, TIMEOUT, NODE_FAIL, OUT_OF_MEMORY, PREEMPTED, BOOT_FAIL, DEADLINE',
   },
-  jobsCancelled: { unit: 'jobs', better: 'min', source: 'jobs', definition: 'state CANCELLED' },
+  jobsCancelled: {
+    unit: 'jobs',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition: 'state CANCELLED',
+  },
   jobsUnfinished: {
     unit: 'jobs',
     better: 'min',
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'PENDING, RUNNING or UNKNOWN at collection',
   },
-  jobsNeverStarted: { unit: 'jobs', better: 'min', source: 'jobs', definition: 'jobs without a start time' },
+  jobsNeverStarted: {
+    unit: 'jobs',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition: 'jobs without a start time',
+  },
   clockSkewJobs: {
     unit: 'jobs',
     better: null,
+    range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'jobs whose start < submit or end < start (clamped)',
   },
-  clusterCpus: { unit: 'CPUs', better: null, source: 'nodes', definition: 'Σ node CPUs' },
+  clusterCpus: {
+    unit: 'CPUs',
+    better: null,
+    range: NON_NEGATIVE,
+    source: 'nodes',
+    definition: 'Σ node CPUs',
+  },
 } as const satisfies Record<string, MetricInfo>;
 
 export type MetricName = keyof typeof METRICS;
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
-
-/**
- * Metrics bounded by their definition: [lower, upper] (null: no upper bound). Shares of capacity and CPU
- * efficiencies lie in [0, 1]; measured busy may exceed 1 when oversubscribed; bounded slowdown is ≥ 1. Their
- * intervals are bootstrap percentile intervals, which never leave the data's range (analysis/stats.ts).
- */
-export const METRIC_BOUNDS: Partial<Record<MetricName, readonly [number, number | null]>> = {
-  utilisationAllocated: [0, 1],
-  utilisationMeasured: [0, null],
-  idleWhilePendingShare: [0, 1],
-  fragmentation: [0, 1],
-  cpuEfficiencyMean: [0, 1],
-  cpuEfficiencyOverall: [0, 1],
-  nodeCpuBusyMean: [0, null],
-  boundedSlowdownMean: [1, null],
-  boundedSlowdownP95: [1, null],
-};
 
 /** What names a run in tables and charts. */
 export interface RunLabels {

@@ -1,5 +1,6 @@
 // Writes an analysis to its output directory: metrics.csv (one row per run), summary.csv (one row per
-// group × metric), summary.json, pareto.json and report.html.
+// group × metric), summary.json (scope, headline, per-workload verdicts, groups, comparisons, …), pareto.json and
+// report.html.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -81,7 +82,9 @@ export function summaryCsv(a: Analysis): string {
 export function summaryJson(a: Analysis): unknown {
   return {
     createdAt: a.createdAt,
+    scope: a.scope,
     headline: a.headline,
+    verdicts: a.verdicts,
     powerModel: a.powerModel,
     groups: a.groups,
     comparisons: a.comparisons,

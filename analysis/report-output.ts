@@ -2,9 +2,14 @@
 // the command's stdout with it (the CLI writes it, the component reads it — one definition).
 import { z } from 'zod';
 
-const Best = z
-  .object({ scheduler: z.string(), profile: z.string(), workload: z.string(), mean: z.number() })
-  .nullable();
+/** One key metric of one (profile, workload): schedulers by mean, best first, and each pairwise verdict in words. */
+const HeadlineVerdict = z.object({
+  profile: z.string(),
+  workload: z.string(),
+  metric: z.string(),
+  ranking: z.array(z.string()),
+  pairs: z.array(z.string()),
+});
 
 export const AnalyzeJson = z.object({
   reportPath: z.string(),
@@ -23,12 +28,14 @@ export const AnalyzeJson = z.object({
     }),
   ),
   headline: z.object({
+    campaignId: z.string().nullable(),
     runs: z.number(),
     runsAveraged: z.number(),
     groups: z.number(),
     badFiles: z.number(),
+    leftOut: z.object({ otherCampaigns: z.number(), otherStacks: z.number(), otherRunIds: z.number() }),
     frontSize: z.number(),
-    best: z.record(z.string(), Best),
+    verdicts: z.array(HeadlineVerdict),
     energySource: z.string(),
   }),
 });

@@ -1,8 +1,8 @@
 // Statistics across repetitions: per (scheduler, profile, workload) group a description of every metric (n, and
-// a 95 % interval only from 3 repetitions, bootstrap for bounded metrics), pairwise scheduler comparisons
+// a 95 % bootstrap interval inside the metric's range, only from 3 repetitions), pairwise scheduler comparisons
 // (Mann–Whitney U + Cliff's delta; a verdict only where the repetitions can reach p < 0.05) on the same profile
 // and workload, and scaling across profiles. Only runs with status `ok` are averaged (sanity before performance).
-import { METRIC_BOUNDS, METRIC_NAMES, METRICS, type MetricName, type RunMetrics } from './metrics';
+import { METRIC_NAMES, METRICS, type MetricName, type RunMetrics } from './metrics';
 import {
   cliffsMagnitude,
   describe,
@@ -91,7 +91,7 @@ export function summarise(rows: readonly RunMetrics[]): GroupSummary[] {
           name,
           describe(
             ok.map((m) => m[name]),
-            { bounded: METRIC_BOUNDS[name] !== undefined },
+            { range: METRICS[name].range },
           ),
         ]),
       ) as Record<MetricName, Description>;

@@ -4,7 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analyze';
 import { toSeconds } from '../job-times';
 import { energySourceLabel } from '../metrics-energy';
-import { METRIC_BOUNDS, METRICS, type MetricName, type RunMetrics } from '../metrics';
+import { METRICS, type MetricName, type RunMetrics } from '../metrics';
 import { MIN_REPETITIONS_FOR_INTERVAL } from '../stats';
 import { paretoFrontOf } from '../pareto';
 import type { JobState, RunResult } from '../../results/schema';
@@ -21,17 +21,29 @@ export interface Chart {
   expect: Record<string, number>;
 }
 
-const SCHEDULER_COLOURS = {
-  domain: [...SCHEDULER_NAMES],
-  range: ['#1f77b4', '#ff7f0e', '#2ca02c'],
-};
+/** Each scheduler keeps its colour from report to report; variants (labels beyond the bare names) take the next ones. */
+const NAME_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
+const VARIANT_COLOURS = ['#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** The colour scale (and order) of the schedulers an analysis has: the three names always, then its variant labels. */
+export function schedulerColours(labels: readonly string[]): { domain: string[]; range: string[] } {
+  const names: readonly string[] = SCHEDULER_NAMES;
+  const variants = [...new Set(labels)].filter((l) => !names.includes(l)).sort();
+  return {
+    domain: [...names, ...variants],
+    range: [
+      ...NAME_COLOURS,
+      ...variants.map((_, i) => VARIANT_COLOURS[i % VARIANT_COLOURS.length] as string),
+    ],
+  };
+}
 const WIDTH = 440;
 
 const unitLabel = (m: MetricName) => (METRICS[m].unit === '1' ? m : `${m} (${METRICS[m].unit})`);
 
 /**
- * Mean per group with its 95 % interval (from 3 repetitions on; bootstrap percentile for bounded metrics, Student t
- * otherwise) and its n above the bar; one bar per scheduler within each profile/workload.
+ * Mean per group with its 95 % interval (from 3 repetitions on; bootstrap percentile, inside the metric's range) and
+ * its n above the bar; one bar per scheduler within each profile/workload.
  */
 export function barChart(analysis: Analysis, metric: MetricName): Chart | null {
   const values = analysis.groups
@@ -39,8 +51,7 @@ export function barChart(analysis: Analysis, metric: MetricName): Chart | null {
       cell: `${g.workload} · ${g.profile}`,
       scheduler: g.scheduler,
       mean: g.metrics[metric].mean,
-      // Every metric is non-negative: an interval reaching below 0 is drawn from 0.
-      lo: g.metrics[metric].ci95Low === null ? null : Math.max(0, g.metrics[metric].ci95Low as number),
+      lo: g.metrics[metric].ci95Low,
       hi: g.metrics[metric].ci95High,
       n: g.metrics[metric].count,
       nLabel: `n=${g.metrics[metric].count}`,
@@ -55,10 +66,8 @@ export function barChart(analysis: Analysis, metric: MetricName): Chart | null {
   const energy = metric === 'energyJoules' || metric === 'powerMeanWatts';
   const energyNote = energy ? ` — ${energySourceLabel(analysis.headline.energySource)}` : '';
   const few = values.filter((v) => v.n < MIN_REPETITIONS_FOR_INTERVAL).length;
-  const method =
-    METRIC_BOUNDS[metric] !== undefined
-      ? 'bootstrap percentile interval (fixed seed; bounded metric, so it stays in range)'
-      : 'Student t interval';
+  const method = "bootstrap percentile interval (fixed seed; it stays inside the metric's range)";
+  const colours = schedulerColours(analysis.groups.map((g) => g.scheduler));
   // Cells in the summary's order (workload, then profile by size), not alphabetically.
   const order = [...new Set(values.map((v) => v.cell))];
   const x = {
@@ -81,11 +90,11 @@ export function barChart(analysis: Analysis, metric: MetricName): Chart | null {
       data: { values },
       encoding: {
         x,
-        xOffset: { field: 'scheduler', sort: SCHEDULER_COLOURS.domain },
+        xOffset: { field: 'scheduler', sort: colours.domain },
         color: {
           field: 'scheduler',
           type: 'nominal',
-          scale: SCHEDULER_COLOURS,
+          scale: colours,
           legend: { orient: 'top', title: null },
         },
       },
@@ -184,7 +193,7 @@ export function paretoScatter(analysis: Analysis, xMetric: MetricName, yMetric: 
             color: {
               field: 'scheduler',
               type: 'nominal',
-              scale: SCHEDULER_COLOURS,
+              scale: schedulerColours(rows.map((r) => r.scheduler)),
               legend: { orient: 'top', title: null },
             },
             opacity: { condition: { test: "datum.front === 'on front'", value: 1 }, value: 0.3 },

@@ -7,6 +7,7 @@ import { METRICS, type MetricName } from '../metrics';
 import { MIN_REPETITIONS_FOR_INTERVAL, tooFewNote, type Description } from '../stats';
 import type { Chart } from './charts';
 import { esc, fmt } from './format';
+import { verdictSection } from './verdicts-html';
 
 export interface RenderedChart {
   chart: Chart;
@@ -34,8 +35,7 @@ th{background:#eef2f6;position:sticky;top:0}td.l,th.l{text-align:left}
 figcaption{font-size:12px;color:#555;max-width:560px;margin-top:4px}figure h3{font-size:14px;margin:0 0 6px}
 .badge{display:inline-block;padding:1px 6px;border-radius:8px;font-size:11px;background:#eee}
 .warn{background:#fff3cd}.ok{background:#d4edda}.est{color:#a15c00;font-weight:600}header .est{color:#ffd27f}
-.cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:10px 14px;min-width:180px}
-.card b{display:block;font-size:20px}.card span{font-size:12px;color:#555}details{margin:8px 0}
+table.verdicts td{vertical-align:top}table.verdicts{font-size:13px}details{margin:8px 0}
 `;
 
 /** ` (unit)`, or nothing for dimensionless shares. */
@@ -76,7 +76,8 @@ function describedCell(metric: MetricName, d: Description): string {
   if (d.mean === null) return fmtMetric(metric, null);
   if (d.ci95Low === null || d.ci95High === null)
     return `${fmt(d.mean)}<span title="${esc(d.note ?? 'no interval')}">*</span>`;
-  const method = d.ciMethod === 't' ? 'Student t' : 'bootstrap percentile (fixed seed)';
+  const method =
+    d.ciMethod === 't' ? 'Student t' : "bootstrap percentile (fixed seed, inside the metric's range)";
   return `<span title="95 % ${esc(method)} interval of the mean, n=${d.count}">${fmt(d.mean)} [${fmt(d.ci95Low)}–${fmt(d.ci95High)}]</span>`;
 }
 
@@ -99,7 +100,7 @@ function summaryTable(a: Analysis): string {
       ? `<span class="est">${esc(energySourceLabel(g.energySource))}</span>`
       : esc(energySourceLabel(g.energySource)),
   ]);
-  const note = `<p>n = repetitions with status ok. Intervals are 95 % intervals of the mean, given from ${MIN_REPETITIONS_FOR_INTERVAL} repetitions on (* = too few repetitions, no interval): Student t for unbounded metrics, bootstrap percentile (fixed seed) for bounded ones (shares, efficiencies, slowdown), which never leave the data's range. Energy “n/a”: not measured.</p>`;
+  const note = `<p>n = repetitions with status ok. Intervals are 95 % intervals of the mean, given from ${MIN_REPETITIONS_FOR_INTERVAL} repetitions on (* = too few repetitions, no interval): bootstrap percentile intervals (fixed seed), which never leave the data's range and so never the metric's (no negative wait, no share above 1). Energy “n/a”: not measured.</p>`;
   return note + table(head, rows, 3);
 }
 
@@ -287,14 +288,11 @@ export function reportHtml(a: Analysis, s: ReportSections): string {
       : h.energySource === 'model' || h.energySource === 'mixed'
         ? `<span class="est">Energy: ${esc(energySourceLabel(h.energySource))} — ${esc(a.powerModel)}.</span>`
         : `Energy: ${esc(energySourceLabel(h.energySource))}.`;
-  const cards = a.objectives
-    .map((o) => {
-      const b = h.best[o.metric];
-      return `<div class="card"><span>best ${esc(o.metric)} (${o.direction})</span><b>${fmtMetric(o.metric, b?.mean)}${esc(unitSuffix(o.metric as MetricName).replace(/[()]/g, ''))}</b><span>${esc(
-        b ? `${b.scheduler} · ${b.profile} · ${b.workload}` : 'no data',
-      )}</span></div>`;
-    })
-    .join('');
+  const left = h.leftOut.otherCampaigns + h.leftOut.otherStacks + h.leftOut.otherRunIds;
+  const scope =
+    h.campaignId === null
+      ? ''
+      : `Campaign <b>${esc(h.campaignId)}</b> · ${h.leftOut.otherCampaigns} results of other campaigns left out · `;
   const problems = a.problems.length
     ? `<h2>Files not analysed (${a.problems.length})</h2>${table(
         ['file', 'reason'],
@@ -309,10 +307,10 @@ export function reportHtml(a: Analysis, s: ReportSections): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>schedbench report</title><style>${CSS}</style></head>
 <body><header><h1>schedbench — scheduler benchmark report</h1>
-<p>${h.runs} runs (${h.runsAveraged} with status ok averaged) in ${h.groups} scheduler × profile × workload groups · Pareto front: ${h.frontSize} runs · generated ${esc(a.createdAt)}</p>
+<p>${scope}${h.runs} runs (${h.runsAveraged} with status ok averaged) in ${h.groups} scheduler × profile × workload groups${h.campaignId === null && left > 0 ? ` · ${left} results left out by the filters` : ''} · Pareto front: ${h.frontSize} runs · generated ${esc(a.createdAt)}</p>
 <p>Objectives: ${a.objectives.map((o) => `${esc(o.metric)} (${o.direction})`).join(', ')}. ${energy}</p></header>
 <main>
-<h2>Headline</h2><div class="cards">${cards}</div>
+<h2>Verdicts per workload</h2>${verdictSection(a)}
 <h2>Summary</h2>${summaryTable(a)}${metricGlossary()}
 <h2>Metrics by group</h2><div class="grid">${s.bars.map(figure).join('\n')}</div>
 <h2>Pareto front</h2>${paretoNotes(a)}${configurationTable(a)}<h3>Runs</h3>${paretoTable(a)}<div class="grid">${s.pareto.map(figure).join('\n')}</div>

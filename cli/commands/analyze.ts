@@ -1,14 +1,13 @@
-// `schedbench analyze <results dir> --out <dir>`: every RunResult under the tree → metrics.csv,
-// summary.csv, summary.json, pareto.json, report.html; the summary table on the terminal. With --json,
-// stdout carries one JSON document (report path, front, headline) for the post-deploy step instead.
-import { existsSync, statSync } from 'node:fs';
+// `schedbench analyze <results dir> --out <dir> [--campaign <id>]`: the RunResults under the tree (one campaign's
+// with --campaign) → metrics.csv, summary.csv, summary.json, pareto.json, report.html; on the terminal the summary
+// table, then the closing summary (scope, per-workload verdicts, where the report is). With --json, stdout carries
+// one JSON document (report path, front, headline) for the post-deploy step instead, and the text goes to stderr.
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { analyse } from '../../analysis/analyze';
+import { analyseResultsDir } from '../../analysis/analyze-dir';
 import { objectivesFrom, powerFrom } from '../../analysis/cli-options';
-import { type LoadOutcome, loadRuns } from '../../analysis/load';
-import { writeAnalysis } from '../../analysis/output';
+import { analysisSummaryText } from '../../analysis/summary-text';
 import { summaryText } from '../../analysis/table';
 
 interface AnalyzeFlags {
@@ -18,6 +17,7 @@ interface AnalyzeFlags {
   powerJson?: string;
   stack?: string;
   runId?: string;
+  campaign?: string;
   json?: boolean;
 }
 
@@ -34,34 +34,6 @@ function progress(): { onProgress: (done: number, total: number) => void; stop: 
     },
     stop: () => bar?.stop(),
   };
-}
-
-/** Why there is nothing to analyse (the command then fails saying so), or undefined. */
-export function nothingToAnalyse(
-  dir: string,
-  loaded: LoadOutcome,
-  selected: number,
-  filters: { stack?: string; runId?: string },
-): string | undefined {
-  if (selected > 0) return undefined;
-  const { runs, problems, ignored } = loaded;
-  if (runs.length > 0) {
-    const wanted = [
-      filters.stack ? `stack '${filters.stack}'` : '',
-      filters.runId ? `run id '${filters.runId}'` : '',
-    ].filter((w) => w !== '');
-    const stacks = [...new Set(runs.map(({ run }) => run.stack))].sort();
-    const ids = [...new Set(runs.map(({ run }) => run.runId))].sort();
-    return (
-      `analyze: no run of ${wanted.join(' and ')} under ${dir}; ` +
-      `its ${runs.length} run(s) are of stack(s) ${stacks.join(', ')} (run ids ${ids.join(', ')})`
-    );
-  }
-  if (problems.length > 0)
-    return `analyze: nothing analysed: none of the ${problems.length} RunResult file(s) under ${dir} could be read (each is named above)`;
-  if (ignored.length > 0)
-    return `analyze: nothing analysed: the ${ignored.length} JSON file(s) under ${dir} are not RunResults (e.g. ${ignored[0]})`;
-  return `analyze: nothing analysed: ${dir} holds no *.json files`;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -88,33 +60,41 @@ export function registerAnalyze(program: Command): void {
     .option('--stack <name>', 'only runs of this stack (empty: all)')
     .option('--run-id <id>', 'only runs with this run id (empty: all)')
     .option(
+      '--campaign <id>',
+      'only results of this campaign (their campaignId); the others under the directory are left out and counted',
+    )
+    .option(
       '--json',
       'print one JSON document (report path, Pareto front, headline) on stdout; the table goes to stderr',
     )
     .action(async (dir: string, flags: AnalyzeFlags) => {
-      if (!existsSync(dir) || !statSync(dir).isDirectory())
-        throw new Error(`results directory ${dir} does not exist`);
+      // The report's writer loads vega and vega-lite (≈ 0.2 s): only when an analysis runs.
+      const { writeAnalysis } = await import('../../analysis/output');
       const objectives = objectivesFrom(flags.objective ?? [], flags.objectivesJson);
       const power = powerFrom(flags.powerJson);
       const bar = progress();
-      const loaded = loadRuns(dir, { exclude: [flags.out], onProgress: bar.onProgress });
+      const analysis = analyseResultsDir(dir, {
+        objectives,
+        power,
+        campaign: flags.campaign,
+        stack: flags.stack,
+        runId: flags.runId,
+        exclude: [flags.out],
+        onProgress: bar.onProgress,
+        onProblem: (p) => {
+          bar.stop();
+          process.stderr.write(`schedbench analyze: skipped ${p.path}: ${p.reason}\n`);
+        },
+      });
       bar.stop();
-      for (const p of loaded.problems)
-        process.stderr.write(`schedbench analyze: skipped ${p.path}: ${p.reason}\n`);
-      const runs = loaded.runs.filter(
-        ({ run }) =>
-          (!flags.stack || run.stack === flags.stack) && (!flags.runId || run.runId === flags.runId),
-      );
-      const nothing = nothingToAnalyse(dir, loaded, runs.length, flags);
-      if (nothing !== undefined) throw new Error(nothing);
-      const analysis = analyse(runs, loaded.problems, { objectives, power });
       for (const e of analysis.pareto.excluded) {
         process.stderr.write(`schedbench analyze: run ${e.key} not in the Pareto analysis: ${e.reason}\n`);
       }
       const files = await writeAnalysis(analysis, flags.out);
       const table = summaryText(analysis);
+      const closing = analysisSummaryText(analysis, files.reportHtml);
       if (flags.json) {
-        process.stderr.write(table);
+        process.stderr.write(`${table}\n${closing}`);
         const doc = {
           reportPath: files.reportHtml,
           outDir: resolve(flags.out),
@@ -126,8 +106,9 @@ export function registerAnalyze(program: Command): void {
       } else {
         process.stdout.write(table);
         process.stdout.write(
-          `\nwrote ${files.reportHtml} (${(files.reportBytes / 1024).toFixed(0)} KiB) and metrics.csv, summary.csv, summary.json, pareto.json\n`,
+          `\nwrote metrics.csv, summary.csv, summary.json, pareto.json and report.html (${(files.reportBytes / 1024).toFixed(0)} KiB) to ${resolve(flags.out)}\n\n`,
         );
+        process.stdout.write(closing);
       }
     });
 }

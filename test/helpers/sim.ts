@@ -138,6 +138,10 @@ export interface SimSpec {
   workload: string;
   repetition: number;
   stack?: string;
+  /** The campaign the run belongs to (RunResult `campaignId`); default none, a single stack's run. */
+  campaignId?: string | null;
+  /** Scheduler settings as the stack configured them (a variant, e.g. `{ tuning: 'htc' }`); default none. */
+  settings?: RunResult['scheduler']['settings'];
   jobs: SimJob[];
   /** fcfs: strict queue order; backfill: any queued job that fits starts (first fit). */
   policy: 'fcfs' | 'backfill';
@@ -289,14 +293,18 @@ export function simulate(spec: SimSpec): { run: RunResult; answer: SimAnswer } {
   }
   const stack = spec.stack ?? `${spec.scheduler}-${spec.profile.name}`;
   const seed = `${stack}/${spec.workload}`;
+  const campaignId = spec.campaignId ?? null;
+  // A campaign's runs get run ids of their own, so the same stack in two campaigns never collides.
+  const identity = campaignId === null ? stack : `${campaignId}/${stack}`;
   const run = runResult({
-    runId: runIdFor(stack),
-    configHash: hex(`${stack}-config`, 64),
+    runId: runIdFor(identity),
+    configHash: hex(`${identity}-config`, 64),
     stack,
+    campaignId,
     scheduler: {
       name: spec.scheduler,
       version: spec.scheduler === 'slurm' ? '22.05.8' : '1.0-sim',
-      settings: {},
+      settings: spec.settings ?? {},
     },
     profile: { name: spec.profile.name, nodes: spec.profile.nodes, vcpus: spec.profile.vcpus, memoryGiB: 8 },
     workload: { name: spec.workload, specCount: spec.jobs.length },
@@ -351,6 +359,8 @@ export interface CampaignOptions {
   repetitions?: number;
   jobsPerRun?: number;
   seed?: number;
+  /** Every run's campaign id; default none. */
+  campaignId?: string | null;
 }
 
 /** How each simulated scheduler behaves: policy and dispatch delay (s). */
@@ -399,6 +409,7 @@ export function writeCampaign(
             policy: b.policy,
             dispatchDelay: b.dispatchDelay,
             power: b.power ? { idleWatts: 40, perBusyCpuWatts: 12 } : undefined,
+            campaignId: options.campaignId ?? null,
           });
           const path = join(dir, run.stack, run.runId, `${workload}-r${repetition}.json`);
           mkdirSync(join(dir, run.stack, run.runId), { recursive: true });
@@ -409,4 +420,32 @@ export function writeCampaign(
     }
   }
   return out;
+}
+
+/** Two one-CPU jobs of 10 s on one 2-CPU node: makespan = delay + 10 s, every wait = the dispatch delay. */
+const TWO_JOBS: SimJob[] = [
+  { submit: 0, cpus: 1, duration: 10 },
+  { submit: 0, cpus: 1, duration: 10 },
+];
+
+/**
+ * Repetitions 1…n of one small run, one per dispatch delay (s): a scheduler as fast or as slow as a test needs,
+ * e.g. `withDelays({ scheduler: 'slurm' }, [0, 0.1, 0.2, 0.3])`. Loaded-run shaped (path + run).
+ */
+export function withDelays(
+  spec: Partial<Omit<SimSpec, 'repetition' | 'dispatchDelay'>> & Pick<SimSpec, 'scheduler'>,
+  delays: readonly number[],
+): { path: string; run: RunResult }[] {
+  return delays.map((dispatchDelay, i) => {
+    const { run } = simulate({
+      profile: { name: 'small', nodes: 1, vcpus: 2 },
+      workload: 'w',
+      jobs: TWO_JOBS,
+      policy: 'fcfs',
+      ...spec,
+      repetition: i + 1,
+      dispatchDelay,
+    });
+    return { path: `${run.stack}/${run.campaignId ?? 'single'}/${run.workload.name}-r${i + 1}.json`, run };
+  });
 }

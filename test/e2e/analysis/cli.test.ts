@@ -138,6 +138,46 @@ describe('schedbench analyze and metrics', () => {
     expect(doc.front.every((f) => f.stack === 'slurm-small')).toBe(true);
   });
 
+  it('--campaign analyses one campaign, counts the rest as left out, and ends with the verdicts and the report', async () => {
+    const shared = join(dir, 'shared');
+    const mine = writeCampaign(shared, {
+      repetitions: 4,
+      jobsPerRun: 4,
+      workloads: ['mixed'],
+      campaignId: 'C-e2e',
+    });
+    const others = writeCampaign(shared, {
+      repetitions: 1,
+      jobsPerRun: 4,
+      workloads: ['mixed'],
+      campaignId: 'C-old',
+    });
+    const out = join(dir, 'out-campaign');
+    const { stdout } = await schedbench('analyze', shared, '--out', out, '--campaign', 'C-e2e');
+    expect(stdout).toContain(
+      `campaign C-e2e: ${mine.length} runs read, ${mine.length} averaged; ${others.length} results of other campaigns left out`,
+    );
+    // 4 repetitions each: every pair of the three schedulers is tested, per profile
+    expect(stdout).toMatch(/best first: /);
+    expect(stdout).toMatch(/(faster|not significant) \(p [=<] [\d.]+\)/);
+    expect(stdout.trimEnd().split('\n').pop()).toBe(`report: ${join(out, 'report.html')}`);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+      scope: { campaignId: string };
+      verdicts: unknown[];
+    };
+    expect(summary.scope.campaignId).toBe('C-e2e');
+    expect(summary.verdicts).toHaveLength(2); // small and medium × mixed
+
+    await expect(
+      schedbench('analyze', shared, '--out', join(dir, 'out-none'), '--campaign', 'C-nope'),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        `no result of campaign 'C-nope' under ${shared}; campaigns found (newest first): `,
+      ),
+    });
+  });
+
   it('metrics prints one run as JSON', async () => {
     const [first] = writeCampaign(join(dir, 'one'), {
       schedulers: ['slurm'],

@@ -51,6 +51,17 @@ describe(`report.html in ${CHROMIUM}`, () => {
       writeFileSync(join(ARTIFACTS, 'report-full.png'), await browser.screenshot(session, true));
 
       expect(report.consoleErrors).toEqual([]);
+      // the verdicts per workload are the first thing the page says, above every chart
+      const firstHeading = await browser.evaluate<string>(
+        session,
+        `document.querySelector('main h2').textContent`,
+      );
+      expect(firstHeading).toBe('Verdicts per workload');
+      const verdictsAboveCharts = await browser.evaluate<boolean>(
+        session,
+        `!!(document.querySelector('table.verdicts').compareDocumentPosition(document.querySelector('figure.chart')) & Node.DOCUMENT_POSITION_FOLLOWING)`,
+      );
+      expect(verdictsAboveCharts).toBe(true);
       expect(report.requests).toEqual([url]); // the page itself, nothing else
       // 9 bar charts (objectives ∪ key metrics), 6 Pareto projections, a timeline + utilisation per group
       const kinds = (p: string) => charts.filter((c) => c.id.startsWith(p)).length;

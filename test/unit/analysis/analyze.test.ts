@@ -133,16 +133,21 @@ describe('simulated runs', () => {
       objectives: [],
       front: [],
       headline: {
+        campaignId: null,
         runs: 0,
         runsAveraged: 0,
         groups: 0,
         badFiles: 0,
+        leftOut: { otherCampaigns: 0, otherStacks: 0, otherRunIds: 0 },
         frontSize: 0,
-        best: {},
+        verdicts: [],
         energySource: 'none',
       },
     };
     expect(parseAnalyzeJson(`npm warn x\n${JSON.stringify(doc)}\n`).reportPath).toBe('/r.html');
+    // the headline an analysis makes is what the post-deploy step parses
+    const { headline } = analyse([], []);
+    expect(parseAnalyzeJson(JSON.stringify({ ...doc, headline })).headline).toEqual(headline);
     expect(() => parseAnalyzeJson('')).toThrow('printed nothing');
     expect(() => parseAnalyzeJson('oops')).toThrow(/stdout is not JSON/);
   });

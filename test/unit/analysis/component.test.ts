@@ -20,12 +20,22 @@ const STDOUT = JSON.stringify({
     },
   ],
   headline: {
-    runs: 3,
-    runsAveraged: 3,
-    groups: 1,
+    campaignId: 'C1',
+    runs: 8,
+    runsAveraged: 8,
+    groups: 2,
     badFiles: 0,
+    leftOut: { otherCampaigns: 5, otherStacks: 0, otherRunIds: 0 },
     frontSize: 1,
-    best: { makespanSeconds: { scheduler: 'slurm', profile: 'small', workload: 'mixed', mean: 44 } },
+    verdicts: [
+      {
+        profile: 'small',
+        workload: 'mixed',
+        metric: 'makespanSeconds',
+        ranking: ['slurm', 'flux'],
+        pairs: ['slurm vs flux: slurm faster (p = 0.029); slurm 44 s vs flux 50 s (1.14×, 6 s less)'],
+      },
+    ],
     energySource: 'model',
   },
 });
@@ -63,7 +73,11 @@ describe('AnalysisReport', () => {
     });
     expect(await value(report.reportPath)).toBe('/p/runs/analysis/local/report.html');
     expect((await value(report.front)).map((f) => f.values.makespanSeconds)).toEqual([42]);
-    expect((await value(report.headline)).frontSize).toBe(1);
+    const headline = await value(report.headline);
+    expect(headline.frontSize).toBe(1);
+    // the stack output `report.headline` carries the per-workload verdicts, compact
+    expect(headline.campaignId).toBe('C1');
+    expect(headline.verdicts[0]?.pairs[0]).toMatch(/^slurm vs flux: slurm faster \(p = 0\.029\)/);
 
     const commands = created.filter((c) => c.type === 'command:local:Command');
     expect(commands).toHaveLength(1);

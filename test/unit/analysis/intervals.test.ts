@@ -1,35 +1,46 @@
-// Statistics that say what they can: n everywhere, no interval below 3 repetitions (with the note), intervals of
-// bounded metrics that respect the bounds (bootstrap percentile, fixed seed), significance only where the
+// Statistics that say what they can: n everywhere, no interval below 3 repetitions (with the note), intervals that
+// stay inside each metric's range and around its mean (bootstrap percentile, fixed seed), significance only where the
 // repetitions can reach it — and energy that nothing measured shown as n/a, out of the Pareto front with a note.
 import fc from 'fast-check';
 import { analyse, paretoOfRuns } from '../../../analysis/analyze';
 import { buildReport } from '../../../analysis/report/build';
-import { METRIC_BOUNDS, type RunMetrics } from '../../../analysis/metrics';
+import { METRIC_NAMES, METRICS, type RunMetrics } from '../../../analysis/metrics';
 import { summaryText } from '../../../analysis/table';
 import {
   bootstrapMeanInterval,
   describe as describeValues,
   mannWhitneyMinRepetitions,
   MIN_REPETITIONS_FOR_INTERVAL,
+  type Description,
 } from '../../../analysis/stats';
 import { compareSchedulers, summarise } from '../../../analysis/summary';
-import { simulate, type SimJob } from '../../helpers/sim';
+import { simulate, type SimJob, type SimSpec } from '../../helpers/sim';
+
+const SMALL_RUN: SimSpec = {
+  scheduler: 'slurm',
+  profile: { name: 'small', nodes: 1, vcpus: 2 },
+  workload: 'w',
+  repetition: 1,
+  jobs: [{ submit: 0, cpus: 1, duration: 10 }],
+  policy: 'fcfs',
+  dispatchDelay: 1,
+};
 
 describe('intervals', () => {
   it('n = 2 gives no interval and the note “too few repetitions (n=2)”; n = 3 gives one', () => {
     const two = describeValues([10, 12]);
     expect(two).toMatchObject({ count: 2, mean: 11, ci95Low: null, ci95High: null, ciMethod: null });
     expect(two.note).toBe('too few repetitions (n=2)');
-    expect(describeValues([0.4, 0.5], { bounded: true }).ci95Low).toBeNull();
-    const three = describeValues([10, 12, 14]);
-    expect(three.ciMethod).toBe('t');
+    expect(describeValues([0.4, 0.5], { range: [0, 1] }).ci95Low).toBeNull();
+    const three = describeValues([10, 12, 14], { range: METRICS.makespanSeconds.range });
+    expect(three.ciMethod).toBe('bootstrap-percentile');
     expect(three.note).toBeNull();
     expect(MIN_REPETITIONS_FOR_INTERVAL).toBe(3);
   });
 
   it('the bootstrap interval of a constant sample is that constant', () => {
     expect(bootstrapMeanInterval([0.37, 0.37, 0.37, 0.37])).toEqual({ low: 0.37, high: 0.37 });
-    expect(describeValues([1, 1, 1], { bounded: true })).toMatchObject({
+    expect(describeValues([1, 1, 1], { range: [0, 1] })).toMatchObject({
       ci95Low: 1,
       ci95High: 1,
       ciMethod: 'bootstrap-percentile',
@@ -41,44 +52,72 @@ describe('intervals', () => {
     expect(bootstrapMeanInterval(xs)).toEqual(bootstrapMeanInterval([...xs]));
   });
 
-  it('never leaves [0, 1] for a bounded metric, where the t interval would (the issue’s example)', () => {
-    // three utilisations at the edges: t interval 0.667 ± 4.303 × 0.577/√3 runs past 1 (and below 0 for n=2)
-    const xs = [0, 1, 1];
-    const t = describeValues(xs);
-    expect(t.ci95High ?? 0).toBeGreaterThan(1);
-    const b = describeValues(xs, { bounded: true });
-    expect(b.ci95Low ?? -1).toBeGreaterThanOrEqual(0);
-    expect(b.ci95High ?? 2).toBeLessThanOrEqual(1);
-    fc.assert(
-      fc.property(
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 12 }),
-        (v) => {
-          const d = describeValues(v, { bounded: true });
-          return (
-            d.ci95Low !== null &&
-            d.ci95High !== null &&
-            d.ci95Low >= 0 &&
-            d.ci95High <= 1 &&
-            d.ci95Low <= (d.mean ?? NaN) + 1e-12 &&
-            d.ci95High >= (d.mean ?? NaN) - 1e-12
-          );
-        },
-      ),
-      { numRuns: 40 },
-    );
+  it('every metric declares a range, and none can be negative', () => {
+    for (const m of METRIC_NAMES) {
+      const [lower, upper] = METRICS[m].range;
+      expect({ m, lower: lower >= 0 }).toEqual({ m, lower: true });
+      if (upper !== null) expect(upper).toBeGreaterThan(lower);
+    }
   });
 
-  it('shares, efficiencies and fragmentation are the bounded metrics', () => {
-    for (const m of [
-      'utilisationAllocated',
-      'utilisationMeasured',
-      'fragmentation',
-      'idleWhilePendingShare',
-      'cpuEfficiencyMean',
-      'cpuEfficiencyOverall',
-    ] as const)
-      expect(METRIC_BOUNDS[m]?.[0]).toBe(0);
-    expect(METRIC_BOUNDS.makespanSeconds).toBeUndefined();
+  it('a wait’s interval stays ≥ 0 and a share’s in [0, 1], where the t interval of the same values leaves them', () => {
+    // The issue’s shape: one long wait among short ones; the t interval reaches below 0 s.
+    const waits = [0, 0.05, 1.2];
+    expect(describeValues(waits).ci95Low ?? 0).toBeLessThan(0);
+    expect(describeValues(waits, { range: METRICS.waitMeanSeconds.range }).ci95Low).toBeGreaterThanOrEqual(0);
+    const shares = [0, 1, 1];
+    expect(describeValues(shares).ci95High ?? 0).toBeGreaterThan(1);
+    const b = describeValues(shares, { range: METRICS.utilisationAllocated.range });
+    expect(b.ci95Low ?? -1).toBeGreaterThanOrEqual(0);
+    expect(b.ci95High ?? 2).toBeLessThanOrEqual(1);
+  });
+
+  /** Samples inside a range, skewed on purpose: many values at the bound, a few far from it. */
+  const sampleIn = ([lower, upper]: readonly [number, number | null]) => {
+    const top = upper ?? lower + 1e6;
+    return fc.array(
+      fc.oneof(
+        fc.constant(lower),
+        fc.double({ min: lower, max: Math.min(top, lower + 1), noNaN: true }),
+        fc.double({ min: lower, max: top, noNaN: true }),
+      ),
+      { minLength: MIN_REPETITIONS_FOR_INTERVAL, maxLength: 15 },
+    );
+  };
+  const inside = (d: Description, [lower, upper]: readonly [number, number | null]): boolean =>
+    d.mean !== null &&
+    d.ci95Low !== null &&
+    d.ci95High !== null &&
+    d.ci95Low >= lower &&
+    (upper === null || d.ci95High <= upper) &&
+    d.ci95Low <= d.mean &&
+    d.mean <= d.ci95High;
+
+  it('property: for any sample inside a range, the interval lies inside it and contains the mean', () => {
+    const ranges: (readonly [number, number | null])[] = [
+      ...new Map(METRIC_NAMES.map((m) => [JSON.stringify(METRICS[m].range), METRICS[m].range])).values(),
+    ];
+    for (const range of ranges) {
+      fc.assert(
+        fc.property(sampleIn(range), (xs) => inside(describeValues(xs, { range }), range)),
+        { numRuns: 150 },
+      );
+    }
+  });
+
+  it('property: every metric of a group summary has its interval inside the metric’s range, around the mean', () => {
+    const base = analyse([{ path: 'base', run: simulate(SMALL_RUN).run }], []).rows[0] as RunMetrics;
+    const metricAndSample = fc
+      .constantFrom(...METRIC_NAMES)
+      .chain((m) => sampleIn(METRICS[m].range).map((xs) => [m, xs] as const));
+    fc.assert(
+      fc.property(metricAndSample, ([m, xs]) => {
+        const rows = xs.map((v, i) => ({ ...base, key: `k${i}`, repetition: i + 1, [m]: v }));
+        const [group] = summarise(rows);
+        return group !== undefined && inside(group.metrics[m], METRICS[m].range);
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 
