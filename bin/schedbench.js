@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// Entry point of `npx schedbench`: loads the TypeScript CLI through tsx (no build step needed).
-require('tsx/cjs');
-require('../cli/main.ts');
+// Entry point of `npx schedbench`: runs the CLI's bundle, built from the TypeScript sources when they changed
+// (bin/cli-bundle.js says how, and when the sources run through tsx instead).
+require('./cli-bundle').start();

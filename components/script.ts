@@ -3,6 +3,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { SSH_ENV_LIB } from './nodes/ssh-env';
+import { REPO_ROOT } from './repo-root';
 
 /** Single-quote a string for a POSIX shell. */
 export function shellQuote(text: string): string {
@@ -19,13 +20,13 @@ export function bashCommand(text: string, name: string): string {
  * on this machine or over SSH. `$0` is the script's file name, so its error messages say which script failed.
  */
 export function bashScript(scriptPath: string): string {
-  const absolute = path.isAbsolute(scriptPath) ? scriptPath : path.join(__dirname, '..', scriptPath);
+  const absolute = path.isAbsolute(scriptPath) ? scriptPath : path.join(REPO_ROOT, scriptPath);
   const text = readFileSync(absolute, 'utf8');
   return bashCommand(text, path.basename(absolute));
 }
 
 /** components/prelude.sh: the helpers every node script may use (log, bounded waits, pid files, skip). */
-export const PRELUDE = path.join(__dirname, 'prelude.sh');
+export const PRELUDE = path.join(REPO_ROOT, 'components', 'prelude.sh');
 
 /**
  * `bash -c '<prelude + libs + dir/name>' name`: a node script with the shared prelude and its area's own

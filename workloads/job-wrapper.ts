@@ -2,5 +2,6 @@
 // scheduler delivers the same file. Its lines are read back by workloads/job-times.ts.
 import { readFileSync } from 'fs';
 import * as path from 'path';
+import { REPO_ROOT } from '../components/repo-root';
 
-export const JOB_WRAPPER = readFileSync(path.join(__dirname, 'scripts', 'job.sh'), 'utf8');
+export const JOB_WRAPPER = readFileSync(path.join(REPO_ROOT, 'workloads', 'scripts', 'job.sh'), 'utf8');

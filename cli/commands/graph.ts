@@ -8,9 +8,8 @@ import { z } from 'zod';
 import type { Command } from 'commander';
 import { ConfigValidationError, parseConfig } from '../../components/config/parse';
 import { readStackFile } from '../../components/config/stackfile';
+import { REPO_ROOT as REPO } from '../../components/repo-root';
 import { resourceGraph, summarise, toDot, toMermaid } from '../graph/render';
-
-const REPO = path.join(__dirname, '..', '..');
 
 interface GraphOptions {
   stack: string;

@@ -3,10 +3,9 @@
 import { spawn } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
+import { REPO_ROOT as projectRoot } from '../repo-root';
 import { ImageInfo, parseImageInfo } from './info';
 import { BUILD_SCRIPT, buildEnvironment, ImageBuildOptions, madeOverlays, readImageInputs } from './inputs';
-
-const projectRoot = path.join(__dirname, '..', '..');
 
 /** Builds (or finds in the cache) the image, made overlays first; stderr lines go to `onLine` as they come. */
 export async function buildImage(

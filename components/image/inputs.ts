@@ -4,6 +4,7 @@ import { createHash } from 'crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'fs';
 import * as path from 'path';
 import { NODE_SSHD_DIRECTIVES } from '../nodes/ssh-env';
+import { REPO_ROOT as projectRoot } from '../repo-root';
 
 /** Packages every schedbench base image has: boot, SSH, the seed reader's tools, the schedulers and the load. */
 export const BASE_PACKAGES: readonly string[] = [
@@ -89,8 +90,6 @@ export function fileSha256(file: string): string {
   }
   return hash.digest('hex');
 }
-
-const projectRoot = path.join(__dirname, '..', '..');
 
 export function readImageInputs(
   opts: Pick<ImageBuildOptions, 'suite' | 'mirror' | 'extraPackages' | 'overlays'>,

@@ -2,12 +2,13 @@
 // `AcceptEnv SCHEDBENCH_*` only (not `*`, which would let any SSH user set LD_PRELOAD or BASH_ENV), and
 // ssh-env.sh, prepended to the script, gives the parameters their names back.
 import * as path from 'path';
+import { REPO_ROOT } from '../repo-root';
 
 /** The prefix every parameter sent over SSH carries. */
 export const SSH_ENV_PREFIX = 'SCHEDBENCH_';
 
 /** components/nodes/ssh-env.sh: prepend it (after the prelude) to a script that runs over SSH. */
-export const SSH_ENV_LIB = path.join(__dirname, 'ssh-env.sh');
+export const SSH_ENV_LIB = path.join(REPO_ROOT, 'components', 'nodes', 'ssh-env.sh');
 
 /**
  * The `AcceptEnv` pattern of every sshd schedbench configures (netns nodes, VM images, cloud-init): SCHEDBENCH_*
