@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { z } from 'zod';
+import { kubernetesMirrorEnvironment } from '../components/kubernetes/build-key';
 
 const BUILD = path.join(__dirname, '..', 'components', 'kubernetes', 'build');
 const Manifest = z.object({
@@ -21,7 +22,7 @@ function timedBuild(env: NodeJS.ProcessEnv): { seconds: number; binDir: string }
   const t0 = Date.now();
   const out = execFileSync('bash', [path.join(BUILD, 'all.sh')], {
     encoding: 'utf8',
-    env,
+    env: { ...env, ...kubernetesMirrorEnvironment(env) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const binDir = z.object({ binDir: z.string() }).parse(JSON.parse(out)).binDir;

@@ -8,7 +8,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { buildImage } from '../components/image/build';
 import { ImageInfo } from '../components/image/info';
-import { LibvirtBackend } from '../components/nodes/libvirt/config';
+import { imageMirror, LibvirtBackend } from '../components/nodes/libvirt/config';
 import { renderNetworkXml } from '../components/nodes/libvirt/networkXml';
 import { LibvirtClusterPlan, LibvirtNodePlan, planLibvirtCluster } from '../components/nodes/libvirt/plan';
 import { renderNode, type HostKeyPair } from '../components/nodes/libvirt/render';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const pub = readFileSync(`${work}/key.pub`, 'utf8');
   const build = {
     suite: 'bookworm',
-    mirror: backend.image.source === 'build' ? backend.image.mirror : '',
+    mirror: backend.image.source === 'build' ? imageMirror(backend.image) : '',
     extraPackages: [],
     cacheDir: `${work}/storage/images`,
   };

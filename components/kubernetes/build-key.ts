@@ -2,8 +2,30 @@
 // the script run with SCHEDBENCH_K8S_KEY_ONLY=1 prints that path (its key covers every input).
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { debianMirror } from '../image/host-mirror';
+import { REPO_ROOT } from '../repo-root';
 
-export const BUILD_DIR = path.join(__dirname, 'build');
+export const BUILD_DIR = path.join(REPO_ROOT, 'components', 'kubernetes', 'build');
+
+/** The suite images.sh builds the workload image from when SCHEDBENCH_K8S_SUITE is not set (its default). */
+const DEFAULT_SUITE = 'bookworm';
+
+/**
+ * What the scripts that fetch Debian packages (images.sh, all.sh, bundle.sh) read their mirror from:
+ * SCHEDBENCH_K8S_MIRROR when set, else the host's apt sources for the suite. Throws, naming the variable, when
+ * neither has one: before anything is built.
+ */
+export function kubernetesMirrorEnvironment(env: NodeJS.ProcessEnv = process.env): {
+  SCHEDBENCH_K8S_MIRROR: string;
+} {
+  const suite = env.SCHEDBENCH_K8S_SUITE || DEFAULT_SUITE;
+  const mirror = debianMirror({
+    override: env.SCHEDBENCH_K8S_MIRROR,
+    suite,
+    setting: 'SCHEDBENCH_K8S_MIRROR',
+  });
+  return { SCHEDBENCH_K8S_MIRROR: mirror };
+}
 
 /** The path `script` (a file of BUILD_DIR) prints for the current inputs; `environment` adds its parameters. */
 export function keyedPath(script: string, environment: Record<string, string> = {}): string {

@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { BUILD_DIR, keyedPath } from './build-key';
+import { BUILD_DIR, keyedPath, kubernetesMirrorEnvironment } from './build-key';
 
 export function registerKubernetes(program: Command): void {
   const k8s = program
@@ -19,7 +19,10 @@ export function registerKubernetes(program: Command): void {
     .option('--key', 'print the cache directory of the binaries for the current inputs; build nothing')
     .action((options: { key?: boolean }) => {
       const script = options.key === true ? 'build.sh' : 'all.sh';
-      const env = options.key === true ? { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' } : process.env;
+      const env =
+        options.key === true
+          ? { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' }
+          : { ...process.env, ...kubernetesMirrorEnvironment() };
       const result = spawnSync('bash', [path.join(BUILD_DIR, script)], { stdio: 'inherit', env });
       if (result.status !== 0) throw new Error(`k8s build: ${script} failed (exit ${String(result.status)})`);
     });

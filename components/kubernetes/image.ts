@@ -2,7 +2,7 @@
 // components/kubernetes/build, unpacked at KUBERNETES_IMAGE_DIR) and the Debian packages a node uses. The bundle's
 // path and identity come from build/bundle.sh's key, known without building; the image's overlay step builds it.
 import * as path from 'path';
-import { BUILD_DIR, keyedPath } from './build-key';
+import { BUILD_DIR, keyedPath, kubernetesMirrorEnvironment } from './build-key';
 import type { MadeOverlay } from '../image/inputs';
 
 /** Where a built VM image holds the Kubernetes binaries (bin/, manifest.json) and image archives (images/). */
@@ -22,7 +22,7 @@ const BUNDLE_SCRIPT = path.join(BUILD_DIR, 'bundle.sh');
 
 /** The node bundle for the current build inputs: its path and identity (nothing is built). */
 export function kubernetesBundle(): MadeOverlay {
-  const environment = { BUNDLE_PREFIX: KUBERNETES_IMAGE_DIR };
+  const environment = { BUNDLE_PREFIX: KUBERNETES_IMAGE_DIR, ...kubernetesMirrorEnvironment() };
   const tarball = keyedPath('bundle.sh', environment);
   const identity = /node-([0-9a-f]{16})\.tar$/.exec(tarball)?.[1];
   if (identity === undefined) throw new Error(`k8s bundle: unexpected path ${tarball}`);

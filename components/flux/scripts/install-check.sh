@@ -41,7 +41,7 @@ fi
 core="$("$FLUX_PREFIX/bin/flux" version | awk '$1 == "commands:" {print $2}')"
 [[ -n "$core" ]] || die "$FLUX_PREFIX/bin/flux version does not report a version"
 # Fluxion does not report its version without a running instance; its pkg-config file or its library's name does.
-sched="$(sed -n 's/^Version: *//p' "$FLUX_PREFIX"/lib*/pkgconfig/flux-sched.pc 2>/dev/null | head -n 1)"
+sched="$(sed -n '/^Version: */{s///p;q;}' "$FLUX_PREFIX"/lib*/pkgconfig/flux-sched.pc 2>/dev/null)"
 if [[ -z "$sched" ]]; then
   # flux-sched 0.54 installs no pkg-config file; its library carries the version (libfluxion-data.so.0.54.0).
   for f in "$FLUX_PREFIX"/lib*/libfluxion-data.so.*.*.*; do sched="${f##*/libfluxion-data.so.}"; done

@@ -27,7 +27,7 @@ done
 # Every input: the pinned versions, the module files, this script, the Go toolchain, the C compiler (pause, runc).
 key=$({
   go version
-  gcc --version | head -n1
+  gcc --version | sed -n 1p # reads it all: `head` may exit first and gcc die of SIGPIPE under pipefail (#23)
   cat "$here/versions.json" "$here/build.sh"
   for m in kubernetes etcd containerd runc; do cat "$here/$m/go.mod" "$here/$m/go.sum"; done
 } | sha256sum | cut -c1-16)
@@ -58,7 +58,7 @@ done_step() { log "$1 done in $((SECONDS - step_started)) s (total $((SECONDS - 
 
 # Kubernetes: static binaries, version stamped as hack/lib/version.sh does (buildDate = the release's module time).
 info=$(cd "$here/kubernetes" && go list -m -json "k8s.io/kubernetes")
-release_time=$(sed -n 's/^[[:space:]]*"Time": "\([^"]*\)".*/\1/p' <<<"$info" | head -n1)
+release_time=$(sed -n '/^[[:space:]]*"Time": "\([^"]*\)".*/{s//\1/p;q;}' <<<"$info")
 minor=$(cut -d. -f2 <<<"$k8s_version")
 k8s_ldflags="-s -w"
 for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
@@ -94,8 +94,8 @@ step "runc $runc_version"
 done_step runc
 
 step "pause"
-k8s_dir=$(cd "$here/kubernetes" && go mod download -json "k8s.io/kubernetes@$k8s_version" |
-  sed -n 's/^[[:space:]]*"Dir": "\([^"]*\)".*/\1/p' | head -n1)
+k8s_module=$(cd "$here/kubernetes" && go mod download -json "k8s.io/kubernetes@$k8s_version")
+k8s_dir=$(sed -n '/^[[:space:]]*"Dir": "\([^"]*\)".*/{s//\1/p;q;}' <<<"$k8s_module")
 [[ -f $k8s_dir/build/pause/linux/pause.c ]] || { log "pause.c not in $k8s_dir"; exit 1; }
 pause_version=$(sed -n 's/^TAG ?= //p' "$k8s_dir/build/pause/Makefile")
 gcc -Os -Wall -Werror -static -DVERSION="v$pause_version-schedbench" -o "$tmp/bin/pause" "$k8s_dir/build/pause/linux/pause.c"

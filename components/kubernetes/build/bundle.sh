@@ -5,18 +5,19 @@
 # cached. Cached beside them as node-<key>.tar, the key covering the binaries' key, images.sh, this script, the
 # prefix, suite and mirror: every input, known without building (SCHEDBENCH_K8S_KEY_ONLY=1 prints the path only).
 # Prints the tarball's path on stdout; progress on stderr.
-# Environment: BUNDLE_PREFIX (required, absolute), SCHEDBENCH_K8S_CACHE, SCHEDBENCH_K8S_SUITE, SCHEDBENCH_K8S_MIRROR
-# (as build.sh and images.sh read them).
+# Environment: BUNDLE_PREFIX (required, absolute), SCHEDBENCH_K8S_MIRROR (required), SCHEDBENCH_K8S_CACHE,
+# SCHEDBENCH_K8S_SUITE (as build.sh and images.sh read them).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${BUNDLE_PREFIX:?absolute directory the bundle unpacks to, e.g. /opt/schedbench/kubernetes}"
 [[ $BUNDLE_PREFIX == /* ]] || { echo "k8s bundle: BUNDLE_PREFIX must be absolute, got $BUNDLE_PREFIX" >&2; exit 1; }
+: "${SCHEDBENCH_K8S_MIRROR:?set it to a Debian mirror URL (schedbench sets it from the host apt sources)}"
 cache=${SCHEDBENCH_K8S_CACHE:-/var/cache/schedbench/k8s}
 log() { echo "k8s bundle: $*" >&2; }
 
 bin_key=$(SCHEDBENCH_K8S_KEY_ONLY=1 "$here/build.sh")
 key=$({
-  echo "$bin_key $BUNDLE_PREFIX ${SCHEDBENCH_K8S_SUITE:-bookworm} ${SCHEDBENCH_K8S_MIRROR:-http://deb.debian.org/debian}"
+  echo "$bin_key $BUNDLE_PREFIX ${SCHEDBENCH_K8S_SUITE:-bookworm} $SCHEDBENCH_K8S_MIRROR"
   cat "$here/images.sh" "${BASH_SOURCE[0]}"
 } | sha256sum | cut -c1-16)
 out=$cache/node-$key.tar

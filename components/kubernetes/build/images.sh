@@ -7,12 +7,13 @@
 # the day of the first build, so the digests in images.json (→ provenance) are what identifies them.
 # Usage: images.sh BIN_DIR → prints the images directory on stdout; progress on stderr.
 # Environment: SCHEDBENCH_K8S_CACHE (default /var/cache/schedbench/k8s), SCHEDBENCH_K8S_SUITE (bookworm),
-# SCHEDBENCH_K8S_MIRROR (http://deb.debian.org/debian), SCHEDBENCH_K8S_KEY_ONLY=1 (print the directory only).
+# SCHEDBENCH_K8S_MIRROR (required: the Debian mirror's URL; `npx schedbench k8s build` sets it from the host's apt
+# sources), SCHEDBENCH_K8S_KEY_ONLY=1 (print the directory only).
 set -euo pipefail
 bin=${1:?usage: images.sh BIN_DIR}
 cache=${SCHEDBENCH_K8S_CACHE:-/var/cache/schedbench/k8s}
 suite=${SCHEDBENCH_K8S_SUITE:-bookworm}
-mirror=${SCHEDBENCH_K8S_MIRROR:-http://deb.debian.org/debian}
+mirror=${SCHEDBENCH_K8S_MIRROR:?set it to a Debian mirror URL (schedbench sets it from the host apt sources)}
 log() { echo "k8s images: $*" >&2; }
 [[ -x $bin/pause ]] || { log "no pause binary in $bin (run build.sh first)"; exit 1; }
 
@@ -67,7 +68,9 @@ mmdebstrap --mode=root --variant=minbase --format=tar --include=stress-ng,procps
   --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
   "$suite" "$tmp/stress-root.tar" "$mirror" >&2
 layer_image stress "$stress_ref" "$tmp/stress-root.tar" /usr/bin/stress-ng
-stress_version=$(tar -xOf "$tmp/stress-root.tar" ./var/lib/dpkg/status | awk '/^Package: stress-ng$/{p=1} p && /^Version:/{print $2; exit}')
+# awk reads to the end (no `exit`): stopping early would kill tar by SIGPIPE, and pipefail fail the build (#23).
+stress_version=$(tar -xOf "$tmp/stress-root.tar" ./var/lib/dpkg/status |
+  awk '/^Package: stress-ng$/{p=1} p && /^Version:/ && v == "" {v = $2} END {print v}')
 
 digest() { skopeo inspect "docker-archive:$tmp/$1.tar" | jq -r .Digest; }
 jq -n --arg pause "$pause_ref" --arg pd "$(digest pause)" --arg stress "$stress_ref" --arg sd "$(digest stress)" \

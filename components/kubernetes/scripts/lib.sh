@@ -48,7 +48,7 @@ kill_matching() {
   for f in /proc/[0-9]*/cmdline; do
     pid="${f#/proc/}"; pid="${pid%/cmdline}"
     [[ "$pid" == "$$" || "$pid" == "$BASHPID" ]] && continue
-    if tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "$pattern"; then
+    if grep -qF -- "$pattern" <<<"$(tr '\0' ' ' 2>/dev/null <"$f")"; then
       log "killing leftover process $pid ($(cat "/proc/$pid/comm" 2>/dev/null))"
       kill -KILL "$pid" 2>/dev/null || true
     fi

@@ -15,7 +15,7 @@ import { REPORT_SCRIPT } from '../hosts/report';
 import { sshEnvironment } from '../ssh-env';
 import { HostKey } from '../sshkey';
 import { MIN_MEMORY_FRACTION, type Node } from '../types';
-import type { LibvirtBackend } from './config';
+import { imageMirror, type LibvirtBackend } from './config';
 import type { Accel } from './domainXml';
 import { renderNetworkXml } from './networkXml';
 import { LibvirtClusterPlan, planLibvirtCluster } from './plan';
@@ -87,8 +87,11 @@ export class LibvirtNodes extends pulumi.ComponentResource {
     super('schedbench:nodes:Libvirt', name, {}, opts);
     const { backend } = args;
     let plan: LibvirtClusterPlan;
+    let mirror = '';
     try {
       plan = planLibvirtCluster(args.clusterName, args.profile, backend, args.host);
+      // The Debian mirror of a built image: the stack's, else the host's apt sources; with neither, fail here.
+      if (args.image === undefined && backend.image.source === 'build') mirror = imageMirror(backend.image);
     } catch (err) {
       throw new pulumi.ResourceError(err instanceof Error ? err.message : String(err), this);
     }
@@ -103,7 +106,7 @@ export class LibvirtNodes extends pulumi.ComponentResource {
               source: 'build',
               cacheDir: `${backend.storageDir}/images`,
               suite: backend.image.suite,
-              mirror: backend.image.mirror,
+              mirror,
               extraPackages: [...backend.image.extraPackages, ...(args.imageContent?.packages ?? [])],
               overlays: args.imageContent?.overlays ?? [],
             }

@@ -1,6 +1,8 @@
 // The `schedbench:backend` section when `type: libvirt`: VMs made from a base image through libvirt's own tools.
 import { z } from 'zod';
 import { ipv4Cidr, safePath } from '../../config/names';
+import { DebianMirrorUrl } from '../../image/apt-sources';
+import { debianMirror } from '../../image/host-mirror';
 
 /** libvirt connection URIs: local system/session, or qemu+ssh to spread nodes over several hypervisors. */
 const LibvirtUri = z.string().regex(/^qemu(\+ssh)?:\/\/[A-Za-z0-9_.@:-]*\/(system|session)$/, {
@@ -11,15 +13,10 @@ const Ipv4 = z.string().regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]
   message: 'must be an IPv4 address',
 });
 
-const MirrorUrl = z
-  .string()
-  .regex(/^https?:\/\/[A-Za-z0-9.:/_~+-]+$/, { message: 'must be an http(s) URL of a Debian mirror' });
-
 const DebianPackage = z
   .string()
   .regex(/^[a-z0-9][a-z0-9+.-]+$/, { message: 'must be a Debian package name' });
 
-export const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
 export const DEFAULT_SUITE = 'bookworm';
 
 export const ImageSource = z.discriminatedUnion('source', [
@@ -27,8 +24,8 @@ export const ImageSource = z.discriminatedUnion('source', [
     source: z.literal('build'),
     /** Debian suite of the image. */
     suite: z.enum(['bookworm']).default(DEFAULT_SUITE),
-    /** Debian mirror the packages come from. */
-    mirror: MirrorUrl.default(DEFAULT_MIRROR),
+    /** Debian mirror the packages come from. Default: the host's apt sources (imageMirror). */
+    mirror: DebianMirrorUrl.optional(),
     /** Packages beyond the default set (kernel, openssh, SLURM, munge, MariaDB, stress-ng). */
     extraPackages: z.array(DebianPackage).default([]),
   }),
@@ -39,6 +36,17 @@ export const ImageSource = z.discriminatedUnion('source', [
   }),
 ]);
 export type ImageSource = z.infer<typeof ImageSource>;
+
+/** The config key of a built image's mirror, as messages name it. */
+export const MIRROR_KEY = 'schedbench:backend.image.mirror';
+
+/**
+ * The Debian mirror a built image's packages come from: `backend.image.mirror`, else the host's apt sources (the
+ * first deb entry for the suite with main). Throws, naming `setting`, when neither gives one: before anything is built.
+ */
+export function imageMirror(image: { suite: string; mirror?: string }, setting: string = MIRROR_KEY): string {
+  return debianMirror({ override: image.mirror, suite: image.suite, setting });
+}
 
 export const NetworkMode = z.discriminatedUnion('mode', [
   /** A libvirt NAT network of the cluster's own (one per hypervisor: nodes on different hosts do not meet). */
@@ -76,7 +84,6 @@ export const LibvirtBackend = z.strictObject({
   image: ImageSource.default({
     source: 'build',
     suite: DEFAULT_SUITE,
-    mirror: DEFAULT_MIRROR,
     extraPackages: [],
   }),
   /** Size of each node's disk (GiB; a thin qcow2 overlay, the guest grows its filesystem at first boot). */

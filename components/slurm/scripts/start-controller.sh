@@ -24,7 +24,7 @@ mv -f "$tmp" "$conf"
 
 # no_fatal LOG OFFSET : fail the whole script at once when the daemon logged a fatal error since OFFSET.
 no_fatal() {
-  if tail -c +"$(($2 + 1))" "$1" 2>/dev/null | grep -q 'fatal:'; then
+  if grep -q 'fatal:' <<<"$(tail -c +"$(($2 + 1))" "$1" 2>/dev/null)"; then
     tail -c +"$(($2 + 1))" "$1" | tail -n 5 >&2
     die "${1##*/} reports a fatal error"
   fi
@@ -40,7 +40,7 @@ fi
 wait_until "$START_TIMEOUT" "slurmdbd to answer" dbd_answers || { tail -n 20 "$dbd_log" >&2 || true; exit 1; }
 
 ctld_log="$ROOT/slurmctld/slurmctld.log"
-ctld_up() { no_fatal "$ctld_log" "$ctld_off"; scontrol ping 2>/dev/null | grep -q 'is UP'; }
+ctld_up() { local out; no_fatal "$ctld_log" "$ctld_off"; out="$(scontrol ping 2>/dev/null)" && grep -q 'is UP' <<<"$out"; }
 ctld_off="$(log_size "$ctld_log")"
 if ! pid_alive "$ROOT/slurmctld/slurmctld.pid" slurmctld; then
   setsid slurmctld </dev/null >>"$ROOT/slurmctld/slurmctld.out" 2>&1
@@ -48,7 +48,7 @@ fi
 wait_until "$START_TIMEOUT" "slurmctld to answer scontrol ping" ctld_up || { tail -n 20 "$ctld_log" >&2 || true; exit 1; }
 
 # slurmctld registers the cluster in accounting itself; wait until it has.
-registered() { sacctmgr -n -P list cluster format=cluster 2>/dev/null | grep -qxF "$CLUSTER"; }
+registered() { local out; out="$(sacctmgr -n -P list cluster format=cluster 2>/dev/null)" && grep -qxF -- "$CLUSTER" <<<"$out"; }
 wait_until "$START_TIMEOUT" "cluster $CLUSTER to be registered in accounting" registered
 
 version="$(scontrol version | awk '{print $2}')"

@@ -10,7 +10,7 @@ set -euo pipefail
 : "${VALIDATE_TIMEOUT:=60}"
 export SLURM_CONF="$ROOT/etc/slurm.conf" TZ=UTC
 
-ctld_up() { scontrol ping 2>/dev/null | grep -q 'is UP'; }
+ctld_up() { local out; out="$(scontrol ping 2>/dev/null)" && grep -q 'is UP' <<<"$out"; }
 wait_until "$VALIDATE_TIMEOUT" "slurmctld to answer scontrol ping" ctld_up || die "slurm validate: scontrol ping does not report the controller UP"
 
 declare -A want_cpus want_mem

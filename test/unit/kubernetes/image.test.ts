@@ -7,11 +7,8 @@ import * as path from 'path';
 import { loadConfig } from '../../../components/config/parse';
 import { TWO_VM_KUBERNETES } from '../../helpers/kubernetes';
 import { KUBERNETES_IMAGE_DIR, KUBERNETES_NODE_PACKAGES } from '../../../components/kubernetes/image';
-import {
-  assertSchedulerAvailable,
-  kubernetesOptions,
-  schedulerImageContent,
-} from '../../../components/schedulers/registry';
+import { kubernetesOptions, schedulerImageContent } from '../../../components/schedulers/capabilities';
+import { assertSchedulerAvailable } from '../../../components/schedulers/registry';
 
 const BUILD = path.join(__dirname, '../../../components/kubernetes/build');
 const TOOLS = ['go', 'gcc', 'jq', 'tar'];
@@ -20,16 +17,25 @@ if (missing.length > 0)
   process.stderr.write(`node bundle tests skipped: ${missing.join(', ')} not installed (setup.sh)\n`);
 const describeBundle = missing.length === 0 ? describe : describe.skip;
 
+// The mirror as the environment gives it (hosts without apt sources run these tests too).
+const MIRROR = 'http://apt.example/debian';
 let cache: string;
-let savedCache: string | undefined;
+const saved: Record<string, string | undefined> = {};
 beforeEach(() => {
   cache = mkdtempSync(path.join(tmpdir(), 'schedbench-bundle-'));
-  savedCache = process.env.SCHEDBENCH_K8S_CACHE;
-  process.env.SCHEDBENCH_K8S_CACHE = cache;
+  for (const [name, value] of Object.entries({
+    SCHEDBENCH_K8S_CACHE: cache,
+    SCHEDBENCH_K8S_MIRROR: MIRROR,
+  })) {
+    saved[name] = process.env[name];
+    process.env[name] = value;
+  }
 });
 afterEach(() => {
-  if (savedCache === undefined) delete process.env.SCHEDBENCH_K8S_CACHE;
-  else process.env.SCHEDBENCH_K8S_CACHE = savedCache;
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   rmSync(cache, { recursive: true, force: true });
 });
 
@@ -96,6 +102,26 @@ describeBundle('the node bundle (build/bundle.sh)', () => {
     );
   });
 
+  it('its key moves with the mirror, and stays for the same one; without a mirror it names the variable', () => {
+    const key = (mirror: string) =>
+      run('bundle.sh', {
+        BUNDLE_PREFIX: KUBERNETES_IMAGE_DIR,
+        SCHEDBENCH_K8S_KEY_ONLY: '1',
+        SCHEDBENCH_K8S_MIRROR: mirror,
+      });
+    expect(key(MIRROR).stdout).toBe(key(MIRROR).stdout);
+    expect(key('http://other.example/debian').stdout).not.toBe(key(MIRROR).stdout);
+    for (const script of ['bundle.sh', 'images.sh']) {
+      const r = run(
+        script,
+        { BUNDLE_PREFIX: KUBERNETES_IMAGE_DIR, SCHEDBENCH_K8S_KEY_ONLY: '1', SCHEDBENCH_K8S_MIRROR: '' },
+        ['/nonexistent'],
+      );
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('SCHEDBENCH_K8S_MIRROR: set it to a Debian mirror URL');
+    }
+  });
+
   it('refuses a relative prefix', () => {
     const r = run('bundle.sh', { BUNDLE_PREFIX: 'opt/k8s' });
     expect(r.status).not.toBe(0);
@@ -124,6 +150,7 @@ describeBundle('Kubernetes on libvirt VMs', () => {
     expect(bundle.path).toMatch(new RegExp(`^${cache}/node-[0-9a-f]{16}\\.tar$`));
     expect(bundle.identity).toBe(`kubernetes-node-${/node-([0-9a-f]+)\.tar$/.exec(bundle.path)?.[1] ?? ''}`);
     expect(bundle.make.environment.BUNDLE_PREFIX).toBe(KUBERNETES_IMAGE_DIR);
+    expect(bundle.make.environment.SCHEDBENCH_K8S_MIRROR).toBe(MIRROR);
     expect(kubernetesOptions(config).binDir).toBe(KUBERNETES_IMAGE_DIR);
   });
 

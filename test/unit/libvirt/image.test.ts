@@ -12,7 +12,7 @@ import {
   readImageInputs,
 } from '../../../components/image/inputs';
 
-const opts = { suite: 'bookworm', mirror: 'http://deb.debian.org/debian', extraPackages: [] as string[] };
+const opts = { suite: 'bookworm', mirror: 'http://apt.example/debian', extraPackages: [] as string[] };
 
 describe('base image inputs', () => {
   test('same inputs, same hash and directory; package order does not matter', () => {

@@ -29,7 +29,7 @@ if [[ "$VIRSH_URI" == qemu:///* ]]; then
   if ! grep -qwE 'vmx|svm' /proc/cpuinfo; then reason="host CPU exposes no vmx/svm"; fi
   if [ -z "$reason" ] && [ ! -c /dev/kvm ]; then reason="no /dev/kvm"; fi
 else
-  if ! virsh -c "$VIRSH_URI" capabilities | grep -qE "<feature name='(vmx|svm)'/>"; then
+  if ! grep -qE "<feature name='(vmx|svm)'/>" <<<"$(virsh -c "$VIRSH_URI" capabilities)"; then
     reason="host CPU of $VIRSH_URI reports no vmx/svm"
   fi
 fi

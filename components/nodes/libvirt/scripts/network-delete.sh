@@ -24,7 +24,7 @@ if virsh -c "$VIRSH_URI" net-info "$NETWORK_NAME" >/dev/null 2>&1; then
 fi
 
 if [ -f "$HOST_STATE/ip_forward.before" ] &&
-  ! virsh -c "$VIRSH_URI" net-list --all --name | grep -q '^schedbench-'; then
+  ! grep -q '^schedbench-' <<<"$(virsh -c "$VIRSH_URI" net-list --all --name)"; then
   before="$(cat "$HOST_STATE/ip_forward.before")"
   printf '%s\n' "$before" >/proc/sys/net/ipv4/ip_forward
   rm -f "$HOST_STATE/ip_forward.before"
