@@ -3,6 +3,7 @@
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { unknownValue } from '@pulumi/pulumi/runtime/rpc';
+import * as debuggable from '@pulumi/pulumi/runtime/debuggable';
 import * as settings from '@pulumi/pulumi/runtime/settings';
 import { assertStackName } from '../../components/config/names';
 import { readStackFile } from '../../components/config/stackfile';
@@ -17,6 +18,7 @@ import {
   ResourceMeta,
 } from './engine';
 import { closeSshConnections } from './exec';
+import { stallMessage, unlessStalled, watchForStall } from './stall';
 import { readState, removeState, ResourceState, statePath, writeState } from './state';
 
 export const BANNER =
@@ -51,6 +53,9 @@ const PROJECT = 'schedbench';
 /** Resolves when the runtime has no RPC outstanding (internal to the SDK, hence not in its typings). */
 const waitForRPCs = (settings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs;
 const setMockOptions = settings.setMockOptions;
+/** Promises of the Pulumi runtime that have not settled (its own leak count, internal hence not in its typings). */
+const pendingPromises = (): number =>
+  (debuggable as unknown as { leakedPromises: () => [Set<unknown>, string] }).leakedPromises()[0].size;
 
 /** Pulumi hands config to programs as strings; structured values JSON-encoded. */
 function toPulumiConfig(config: Record<string, unknown>): Record<string, string> {
@@ -94,19 +99,40 @@ async function runProgram(mode: Mode, options: RunOptions): Promise<RunReport> {
   const failures: { urn: string; message: string }[] = [];
   const onRejection = (reason: unknown) => {
     const message = reason instanceof Error ? reason.message : String(reason);
-    if (!engine.failures.some((f) => message.includes(f.message)))
-      failures.push({ urn: '(program)', message });
+    if (engine.failures.some((f) => message.includes(f.message))) return;
+    if (failures.some((f) => f.message === message)) return;
+    failures.push({ urn: '(program)', message });
+    // Said at once: the rest of the program may go on for a long time, or never end.
+    log.step('✗', '(program)', 'error', message);
   };
   process.on('unhandledRejection', onRejection);
   const cwd = process.cwd();
   process.chdir(projectDir);
+  const watch = watchForStall();
   try {
     const program = options.program ?? path.join(projectDir, 'index.ts');
-    await pulumi.runtime.runInPulumiStack(async () => (await import(program)) as Record<string, unknown>);
-  } catch (err) {
-    onRejection(err);
+    const ran = pulumi.runtime.runInPulumiStack(
+      async () => (await import(program)) as Record<string, unknown>,
+    );
+    let outcome = await unlessStalled(ran, watch).catch((err: unknown) => onRejection(err));
+    if (outcome !== 'stalled') outcome = await unlessStalled(waitForRPCs(), watch).catch(onRejection);
+    if (outcome !== 'stalled') {
+      await engine.settle();
+      // Resources still waiting for inputs once every step is done: the program ended without them (their input
+      // failed, late). Wait until nothing is left to happen, so every failure is in, then say what it was.
+      if (pendingPromises() > 0) {
+        closeSshConnections();
+        outcome = await watch.stalled;
+        if (pendingPromises() === 0) outcome = undefined;
+      }
+    }
+    if (outcome === 'stalled') {
+      const message = stallMessage(engine.failures.length + failures.length);
+      failures.push({ urn: '(program)', message });
+      log.step('✗', '(program)', 'stalled', message);
+    }
   } finally {
-    await waitForRPCs().catch(onRejection);
+    watch.dispose();
     await engine.settle();
     process.chdir(cwd);
     // The handler stays: the runtime may reject the same failure again on a later tick (one operation per process).

@@ -99,6 +99,17 @@ describe('local runner', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('an apply that throws ends `up` with the error and status 1, never silently', () => {
+    const { dir, traces } = makeProject({ 'fixture:mode': 'throw' });
+    const up = runRunner('up', 'test', dir);
+    expect(up.status).toBe(1);
+    expect(up.stderr).toContain('error: error serializing property "create": the profile asks for 4 CPUs');
+    expect(up.stderr).not.toMatch(/promises were still active/);
+    expect(log(traces)).toEqual(['+a', '+b']);
+    expect(runRunner('destroy', 'test', dir).status).toBe(0);
+    expect(log(traces).slice(2)).toEqual(['-b out-b', '-a out-a']);
+  });
+
   it('recovers after a crash: destroy undoes what the dead run created', () => {
     const { dir, traces } = makeProject({ 'fixture:mode': 'crash' });
     const up = runRunner('up', 'test', dir);
