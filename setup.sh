@@ -1,48 +1,123 @@
 #!/usr/bin/env bash
-# Installs everything schedbench needs on Debian 12 (run as root): the system packages listed in
-# .ci/packages/*.txt and the npm dependencies (npm ci). Safe to run again: it skips what is already there.
+# Installs what schedbench needs on Debian 12 (run as root), skipping what is already there.
+#   ./setup.sh           what the main job needs: the Debian packages of the netns backend, SLURM and Kubernetes's
+#                        build tools (.ci/packages/{base,netns,slurm,kubernetes}.txt) and the npm dependencies.
+#                        Kubernetes itself is built by the campaign's Kubernetes step (cached), so SLURM's results
+#                        come first.
+#   ./setup.sh --tests   everything the tests need as well: every package list, the Pulumi engine, MLflow,
+#                        actionlint and the Kubernetes build (so its end-to-end tests run).
+# Each step's output goes to .schedbench/setup/<step>.log; the terminal shows the step, its elapsed time and what a
+# cold run of it takes (a line a minute when not a terminal), and the log's tail when it fails.
+# Environment: SCHEDBENCH_ENGINE=0 / SCHEDBENCH_K8S=0 skip the engine / the Kubernetes build of --tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 if [[ $(id -u) -ne 0 ]]; then
   echo "setup.sh: run as root (network namespaces, cgroups and daemons need it)" >&2
   exit 1
 fi
-mapfile -t packages < <(cat .ci/packages/*.txt | sed -e 's/#.*//' -e 's/[[:space:]]//g' | grep -v '^$' | sort -u)
-missing=()
-for pkg in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$pkg"); fi
-done
-if ((${#missing[@]} > 0)); then
-  echo "setup.sh: installing ${missing[*]}" >&2
+mode=main
+case "${1:-}" in
+  "") ;;
+  --tests) mode=tests ;;
+  *)
+    echo "setup.sh: unknown argument ${1}; use no argument (the main job) or --tests" >&2
+    exit 2
+    ;;
+esac
+logs=.schedbench/setup
+mkdir -p "$logs"
+started=$SECONDS
+
+# clock SECONDS : "1m05s".
+clock() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+# run_step I N NAME COLD LOG CMD... : run CMD with its output in LOG, showing progress; on failure the log's tail.
+run_step() {
+  local i=$1 n=$2 name=$3 cold=$4 log=$5 pid status step_started=$SECONDS last=0 now
+  shift 5
+  "$@" >"$log" 2>&1 </dev/null &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    now=$((SECONDS - step_started))
+    if [[ -t 2 ]]; then
+      printf '\rsetup [%d/%d] %s: %s (cold: %s; total %s)  ' "$i" "$n" "$name" "$(clock "$now")" "$cold" \
+        "$(clock $((SECONDS - started)))" >&2
+    elif ((now == 0 || now - last >= 60)); then
+      printf 'setup [%d/%d] %s: %s (cold: %s; total %s)\n' "$i" "$n" "$name" "$(clock "$now")" "$cold" \
+        "$(clock $((SECONDS - started)))" >&2
+      last=$now
+    fi
+    sleep 1
+  done
+  status=0
+  wait "$pid" || status=$?
+  [[ -t 2 ]] && printf '\r\033[K' >&2
+  if ((status != 0)); then
+    printf 'setup [%d/%d] %s FAILED (exit %d) after %s; the end of %s:\n' "$i" "$n" "$name" "$status" \
+      "$(clock $((SECONDS - step_started)))" "$log" >&2
+    tail -n 30 "$log" >&2 || true
+    exit "$status"
+  fi
+  printf 'setup [%d/%d] %s: done in %s\n' "$i" "$n" "$name" "$(clock $((SECONDS - step_started)))" >&2
+}
+
+lists=(base netns slurm kubernetes)
+[[ $mode == tests ]] && lists=(.ci/packages/*.txt) && lists=("${lists[@]##*/}") && lists=("${lists[@]%.txt}")
+
+install_packages() {
+  local pkg status
+  local -a packages missing=()
+  mapfile -t packages < <(for l in "${lists[@]}"; do sed -e 's/#.*//' -e 's/[[:space:]]//g' ".ci/packages/$l.txt"; done |
+    sort -u)
+  for pkg in "${packages[@]}"; do
+    [[ -n $pkg ]] || continue
+    status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
+    [[ $status == *"install ok installed"* ]] || missing+=("$pkg")
+  done
+  ((${#missing[@]} > 0)) || { echo "every package is installed"; return 0; }
+  echo "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update -qq
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+install_npm() {
+  if [[ -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json ]]; then
+    echo "node_modules matches package-lock.json"
+    return 0
+  fi
   npm ci --no-audit --no-fund
-fi
-# --- Pulumi engine (issue #16; cli/engine/build.sh, docs/engine.md) -------------------------------------------
-# Builds the Pulumi CLI and plugins from Go modules into .schedbench/pulumi when Go is installed and no `pulumi`
-# is on PATH (a user with the official CLI uses theirs); cached by input hash, so a second run takes seconds.
-# SCHEDBENCH_ENGINE=0 skips it: `npm run up|preview|destroy` then uses the local runner. The Kubernetes provider
-# (a long cold build that no stack uses yet) only with SCHEDBENCH_ENGINE_KUBERNETES=1.
-if [[ ${SCHEDBENCH_ENGINE:-1} == 1 ]] && command -v go >/dev/null && ! command -v pulumi >/dev/null; then
+}
+
+# The Pulumi engine from Go modules (cli/engine/build.sh, docs/engine.md), unless a `pulumi` is on PATH; cached
+# by input hash. Without it `npm run up|preview|destroy` uses the local runner.
+build_engine() {
+  if command -v pulumi >/dev/null; then
+    echo "pulumi on PATH: $(command -v pulumi)"
+    return 0
+  fi
   SCHEDBENCH_ENGINE_KUBERNETES=${SCHEDBENCH_ENGINE_KUBERNETES:-0} cli/engine/build.sh
+}
+
+# MLflow (PyPI) for the tracking tests and actionlint (Go module proxy) for the workflow check.
+tracking_tools() {
+  .github/tools/mlflow.sh
+  .github/tools/actionlint.sh
+}
+
+# Kubernetes from Go modules and its images from Debian packages (components/kubernetes/build), cached by the hash
+# of every input in /var/cache/schedbench/k8s; the mirror is the host's apt sources (or SCHEDBENCH_K8S_MIRROR).
+build_kubernetes() { node bin/schedbench.js k8s build; }
+
+have_go() { command -v go >/dev/null; }
+steps=("packages|Debian packages (${lists[*]})|3 min|install_packages" "npm|npm ci|1 min|install_npm")
+if [[ $mode == tests ]]; then
+  [[ ${SCHEDBENCH_ENGINE:-1} == 1 ]] && have_go && steps+=("engine|Pulumi engine from Go modules|7 min|build_engine")
+  have_go && steps+=("tracking|MLflow and actionlint|3 min|tracking_tools")
+  [[ ${SCHEDBENCH_K8S:-1} == 1 ]] && have_go && steps+=("kubernetes|Kubernetes from Go modules|15 min|build_kubernetes")
 fi
-# --- end Pulumi engine ------------------------------------------------------------------------------------------
-# --- tracking and pipeline (issue 13): the pinned MLflow server in .venv for the tracking tests, and the pinned
-# actionlint (Go module proxy) under .schedbench/tools for the workflow check. Both skip what is already there.
-.github/tools/mlflow.sh >/dev/null
-.github/tools/actionlint.sh >/dev/null
-# --- end tracking and pipeline ---
-# --- Kubernetes (issue #10; components/kubernetes/build/, docs/kubernetes.md) ------------------------------------
-# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl, kubeadm, etcd, containerd, runc
-# and the pause binary from Go modules, and the pause and stress-ng images from Debian packages, into
-# /var/cache/schedbench/k8s keyed by the hash of every input: a cold build takes ≈ 14 min on 2 idle cores, a
-# cached one a second. The Kubernetes e2e and `npm run up -- --stack local-kubernetes` use it. SCHEDBENCH_K8S=0
-# skips it (a Kubernetes `up` then builds inside its build resource, and the e2e says it skipped).
-if [[ ${SCHEDBENCH_K8S:-1} == 1 ]] && command -v go >/dev/null; then
-  components/kubernetes/build/all.sh >/dev/null
-fi
-# --- end Kubernetes ---------------------------------------------------------------------------------------------
-echo "setup.sh: ready" >&2
+for i in "${!steps[@]}"; do
+  IFS='|' read -r id name cold fn <<<"${steps[$i]}"
+  run_step $((i + 1)) "${#steps[@]}" "$name" "$cold" "$logs/$id.log" "$fn"
+done
+echo "setup.sh: ready ($mode) in $(clock $((SECONDS - started)))" >&2

@@ -229,6 +229,14 @@ export const RunResult = z.strictObject({
     imageDigest: z.string().nullable(),
     packages: z.record(z.string(), z.string()),
     schedbenchVersion: z.string(),
+    /**
+     * The machine the profile was sized from (the `host` profile: its CPUs and whole GiB of memory), or null for a
+     * profile of fixed size. Absent in results written before it existed.
+     */
+    profileSizedFrom: z
+      .strictObject({ cores: z.number().int().positive(), memoryGiB: z.number().int().nonnegative() })
+      .nullable()
+      .optional(),
   }),
 });
 export type RunResult = z.infer<typeof RunResult>;

@@ -47,6 +47,8 @@ export const RunMeta = z.strictObject({
     oversubscribed: z.boolean().nullable(),
   }),
   schedbenchVersion: z.string(),
+  /** The machine the profile was sized from (the `host` profile), or null (also for bundles made before it). */
+  profileSizedFrom: RunResult.shape.provenance.shape.profileSizedFrom.unwrap().default(null),
 });
 export type RunMeta = z.infer<typeof RunMeta>;
 
@@ -176,6 +178,7 @@ export function assembleRunResult(bundle: RunBundle): RunResult {
       imageDigest: meta.backend.imageDigest,
       packages: prov.packages,
       schedbenchVersion: meta.schedbenchVersion,
+      profileSizedFrom: meta.profileSizedFrom,
     },
   });
 }

@@ -314,6 +314,7 @@ export class WorkloadRun extends pulumi.ComponentResource {
         schedulerProvenance,
         backend: { kind: backend.kind, host: backend.host, virtualization, imageDigest, oversubscribed },
         schedbenchVersion: args.schedbenchVersion,
+        profileSizedFrom: args.profile.sizedFrom ?? null,
       }));
   }
 }

@@ -5,13 +5,12 @@ import type { Command } from 'commander';
 import * as path from 'path';
 import { buildImage } from '../../components/image/build';
 import { imageDir, imageInputHash, readImageInputs } from '../../components/image/inputs';
-import { DEFAULT_MIRROR, DEFAULT_SUITE, LibvirtBackend } from '../../components/nodes/libvirt/config';
-import { schedulerImageContent } from '../../components/schedulers/registry';
+import { DEFAULT_SUITE, imageMirror, LibvirtBackend } from '../../components/nodes/libvirt/config';
 
 interface ImageOptions {
   cacheDir: string;
   suite: string;
-  mirror: string;
+  mirror?: string;
   package: string[];
   fluxTarball?: string;
   kubernetes?: boolean;
@@ -25,7 +24,7 @@ function withInputOptions(cmd: Command): Command {
   return cmd
     .option('--cache-dir <dir>', 'image cache (backend.storageDir + /images)', DEFAULT_CACHE_DIR)
     .option('--suite <suite>', 'Debian suite', DEFAULT_SUITE)
-    .option('--mirror <url>', 'Debian mirror', DEFAULT_MIRROR)
+    .option('--mirror <url>', "Debian mirror (default: the host's apt sources)")
     .option(
       '--package <name>',
       'extra package (repeatable; backend.image.extraPackages)',
@@ -43,7 +42,7 @@ function withInputOptions(cmd: Command): Command {
 }
 
 /** The same validation as the stack config's `backend.image`. */
-function resolve(options: ImageOptions) {
+async function resolve(options: ImageOptions) {
   const parsed = LibvirtBackend.safeParse({
     type: 'libvirt',
     storageDir: options.cacheDir.replace(/\/images\/?$/, '') || '/',
@@ -53,10 +52,11 @@ function resolve(options: ImageOptions) {
     throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const image = parsed.data.image;
   if (image.source !== 'build') throw new Error('unreachable: image source is build');
-  // The same additions `up` makes for the stack's scheduler (components/schedulers/registry.ts).
+  // The same additions `up` makes for the stack's scheduler (components/schedulers/capabilities.ts).
   if (options.fluxTarball !== undefined && options.kubernetes === true)
     throw new Error('--flux-tarball and --kubernetes: an image is built for one scheduler; give one of them');
   const tarball = options.fluxTarball === undefined ? {} : { tarball: path.resolve(options.fluxTarball) };
+  const { schedulerImageContent } = await import('../../components/schedulers/capabilities');
   const content = schedulerImageContent({
     scheduler:
       options.kubernetes === true ? 'kubernetes' : options.fluxTarball !== undefined ? 'flux' : 'slurm',
@@ -65,7 +65,7 @@ function resolve(options: ImageOptions) {
   });
   const build = {
     suite: image.suite,
-    mirror: image.mirror,
+    mirror: imageMirror(image, '--mirror'),
     extraPackages: [...image.extraPackages, ...content.packages],
     overlays: content.overlays,
     cacheDir: options.cacheDir,
@@ -85,7 +85,7 @@ export function registerImage(program: Command): void {
     .option('--json', 'print the result as one JSON document')
     .option('-q, --quiet', 'no build log on stderr')
     .action(async (options: ImageOptions) => {
-      const { build } = resolve(options);
+      const { build } = await resolve(options);
       const started = Date.now();
       const info = await buildImage(
         build,
@@ -110,8 +110,8 @@ export function registerImage(program: Command): void {
 
   withInputOptions(image.command('path'))
     .description('Print the cache directory of the image these inputs make, and whether it is built')
-    .action((options: ImageOptions) => {
-      const { build, inputs } = resolve(options);
+    .action(async (options: ImageOptions) => {
+      const { build, inputs } = await resolve(options);
       const dir = imageDir(build.cacheDir, inputs);
       process.stdout.write(
         `${dir}\t${existsSync(`${dir}/image.json`) ? 'built' : 'not built'}\tinputs ${imageInputHash(inputs)}\n`,
@@ -122,8 +122,8 @@ export function registerImage(program: Command): void {
     .description(
       'Remove the image these inputs make from the cache (running VMs on it must be destroyed first)',
     )
-    .action((options: ImageOptions) => {
-      const { build, inputs } = resolve(options);
+    .action(async (options: ImageOptions) => {
+      const { build, inputs } = await resolve(options);
       const dir = imageDir(build.cacheDir, inputs);
       if (!existsSync(dir)) {
         process.stdout.write(`${dir}: not in the cache\n`);

@@ -1,24 +1,33 @@
 // A campaign: one stack file stood up as the matrix our users plan with — every scheduler of `schedulerOrder`
 // × every profile that `workloadProfiles` asks for, each step its own stack running the workloads meant for
 // its profile (unmapped workloads run with the stack file's own profile), torn down before the next when
-// `autoTeardown` is on. One campaign id ties every step's results together. Pure planning here.
+// `autoTeardown` is on (the default). One campaign id ties every step's results together. Pure planning here:
+// which steps run, which are skipped (a scheduler not installed) and which are refused (asking what this host or
+// the scheduler cannot honour — the whole campaign then stops before anything is created).
 import { createHash } from 'crypto';
 import type { WorkloadName } from '../../workloads/names';
 import { formatRunId, utcStamp, type SchedulerName } from '../../results/vocabulary';
-import { fluxSite, kubernetesSite, schedulerAvailability } from '../schedulers/registry';
+import { thisHost, type HostFacts } from '../nodes/host-facts';
+import { fluxSite, kubernetesSite, schedulerAvailability } from '../schedulers/capabilities';
+import { capacityErrors } from './admission';
+import { MAX_STACK_NAME } from './names';
+import { loadConfig, type ConfigError } from './parse';
 import type { BenchConfig } from './schema';
 
 export interface CampaignStep {
   scheduler: SchedulerName;
   profile: string;
   workloads: WorkloadName[];
-  /** Stack name of this step: `<stack>-<scheduler>-<profile>`. */
+  /** Stack name of this step: `<stack>-<scheduler>-<profile>`, shortened with a hash suffix when too long. */
   stack: string;
   /** The stack file's config with this step's scheduler, profile, workloads, cluster name and campaign id. */
   config: Record<string, unknown>;
-  /** False when this version cannot stand the scheduler up; `reason` says why. */
+  /** False when this version cannot stand the scheduler up here (not installed): the step is skipped. */
   available: boolean;
+  /** Why it is skipped (empty when available). */
   reason: string;
+  /** What this host or the scheduler cannot honour in this step: the campaign is refused when any step has one. */
+  refusals: ConfigError[];
   teardown: boolean;
 }
 
@@ -32,12 +41,21 @@ export function profileMatrix(config: BenchConfig): { profile: string; workloads
   return [...byProfile].map(([profile, workloads]) => ({ profile, workloads }));
 }
 
-/** A cluster name within the 20-character limit, unique per step: shortened with a hash suffix when needed. */
-function stepClusterName(base: string, scheduler: string, profile: string): string {
-  const full = `${base}-${scheduler}-${profile}`;
-  if (full.length <= 20) return full;
+/** `full` when it fits `max` characters, else its first characters and six hex of its hash (deterministic). */
+function shortened(full: string, max: number): string {
+  if (full.length <= max) return full;
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 6);
-  return `${full.slice(0, 13).replace(/-+$/, '')}-${hash}`;
+  return `${full.slice(0, max - 7).replace(/[-_.]+$/, '')}-${hash}`;
+}
+
+/** A cluster name within the 20-character limit, unique per step. */
+function stepClusterName(base: string, scheduler: string, profile: string): string {
+  return shortened(`${base}-${scheduler}-${profile}`, 20);
+}
+
+/** A stack name every step can have, whatever the length of the stack file's own. */
+function stepStackName(stack: string, scheduler: string, profile: string): string {
+  return shortened(`${stack}-${scheduler}-${profile}`, MAX_STACK_NAME);
 }
 
 /** `<UTC stamp>_<first 12 hex of the stack file's config hash>`: names the campaign in every result. */
@@ -49,26 +67,34 @@ export function planCampaign(
   config: BenchConfig,
   raw: Record<string, unknown>,
   campaignId: string,
+  /** The machine netns nodes share (capacity checks of each step). */
+  host: HostFacts = thisHost(),
 ): CampaignStep[] {
   const matrix = profileMatrix(config);
   return config.schedulerOrder.flatMap((scheduler) =>
     matrix.map(({ profile, workloads }) => {
-      const availability = schedulerAvailability(scheduler, fluxSite(config), kubernetesSite(config));
+      const stack = stepStackName(config.stack, scheduler, profile);
+      const stepConfig: Record<string, unknown> = {
+        ...raw,
+        'schedbench:scheduler': scheduler,
+        'schedbench:profile': profile,
+        // The profiles as resolved once (the `host` profile included): every step gets identical nodes.
+        'schedbench:profiles': config.profiles,
+        'schedbench:workloads': workloads,
+        'schedbench:clusterName': stepClusterName(config.clusterName, scheduler, profile),
+        'schedbench:campaignId': campaignId,
+      };
+      const step = loadConfig(stepConfig, stack);
+      const availability = schedulerAvailability(scheduler, fluxSite(step), kubernetesSite(step, host));
       return {
         scheduler,
         profile,
         workloads,
-        stack: `${config.stack}-${scheduler}-${profile}`,
-        config: {
-          ...raw,
-          'schedbench:scheduler': scheduler,
-          'schedbench:profile': profile,
-          'schedbench:workloads': workloads,
-          'schedbench:clusterName': stepClusterName(config.clusterName, scheduler, profile),
-          'schedbench:campaignId': campaignId,
-        },
+        stack,
+        config: stepConfig,
         available: availability.available,
         reason: availability.available ? '' : availability.reason,
+        refusals: availability.available ? capacityErrors(step, host) : [],
         teardown: config.autoTeardown,
       };
     }),

@@ -26,13 +26,16 @@ export const ipv4Cidr = (what: string) =>
     .string()
     .regex(IPV4_CIDR, { message: `${what} must be an IPv4 network like 10.213.7.0/24 (prefix /16 to /28)` });
 
+/** The longest stack name schedbench accepts. */
+export const MAX_STACK_NAME = 100;
+
 /** A Pulumi stack name as schedbench accepts it: it ends up in state, result and lock paths. */
-export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+export const STACK_NAME = new RegExp(`^[A-Za-z0-9_.-]{1,${MAX_STACK_NAME}}$`);
 
 /** Why a stack name is refused, or undefined when it is fine. */
 export function stackNameProblem(stack: string): string | undefined {
   if (!STACK_NAME.test(stack))
-    return `stack name ${JSON.stringify(stack)} must be 1–100 characters of A-Z, a-z, 0-9, '_', '.' and '-'`;
+    return `stack name ${JSON.stringify(stack)} must be 1–${MAX_STACK_NAME} characters of A-Z, a-z, 0-9, '_', '.' and '-'`;
   if (stack.includes('..') || stack === '.')
     return `stack name ${JSON.stringify(stack)} must not be '.' or contain '..'`;
   return undefined;

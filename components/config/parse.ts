@@ -1,7 +1,9 @@
 // Raw stack config (Pulumi's `namespace:key` map) → BenchConfig, or every error at once, each naming the
 // key path, the value given and what is allowed.
 import { z } from 'zod';
-import { BenchConfig, BenchConfigSchema } from './schema';
+import { BenchConfig, BenchConfigSchema, DEFAULT_PROFILES } from './schema';
+import { HOST_PROFILE, hostProfile } from './host-profile';
+import { thisHost, type HostFacts } from '../nodes/host-facts';
 import { clusterNameFor, stackNameProblem } from './names';
 import { keysAt } from './shape';
 import { nearest } from './suggest';
@@ -141,7 +143,12 @@ function nearMissNamespace(namespace: string): boolean {
  * Validate a stack's raw config. `raw` maps `namespace:key` (or bare `key`, Pulumi's project namespace) to a value;
  * keys of other namespaces (providers') are left to their owners.
  */
-export function parseConfig(raw: Record<string, unknown>, stack: string): ConfigResult {
+export function parseConfig(
+  raw: Record<string, unknown>,
+  stack: string,
+  /** The machine netns nodes share (the `host` profile is sized from it); read when needed. */
+  host: () => HostFacts = thisHost,
+): ConfigResult {
   const input: Record<string, unknown> = {};
   const spelling = new Map<string, string>();
   const errors: ConfigError[] = [];
@@ -172,11 +179,40 @@ export function parseConfig(raw: Record<string, unknown>, stack: string): Config
     spelling.set(key, fullKey);
     input[key] = decodeValue(value);
   }
+  errors.push(...withHostProfile(input, host));
   const result = BenchConfigSchema.safeParse(input);
   if (!result.success) errors.push(...toErrors(result.error.issues, input));
   if (!result.success || errors.length > 0) return { ok: false, errors };
   const { clusterName, ...rest } = result.data;
   return { ok: true, config: { ...rest, clusterName: clusterName ?? clusterNameFor(stack), stack } };
+}
+
+/**
+ * The `host` profile, where the stack names it (as its profile or a workload's) without defining it: sized from
+ * the machine netns nodes share, added to the stack's profiles (so the config snapshot and hash record it).
+ * Elsewhere (VMs, existing hosts) there is no machine to size it from: the stack must define it.
+ */
+function withHostProfile(input: Record<string, unknown>, host: () => HostFacts): ConfigError[] {
+  const named =
+    input.profile === HOST_PROFILE ||
+    (isRecord(input.workloadProfiles) && Object.values(input.workloadProfiles).includes(HOST_PROFILE));
+  const given = input.profiles === undefined ? DEFAULT_PROFILES : input.profiles;
+  if (!named || !isRecord(given) || given[HOST_PROFILE] !== undefined) return [];
+  const backend = isRecord(input.backend) ? input.backend.type : undefined;
+  if (backend !== 'netns')
+    return [
+      {
+        key: `${NAMESPACE}:profile`,
+        value: show(HOST_PROFILE),
+        message: `the ${HOST_PROFILE} profile is sized from the machine netns nodes share; with backend ${show(backend)} define schedbench:profiles.${HOST_PROFILE} (nodes, vcpus, memoryGiB)`,
+      },
+    ];
+  input.profiles = { ...given, [HOST_PROFILE]: hostProfile(host()) };
+  return [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** One line per error, for terminals and exceptions. */

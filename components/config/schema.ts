@@ -19,6 +19,17 @@ export const Profile = z.strictObject({
   vcpus: z.number().int().min(1).max(512),
   /** Memory per node (GiB). */
   memoryGiB: z.number().min(0.25).max(4096),
+  /**
+   * Set by schedbench on the `host` profile: the machine it was sized from (recorded in the config snapshot and
+   * every result's provenance, so the figures say which host shaped the nodes).
+   */
+  sizedFrom: z
+    .strictObject({
+      cores: z.number().int().min(1),
+      /** The host's memory in whole GiB (rounded down: stable from one boot to the next). */
+      memoryGiB: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 
@@ -119,8 +130,11 @@ export const BenchConfigSchema = z
       .array(z.enum(SCHEDULER_NAMES))
       .min(1)
       .default([...SCHEDULER_NAMES]),
-    /** Tear a campaign's cluster down as soon as its results are exported, before the next scheduler. */
-    autoTeardown: z.boolean().default(false),
+    /**
+     * Tear a campaign's cluster down as soon as its results are exported, before the next scheduler stands up
+     * (no measurement shares the host with another cluster). `false` keeps every cluster.
+     */
+    autoTeardown: z.boolean().default(true),
     slurm: SCHEDULER_OPTIONS.slurm,
     kubernetes: SCHEDULER_OPTIONS.kubernetes,
     flux: SCHEDULER_OPTIONS.flux,

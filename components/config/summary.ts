@@ -8,7 +8,11 @@ export function summarize(config: BenchConfig): string {
   const shape =
     profile === undefined
       ? config.profile
-      : `${config.profile} (${profile.nodes} × ${profile.vcpus} vCPU, ${profile.memoryGiB} GiB)`;
+      : `${config.profile} (${profile.nodes} × ${profile.vcpus} vCPU, ${profile.memoryGiB} GiB${
+          profile.sizedFrom === undefined
+            ? ''
+            : `, sized from this host's ${profile.sizedFrom.cores} CPUs and ${profile.sizedFrom.memoryGiB} GiB`
+        })`;
   return (
     `stack ${config.stack}: ${config.scheduler} on ${config.backend.type}, profile ${shape}, ` +
     `cluster ${config.clusterName}, ${workloads.length} workload${workloads.length === 1 ? '' : 's'} ` +

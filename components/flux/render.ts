@@ -4,6 +4,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import type { FluxOptions } from './config';
+import { UNIX_SOCKET_MAX_BYTES, type LimitedPath } from '../schedulers/runtime-dir';
 
 /** Every path of a Flux cluster, the same on every node (netns nodes share one filesystem). */
 export interface FluxLayout {
@@ -36,6 +37,15 @@ export function fluxLayout(stateDir: string): FluxLayout {
 /** The `local://` URI of a node's broker (rank 0's is how every command reaches the instance). */
 export function localUri(layout: FluxLayout, node: string): string {
   return `local://${layout.nodesDir}/${node}/run/local`;
+}
+
+/** Each node's broker socket (its `local://` URI), the path with a length limit a Flux cluster makes. */
+export function fluxSocketPaths(layout: FluxLayout, nodes: readonly string[]): LimitedPath[] {
+  return nodes.map((node) => ({
+    what: `Flux broker socket of node ${node}`,
+    path: localUri(layout, node).slice('local://'.length),
+    limit: UNIX_SOCKET_MAX_BYTES,
+  }));
 }
 
 /** The brokers' overlay port: configured, or one derived from the cluster name so clusters do not collide. */

@@ -9,11 +9,38 @@ export interface KubernetesSite {
   binDir?: string;
   /** libvirt: the VM image is built by schedbench (`backend.image.source: build`), so it can carry the binaries. */
   imageBuilt?: boolean;
+  /**
+   * netns: the profile's vCPUs per node and the CPUs of the host the nodes share. The kubelet advertises at most
+   * the machine's CPUs, so a node cannot have more.
+   */
+  sharedHost?: { profile: string; vcpus: number; hostCpus: number };
+  /** Whether Go is on this machine's PATH (the binaries are built from Go modules when no binDir is given). */
+  goInstalled?: boolean;
 }
 
 export type KubernetesAvailability = { available: true } | { available: false; reason: string };
 
+/**
+ * Why the stack's profile cannot be honoured by Kubernetes where its nodes are, or undefined when it can: on netns
+ * nodes every kubelet sees the whole host and cannot advertise more CPUs than it has.
+ */
+export function kubernetesCapacityProblem(site: KubernetesSite): string | undefined {
+  const shared = site.sharedHost;
+  if (shared === undefined || shared.vcpus <= shared.hostCpus) return undefined;
+  return (
+    `profile ${shared.profile} asks for ${shared.vcpus} vCPUs per node, but a kubelet on a netns node advertises at ` +
+    `most this host's ${shared.hostCpus} CPUs: use a profile of at most ${shared.hostCpus} vCPUs per node ` +
+    '(e.g. `schedbench:profile: host`, sized from this machine; docs/kubernetes.md)'
+  );
+}
+
 export function kubernetesAvailability(site?: KubernetesSite): KubernetesAvailability {
+  if (site?.binDir === undefined && site?.goInstalled === false && site.backend !== 'hosts')
+    return {
+      available: false,
+      reason:
+        'Kubernetes is built here from Go modules and `go` is not on PATH: install Go (the version components/kubernetes/build/kubernetes/go.mod names), or set schedbench:kubernetes.binDir to a build',
+    };
   if (site === undefined || site.backend === 'netns' || site.binDir !== undefined) return { available: true };
   if (site.backend === 'libvirt' && site.imageBuilt === true) return { available: true };
   return {

@@ -40,6 +40,7 @@ import {
   type KubernetesLayout,
 } from './render';
 import { kubernetesScript } from './script';
+import { REPO_ROOT } from '../repo-root';
 import { BuildVersions } from './build/gomod';
 import versionsJson from './build/versions.json';
 import { remoteCommand } from '../nodes/remote';
@@ -47,6 +48,7 @@ import { BENCH_NAMESPACE, jobNamePrefix, renderJobPlan, runLabelOf } from './wor
 import { KubernetesObjects } from './in-cluster';
 import { RUNNER_ACCOUNT } from './objects';
 import { KUBERNETES_NODE_PACKAGES } from './image';
+import { kubernetesMirrorEnvironment } from './build-key';
 
 export interface KubernetesClusterArgs extends SchedulerArgs {
   /** The `schedbench:kubernetes` config section. */
@@ -154,9 +156,12 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     };
     // Impossible settings (too many nodes for the pod network, socket paths too long) fail before anything is made.
     let podCidrs: string[];
+    let mirror: Record<string, string> = {};
     try {
       podCidrs = args.nodes.map((_, i) => podCidrOf(o.podCidr, i));
-      args.nodes.forEach((n) => checkSocketPaths(nodePaths(layout, n.name)));
+      // The build's images come from Debian packages: SCHEDBENCH_K8S_MIRROR, else the host's apt sources' mirror.
+      if (o.binDir === undefined) mirror = kubernetesMirrorEnvironment();
+      args.nodes.forEach((n) => checkSocketPaths(nodePaths(layout, n.name), n.name));
     } catch (err) {
       throw new pulumi.ResourceError(err instanceof Error ? err.message : String(err), this);
     }
@@ -164,14 +169,14 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     const start = String(o.startTimeoutSeconds);
 
     // Build: binaries and images on this machine (cached by input hash), or a directory the config names.
-    const buildDir = path.join(__dirname, 'build');
+    const buildDir = path.join(REPO_ROOT, 'components', 'kubernetes', 'build');
     const build =
       o.binDir === undefined
         ? new command.local.Command(
             `${name}-build`,
             {
               create: 'bash "$SCHEDBENCH_K8S_BUILD/all.sh"',
-              environment: { SCHEDBENCH_K8S_BUILD: buildDir },
+              environment: { SCHEDBENCH_K8S_BUILD: buildDir, ...mirror },
               logging: 'stderr',
             },
             { parent: this },
@@ -262,6 +267,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       const nodeEnv = {
         NODE: node.name,
         NODE_DIR: paths.dir,
+        RUN_DIR: paths.runDir,
         BIN_DIR: binDir,
         STOP_TIMEOUT: stop,
         START_TIMEOUT: start,

@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { MIN_MEMORY_FRACTION } from '../nodes/types';
+import { overLimit, runtimeDir, UNIX_SOCKET_MAX_BYTES, type LimitedPath } from '../schedulers/runtime-dir';
 
 /** Every path of a cluster (the same on every node; on netns nodes the filesystem is shared). */
 export interface KubernetesLayout {
@@ -22,6 +23,8 @@ export interface KubernetesLayout {
   jobFilesDir(slug: string): string;
   /** The per-node directory of `node`. */
   nodeDir(node: string): string;
+  /** The per-node runtime directory of `node` (components/schedulers/runtime-dir.ts): its sockets, the kubelet root. */
+  nodeRunDir(node: string): string;
 }
 
 export function clusterLayout(stateDir: string): KubernetesLayout {
@@ -35,12 +38,15 @@ export function clusterLayout(stateDir: string): KubernetesLayout {
     samplersDir: `${root}/samplers`,
     jobFilesDir: (slug) => `${root}/jobs/out/${slug}`,
     nodeDir: (node) => `${root}/nodes/${node}`,
+    nodeRunDir: (node) => `${runtimeDir(root)}/${node}`,
   };
 }
 
 /** Paths of one node's own containerd and kubelet. */
 export interface NodePaths {
   dir: string;
+  /** Short, whatever the names: the Unix sockets of containerd and the kubelet live under it. */
+  runDir: string;
   containerdRoot: string;
   containerdState: string;
   containerdSocket: string;
@@ -59,14 +65,17 @@ export const MAX_SOCKET_PATH = 104;
 
 export function nodePaths(layout: KubernetesLayout, node: string): NodePaths {
   const dir = layout.nodeDir(node);
+  const runDir = layout.nodeRunDir(node);
   return {
     dir,
+    runDir,
     containerdRoot: `${dir}/containerd/root`,
     containerdState: `${dir}/containerd/state`,
-    // Short: containerd refuses socket paths over 104 bytes, and the node directory is long.
-    containerdSocket: `${dir}/cd.sock`,
+    // In the runtime directory: containerd refuses socket paths over 104 bytes, and the node directory is long.
+    containerdSocket: `${runDir}/cd.sock`,
     containerdConfig: `${dir}/containerd.toml`,
-    kubeletRoot: `${dir}/kubelet`,
+    // The kubelet makes its device-plugin and pod-resources sockets under its root: it must be short too.
+    kubeletRoot: `${runDir}/kubelet`,
     kubeletConfig: `${dir}/kubelet.yaml`,
     kubeletKubeconfig: `${dir}/kubelet.kubeconfig`,
     caCert: `${dir}/ca.crt`,
@@ -343,14 +352,34 @@ export function kubeletArgs(paths: NodePaths, node: { name: string; address: str
   ];
 }
 
-/** containerd's sockets must fit a Unix socket address: a deep stateDir cannot be used. */
-export function checkSocketPaths(paths: NodePaths): void {
-  for (const socket of [paths.containerdSocket, `${paths.containerdSocket}.ttrpc`]) {
-    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH)
-      throw new Error(
-        `kubernetes: containerd socket path ${socket} is longer than ${MAX_SOCKET_PATH} bytes; use a shorter stateDir`,
-      );
-  }
+/** The socket paths a node's containerd and kubelet make, each with its limit (containerd's is 104 bytes). */
+export function nodeSocketPaths(paths: NodePaths, node: string): LimitedPath[] {
+  const kubelet = (sub: string) => ({
+    what: `kubelet ${sub} socket of node ${node}`,
+    path: `${paths.kubeletRoot}/${sub}/kubelet.sock`,
+    limit: UNIX_SOCKET_MAX_BYTES,
+  });
+  return [
+    { what: `containerd socket of node ${node}`, path: paths.containerdSocket, limit: MAX_SOCKET_PATH },
+    {
+      what: `containerd ttrpc socket of node ${node}`,
+      path: `${paths.containerdSocket}.ttrpc`,
+      limit: MAX_SOCKET_PATH,
+    },
+    kubelet('device-plugins'),
+    kubelet('pod-resources'),
+  ];
+}
+
+/** Every socket path of the cluster on `nodes`, as long as it gets (checked before anything is created). */
+export function kubernetesSocketPaths(layout: KubernetesLayout, nodes: readonly string[]): LimitedPath[] {
+  return nodes.flatMap((node) => nodeSocketPaths(nodePaths(layout, node), node));
+}
+
+/** Throws naming the socket when one of a node's paths does not fit a Unix socket address. */
+export function checkSocketPaths(paths: NodePaths, node: string): void {
+  const problems = overLimit(nodeSocketPaths(paths, node));
+  if (problems.length > 0) throw new Error(`kubernetes: ${problems.join('; ')}`);
 }
 
 function tomlString(value: string): string {
@@ -371,7 +400,7 @@ export interface ContainerdSpec {
  */
 export function renderContainerdConfig(spec: ContainerdSpec): string {
   const p = spec.paths;
-  checkSocketPaths(p);
+  checkSocketPaths(p, path.posix.basename(p.dir));
   const cri = 'plugins."io.containerd.cri.v1.runtime"';
   return [
     '# containerd of a schedbench Kubernetes node; rendered by components/kubernetes/render.ts',

@@ -4,7 +4,7 @@ import type { BenchConfig } from '../config/schema';
 import { HostsNodes } from './hosts/HostsNodes';
 import { LibvirtNodes } from './libvirt/LibvirtNodes';
 import { NetnsNodes } from './netns/netns';
-import { schedulerImageContent } from '../schedulers/registry';
+import { schedulerImageContent } from '../schedulers/capabilities';
 import { ClusterKey } from './sshkey';
 import type { Node } from './types';
 

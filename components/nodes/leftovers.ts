@@ -405,3 +405,26 @@ export function startedByRun(fresh: readonly Leftover[], runId: string): Leftove
     }
   });
 }
+
+/**
+ * What is left on this host of cluster `cluster` (from `all`, as findLeftovers lists it): its netns nodes, their
+ * interfaces, cgroups and processes, daemons whose pid file lies in its state directory, its VMs and network.
+ * A campaign checks that this is empty before the next scheduler stands up.
+ */
+export function leftoversOfCluster(cluster: string, all: readonly Leftover[] = findLeftovers()): Leftover[] {
+  const esc = cluster.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const node = `${esc}-n\\d+`;
+  const patterns: Record<LeftoverKind, RegExp> = {
+    netns: new RegExp(`^schedbench-${node}$`),
+    'libvirt-domain': new RegExp(`^schedbench-${node}$`),
+    'libvirt-network': new RegExp(`^schedbench-${esc}$`),
+    cgroup: new RegExp(`/schedbench/${esc}(/|$)`),
+    interface: new RegExp(`alias schedbench:${esc}(-n\\d+)?(@|$)`),
+    'firewall-rule': new RegExp(`schedbench:${esc}@`),
+    process: new RegExp(
+      `(in network namespace schedbench-${node}$)|(in cgroup \\S*/schedbench/${esc}(/|$))|(pid file \\S*/${esc}/)`,
+    ),
+  };
+  const byId: readonly LeftoverKind[] = ['netns', 'libvirt-domain', 'libvirt-network', 'cgroup'];
+  return all.filter((l) => patterns[l.kind].test(byId.includes(l.kind) ? l.id : l.mark));
+}

@@ -17,7 +17,7 @@ import type {
 } from '../schedulers/contract';
 import type { SlurmOptions } from './config';
 import { renderPlan } from '../../workloads/plan';
-import { clusterLayout, clusterPorts, type SlurmLayout, type SlurmPorts } from './layout';
+import { clusterLayout, clusterPorts, spoolDir, type SlurmLayout, type SlurmPorts } from './layout';
 import { databaseName, realMemoryMiB, renderCgroupConf, renderSlurmConf, renderSlurmdbdConf } from './render';
 import { slurmScript } from './script';
 import * as path from 'path';
@@ -128,7 +128,12 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
         { connection: node.connection, create: slurmScript('install.sh') },
         stageOptions(this, [node.ready]),
       );
-      const env = { ROOT: layout.root, NODE: node.name, STOP_TIMEOUT: stop };
+      const env = {
+        ROOT: layout.root,
+        NODE: node.name,
+        SPOOL_DIR: spoolDir(layout, node.name),
+        STOP_TIMEOUT: stop,
+      };
       const configure = remoteCommand(
         `${name}-configure-${node.name}`,
         {

@@ -2,6 +2,7 @@
 // name and state directory, shared by the renderers, the scripts' environment and the tests.
 import { createHash } from 'crypto';
 import * as path from 'path';
+import { runtimeDir, UNIX_SOCKET_MAX_BYTES, type LimitedPath } from '../schedulers/runtime-dir';
 
 export interface SlurmPorts {
   slurmctld: number;
@@ -30,6 +31,13 @@ export interface SlurmLayout {
   ctldDir: string;
   /** Per-node directory pattern; `%n` is the node name (slurm.conf expands it for slurmd). */
   nodeDirPattern: string;
+  /** The cluster's runtime directory (components/schedulers/runtime-dir.ts): short, for sockets. */
+  runDir: string;
+  /**
+   * slurmd's spool (`SlurmdSpoolDir`) per node, `<runDir>/%n`: slurmstepd makes its sockets there, named
+   * `<node>_<job>.<step>`, so it must be short whatever the cluster's name.
+   */
+  spoolDirPattern: string;
   jobsDir: string;
   /** The fixed job script every workload job runs. */
   jobScript: string;
@@ -53,8 +61,31 @@ export function clusterLayout(stateDir: string): SlurmLayout {
     dbdDir: `${root}/slurmdbd`,
     ctldDir: `${root}/slurmctld`,
     nodeDirPattern: `${root}/nodes/%n`,
+    runDir: runtimeDir(root),
+    spoolDirPattern: `${runtimeDir(root)}/%n`,
     jobsDir,
     jobScript: `${jobsDir}/job.sh`,
     samplersDir: `${root}/samplers`,
   };
+}
+
+/** slurmd's spool directory of `node`. */
+export function spoolDir(layout: SlurmLayout, node: string): string {
+  return layout.spoolDirPattern.replace('%n', node);
+}
+
+/** SLURM job ids are 32-bit: the longest is 10 digits; special step ids (batch, extern) are too. */
+const LONGEST_ID = '4294967295';
+
+/** The longest socket paths the cluster makes on `nodes`: munged's, MariaDB's and each node's slurmstepd's. */
+export function slurmSocketPaths(layout: SlurmLayout, nodes: readonly string[]): LimitedPath[] {
+  return [
+    { what: 'munged socket', path: layout.mungeSocket, limit: UNIX_SOCKET_MAX_BYTES },
+    { what: 'MariaDB socket', path: `${layout.dbDir}/mariadb.sock`, limit: UNIX_SOCKET_MAX_BYTES },
+    ...nodes.map((node) => ({
+      what: `slurmstepd socket of node ${node}`,
+      path: `${spoolDir(layout, node)}/${node}_${LONGEST_ID}.${LONGEST_ID}`,
+      limit: UNIX_SOCKET_MAX_BYTES,
+    })),
+  ];
 }

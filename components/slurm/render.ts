@@ -69,7 +69,7 @@ export function renderSlurmConf(input: SlurmConfInput): string {
     line('StateSaveLocation', `${layout.ctldDir}/state`),
     line('SlurmctldPidFile', `${layout.ctldDir}/slurmctld.pid`),
     line('SlurmctldLogFile', `${layout.ctldDir}/slurmctld.log`),
-    line('SlurmdSpoolDir', `${layout.nodeDirPattern}/spool`),
+    line('SlurmdSpoolDir', layout.spoolDirPattern),
     line('SlurmdPidFile', `${layout.nodeDirPattern}/slurmd.pid`),
     line('SlurmdLogFile', `${layout.nodeDirPattern}/slurmd.log`),
     // Profiles may promise more CPUs and memory than the machine has (netns nodes share the host).

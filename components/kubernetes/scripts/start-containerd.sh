@@ -4,10 +4,11 @@
 set -euo pipefail
 : "${NODE:?node name}"
 : "${NODE_DIR:?directory of this node}"
+: "${RUN_DIR:?runtime directory of this node}"
 : "${BIN_DIR:?directory with the binaries}"
 : "${IMAGES_DIR:?directory with the image archives}"
 : "${START_TIMEOUT:=60}"
-socket="$NODE_DIR/cd.sock"
+socket="$RUN_DIR/cd.sock"
 ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
 # The shim and runc are found on PATH; the CNI plugins by the configuration.
 start_daemon "$NODE_DIR/containerd.pid" containerd "$NODE_DIR/log/containerd.log" \
@@ -20,7 +21,7 @@ imported='{}'
 for kind in pause workload; do
   ref="$(jq -r ".$kind.ref" "$IMAGES_DIR/images.json")"
   archive="$IMAGES_DIR/$(jq -r ".$kind.archive" "$IMAGES_DIR/images.json")"
-  if ! "${ctr[@]}" images ls -q | grep -qxF "$ref"; then
+  if ! grep -qxF -- "$ref" <<<"$("${ctr[@]}" images ls -q)"; then
     log "importing $ref"
     "${ctr[@]}" images import --snapshotter overlayfs "$archive" >&2
   fi

@@ -5,9 +5,10 @@
 set -euo pipefail
 : "${NODE:?node name}"
 : "${NODE_DIR:?directory of this node}"
+: "${RUN_DIR:=$NODE_DIR}" # runtime directory (clusters made before it existed kept their sockets in NODE_DIR)
 : "${BIN_DIR:?directory with the binaries}"
 : "${STOP_TIMEOUT:=15}"
-socket="$NODE_DIR/cd.sock"
+socket="$RUN_DIR/cd.sock"
 ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
 if pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/null 2>&1; then
   while read -r id; do

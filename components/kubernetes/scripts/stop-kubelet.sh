@@ -5,12 +5,13 @@
 set -euo pipefail
 : "${NODE:?node name}"
 : "${NODE_DIR:?directory of this node}"
+: "${RUN_DIR:=$NODE_DIR}" # runtime directory (clusters made before it existed kept their sockets in NODE_DIR)
 : "${BIN_DIR:?directory with the binaries}"
 : "${CGROUP_ROOT:?cgroupRoot of the kubelet}"
 : "${ROUTES=}"
 : "${STOP_TIMEOUT:=15}"
 stop_pidfile "$NODE_DIR/kubelet.pid" kubelet "$STOP_TIMEOUT"
-socket="$NODE_DIR/cd.sock"
+socket="$RUN_DIR/cd.sock"
 ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
 if pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/null 2>&1; then
   while read -r id; do
@@ -19,13 +20,13 @@ if pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/
     "${ctr[@]}" tasks delete --force "$id" >/dev/null 2>&1 || true
   done < <("${ctr[@]}" tasks ls -q 2>/dev/null || true)
 fi
-unmount_under "$NODE_DIR/kubelet"
+unmount_under "$RUN_DIR/kubelet"
 ip link show cni0 >/dev/null 2>&1 && ip link del cni0
 while read -r cidr via; do
   [[ -n "$cidr" ]] || continue
   ip route del "$cidr" via "$via" 2>/dev/null || true
 done <<<"$ROUTES"
-rm -rf --one-file-system -- "$NODE_DIR/cni/ipam" "$NODE_DIR/kubelet" "$NODE_DIR/pod-logs"
+rm -rf --one-file-system -- "$NODE_DIR/cni/ipam" "$RUN_DIR/kubelet" "$NODE_DIR/pod-logs"
 # The kubelet links every container's log into /var/log/containers; ours point into this node's directory.
 find /var/log/containers -maxdepth 1 -type l -lname "$NODE_DIR/*" -delete 2>/dev/null || true
 status=0

@@ -4,10 +4,13 @@
 set -euo pipefail
 : "${NODE:?node name}"
 : "${NODE_DIR:?directory of this node}"
-unmount_under "$NODE_DIR"
-if findmnt -rn -o TARGET | awk -v d="$NODE_DIR" 'index($0, d "/") == 1 { found = 1 } END { exit !found }'; then
-  die "kubernetes unconfigure: node $NODE: mounts remain under $NODE_DIR"
-fi
-rm -rf --one-file-system -- "$NODE_DIR"
-rmdir "$(dirname "$NODE_DIR")" 2>/dev/null || true
+: "${RUN_DIR:=$NODE_DIR}" # runtime directory (clusters made before it existed had none of their own)
+for dir in "$RUN_DIR" "$NODE_DIR"; do
+  unmount_under "$dir"
+  if findmnt -rn -o TARGET | awk -v d="$dir" 'index($0, d "/") == 1 { found = 1 } END { exit !found }'; then
+    die "kubernetes unconfigure: node $NODE: mounts remain under $dir"
+  fi
+  rm -rf --one-file-system -- "$dir"
+  rmdir "$(dirname "$dir")" 2>/dev/null || true
+done
 printf '{"node":"%s","unconfigured":true}\n' "$NODE"

@@ -73,6 +73,11 @@ export class NetnsPlanError extends Error {
   }
 }
 
+/** Node `index` (from 1) of a netns cluster: `<cluster>-n<index>`, its hostname. */
+export function netnsNodeName(cluster: string, index: number): string {
+  return `${cluster}-n${index}`;
+}
+
 /** Six hex digits of SHA-256 of the cluster name: the stem of its interface names. */
 export function clusterTag(cluster: string): string {
   return createHash('sha256').update(cluster).digest('hex').slice(0, 6);
@@ -151,7 +156,7 @@ export function planCluster(args: NetnsPlanArgs): NetnsClusterPlan {
   const clusterDir = path.posix.join(stateRoot, cluster);
   const nodes = Array.from({ length: args.nodes }, (_, k): NetnsNodePlan => {
     const index = k + 1;
-    const name = `${cluster}-n${index}`;
+    const name = netnsNodeName(cluster, index);
     return {
       index,
       name,

@@ -4,6 +4,7 @@
 set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${NODE:?node name}"
+: "${SPOOL_DIR:?slurmd spool directory of this node (short: slurmstepd sockets live there)}"
 : "${SLURM_CONF_TEXT:?rendered slurm.conf}"
 : "${CGROUP_CONF_TEXT:?rendered cgroup.conf}"
 : "${JOB_SCRIPT_TEXT:?job script}"
@@ -22,7 +23,7 @@ key="$(cat)"
 [[ -n "$key" ]] || die "no munge key on stdin"
 
 install -d -m 0755 "$ROOT" "$ROOT/etc" "$ROOT/nodes" "$ROOT/jobs" "$ROOT/jobs/out" "$ROOT/samplers"
-install -d -m 0755 "$ROOT/nodes/$NODE" "$ROOT/nodes/$NODE/spool"
+install -d -m 0755 "$ROOT/nodes/$NODE" "${SPOOL_DIR%/*}" "$SPOOL_DIR"
 install -d -m 0711 -o munge -g munge "$ROOT/munge"
 install -d -m 0755 -o slurm -g slurm "$ROOT/slurmctld" "$ROOT/slurmctld/state" "$ROOT/slurmdbd"
 

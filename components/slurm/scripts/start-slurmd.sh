@@ -3,10 +3,11 @@
 set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${NODE:?node name}"
+: "${SPOOL_DIR:?slurmd spool directory of this node}"
 : "${START_TIMEOUT:=30}"
 export SLURM_CONF="$ROOT/etc/slurm.conf"
 dir="$ROOT/nodes/$NODE"
-install -d -m 0755 "$dir" "$dir/spool"
+install -d -m 0755 "$dir" "${SPOOL_DIR%/*}" "$SPOOL_DIR"
 if ! pid_alive "$dir/slurmd.pid" slurmd; then
   setsid slurmd -N "$NODE" </dev/null >>"$dir/slurmd.out" 2>&1
 fi

@@ -4,7 +4,12 @@
 set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${NODE:?node name}"
+: "${SPOOL_DIR:=}" # slurmd's spool of this node (unset by clusters made before it moved to the runtime directory)
 rm -rf "${ROOT:?}/nodes/$NODE"
+if [[ -n "$SPOOL_DIR" ]]; then
+  rm -rf "${SPOOL_DIR:?}"
+  rmdir "${SPOOL_DIR%/*}" 2>/dev/null || true
+fi
 if [[ -d "$ROOT/nodes" ]] && [[ -z "$(ls -A "$ROOT/nodes")" ]]; then
   rm -rf "${ROOT:?}"
 elif [[ ! -d "$ROOT/nodes" ]]; then

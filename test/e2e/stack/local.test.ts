@@ -1,14 +1,17 @@
-// The main job end to end through the local runner: the `local` stack (SLURM on two netns nodes) with two
-// short workloads, the analysis inside `up`, a second `up` that repeats nothing, and a `destroy` that leaves
-// nothing behind but the results.
+// One stack end to end through the local runner: the `local` stack (SLURM on two netns nodes of the `host`
+// profile) with two short workloads, the analysis inside `up`, a second `up` that repeats nothing, and a `destroy`
+// that leaves nothing behind but the results — under the longest stack name `validate` accepts, so the cluster's
+// name is as long as it gets and every path derived from it (slurmstepd's sockets above all) is at its longest.
 import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import { clusterNameFor, MAX_STACK_NAME } from '../../../components/config/names';
 import { RunResult } from '../../../results/schema';
 import { REPO, runRunner } from '../../helpers/runner';
 
-const STACK = `e2e${process.pid}`;
+const STACK = `e2e${process.pid}-`.padEnd(MAX_STACK_NAME, 'x');
+const CLUSTER = clusterNameFor(STACK);
 const dir = path.join(REPO, 'test-artifacts', `stack-${STACK}`);
 const configFile = path.join(dir, `Pulumi.${STACK}.yaml`);
 const resultsDir = path.join(dir, 'runs');
@@ -16,7 +19,7 @@ const resultsDir = path.join(dir, 'runs');
 function netnsOfCluster(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
-    .filter((line) => line.includes(`${STACK}-n`));
+    .filter((line) => line.includes(`${CLUSTER}-n`));
 }
 
 describe('stack local through the runner', () => {
@@ -58,7 +61,10 @@ describe('stack local through the runner', () => {
       expect(result.status).toBe('ok');
       expect(result.jobs.length).toBe(result.workload.specCount);
       expect(result.jobs.every((j) => j.state === 'COMPLETED')).toBe(true);
-      expect(result.provenance.oversubscribed).toBe(true);
+      // The `host` profile is sized from this machine: never more vCPUs than it has, and it says so.
+      expect(result.provenance.oversubscribed).toBe(false);
+      expect(result.profile.name).toBe('host');
+      expect(result.provenance.profileSizedFrom?.cores).toBeGreaterThanOrEqual(result.profile.vcpus);
       expect(result.nodeSamples.length).toBeGreaterThan(0);
     }
     expect(existsSync(path.join(stackDir, 'config.json'))).toBe(true);
@@ -80,9 +86,10 @@ describe('stack local through the runner', () => {
     expect(netnsOfCluster()).toEqual([]);
     const leftover = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
       .split('\n')
-      .filter((line) => line.includes(`/${STACK}/`));
+      .filter((line) => line.includes(`/${CLUSTER}/`));
     expect(leftover).toEqual([]);
-    expect(existsSync(path.join('/var/lib/schedbench', STACK))).toBe(false);
+    expect(CLUSTER).toHaveLength(20);
+    expect(existsSync(path.join('/var/lib/schedbench', CLUSTER))).toBe(false);
     expect(existsSync(path.join(REPO, '.schedbench', 'state', `${STACK}.json`))).toBe(false);
     const runDirs = readdirSync(resultsDir).filter((d) => /^\d{8}T\d{6}Z_[0-9a-f]{12}$/.test(d));
     expect(runDirs).toHaveLength(1);

@@ -7,7 +7,7 @@ import { campaignIdFor, planCampaign } from '../../../components/config/campaign
 import { FLUX_PREFIX_ENV } from '../../../components/flux/config';
 import { loadConfig } from '../../../components/config/parse';
 import { renderMatrix } from '../../../cli/commands/campaign';
-import { schedulerAvailability } from '../../../components/schedulers/registry';
+import { schedulerAvailability } from '../../../components/schedulers/capabilities';
 import { kubernetesAvailability } from '../../../components/kubernetes/availability';
 
 const raw = {

@@ -6,7 +6,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { fluxAvailability } from '../../../components/flux/availability';
 import { FLUX_IMAGE_PACKAGES, missingFromTarball } from '../../../components/flux/image';
-import { schedulerImageContent } from '../../../components/schedulers/registry';
+import { schedulerImageContent } from '../../../components/schedulers/capabilities';
 
 let dir: string;
 /** A tarball of `files` (paths relative to /), made with tar the way `tar -C / -czf … opt/flux` does. */

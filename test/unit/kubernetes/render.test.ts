@@ -108,9 +108,24 @@ describe('containerd configuration', () => {
     expect(toml).toContain('netns_mounts_under_state_dir = true');
     expect(toml).toContain('disabled_plugins = ["io.containerd.nri.v1.nri"]');
   });
-  it('refuses a state directory whose socket path cannot be a Unix socket', () => {
+  it('keeps sockets in the short runtime directory however deep the state directory is', () => {
     const deep = nodePaths(clusterLayout(`/${'d'.repeat(90)}`), 'n1');
-    expect(() => checkSocketPaths(deep)).toThrow(/longer than 104 bytes/);
+    expect(deep.containerdSocket).toMatch(/^\/run\/schedbench\/[0-9a-f]{10}\/n1\/cd\.sock$/);
+    expect(() => checkSocketPaths(deep, 'n1')).not.toThrow();
+    const rendered = renderContainerdConfig({
+      paths: deep,
+      binDir: '/opt/k8s/bin',
+      sandboxImage: 'registry.k8s.io/pause:3.10.2',
+      cniBinDir: '/usr/lib/cni',
+    });
+    expect(rendered).toContain(`address = "${deep.containerdSocket}"`);
+  });
+  it('refuses a node whose socket paths cannot be Unix socket addresses, naming the socket', () => {
+    const long = 'n'.repeat(70);
+    const paths = nodePaths(layout, long);
+    expect(() => checkSocketPaths(paths, long)).toThrow(
+      /containerd ttrpc socket of node n+ \/run\/schedbench\/\S+ is \d+ bytes, more than 104/,
+    );
   });
 });
 

@@ -85,7 +85,13 @@ describe('local-kubernetes stack', () => {
   beforeAll(async () => {
     // The cluster alone: its workload runs are exercised for real by test/e2e/kubernetes.
     const run = await runProgram(
-      { ...stackConfig, 'schedbench:stopAfter': 'scheduler' },
+      {
+        ...stackConfig,
+        // A fixed shape (the stack file's `host` profile follows the machine the tests run on).
+        'schedbench:profile': 'fits',
+        'schedbench:profiles': { fits: { nodes: 2, vcpus: 1, memoryGiB: 4 } },
+        'schedbench:stopAfter': 'scheduler',
+      },
       'local-kubernetes',
       { stdout },
     );

@@ -58,7 +58,7 @@ describe('renderSlurmConf', () => {
     const s = settings(conf());
     expect(s.get('ProctrackType')).toBe('proctrack/linuxproc');
     expect(s.get('TaskPlugin')).toBe('task/none');
-    expect(s.get('SlurmdSpoolDir')).toBe('/var/lib/schedbench/local/slurm/nodes/%n/spool');
+    expect(s.get('SlurmdSpoolDir')).toMatch(/^\/run\/schedbench\/[0-9a-f]{10}\/%n$/);
     expect(s.get('SlurmdPidFile')).toBe('/var/lib/schedbench/local/slurm/nodes/%n/slurmd.pid');
     expect(s.get('StateSaveLocation')).toBe('/var/lib/schedbench/local/slurm/slurmctld/state');
     expect(s.get('AuthInfo')).toBe('socket=/var/lib/schedbench/local/slurm/munge/munge.socket');
