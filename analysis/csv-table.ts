@@ -2,8 +2,11 @@
 // objective becomes one Float64Array, so memory follows the number of rows and objectives, not the file's text.
 // Strict: duplicate headers, cells that are not plain decimal numbers (`0x10`, `Infinity`) and numbers out of
 // double range (`1e400`) are refused, naming the file, the data row, its line and the column.
+// Two readers give the same tables: a byte-level fast path (analysis/csv-fast.ts) for the common shape, and
+// csv-parse for everything else — every error included, since the fast path hands any doubt to csv-parse.
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { GrowableColumn, readColumnsFast } from './csv-fast';
 
 export class TableError extends Error {}
 
@@ -20,23 +23,6 @@ export function parseCell(cell: string): number | string {
   if (value === 0 && /[1-9]/.test(cell.replace(/[eE].*$/, '')))
     return `underflows to 0 as a double: '${cell}'`;
   return value;
-}
-
-/** A column that grows as rows stream in (doubling), trimmed at the end. */
-class GrowableColumn {
-  private data = new Float64Array(1024);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-  done(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
 }
 
 export interface ColumnTable {
@@ -90,6 +76,14 @@ async function lineOfRow(path: string, row: number): Promise<number | undefined>
 
 /** Stream the CSV at `path` and return the named columns as numbers. */
 export async function readColumns(path: string, columns: readonly string[]): Promise<ColumnTable> {
+  return (await readColumnsFast(path, columns)) ?? readColumnsWithCsvParse(path, columns);
+}
+
+/** readColumns through csv-parse alone: what the fast path falls back to (tests and the bench compare the two). */
+export async function readColumnsWithCsvParse(
+  path: string,
+  columns: readonly string[],
+): Promise<ColumnTable> {
   try {
     return await streamColumns(path, columns);
   } catch (err) {
