@@ -50,11 +50,29 @@ tmp=$out.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp/bin"
 export GOFLAGS="-mod=readonly -trimpath" GOTOOLCHAIN=local
-step() { # step NAME: time one part of the build
-  log "$1 …"
-  step_started=$SECONDS
+# step NAME COLD: time one part of the build; while it runs, a line a minute says it is still going (a cold Go build
+# prints nothing for many minutes), with what it took cold on 2 idle cores.
+ticker=''
+stop_ticker() {
+  if [[ -n $ticker ]]; then
+    kill "$ticker" 2>/dev/null || true
+    wait "$ticker" 2>/dev/null || true
+    ticker=''
+  fi
 }
-done_step() { log "$1 done in $((SECONDS - step_started)) s (total $((SECONDS - started)) s)"; }
+trap stop_ticker EXIT
+step() {
+  log "$1 … (cold on 2 idle cores: ≈ $2)"
+  step_started=$SECONDS
+  # Not on stdout (callers read the output directory from it) and not holding the cache lock (fd 9).
+  (while sleep 60; do log "$1: still building, $(((SECONDS - step_started) / 60)) min so far (cold ≈ $2)"; done) \
+    >/dev/null 9>&- &
+  ticker=$!
+}
+done_step() {
+  stop_ticker
+  log "$1 done in $((SECONDS - step_started)) s (total $((SECONDS - started)) s)"
+}
 
 # Kubernetes: static binaries, version stamped as hack/lib/version.sh does (buildDate = the release's module time).
 info=$(cd "$here/kubernetes" && go list -m -json "k8s.io/kubernetes")
@@ -65,19 +83,19 @@ for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
   k8s_ldflags+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
   k8s_ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=${release_time:-unknown}"
 done
-step "kubernetes $k8s_version"
+step "kubernetes $k8s_version" "10 min"
 (cd "$here/kubernetes" && CGO_ENABLED=0 go build -p "$jobs" -ldflags "$k8s_ldflags" -o "$tmp/bin/" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl \
   k8s.io/kubernetes/cmd/kubeadm)
 done_step kubernetes
 
-step "etcd $etcd_version"
+step "etcd $etcd_version" "1 min"
 (cd "$here/etcd" && CGO_ENABLED=0 go build -p "$jobs" -ldflags "-s -w" -o "$tmp/bin/etcd" go.etcd.io/etcd/server/v3 &&
   CGO_ENABLED=0 go build -p "$jobs" -ldflags "-s -w" -o "$tmp/bin/etcdctl" go.etcd.io/etcd/etcdctl/v3)
 done_step etcd
 
-step "containerd $containerd_version"
+step "containerd $containerd_version" "2 min"
 pkg=github.com/containerd/containerd/v2
 cd_ldflags="-s -w -X $pkg/version.Version=$containerd_version -X $pkg/version.Package=$pkg"
 (cd "$here/containerd" && CGO_ENABLED=0 go build -p "$jobs" -tags "urfave_cli_no_docs no_btrfs osusergo netgo" \
@@ -88,12 +106,12 @@ done_step containerd
 
 # runc needs cgo (libcontainer/nsenter) and seccomp (containerd gives pod sandboxes the default profile): built
 # static against Debian's libseccomp-dev; without libpathrs (a Rust library Debian 12 does not ship).
-step "runc $runc_version"
+step "runc $runc_version" "15 s"
 (cd "$here/runc" && CGO_ENABLED=1 go build -p "$jobs" -tags "seccomp urfave_cli_no_docs netgo osusergo" \
   -ldflags "-s -w -X main.version=${runc_version#v} -extldflags -static" -o "$tmp/bin/runc" github.com/opencontainers/runc)
 done_step runc
 
-step "pause"
+step "pause" "1 s"
 k8s_module=$(cd "$here/kubernetes" && go mod download -json "k8s.io/kubernetes@$k8s_version")
 k8s_dir=$(sed -n '/^[[:space:]]*"Dir": "\([^"]*\)".*/{s//\1/p;q;}' <<<"$k8s_module")
 [[ -f $k8s_dir/build/pause/linux/pause.c ]] || { log "pause.c not in $k8s_dir"; exit 1; }
