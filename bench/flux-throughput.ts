@@ -13,7 +13,7 @@ import { cpus } from 'os';
 import * as path from 'path';
 import { z } from 'zod';
 import { fluxAvailability } from '../components/flux/availability';
-import { FLUX_PREFIX_ENV } from '../components/flux/config';
+import { FLUX_PREFIX_ENV } from '../components/flux/options';
 import { fluxLayout, localUri } from '../components/flux/render';
 import type { RunResult } from '../results/schema';
 import { expandWorkload } from '../workloads/catalog';

@@ -21,7 +21,7 @@ import { clusterLayout } from '../components/kubernetes/render';
 import { renderJob } from '../components/kubernetes/workload';
 import type { RunResult } from '../results/schema';
 import { expandWorkload } from '../workloads/catalog';
-import { preciseTimes } from '../workloads/job-times';
+import { preciseTimes } from '../components/jobs/times';
 import { adminKubectl } from '../test/helpers/kubernetes';
 import { benchStack, loadAverages, rate, type Rate } from './lib/stack';
 

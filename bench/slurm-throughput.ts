@@ -15,7 +15,7 @@ import { readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import type { JobRecord, RunResult } from '../results/schema';
-import { SLURM_TUNINGS } from '../components/slurm/config';
+import { SLURM_TUNINGS } from '../components/slurm/options';
 import { benchProfile, benchStack, loadAverages, rate } from './lib/stack';
 
 // The baseline: sbatch in a loop from the host (netns nodes share its filesystem and it reaches slurmctld on

@@ -1,30 +1,9 @@
 // The workload catalog: each named workload expands, for a resource profile, into abstract job specs that a
 // scheduler renders in its own language. Sizes are relative to the profile so every job fits a node; runs are
 // kept short (jobs of 2–5 s) so a whole campaign finishes in minutes. Load is real (stress-ng), never sleep.
-import { z } from 'zod';
 import type { Profile } from '../components/config/schema';
 import type { WorkloadName } from './names';
-
-export const JobSpec = z.strictObject({
-  /** How many identical jobs this spec stands for. */
-  count: z.number().int().positive(),
-  /** CPUs per job (a single task with this many CPUs). */
-  cpus: z.number().int().positive(),
-  /** Memory requested per job (MiB). */
-  memoryMiB: z.number().int().positive(),
-  /** How long one job is expected to run (s); bounds the run's timeout. */
-  expectedSeconds: z.number().positive(),
-  /** `stress`: stress-ng with `args`; `noop`: a trivial job (scheduler throughput); `fail`: exits with args[0]. */
-  kind: z.enum(['stress', 'noop', 'fail']),
-  /** stress-ng arguments: always a bounded amount of time or work. */
-  args: z.array(z.string().regex(/^[A-Za-z0-9_.=:+-]+$/, { message: 'plain argument characters only' })),
-  /** When the jobs arrive: the first at `offsetSeconds` after submission starts, then one every `intervalSeconds`. */
-  arrival: z.strictObject({
-    offsetSeconds: z.number().nonnegative(),
-    intervalSeconds: z.number().nonnegative(),
-  }),
-});
-export type JobSpec = z.infer<typeof JobSpec>;
+import { JobSpec } from '../components/jobs/spec';
 
 const AT_ONCE = { offsetSeconds: 0, intervalSeconds: 0 };
 
@@ -123,9 +102,4 @@ export function runTimeoutSeconds(
   timeoutFactor: number,
 ): number {
   return Math.ceil(expectedRunSeconds(specs, profile) * timeoutFactor + 30);
-}
-
-/** Per-job time limit handed to the scheduler (whole minutes, at least 1). */
-export function jobTimeLimitMinutes(spec: JobSpec, timeoutFactor: number): number {
-  return Math.max(1, Math.ceil((spec.expectedSeconds * timeoutFactor) / 60));
 }

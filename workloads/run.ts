@@ -16,14 +16,16 @@ import {
   type StageCommand,
 } from '../components/schedulers/contract';
 import { resultPath } from '../results/vocabulary';
-import { jobCount, runTimeoutSeconds, type JobSpec } from './catalog';
+import { jobCount, runTimeoutSeconds } from './catalog';
+import { type JobSpec } from '../components/jobs/spec';
 import { RunSummary, type RunMeta } from './result';
 import { remoteCommand } from '../components/nodes/remote';
 import { TS_ENVIRONMENT, TS_RUN } from '../components/tsx';
+import { REPO_ROOT } from '../components/repo-root';
 import type { Bundle } from '../components/build/component';
 
 const SAMPLERS_SCRIPTS_DIR = path.join(__dirname, '..', 'components', 'samplers', 'scripts');
-const WORKLOAD_SCRIPTS_DIR = path.join(__dirname, 'scripts');
+const JOB_SCRIPTS_DIR = path.join(REPO_ROOT, 'components', 'jobs', 'scripts');
 const WRITER_ENTRY = path.join(__dirname, 'write-result.ts');
 /**
  * `writer check|write`: the writer's bundle (components/build), or the same code through tsx when the bundle is
@@ -249,7 +251,7 @@ export class WorkloadRun extends pulumi.ComponentResource {
                 `${name}-job-files-${node.name}`,
                 {
                   node,
-                  create: remoteScript(WORKLOAD_SCRIPTS_DIR, 'job-files.sh'),
+                  create: remoteScript(JOB_SCRIPTS_DIR, 'job-files.sh'),
                   environment: { JOB_FILES_DIR: stages.jobFilesDir, SCHEDBENCH_SKIP: skip },
                 },
                 [wait],

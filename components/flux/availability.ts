@@ -1,7 +1,7 @@
 // Whether a Flux stack can be stood up: a prefix is configured and, where this machine's filesystem is the
 // nodes' (netns), it holds flux-core and Fluxion; where VM images are built with `flux.tarball`, the tarball
 // holds them. Elsewhere the install stage checks every node over SSH.
-import { FLUX_PREFIX_ENV } from './config';
+import { FLUX_PREFIX_ENV } from './options';
 import { missingFromTarball } from './image';
 import { missingFluxParts } from './install';
 

@@ -15,19 +15,19 @@ import type {
   SchedulerProvenance,
   StageCommand,
 } from '../schedulers/contract';
-import type { FluxOptions } from './config';
+import type { FluxOptions } from './options';
 import {
   brokerPort,
   fluxLayout,
   localUri,
   renderExpectedNodes,
-  renderPlan,
   renderSystemToml,
   type FluxLayout,
 } from './render';
 import { fluxScript } from './script';
 import { remoteCommand } from '../nodes/remote';
-import { JOB_WRAPPER } from '../../workloads/job-wrapper';
+import { JOB_WRAPPER } from '../jobs/wrapper';
+import { renderPlan } from '../jobs/plan';
 
 export interface FluxClusterArgs extends SchedulerArgs {
   /** The `schedbench:flux` config section; `prefix` must be set (the registry refuses a stack without it). */

@@ -24,7 +24,7 @@ import {
 export const CollectOutput = z.strictObject({
   /** `flux jobs --json` of the run's job ids, as printed. */
   jobs: z.string(),
-  /** The run's plan (components/flux/render.ts renderPlan): the memory each spec requested. */
+  /** The run's plan (components/jobs/plan.ts renderPlan): the memory each spec requested. */
   plan: z.string(),
   metrics: z.record(z.string(), z.string()),
   /** The job wrapper's start/end lines per job id (job.sh). */

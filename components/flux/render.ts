@@ -1,9 +1,9 @@
 // Pure renderers of the Flux cluster: where it keeps its files, its broker port, the system instance's TOML
 // (bootstrap over the node addresses, each node's cores as the profile gives them, Fluxion's policies) and the
-// job plan submit.sh reads (the neutral one, workloads/plan.ts). Unit-tested by parsing the TOML back.
+// job plan submit.sh reads (the neutral one, components/jobs/plan.ts). Unit-tested by parsing the TOML back.
 import { createHash } from 'crypto';
 import * as path from 'path';
-import type { FluxOptions } from './config';
+import type { FluxOptions } from './options';
 import { UNIX_SOCKET_MAX_BYTES, type LimitedPath } from '../schedulers/runtime-dir';
 
 /** Every path of a Flux cluster, the same on every node (netns nodes share one filesystem). */
@@ -112,8 +112,6 @@ export function renderSystemToml(args: {
     '',
   ].join('\n');
 }
-
-export { renderPlan } from '../../workloads/plan';
 
 /** EXPECTED_NODES of validate.sh: `name cores` per line, rank order. */
 export function renderExpectedNodes(nodes: readonly FluxNodeSpec[]): string {

@@ -1,6 +1,6 @@
 // The job wrapper's own times (every scheduler's wrapper writes the same lines) and the harness's submit time →
 // a job record's precise times. Pure.
-import type { PreciseTimes } from '../results/schema';
+import type { PreciseTimes } from '../../results/schema';
 
 /** What recorded the precise times: the harness's submit clock and the wrapper's wall and monotonic clocks. */
 export const PRECISE_SOURCE = 'harness:EPOCHREALTIME; wrapper:date +%s%N (wall), /proc/uptime (monotonic)';

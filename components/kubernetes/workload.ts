@@ -4,8 +4,8 @@
 // following the arrival pattern; the apiserver validates them strictly (`kubectl create --validate=strict`).
 import type * as k8s from '@pulumi/kubernetes';
 import { createHash } from 'crypto';
-import { jobTimeLimitMinutes, type JobSpec } from '../../workloads/catalog';
-import { JOB_WRAPPER } from '../../workloads/job-wrapper';
+import { jobTimeLimitMinutes, type JobSpec } from '../jobs/spec';
+import { JOB_WRAPPER } from '../jobs/wrapper';
 
 /** The namespace every benchmark Job runs in. */
 export const BENCH_NAMESPACE = 'schedbench';

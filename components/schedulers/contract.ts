@@ -7,7 +7,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
 import type { Profile } from '../config/schema';
 import type { Node } from '../nodes/types';
-import type { JobSpec } from '../../workloads/catalog';
+import type { JobSpec } from '../jobs/spec';
 import {
   IsoTime,
   type JobRecord,
@@ -15,8 +15,8 @@ import {
   type SchedulerSample,
   type SchedulerStats,
 } from '../../results/schema';
-import { preciseTimes } from '../../workloads/job-times';
-import { stressNgMetrics } from '../../workloads/stress-ng';
+import { preciseTimes } from '../jobs/times';
+import { stressNgMetrics } from '../jobs/stress-ng';
 import type { SchedulerName } from '../../results/vocabulary';
 
 /** One command of a run stage: fixed text, parameters in `environment`, run over SSH on `node`. */

@@ -15,14 +15,14 @@ import type {
   SchedulerProvenance,
   StageCommand,
 } from '../schedulers/contract';
-import type { SlurmOptions } from './config';
-import { renderPlan } from '../../workloads/plan';
+import type { SlurmOptions } from './options';
+import { renderPlan } from '../jobs/plan';
 import { clusterLayout, clusterPorts, spoolDir, type SlurmLayout, type SlurmPorts } from './layout';
 import { databaseName, realMemoryMiB, renderCgroupConf, renderSlurmConf, renderSlurmdbdConf } from './render';
 import { slurmScript } from './script';
 import * as path from 'path';
 import { remoteCommand } from '../nodes/remote';
-import { JOB_WRAPPER } from '../../workloads/job-wrapper';
+import { JOB_WRAPPER } from '../jobs/wrapper';
 
 /**
  * `cluster` is SLURM's ClusterName (the database name and the port block derive from it); the first node runs

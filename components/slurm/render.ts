@@ -1,5 +1,5 @@
 // Pure renderers of the cluster's SLURM configuration files from the typed config: no I/O, unit-tested.
-import type { SlurmOptions } from './config';
+import type { SlurmOptions } from './options';
 import type { SlurmLayout, SlurmPorts } from './layout';
 
 /** What the renderers need of a node. */

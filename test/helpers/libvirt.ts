@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { bridgeName, domainName, networkName } from '../../components/nodes/libvirt/naming';
-import type { JobSpec } from '../../workloads/catalog';
+import type { JobSpec } from '../../components/jobs/spec';
 
 const TOOLS = [
   'virsh',

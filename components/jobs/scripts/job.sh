@@ -5,7 +5,7 @@
 # `stress-ng ARGS` keeping its metrics as YAML in OUT_DIR/<job id>.yaml, noop does nothing (scheduler throughput),
 # fail exits with ARGS[0] (fault tests).
 # It records its own start and end in OUT_DIR/<job id>.times — wall clock (date +%s%N, ns) and the monotonic
-# /proc/uptime (10 ms) — so job times have sub-second resolution beside the scheduler's own; workloads/job-times.ts
+# /proc/uptime (10 ms) — so job times have sub-second resolution beside the scheduler's own; components/jobs/times.ts
 # reads these lines.
 set -euo pipefail
 out_dir="$1" id_var="$2" mode="$3"

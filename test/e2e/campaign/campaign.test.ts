@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeF
 import * as path from 'path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'yaml';
-import { FLUX_PREFIX_ENV } from '../../../components/flux/config';
+import { FLUX_PREFIX_ENV } from '../../../components/flux/options';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { findLeftovers, leftoversOfCluster } from '../../../components/nodes/leftovers';
 import { parseRunResult } from '../../../results/read';

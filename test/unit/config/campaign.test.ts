@@ -4,7 +4,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { campaignIdFor, planCampaign } from '../../../components/config/campaign';
-import { FLUX_PREFIX_ENV } from '../../../components/flux/config';
+import { FLUX_PREFIX_ENV } from '../../../components/flux/options';
 import { loadConfig } from '../../../components/config/parse';
 import { renderMatrix } from '../../../cli/commands/campaign';
 import { schedulerAvailability } from '../../../components/schedulers/capabilities';

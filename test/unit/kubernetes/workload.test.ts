@@ -1,7 +1,8 @@
 // The Kubernetes rendering of a run's JobSpecs: every Job is Guaranteed, never retried, bounded by the same
 // whole-minute limit as the other schedulers, runs the wrapper from the imported image, and names and labels fit
 // Kubernetes' limits.
-import { expandWorkload, jobTimeLimitMinutes } from '../../../workloads/catalog';
+import { expandWorkload } from '../../../workloads/catalog';
+import { jobTimeLimitMinutes } from '../../../components/jobs/spec';
 import {
   BENCH_NAMESPACE,
   jobNamePrefix,
@@ -11,8 +12,8 @@ import {
   runLabelOf,
   SPEC_LABEL,
 } from '../../../components/kubernetes/workload';
-import type { JobSpec } from '../../../workloads/catalog';
-import { JOB_WRAPPER } from '../../../workloads/job-wrapper';
+import type { JobSpec } from '../../../components/jobs/spec';
+import { JOB_WRAPPER } from '../../../components/jobs/wrapper';
 
 const args = {
   image: 'schedbench.local/stress-ng:bookworm',

@@ -1,5 +1,5 @@
 // The pure renderers of slurm.conf / slurmdbd.conf / cgroup.conf and the cluster's layout and ports.
-import { SlurmOptions } from '../../../components/slurm/config';
+import { SlurmOptions } from '../../../components/slurm/options';
 import { clusterLayout, clusterPorts } from '../../../components/slurm/layout';
 import {
   databaseName,

@@ -1,6 +1,6 @@
 // The workload catalog: every workload expands to job specs that fit the profile, with bounded real load.
 import fc from 'fast-check';
-import { renderPlan } from '../../../workloads/plan';
+import { renderPlan } from '../../../components/jobs/plan';
 import { expandWorkload, expectedRunSeconds, jobCount, runTimeoutSeconds } from '../../../workloads/catalog';
 import { WORKLOAD_NAMES } from '../../../workloads/names';
 

@@ -1,4 +1,4 @@
-// workloads/scripts/job-files.sh, run by bash as the run loop runs it on a node: the run's job files as one
+// components/jobs/scripts/job-files.sh, run by bash as the run loop runs it on a node: the run's job files as one
 // document, the directory gone after; nothing there is empty maps, not an error.
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
@@ -7,7 +7,10 @@ import * as path from 'path';
 import { NodeJobFiles } from '../../../components/schedulers/contract';
 import { preludedScript } from '../../../components/script';
 
-const SCRIPT = preludedScript(path.join(__dirname, '..', '..', '..', 'workloads', 'scripts'), 'job-files.sh');
+const SCRIPT = preludedScript(
+  path.join(__dirname, '..', '..', '..', 'components', 'jobs', 'scripts'),
+  'job-files.sh',
+);
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'schedbench-jobfiles-'));

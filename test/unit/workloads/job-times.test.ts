@@ -1,6 +1,6 @@
 // Precise job times: the wrapper's lines and the harness's submit clock become the job record's sub-second
 // times, and the analysis prefers them to the scheduler's whole seconds.
-import { preciseTimes, PRECISE_SOURCE } from '../../../workloads/job-times';
+import { preciseTimes, PRECISE_SOURCE } from '../../../components/jobs/times';
 import { jobTimes } from '../../../analysis/job-times';
 import { job } from '../../helpers/sim';
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { RunResult } from '../../../results/schema';
 import { parseJsonLines, RawNodeSample, toNodeSamples } from '../../../components/samplers/convert';
 import { assembleRunResult, RunBundle, summarise } from '../../../workloads/result';
-import { stressNgMetrics } from '../../../workloads/stress-ng';
+import { stressNgMetrics } from '../../../components/jobs/stress-ng';
 
 const bundle = (name: string) =>
   RunBundle.parse(JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/slurm', name), 'utf8')));

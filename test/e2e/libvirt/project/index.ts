@@ -10,7 +10,7 @@ import { LibvirtBackend } from '../../../../components/nodes/libvirt/config';
 import { LibvirtNodes } from '../../../../components/nodes/libvirt/LibvirtNodes';
 import { SSH_ENV_LIB, sshEnvironment } from '../../../../components/nodes/ssh-env';
 import { ClusterKey } from '../../../../components/nodes/sshkey';
-import { SlurmOptions } from '../../../../components/slurm/config';
+import { SlurmOptions } from '../../../../components/slurm/options';
 import { SlurmCluster } from '../../../../components/slurm/cluster';
 import { shellQuote } from '../../../../components/script';
 import { Bundle } from '../../../../components/build/component';
