@@ -6,12 +6,10 @@ import { loadStackConfig } from './components/config/pulumi';
 import { RunIdentity } from './components/identity/identity';
 import { Tracking } from './components/tracking/component'; // tracking (issue 13)
 import { clusterNodes } from './components/nodes/backend';
-import { assertSchedulerAvailable } from './components/schedulers/registry';
 import { resolveResultsDir } from './results/vocabulary';
 import { benchmark } from './workloads/benchmark';
 
 const config = loadStackConfig();
-assertSchedulerAvailable(config);
 const identity = new RunIdentity(config.clusterName, { config, projectDir: __dirname });
 const cluster = clusterNodes(config);
 const bench =

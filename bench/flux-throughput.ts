@@ -14,7 +14,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { fluxAvailability } from '../components/flux/availability';
 import { FLUX_PREFIX_ENV } from '../components/flux/options';
-import { fluxLayout, localUri } from '../components/flux/render';
+import { fluxLayout, localUri } from '../components/flux/layout';
 import type { RunResult } from '../results/schema';
 import { expandWorkload } from '../workloads/catalog';
 import { benchProfile, benchStack, loadAverages, rate, type Rate } from './lib/stack';

@@ -17,7 +17,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { clusterNameFor } from '../components/config/names';
 import { kubernetesBinDir } from '../components/kubernetes/cli';
-import { clusterLayout } from '../components/kubernetes/render';
+import { clusterLayout } from '../components/kubernetes/layout';
 import { renderJob } from '../components/kubernetes/workload';
 import type { RunResult } from '../results/schema';
 import { expandWorkload } from '../workloads/catalog';

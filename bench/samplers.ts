@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { clusterNameFor } from '../components/config/names';
 import { runRunnerAsync } from '../test/helpers/runner';
-import { benchProfile, benchStack, PROGRAM } from './lib/stack';
+import { benchStack, PROGRAM } from './lib/stack';
+import { SCHEDULER_NAMES } from '../results/vocabulary';
 
 const TICKS_PER_SECOND = 100;
 
@@ -63,16 +64,13 @@ function cpuSeconds(pid: string, children: Map<string, string[]>): number | null
 
 async function main(): Promise<void> {
   const duration = Number(process.argv[2] ?? 60);
-  const scheduler = process.argv[3] ?? 'slurm';
-  if (!['slurm', 'kubernetes', 'flux'].includes(scheduler))
-    throw new Error(`scheduler must be slurm, kubernetes or flux, got ${scheduler}`);
+  const scheduler = process.argv[3] ?? SCHEDULER_NAMES[0];
+  if (!(SCHEDULER_NAMES as readonly string[]).includes(scheduler))
+    throw new Error(`scheduler must be one of ${SCHEDULER_NAMES.join(', ')}, got ${scheduler}`);
   const stack = benchStack(`bsamp${scheduler.slice(0, 1)}`);
-  // Kubernetes cannot advertise more CPUs than the host has: one vCPU per node on a 2-core machine.
-  const profile =
-    scheduler === 'kubernetes'
-      ? { profile: 'fits', profiles: { fits: { nodes: 2, vcpus: 1, memoryGiB: 2 } } }
-      : benchProfile(2);
-  const config = { ...profile, scheduler, stopAfter: 'runs', idleGapSeconds: 0 };
+  // The `host` profile: sized from this machine, so every scheduler can honour it (a kubelet cannot advertise more
+  // CPUs than the host has).
+  const config = { profile: 'host', scheduler, stopAfter: 'runs', idleGapSeconds: 0 };
   const spec = {
     count: 1,
     cpus: 1,

@@ -2,6 +2,7 @@
 // module is loaded when that command runs (all of them for the overall help), so `schedbench pareto` does not
 // pay for what `campaign` or `analyze` load (the Pulumi SDK, vega).
 import { Command } from 'commander';
+import { schedulerCommands } from '../components/schedulers/registry';
 
 /** A subcommand: its name, and its module's register function, loaded when asked for. */
 interface Subcommand {
@@ -21,7 +22,8 @@ const COMMANDS: readonly Subcommand[] = [
   { name: 'track', load: async () => (await import('./commands/track')).registerTrack },
   { name: 'graph', load: async () => (await import('./commands/graph')).registerGraph },
   { name: 'doctor', load: async () => (await import('./commands/doctor')).registerDoctor },
-  { name: 'k8s', load: async () => (await import('../components/kubernetes/cli')).registerKubernetes },
+  // Each scheduler's own, from its module (components/schedulers/registry.ts).
+  ...schedulerCommands(),
 ];
 
 /**

@@ -8,7 +8,7 @@ import type { BenchConfig } from '../components/config/schema';
 import { runnableWorkloads } from '../components/config/workloads';
 import type { ClusterNodes } from '../components/nodes/backend';
 import type { SchedulerCluster } from '../components/schedulers/contract';
-import { createScheduler } from '../components/schedulers/registry';
+import { createScheduler } from '../components/schedulers/create';
 import { resolveResultsDir, runName } from '../results/vocabulary';
 import { expandWorkload } from './catalog';
 import type { RunSummary } from './result';

@@ -21,21 +21,29 @@ export interface Chart {
   expect: Record<string, number>;
 }
 
-/** Each scheduler keeps its colour from report to report; variants (labels beyond the bare names) take the next ones. */
-const NAME_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
-const VARIANT_COLOURS = ['#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+/** One palette: every scheduler name of the vocabulary in its order, then the variant labels of the analysis. */
+const PALETTE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 
-/** The colour scale (and order) of the schedulers an analysis has: the three names always, then its variant labels. */
+/**
+ * The colour scale (and order) of the schedulers an analysis has: every name of the vocabulary always (so each
+ * keeps its colour from report to report, however many there are), then the analysis's variant labels.
+ */
 export function schedulerColours(labels: readonly string[]): { domain: string[]; range: string[] } {
   const names: readonly string[] = SCHEDULER_NAMES;
   const variants = [...new Set(labels)].filter((l) => !names.includes(l)).sort();
-  return {
-    domain: [...names, ...variants],
-    range: [
-      ...NAME_COLOURS,
-      ...variants.map((_, i) => VARIANT_COLOURS[i % VARIANT_COLOURS.length] as string),
-    ],
-  };
+  const domain = [...names, ...variants];
+  return { domain, range: domain.map((_, i) => PALETTE[i % PALETTE.length] as string) };
 }
 const WIDTH = 440;
 

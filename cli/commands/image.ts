@@ -5,15 +5,17 @@ import type { Command } from 'commander';
 import * as path from 'path';
 import { buildImage } from '../../components/image/build';
 import { imageDir, imageInputHash, readImageInputs } from '../../components/image/inputs';
+import type { ImageOverlay } from '../../components/image/inputs';
 import { DEFAULT_SUITE, imageMirror, LibvirtBackend } from '../../components/nodes/libvirt/config';
+import { SCHEDULER_NAMES, type SchedulerName } from '../../results/vocabulary';
 
 interface ImageOptions {
   cacheDir: string;
   suite: string;
   mirror?: string;
   package: string[];
-  fluxTarball?: string;
-  kubernetes?: boolean;
+  scheduler?: string;
+  option: string[];
   json?: boolean;
   quiet?: boolean;
 }
@@ -32,13 +34,54 @@ function withInputOptions(cmd: Command): Command {
       [],
     )
     .option(
-      '--flux-tarball <file>',
-      "the image a Flux stack with this schedbench:flux.tarball builds (the tarball and Flux's packages)",
+      '--scheduler <name>',
+      `the image a stack of this scheduler builds, with what its module adds (${SCHEDULER_NAMES.join(', ')}); without it, the base image alone`,
     )
     .option(
-      '--kubernetes',
-      "the image a Kubernetes stack builds (the node bundle, built first when not cached, and the node's packages)",
+      '--option <key=value>',
+      "one of the scheduler's own options, as in schedbench:<scheduler> (repeatable), e.g. tarball=/var/tmp/flux.tar.gz",
+      (v: string, acc: string[]) => [...acc, v],
+      [],
     );
+}
+
+/** `key=value` options → an object (a value that reads as JSON — a number, true, false — is taken as such). */
+function parseOptions(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--option ${pair}: expected key=value`);
+    const value = pair.slice(eq + 1);
+    let parsed: unknown = value;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      // a plain string
+    }
+    out[pair.slice(0, eq)] = parsed;
+  }
+  return out;
+}
+
+/** What `--scheduler` adds to the image, through its module; nothing without it. */
+async function schedulerContent(
+  options: ImageOptions,
+  backend: LibvirtBackend,
+): Promise<{ packages: string[]; overlays: ImageOverlay[]; disabledUnits?: string[] }> {
+  if (options.scheduler === undefined) {
+    if (options.option.length > 0) throw new Error('--option needs --scheduler');
+    return { packages: [], overlays: [] };
+  }
+  const name = options.scheduler;
+  if (!(SCHEDULER_NAMES as readonly string[]).includes(name))
+    throw new Error(`--scheduler ${name}: allowed: ${SCHEDULER_NAMES.join(', ')}`);
+  const { imageContentFor } = await import('../../components/schedulers/registry');
+  const given = parseOptions(options.option);
+  // Paths of files the image unpacks are the caller's, relative to where they run the command.
+  for (const [key, value] of Object.entries(given))
+    if (typeof value === 'string' && (value.startsWith('./') || value.startsWith('../')))
+      given[key] = path.resolve(value);
+  return imageContentFor(name as SchedulerName, given, backend);
 }
 
 /** The same validation as the stack config's `backend.image`. */
@@ -52,22 +95,14 @@ async function resolve(options: ImageOptions) {
     throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const image = parsed.data.image;
   if (image.source !== 'build') throw new Error('unreachable: image source is build');
-  // The same additions `up` makes for the stack's scheduler (components/schedulers/capabilities.ts).
-  if (options.fluxTarball !== undefined && options.kubernetes === true)
-    throw new Error('--flux-tarball and --kubernetes: an image is built for one scheduler; give one of them');
-  const tarball = options.fluxTarball === undefined ? {} : { tarball: path.resolve(options.fluxTarball) };
-  const { schedulerImageContent } = await import('../../components/schedulers/capabilities');
-  const content = schedulerImageContent({
-    scheduler:
-      options.kubernetes === true ? 'kubernetes' : options.fluxTarball !== undefined ? 'flux' : 'slurm',
-    flux: tarball,
-    kubernetes: {},
-  });
+  // The same additions `up` makes for the stack's scheduler (its module's image content).
+  const content = await schedulerContent(options, parsed.data);
   const build = {
     suite: image.suite,
     mirror: imageMirror(image, '--mirror'),
     extraPackages: [...image.extraPackages, ...content.packages],
     overlays: content.overlays,
+    disabledUnits: content.disabledUnits ?? [],
     cacheDir: options.cacheDir,
   };
   return { build, inputs: readImageInputs(build) };

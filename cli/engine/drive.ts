@@ -9,7 +9,10 @@ import * as path from 'path';
 import { EngineEvent, LocalWorkspace, OutputMap, PulumiCommand, Stack } from '@pulumi/pulumi/automation';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
-import { PLUGIN_VERSION_VARIABLE } from '../../components/kubernetes/plugin';
+import { pluginVersionVariable } from '../../components/schedulers/module';
+import { schedulerModule } from '../../components/schedulers/registry';
+import { SCHEDULER_NAMES } from '../../results/vocabulary';
+import { readStackFile } from '../../components/config/stackfile';
 
 export type EngineOperation = 'up' | 'preview' | 'destroy' | 'outputs';
 
@@ -66,25 +69,32 @@ export function findPulumi(projectDir: string): PulumiInstall | undefined {
   return existsSync(path.join(root, 'bin', 'pulumi')) ? { root, built: true } : undefined;
 }
 
+/** The provider plugins the scheduler a stack file names needs besides @pulumi/command (its module says). */
+function pluginsOf(config: Record<string, unknown>): readonly string[] {
+  const scheduler = config['schedbench:scheduler'] ?? config.scheduler;
+  const name = SCHEDULER_NAMES.find((n) => n === scheduler);
+  return name === undefined ? [] : schedulerModule(name).providerPlugins;
+}
+
 /**
- * What the stack's program needs of the built engine and it lacks: the Kubernetes provider plugin when the stack's
- * scheduler is kubernetes (its in-cluster objects are @pulumi/kubernetes resources) and setup.sh did not build it.
- * Empty with the official CLI, which acquires plugins itself. Asked before anything runs.
+ * What the stack's program needs of the built engine and it lacks: the provider plugins of the stack's scheduler
+ * (e.g. Kubernetes' in-cluster objects are @pulumi/kubernetes resources) that setup.sh did not build. Empty with
+ * the official CLI, which acquires plugins itself. Asked before anything runs.
  */
 export function missingPlugins(install: PulumiInstall, config: Record<string, unknown>): string[] {
   if (!install.built || install.root === undefined) return [];
-  const scheduler = config['schedbench:scheduler'] ?? config.scheduler;
-  if (scheduler !== 'kubernetes') return [];
-  return builtKubernetesPlugin(install) === undefined ? ['kubernetes'] : [];
+  return pluginsOf(config).filter((plugin) => builtPlugin(install, plugin) === undefined);
 }
 
-/** The version of the Kubernetes provider plugin the built engine has (the last by name when several), if any. */
-export function builtKubernetesPlugin(install: PulumiInstall): string | undefined {
+/** The version of provider plugin `name` the built engine has (the last by name when several), if any. */
+export function builtPlugin(install: PulumiInstall, name: string): string | undefined {
   if (!install.built || install.root === undefined) return undefined;
   const plugins = path.join(install.root, 'home', 'plugins');
   const versions = (existsSync(plugins) ? readdirSync(plugins) : [])
-    .map((d) => /^resource-kubernetes-v(\d.*)$/.exec(d)?.[1])
-    .filter((v): v is string => v !== undefined && !v.endsWith('.partial') && !v.endsWith('.lock'))
+    .map((d) => (d.startsWith(`resource-${name}-v`) ? d.slice(`resource-${name}-v`.length) : undefined))
+    .filter(
+      (v): v is string => v !== undefined && /^\d/.test(v) && !v.endsWith('.partial') && !v.endsWith('.lock'),
+    )
     .sort();
   return versions.at(-1);
 }
@@ -226,9 +236,13 @@ export async function openStack(
   install: PulumiInstall,
 ): Promise<{ stack: Stack; notes: string[] }> {
   const { env, notes } = engineEnv(run.projectDir, install);
-  // The program runs in this process: its Kubernetes Provider asks for the plugin this engine has.
-  const plugin = builtKubernetesPlugin(install);
-  if (plugin !== undefined) process.env[PLUGIN_VERSION_VARIABLE] = plugin;
+  // The program runs in this process: its Providers ask for the plugin versions this engine has.
+  for (const name of pluginsOf(
+    readStackFile(run.configFile ?? path.join(run.projectDir, `Pulumi.${run.stack}.yaml`), run.stack).config,
+  )) {
+    const version = builtPlugin(install, name);
+    if (version !== undefined) process.env[pluginVersionVariable(name)] = version;
+  }
   const pulumiCommand = await PulumiCommand.get({ root: install.root, skipVersionCheck: true });
   const workspace = await LocalWorkspace.create({
     workDir: prepareWorkspace(run.projectDir, run.stack, run.configFile),

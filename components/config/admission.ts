@@ -4,12 +4,10 @@
 // `up` and a campaign's plan all ask here, so the refusal names the same key everywhere.
 import type { HostFacts } from '../nodes/host-facts';
 import {
-  fluxSite,
-  kubernetesSite,
   schedulerAvailability,
   schedulerCapacityProblem,
   schedulerSocketPaths,
-} from '../schedulers/capabilities';
+} from '../schedulers/registry';
 import { overLimit } from '../schedulers/runtime-dir';
 import { NAMESPACE, type ConfigError } from './parse';
 import type { BenchConfig } from './schema';
@@ -32,16 +30,12 @@ export function capacityErrors(config: BenchConfig, host: HostFacts): ConfigErro
       ? []
       : [{ key: `${NAMESPACE}:profile`, value: JSON.stringify(config.profile), message: problem }]),
     ...sharedHostErrors(config, host),
-    ...socketErrors(config),
+    ...socketErrors(config, host),
   ];
 }
 
 function schedulerErrors(config: BenchConfig, host: HostFacts): ConfigError[] {
-  const availability = schedulerAvailability(
-    config.scheduler,
-    fluxSite(config),
-    kubernetesSite(config, host),
-  );
+  const availability = schedulerAvailability(config, host);
   if (availability.available) return [];
   return [
     { key: `${NAMESPACE}:scheduler`, value: JSON.stringify(config.scheduler), message: availability.reason },
@@ -68,8 +62,8 @@ function sharedHostErrors(config: BenchConfig, host: HostFacts): ConfigError[] {
 }
 
 /** Socket paths derive from the cluster's name and state directory: each must fit a Unix socket address. */
-function socketErrors(config: BenchConfig): ConfigError[] {
-  const problems = overLimit(schedulerSocketPaths(config));
+function socketErrors(config: BenchConfig, host: HostFacts): ConfigError[] {
+  const problems = overLimit(schedulerSocketPaths(config, host));
   if (problems.length === 0) return [];
   return [
     {

@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 import type { WorkloadName } from '../../workloads/names';
 import { formatRunId, utcStamp, type SchedulerName } from '../../results/vocabulary';
 import { thisHost, type HostFacts } from '../nodes/host-facts';
-import { fluxSite, kubernetesSite, schedulerAvailability } from '../schedulers/capabilities';
+import { schedulerAvailability } from '../schedulers/registry';
 import { capacityErrors } from './admission';
 import { MAX_STACK_NAME } from './names';
 import { loadConfig, type ConfigError } from './parse';
@@ -85,7 +85,7 @@ export function planCampaign(
         'schedbench:campaignId': campaignId,
       };
       const step = loadConfig(stepConfig, stack);
-      const availability = schedulerAvailability(scheduler, fluxSite(step), kubernetesSite(step, host));
+      const availability = schedulerAvailability(step, host);
       return {
         scheduler,
         profile,

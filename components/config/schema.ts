@@ -2,42 +2,16 @@
 // cross-field rules in `superRefine`. BenchConfig, the resolved config the program uses, is inferred from it.
 import { z } from 'zod';
 import { WORKLOAD_NAMES } from '../../workloads/names';
-import { HostsBackend } from '../nodes/hosts/config';
-import { LibvirtBackend } from '../nodes/libvirt/config';
-import { NetnsBackend } from '../nodes/netns/config';
-import { SCHEDULER_OPTIONS } from '../schedulers/options';
+import { schedulerOptionSchemas } from '../schedulers/registry';
 import { TrackingOptions } from '../tracking/options';
 import { safeName, safePath } from './names';
 import { DEFAULT_OBJECTIVES, OBJECTIVE_METRICS } from '../../analysis/objectives';
 import { SCHEDULER_NAMES } from '../../results/vocabulary';
 import { nearest } from './suggest';
+import { DEFAULT_PROFILES, Profile } from './profile';
+import { BackendConfig } from '../nodes/backend-config';
 
-export const Profile = z.strictObject({
-  /** Number of nodes in the cluster. */
-  nodes: z.number().int().min(1).max(64),
-  /** vCPUs per node. */
-  vcpus: z.number().int().min(1).max(512),
-  /** Memory per node (GiB). */
-  memoryGiB: z.number().min(0.25).max(4096),
-  /**
-   * Set by schedbench on the `host` profile: the machine it was sized from (recorded in the config snapshot and
-   * every result's provenance, so the figures say which host shaped the nodes).
-   */
-  sizedFrom: z
-    .strictObject({
-      cores: z.number().int().min(1),
-      /** The host's memory in whole GiB (rounded down: stable from one boot to the next). */
-      memoryGiB: z.number().int().min(0),
-    })
-    .optional(),
-});
-export type Profile = z.infer<typeof Profile>;
-
-export const DEFAULT_PROFILES: Record<string, Profile> = {
-  small: { nodes: 2, vcpus: 4, memoryGiB: 8 },
-  medium: { nodes: 3, vcpus: 8, memoryGiB: 16 },
-  large: { nodes: 4, vcpus: 16, memoryGiB: 32 },
-};
+export { DEFAULT_PROFILES, Profile } from './profile';
 
 export const Host = z.strictObject({
   /** Name of the machine the nodes run on (provenance, reports). */
@@ -84,7 +58,7 @@ export const BenchConfigSchema = z
     /** Resource profiles: node count, vCPUs and memory per node. */
     profiles: z.record(safeName('profiles key'), Profile).default(DEFAULT_PROFILES),
     /** Where nodes come from. */
-    backend: z.discriminatedUnion('type', [NetnsBackend, LibvirtBackend, HostsBackend]),
+    backend: BackendConfig,
     /** The machine the nodes run on. */
     host: Host.default({ name: 'localhost', sockets: 1, reserve: { cores: 2, memoryGiB: 8 } }),
     /**
@@ -135,9 +109,8 @@ export const BenchConfigSchema = z
      * (no measurement shares the host with another cluster). `false` keeps every cluster.
      */
     autoTeardown: z.boolean().default(true),
-    slurm: SCHEDULER_OPTIONS.slurm,
-    kubernetes: SCHEDULER_OPTIONS.kubernetes,
-    flux: SCHEDULER_OPTIONS.flux,
+    /** Each scheduler's own section, `schedbench:<name>`, from its module (components/schedulers/registry.ts). */
+    ...schedulerOptionSchemas(),
     analysis: z
       .strictObject({
         /** Pareto objectives. */

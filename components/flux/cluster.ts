@@ -16,14 +16,8 @@ import type {
   StageCommand,
 } from '../schedulers/contract';
 import type { FluxOptions } from './options';
-import {
-  brokerPort,
-  fluxLayout,
-  localUri,
-  renderExpectedNodes,
-  renderSystemToml,
-  type FluxLayout,
-} from './render';
+import { brokerPort, fluxLayout, localUri, type FluxLayout } from './layout';
+import { renderExpectedNodes, renderSystemToml } from './render';
 import { fluxScript } from './script';
 import { remoteCommand } from '../nodes/remote';
 import { JOB_WRAPPER } from '../jobs/wrapper';

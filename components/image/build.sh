@@ -18,6 +18,8 @@ set -euo pipefail
 # OVERLAYS: tarballs (one path a line; may be empty) unpacked at / after the packages, e.g. a scheduler installed
 # outside Debian's packages (schedbench:flux.tarball).
 : "${OVERLAYS=}"
+# DISABLED_UNITS: systemd units (space-separated; may be empty) the scheduler's packages enable at boot.
+: "${DISABLED_UNITS=}"
 
 if [ -f "$OUT_DIR/image.json" ]; then
   jq -c '. + {built: false}' "$OUT_DIR/image.json"
@@ -62,7 +64,8 @@ chmod 0755 "$root/usr/local/sbin/schedbench-seed"
 printf '%s\n' "$SEED_UNIT" >"$root/etc/systemd/system/schedbench-seed.service"
 systemctl --root="$root" enable schedbench-seed.service systemd-networkd.service >&2
 # The scheduler component configures and starts its daemons; at boot they would only start unconfigured.
-for unit in mariadb.service munge.service slurmctld.service slurmd.service slurmdbd.service; do
+read -r -a disabled_units <<<"$DISABLED_UNITS"
+for unit in "${disabled_units[@]}"; do
   if [ -e "$root/lib/systemd/system/$unit" ]; then systemctl --root="$root" disable "$unit" >&2; fi
 done
 # Periodic maintenance would add load in the middle of a measurement.

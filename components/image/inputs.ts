@@ -6,7 +6,8 @@ import * as path from 'path';
 import { NODE_SSHD_DIRECTIVES } from '../nodes/ssh-env';
 import { REPO_ROOT as projectRoot } from '../repo-root';
 
-/** Packages every schedbench base image has: boot, SSH, the seed reader's tools, the schedulers and the load. */
+/** Packages every schedbench base image has: boot, SSH, the seed reader's tools and the load (a scheduler's own come
+ * from its module's image content). */
 export const BASE_PACKAGES: readonly string[] = [
   'linux-image-cloud-amd64',
   'systemd-sysv',
@@ -21,12 +22,6 @@ export const BASE_PACKAGES: readonly string[] = [
   'mount',
   'procps',
   'kmod',
-  'slurmctld',
-  'slurmd',
-  'slurmdbd',
-  'slurm-client',
-  'munge',
-  'mariadb-server',
   'stress-ng',
 ];
 
@@ -57,6 +52,8 @@ export interface ImageBuildOptions {
   extraPackages: readonly string[];
   /** Tarballs unpacked at / after the packages, in order, e.g. `schedbench:flux.tarball` (absolute paths here). */
   overlays?: readonly ImageOverlay[];
+  /** systemd units the packages enable that a scheduler component starts itself: disabled at boot. */
+  disabledUnits?: readonly string[];
   /** Directory holding one subdirectory per input hash. */
   cacheDir: string;
 }
@@ -76,6 +73,7 @@ export interface ImageInputs {
    * image), or a made overlay's input key.
    */
   overlays: { path: string; identity: string }[];
+  disabledUnits: string[];
 }
 
 /** SHA-256 of a file, read in 1 MiB pieces (an installed prefix's tarball is ~100 MB). */
@@ -92,7 +90,7 @@ export function fileSha256(file: string): string {
 }
 
 export function readImageInputs(
-  opts: Pick<ImageBuildOptions, 'suite' | 'mirror' | 'extraPackages' | 'overlays'>,
+  opts: Pick<ImageBuildOptions, 'suite' | 'mirror' | 'extraPackages' | 'overlays' | 'disabledUnits'>,
 ): ImageInputs {
   const read = (file: string) => readFileSync(path.join(projectRoot, file), 'utf8');
   return {
@@ -106,6 +104,7 @@ export function readImageInputs(
     overlays: (opts.overlays ?? []).map((o) =>
       typeof o === 'string' ? { path: o, identity: fileSha256(o) } : { path: o.path, identity: o.identity },
     ),
+    disabledUnits: [...new Set(opts.disabledUnits ?? [])].sort(),
   };
 }
 
@@ -121,6 +120,7 @@ export function imageInputHash(inputs: ImageInputs): string {
     inputs.sshdDirectives,
     // By identity only: the same tarball elsewhere is the same image.
     inputs.overlays.map((o) => o.identity),
+    inputs.disabledUnits,
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -141,6 +141,7 @@ export function buildEnvironment(cacheDir: string, inputs: ImageInputs): Record<
     SEED_UNIT: inputs.seedUnit,
     SSHD_DIRECTIVES: inputs.sshdDirectives,
     OVERLAYS: inputs.overlays.map((o) => o.path).join('\n'),
+    DISABLED_UNITS: inputs.disabledUnits.join(' '),
     INPUT_HASH: imageInputHash(inputs),
   };
 }

@@ -19,25 +19,20 @@ import type {
   StageCommand,
 } from '../schedulers/contract';
 import type { KubernetesOptions } from './options';
+import { allocatable, kubeletCgroupRoot, reservationFor } from './capacity';
+import { checkSocketPaths, clusterLayout, nodePaths, type KubernetesLayout } from './layout';
 import {
-  allocatable,
-  checkSocketPaths,
-  clusterLayout,
   controlPlaneArgs,
   expectedNodes,
   kubeletArgs,
-  kubeletCgroupRoot,
-  nodePaths,
   podCidrOf,
   podRoutes,
   renderCniConfig,
   renderContainerdConfig,
   renderKubeadmConfig,
   renderKubeletConfig,
-  reservationFor,
   validationPod,
   type ClusterSpec,
-  type KubernetesLayout,
 } from './render';
 import { kubernetesScript } from './script';
 import { REPO_ROOT } from '../repo-root';

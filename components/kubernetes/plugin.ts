@@ -4,8 +4,9 @@
 // runs the program in its own process, says which in SCHEDBENCH_KUBERNETES_PLUGIN_VERSION when it drives that
 // engine; unset (the official CLI, the local runner), the SDK's own version stands.
 import { z } from 'zod';
+import { pluginVersionVariable } from '../schedulers/module';
 
-export const PLUGIN_VERSION_VARIABLE = 'SCHEDBENCH_KUBERNETES_PLUGIN_VERSION';
+export const PLUGIN_VERSION_VARIABLE = pluginVersionVariable('kubernetes');
 
 /** A semantic version without the leading `v`, pre-release and build parts included. */
 const PluginVersion = z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/);

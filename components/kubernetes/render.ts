@@ -1,89 +1,11 @@
-// Pure renderers of a schedbench Kubernetes cluster: where its files live, the kubeadm configuration its PKI is
-// made from, the flags of the control plane, each node's containerd, CNI and kubelet configuration, the kubelet
-// reservations that make a node's allocatable CPU and memory equal the profile's, and the validation pods.
+// Pure renderers of a schedbench Kubernetes cluster (its paths are in layout.ts, what a node advertises in
+// capacity.ts): the kubeadm configuration its PKI is made from, the flags of the control plane, each node's
+// containerd, CNI and kubelet configuration, and the validation pods.
 // Nothing here touches a file or a process: the component passes the results to the scripts in the environment.
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { MIN_MEMORY_FRACTION } from '../nodes/types';
-import { overLimit, runtimeDir, UNIX_SOCKET_MAX_BYTES, type LimitedPath } from '../schedulers/runtime-dir';
-
-/** Every path of a cluster (the same on every node; on netns nodes the filesystem is shared). */
-export interface KubernetesLayout {
-  root: string;
-  /** PKI made by kubeadm (first node only). */
-  pkiDir: string;
-  /** kubeadm config, control-plane kubeconfigs, the admin kubeconfig (first node only). */
-  etcDir: string;
-  etcdDataDir: string;
-  /** Pid files and logs of the control plane. */
-  controlDir: string;
-  /** The runs' scheduler samplers (first node). */
-  samplersDir: string;
-  /** Where a run's job wrappers write their files on every node (a hostPath in the pods). */
-  jobFilesDir(slug: string): string;
-  /** The per-node directory of `node`. */
-  nodeDir(node: string): string;
-  /** The per-node runtime directory of `node` (components/schedulers/runtime-dir.ts): its sockets, the kubelet root. */
-  nodeRunDir(node: string): string;
-}
-
-export function clusterLayout(stateDir: string): KubernetesLayout {
-  const root = path.posix.normalize(stateDir);
-  return {
-    root,
-    pkiDir: `${root}/pki`,
-    etcDir: `${root}/etc`,
-    etcdDataDir: `${root}/etcd`,
-    controlDir: `${root}/control`,
-    samplersDir: `${root}/samplers`,
-    jobFilesDir: (slug) => `${root}/jobs/out/${slug}`,
-    nodeDir: (node) => `${root}/nodes/${node}`,
-    nodeRunDir: (node) => `${runtimeDir(root)}/${node}`,
-  };
-}
-
-/** Paths of one node's own containerd and kubelet. */
-export interface NodePaths {
-  dir: string;
-  /** Short, whatever the names: the Unix sockets of containerd and the kubelet live under it. */
-  runDir: string;
-  containerdRoot: string;
-  containerdState: string;
-  containerdSocket: string;
-  containerdConfig: string;
-  kubeletRoot: string;
-  kubeletConfig: string;
-  kubeletKubeconfig: string;
-  caCert: string;
-  podLogs: string;
-  cniConfDir: string;
-  cniIpamDir: string;
-}
-
-/** containerd refuses a socket path longer than 104 bytes (sun_path's size on the BSDs; Linux allows 107). */
-export const MAX_SOCKET_PATH = 104;
-
-export function nodePaths(layout: KubernetesLayout, node: string): NodePaths {
-  const dir = layout.nodeDir(node);
-  const runDir = layout.nodeRunDir(node);
-  return {
-    dir,
-    runDir,
-    containerdRoot: `${dir}/containerd/root`,
-    containerdState: `${dir}/containerd/state`,
-    // In the runtime directory: containerd refuses socket paths over 104 bytes, and the node directory is long.
-    containerdSocket: `${runDir}/cd.sock`,
-    containerdConfig: `${dir}/containerd.toml`,
-    // The kubelet makes its device-plugin and pod-resources sockets under its root: it must be short too.
-    kubeletRoot: `${runDir}/kubelet`,
-    kubeletConfig: `${dir}/kubelet.yaml`,
-    kubeletKubeconfig: `${dir}/kubelet.kubeconfig`,
-    caCert: `${dir}/ca.crt`,
-    podLogs: `${dir}/pod-logs`,
-    cniConfDir: `${dir}/cni/net.d`,
-    cniIpamDir: `${dir}/cni/ipam`,
-  };
-}
+import { kubeletCgroupRoot, type NodeFacts, type Reservation } from './capacity';
+import { checkSocketPaths, type KubernetesLayout, type NodePaths } from './layout';
 
 /** The `index`-th /24 of a /16 pod network (node order): one pod CIDR per node. */
 export function podCidrOf(podCidr: string, index: number): string {
@@ -226,73 +148,6 @@ export function controlPlaneArgs(spec: ClusterSpec): ControlPlaneArgs {
   return { etcd, apiserver, controllerManager, scheduler };
 }
 
-/** What the install stage measured on a node (the kubelet's capacity comes from the same sources). */
-export interface NodeFacts {
-  /** CPUs the kernel reports (cAdvisor's count: /proc/cpuinfo, /sys/devices/system/cpu). */
-  cpus: number;
-  /** MemTotal of /proc/meminfo in bytes (cAdvisor's memory capacity). */
-  memoryBytes: number;
-  /**
-   * The node's own cgroup, where the kubelet's cgroupRoot lies: on a node sharing the host (netns), the one its
-   * SSH sessions run in; on a machine of its own, the root (`/`).
-   */
-  cgroup: string;
-  cgroupVersion: 1 | 2;
-}
-
-/** systemReserved that leaves exactly the profile's CPUs and memory allocatable (no eviction reserve). */
-export interface Reservation {
-  cpuMillis: number;
-  memoryBytes: number;
-}
-
-const MIB = 1024 * 1024;
-
-/**
- * The kubelet's allocatable is capacity − kubeReserved − systemReserved − hard eviction thresholds. Capacity is
- * what the machine has (on a netns node: the whole host), so reserving the difference advertises the profile.
- * The kubelet cannot advertise more than the machine has: such a profile is refused, naming node and value —
- * except a node that is its own machine, short of memory by the kernel's share (down to the Node contract's
- * MIN_MEMORY_FRACTION of the profile): it advertises all it has. A node sharing the host (netns) must fit exactly.
- */
-export function reservationFor(
-  node: string,
-  facts: NodeFacts,
-  profile: { vcpus: number; memoryMiB: number },
-  ownMachine = false,
-): Reservation {
-  if (profile.vcpus > facts.cpus)
-    throw new Error(
-      `kubernetes: node ${node}: the profile asks for ${profile.vcpus} CPUs but the machine has ${facts.cpus}; ` +
-        'the kubelet cannot advertise more CPUs than exist — use a profile that fits the host (docs/kubernetes.md)',
-    );
-  const cpuMillis = (facts.cpus - profile.vcpus) * 1000;
-  const memoryBytes = profile.memoryMiB * MIB;
-  if (memoryBytes <= facts.memoryBytes) return { cpuMillis, memoryBytes: facts.memoryBytes - memoryBytes };
-  if (ownMachine && facts.memoryBytes >= MIN_MEMORY_FRACTION * memoryBytes)
-    return { cpuMillis, memoryBytes: 0 };
-  throw new Error(
-    `kubernetes: node ${node}: the profile asks for ${profile.memoryMiB} MiB of memory but the machine has ` +
-      `${Math.floor(facts.memoryBytes / MIB)} MiB; use a profile that fits the host (docs/kubernetes.md)`,
-  );
-}
-
-/** What a node advertises once `reservation` is set aside: its allocatable CPUs and memory. */
-export function allocatable(
-  facts: NodeFacts,
-  reservation: Reservation,
-): { cpus: number; memoryBytes: number } {
-  return {
-    cpus: facts.cpus - reservation.cpuMillis / 1000,
-    memoryBytes: facts.memoryBytes - reservation.memoryBytes,
-  };
-}
-
-/** The kubelet's cgroupRoot: a `kubernetes` cgroup inside the node's own (two kubelets never share /kubepods). */
-export function kubeletCgroupRoot(facts: NodeFacts): string {
-  return path.posix.join(facts.cgroup, 'kubernetes');
-}
-
 export interface KubeletSpec {
   paths: NodePaths;
   facts: NodeFacts;
@@ -350,36 +205,6 @@ export function kubeletArgs(paths: NodePaths, node: { name: string; address: str
     `--node-ip=${node.address}`,
     `--hostname-override=${node.name}`,
   ];
-}
-
-/** The socket paths a node's containerd and kubelet make, each with its limit (containerd's is 104 bytes). */
-export function nodeSocketPaths(paths: NodePaths, node: string): LimitedPath[] {
-  const kubelet = (sub: string) => ({
-    what: `kubelet ${sub} socket of node ${node}`,
-    path: `${paths.kubeletRoot}/${sub}/kubelet.sock`,
-    limit: UNIX_SOCKET_MAX_BYTES,
-  });
-  return [
-    { what: `containerd socket of node ${node}`, path: paths.containerdSocket, limit: MAX_SOCKET_PATH },
-    {
-      what: `containerd ttrpc socket of node ${node}`,
-      path: `${paths.containerdSocket}.ttrpc`,
-      limit: MAX_SOCKET_PATH,
-    },
-    kubelet('device-plugins'),
-    kubelet('pod-resources'),
-  ];
-}
-
-/** Every socket path of the cluster on `nodes`, as long as it gets (checked before anything is created). */
-export function kubernetesSocketPaths(layout: KubernetesLayout, nodes: readonly string[]): LimitedPath[] {
-  return nodes.flatMap((node) => nodeSocketPaths(nodePaths(layout, node), node));
-}
-
-/** Throws naming the socket when one of a node's paths does not fit a Unix socket address. */
-export function checkSocketPaths(paths: NodePaths, node: string): void {
-  const problems = overLimit(nodeSocketPaths(paths, node));
-  if (problems.length > 0) throw new Error(`kubernetes: ${problems.join('; ')}`);
 }
 
 function tomlString(value: string): string {

@@ -4,7 +4,8 @@ import type { BenchConfig } from '../config/schema';
 import { HostsNodes } from './hosts/HostsNodes';
 import { LibvirtNodes } from './libvirt/LibvirtNodes';
 import { NetnsNodes } from './netns/netns';
-import { schedulerImageContent } from '../schedulers/capabilities';
+import { schedulerImageContent } from '../schedulers/registry';
+import { thisHost } from './host-facts';
 import { ClusterKey } from './sshkey';
 import type { Node } from './types';
 
@@ -61,7 +62,9 @@ export function clusterNodes(config: BenchConfig): ClusterNodes {
         host: config.host,
         publicKey: key.publicKey,
         privateKey: key.privateKey,
-        ...(backend.image.source === 'build' ? { imageContent: schedulerImageContent(config) } : {}),
+        ...(backend.image.source === 'build'
+          ? { imageContent: schedulerImageContent(config, thisHost()) }
+          : {}),
       });
       return {
         nodes: vms.nodes,

@@ -45,7 +45,11 @@ export interface LibvirtNodesArgs {
   /** A base image made elsewhere; default: one from backend.image, as a child of this component. */
   image?: BaseImage;
   /** What the scheduler adds to a built image (components/schedulers/registry.ts); default nothing. */
-  imageContent?: { packages: readonly string[]; overlays: readonly ImageOverlay[] };
+  imageContent?: {
+    packages: readonly string[];
+    overlays: readonly ImageOverlay[];
+    disabledUnits?: readonly string[];
+  };
 }
 
 const AccelReport = z.object({ accel: z.enum(['kvm', 'tcg']), reason: z.string() });
@@ -109,6 +113,7 @@ export class LibvirtNodes extends pulumi.ComponentResource {
               mirror,
               extraPackages: [...backend.image.extraPackages, ...(args.imageContent?.packages ?? [])],
               overlays: args.imageContent?.overlays ?? [],
+              disabledUnits: args.imageContent?.disabledUnits ?? [],
             }
           : { source: 'file', path: backend.image.path },
         { parent: this },

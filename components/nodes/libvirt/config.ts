@@ -26,7 +26,7 @@ export const ImageSource = z.discriminatedUnion('source', [
     suite: z.enum(['bookworm']).default(DEFAULT_SUITE),
     /** Debian mirror the packages come from. Default: the host's apt sources (imageMirror). */
     mirror: DebianMirrorUrl.optional(),
-    /** Packages beyond the default set (kernel, openssh, SLURM, munge, MariaDB, stress-ng). */
+    /** Packages beyond the base set (kernel, openssh, stress-ng, …) and what the stack's scheduler module adds. */
     extraPackages: z.array(DebianPackage).default([]),
   }),
   z.strictObject({

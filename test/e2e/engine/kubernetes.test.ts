@@ -8,7 +8,7 @@
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import { builtKubernetesPlugin, findPulumi, type PlannedStep } from '../../../cli/engine/drive';
+import { builtPlugin, findPulumi, type PlannedStep } from '../../../cli/engine/drive';
 import { clusterNameFor } from '../../../components/config/names';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { engineState, expectOk, viaEngine } from '../../helpers/engine';
@@ -24,7 +24,7 @@ const dir = path.join(REPO, 'test-artifacts', `engine-kubernetes-${STACK}`);
 const configFile = path.join(dir, `Pulumi.${STACK}.yaml`);
 const K8S_ROOT = path.join('/var/lib/schedbench', clusterNameFor(STACK), 'kubernetes');
 const install = findPulumi(REPO);
-const plugin = install === undefined ? undefined : builtKubernetesPlugin(install);
+const plugin = install === undefined ? undefined : builtPlugin(install, 'kubernetes');
 const binDir = kubernetesBinDir();
 
 /** What the program declares inside the cluster, by engine type (components/kubernetes/in-cluster.ts). */

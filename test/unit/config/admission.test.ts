@@ -8,7 +8,7 @@ import { MAX_STACK_NAME, SAFE_NAME } from '../../../components/config/names';
 import { loadConfig, parseConfig } from '../../../components/config/parse';
 import { leftoversOfCluster, type Leftover } from '../../../components/nodes/leftovers';
 import type { HostFacts } from '../../../components/nodes/host-facts';
-import { schedulerSocketPaths } from '../../../components/schedulers/capabilities';
+import { schedulerSocketPaths } from '../../../components/schedulers/registry';
 import { UNIX_SOCKET_MAX_BYTES } from '../../../components/schedulers/runtime-dir';
 import { clusterLayout, slurmSocketPaths } from '../../../components/slurm/layout';
 
@@ -120,7 +120,7 @@ describe('admission', () => {
       );
       expect(config.clusterName).toMatch(SAFE_NAME);
       expect(config.clusterName).toHaveLength(20);
-      const paths = schedulerSocketPaths(config);
+      const paths = schedulerSocketPaths(config, bigHost);
       expect(paths.length).toBeGreaterThan(0);
       for (const p of paths) expect(Buffer.byteLength(p.path)).toBeLessThanOrEqual(p.limit);
       expect(capacityErrors(config, bigHost)).toEqual([]);

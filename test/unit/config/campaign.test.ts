@@ -7,7 +7,8 @@ import { campaignIdFor, planCampaign } from '../../../components/config/campaign
 import { FLUX_PREFIX_ENV } from '../../../components/flux/options';
 import { loadConfig } from '../../../components/config/parse';
 import { renderMatrix } from '../../../cli/commands/campaign';
-import { schedulerAvailability } from '../../../components/schedulers/capabilities';
+import { schedulerAvailability } from '../../../components/schedulers/registry';
+import { thisHost } from '../../../components/nodes/host-facts';
 import { kubernetesAvailability } from '../../../components/kubernetes/availability';
 
 const raw = {
@@ -26,7 +27,10 @@ describe('planCampaign', () => {
       ['slurm', 'small', 'lab-slurm-small', true],
     ]);
     expect(steps[1]?.available).toBe(true);
-    const flux = schedulerAvailability('flux');
+    const flux = schedulerAvailability(
+      loadConfig(steps[0]?.config ?? {}, steps[0]?.stack ?? 'x'),
+      thisHost(),
+    );
     expect(steps[0]?.available).toBe(flux.available);
     if (!flux.available) expect(steps[0]?.reason).toBe(flux.reason);
     const slurm = steps[1];

@@ -36,7 +36,7 @@ describe('bad configs', () => {
   it('reports every error at once', () => {
     const result = parseConfig(
       {
-        'schedbench:scheduler': 'pbs',
+        'schedbench:scheduler': 'no-such-scheduler',
         'schedbench:profile': 'small',
         'schedbench:backend': { type: 'netns' },
         'schedbench:repetitions': 0,

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { builtKubernetesPlugin, choosePath, missingPlugins } from '../../../cli/engine/drive';
+import { builtPlugin, choosePath, missingPlugins } from '../../../cli/engine/drive';
 import { kubernetesPluginVersion } from '../../../components/kubernetes/plugin';
 
 describe('missingPlugins', () => {
@@ -31,14 +31,14 @@ describe('missingPlugins', () => {
     const built = { root, built: true };
     const plugins = path.join(root, 'home', 'plugins');
     mkdirSync(path.join(plugins, 'resource-command-v1.2.1'), { recursive: true });
-    expect(builtKubernetesPlugin(built)).toBeUndefined();
+    expect(builtPlugin(built, 'kubernetes')).toBeUndefined();
     // A download or install in progress leaves a lock or partial beside the directory: not a plugin.
     mkdirSync(path.join(plugins, 'resource-kubernetes-v4.34.2.partial'));
-    expect(builtKubernetesPlugin(built)).toBeUndefined();
+    expect(builtPlugin(built, 'kubernetes')).toBeUndefined();
     mkdirSync(path.join(plugins, 'resource-kubernetes-v4.0.0-20260115033456-f47bc2d6f199'));
-    const version = builtKubernetesPlugin(built);
+    const version = builtPlugin(built, 'kubernetes');
     expect(version).toBe('4.0.0-20260115033456-f47bc2d6f199');
-    expect(builtKubernetesPlugin({ built: false })).toBeUndefined();
+    expect(builtPlugin({ built: false }, 'kubernetes')).toBeUndefined();
     expect(kubernetesPluginVersion({ SCHEDBENCH_KUBERNETES_PLUGIN_VERSION: version })).toBe(version);
   });
 });

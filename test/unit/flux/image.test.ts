@@ -6,7 +6,8 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { fluxAvailability } from '../../../components/flux/availability';
 import { FLUX_IMAGE_PACKAGES, missingFromTarball } from '../../../components/flux/image';
-import { schedulerImageContent } from '../../../components/schedulers/capabilities';
+import { imageContentFor } from '../../../components/schedulers/registry';
+import { LibvirtBackend } from '../../../components/nodes/libvirt/config';
 
 let dir: string;
 /** A tarball of `files` (paths relative to /), made with tar the way `tar -C / -czf … opt/flux` does. */
@@ -79,23 +80,13 @@ describe('Flux availability on VM images', () => {
   });
 });
 
-describe('schedulerImageContent', () => {
-  it("gives a Flux stack's image the tarball and Flux's packages; nothing without a tarball or for SLURM", () => {
-    expect(
-      schedulerImageContent({ scheduler: 'flux', flux: { tarball: '/x/flux.tar.gz' }, kubernetes: {} }),
-    ).toEqual({
+describe("a Flux stack's image content", () => {
+  const backend = LibvirtBackend.parse({ type: 'libvirt' });
+  it("gives a Flux stack's image the tarball and Flux's packages; nothing without a tarball", () => {
+    expect(imageContentFor('flux', { tarball: '/x/flux.tar.gz' }, backend)).toEqual({
       packages: [...FLUX_IMAGE_PACKAGES],
       overlays: ['/x/flux.tar.gz'],
     });
-    expect(schedulerImageContent({ scheduler: 'flux', flux: {}, kubernetes: {} })).toEqual({
-      packages: [],
-      overlays: [],
-    });
-    expect(
-      schedulerImageContent({ scheduler: 'slurm', flux: { tarball: '/x/flux.tar.gz' }, kubernetes: {} }),
-    ).toEqual({
-      packages: [],
-      overlays: [],
-    });
+    expect(imageContentFor('flux', {}, backend)).toEqual({ packages: [], overlays: [] });
   });
 });

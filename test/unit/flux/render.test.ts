@@ -1,7 +1,8 @@
 // The Flux renderers: system.toml parsed back with a TOML parser (bootstrap hosts on node addresses, each node's
 // cores, Fluxion's policies), the broker port and the job plan.
 import { parse } from 'smol-toml';
-import { brokerPort, fluxLayout, localUri, renderSystemToml } from '../../../components/flux/render';
+import { brokerPort, fluxLayout, localUri } from '../../../components/flux/layout';
+import { renderSystemToml } from '../../../components/flux/render';
 import { renderPlan } from '../../../components/jobs/plan';
 import { expandWorkload } from '../../../workloads/catalog';
 

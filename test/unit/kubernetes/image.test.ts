@@ -7,8 +7,10 @@ import * as path from 'path';
 import { loadConfig } from '../../../components/config/parse';
 import { TWO_VM_KUBERNETES } from '../../helpers/kubernetes';
 import { KUBERNETES_IMAGE_DIR, KUBERNETES_NODE_PACKAGES } from '../../../components/kubernetes/image';
-import { kubernetesOptions, schedulerImageContent } from '../../../components/schedulers/capabilities';
-import { assertSchedulerAvailable } from '../../../components/schedulers/registry';
+import { schedulerImageContent } from '../../../components/schedulers/registry';
+import { kubernetes } from '../../../components/kubernetes';
+import { thisHost } from '../../../components/nodes/host-facts';
+import { assertSchedulerAvailable } from '../../../components/schedulers/create';
 
 const BUILD = path.join(__dirname, '../../../components/kubernetes/build');
 const TOOLS = ['go', 'gcc', 'jq', 'tar'];
@@ -130,20 +132,31 @@ describeBundle('the node bundle (build/bundle.sh)', () => {
 });
 
 describeBundle('Kubernetes on libvirt VMs', () => {
-  const stack = (backend: Record<string, unknown>, kubernetes: Record<string, unknown> = {}) =>
+  const stack = (backend: Record<string, unknown>, options: Record<string, unknown> = {}) =>
     loadConfig(
       {
         ...TWO_VM_KUBERNETES,
         'schedbench:backend': backend,
-        'schedbench:kubernetes': kubernetes,
+        'schedbench:kubernetes': options,
       },
       'k8s-vm',
     );
+  /** The options the cluster gets: the module's, given what the stack's config and this host say. */
+  const clusterOptions = (config: ReturnType<typeof stack>) =>
+    kubernetes.clusterOptions({
+      options: config.kubernetes,
+      backend: config.backend,
+      profile: { name: config.profile, nodes: 2, vcpus: 1, memoryGiB: 3 },
+      cluster: config.clusterName,
+      stateDir: '/var/lib/schedbench/x/kubernetes',
+      nodes: ['x-n1', 'x-n2'],
+      host: thisHost(),
+    });
 
   it('a built image carries the node bundle and packages; the cluster looks for the binaries there', () => {
     const config = stack({ type: 'libvirt' });
     expect(() => assertSchedulerAvailable(config)).not.toThrow();
-    const content = schedulerImageContent(config);
+    const content = schedulerImageContent(config, thisHost());
     expect(content.packages).toEqual([...KUBERNETES_NODE_PACKAGES]);
     const [bundle] = content.overlays;
     if (bundle === undefined || typeof bundle === 'string') throw new Error('expected a made overlay');
@@ -151,17 +164,17 @@ describeBundle('Kubernetes on libvirt VMs', () => {
     expect(bundle.identity).toBe(`kubernetes-node-${/node-([0-9a-f]+)\.tar$/.exec(bundle.path)?.[1] ?? ''}`);
     expect(bundle.make.environment.BUNDLE_PREFIX).toBe(KUBERNETES_IMAGE_DIR);
     expect(bundle.make.environment.SCHEDBENCH_K8S_MIRROR).toBe(MIRROR);
-    expect(kubernetesOptions(config).binDir).toBe(KUBERNETES_IMAGE_DIR);
+    expect(clusterOptions(config).binDir).toBe(KUBERNETES_IMAGE_DIR);
   });
 
   it("a stack's own binDir wins: nothing is baked, the cluster looks there", () => {
     const config = stack({ type: 'libvirt' }, { binDir: '/shared/k8s' });
-    expect(schedulerImageContent(config)).toEqual({ packages: [], overlays: [] });
-    expect(kubernetesOptions(config).binDir).toBe('/shared/k8s');
+    expect(schedulerImageContent(config, thisHost())).toEqual({ packages: [], overlays: [] });
+    expect(clusterOptions(config).binDir).toBe('/shared/k8s');
   });
 
   it('netns nodes share the build; an image given as a file cannot carry it and is refused before anything', () => {
-    expect(kubernetesOptions(stack({ type: 'netns' })).binDir).toBeUndefined();
+    expect(clusterOptions(stack({ type: 'netns' })).binDir).toBeUndefined();
     const file = stack({ type: 'libvirt', image: { source: 'file', path: '/images/cloud.qcow2' } });
     expect(() => assertSchedulerAvailable(file)).toThrow(
       /schedbench:scheduler = "kubernetes": .*backend\.image\.source: file.*nothing was created/,

@@ -1,26 +1,22 @@
 // The pure renderers of the Kubernetes component: kubeadm, control-plane flags, containerd, kubelet and CNI
 // configuration, the capacity reservation, and errors for impossible settings.
 import { parse, parseAllDocuments } from 'yaml';
+import { checkSocketPaths, clusterLayout, nodePaths } from '../../../components/kubernetes/layout';
 import {
-  checkSocketPaths,
   cidrAddress,
-  clusterLayout,
   controlPlaneArgs,
   expectedNodes,
   kubeletArgs,
-  nodePaths,
   podCidrOf,
   podRoutes,
   renderCniConfig,
   renderContainerdConfig,
   renderKubeadmConfig,
   renderKubeletConfig,
-  reservationFor,
-  allocatable,
   validationPod,
   type ClusterSpec,
-  type NodeFacts,
 } from '../../../components/kubernetes/render';
+import { reservationFor, allocatable, type NodeFacts } from '../../../components/kubernetes/capacity';
 import { buildModules, renderGoMod, stagingReplaces } from '../../../components/kubernetes/build/gomod';
 import { KubernetesOptions } from '../../../components/kubernetes/options';
 

@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseImageInfo } from '../../../components/image/info';
+import { SLURM_PACKAGES } from '../../../components/slurm/image';
+import { imageContentFor } from '../../../components/schedulers/registry';
+import { LibvirtBackend } from '../../../components/nodes/libvirt/config';
 import {
   BASE_PACKAGES,
   buildEnvironment,
@@ -35,23 +38,31 @@ describe('base image inputs', () => {
     );
   });
 
-  test('the image carries SSH, the schedulers and the load generator; build.sh gets them as one variable', () => {
-    for (const p of [
-      'openssh-server',
-      'slurmctld',
-      'slurmd',
-      'slurmdbd',
-      'slurm-client',
-      'munge',
-      'mariadb-server',
-      'stress-ng',
-    ]) {
-      expect(BASE_PACKAGES).toContain(p);
-    }
+  test('the base image carries SSH and the load generator, no scheduler; build.sh gets them as one variable', () => {
+    for (const p of ['openssh-server', 'stress-ng', 'jq']) expect(BASE_PACKAGES).toContain(p);
+    // A scheduler's packages come from its module's image content, never from the base.
+    for (const p of SLURM_PACKAGES) expect(BASE_PACKAGES).not.toContain(p);
     const env = buildEnvironment('/c', readImageInputs(opts));
     expect(env.PACKAGES?.split(',')).toEqual([...BASE_PACKAGES].sort());
+    expect(env.DISABLED_UNITS).toBe('');
     expect(env.OUT_DIR).toBe(imageDir('/c', readImageInputs(opts)));
     expect(env.SEED_READER).toContain('schedbench-seed');
+  });
+
+  test("a SLURM stack's image adds SLURM's packages and keeps its daemons from starting unconfigured at boot", () => {
+    const content = imageContentFor('slurm', {}, LibvirtBackend.parse({ type: 'libvirt' }));
+    const inputs = readImageInputs({
+      ...opts,
+      extraPackages: content.packages,
+      overlays: content.overlays,
+      disabledUnits: content.disabledUnits ?? [],
+    });
+    for (const p of SLURM_PACKAGES) expect(inputs.packages).toContain(p);
+    const env = buildEnvironment('/c', inputs);
+    expect(env.DISABLED_UNITS?.split(' ')).toEqual(
+      expect.arrayContaining(['slurmctld.service', 'slurmd.service', 'munge.service']),
+    );
+    expect(imageInputHash(inputs)).not.toBe(imageInputHash(readImageInputs(opts)));
   });
 
   test('an overlay tarball counts by content: another file changes the hash, the same bytes elsewhere do not', () => {
