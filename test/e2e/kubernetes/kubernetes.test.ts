@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'fs';
 import * as path from 'path';
 import { clusterNameFor } from '../../../components/config/names';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
+import { clusterLayout, nodePaths } from '../../../components/kubernetes/layout';
 import { adminKubectl, TWO_NODE_KUBERNETES } from '../../helpers/kubernetes';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
@@ -189,11 +190,14 @@ if (!cached && !mayBuild)
         expect(quantityBytes(n.status.allocatable.memory ?? '')).toBe(2 * GiB);
         expect(n.status.nodeInfo.kubeletVersion).toMatch(/^v1\.\d+\.\d+$/);
       }
-      // Each node's daemons are its own: one containerd and one kubelet per node directory.
+      // Each node's daemons are its own: one containerd and one kubelet per node, their sockets in the node's short
+      // runtime directory (the kubelet's root too: its device-plugin socket must fit a Unix socket address).
       for (const n of ['n1', 'n2']) {
-        const nodeDir = path.join(K8S_ROOT, 'nodes', `${CLUSTER}-${n}`);
-        expect(existsSync(path.join(nodeDir, 'cd.sock'))).toBe(true);
-        expect(existsSync(path.join(nodeDir, 'kubelet.pid'))).toBe(true);
+        const paths = nodePaths(clusterLayout(K8S_ROOT), `${CLUSTER}-${n}`);
+        expect(paths.runDir.startsWith('/run/schedbench/')).toBe(true);
+        expect(existsSync(paths.containerdSocket)).toBe(true);
+        expect(existsSync(path.join(paths.kubeletRoot, 'device-plugins', 'kubelet.sock'))).toBe(true);
+        expect(existsSync(path.join(paths.dir, 'kubelet.pid'))).toBe(true);
       }
       runId =
         readdirSync(resultsDir)
@@ -387,8 +391,11 @@ if (!cached && !mayBuild)
         );
       expect(clusterProcesses()).toBe('');
       expect(sh(`findmnt -rn -o TARGET | grep -F '${K8S_ROOT}' || true`).trim()).toBe('');
+      const runDir = clusterLayout(K8S_ROOT).nodeRunDir('x').replace(/\/x$/, '');
+      expect(sh(`findmnt -rn -o TARGET | grep -F '${runDir}' || true`).trim()).toBe('');
       expect(clusterCgroups()).toEqual([]);
       expect(existsSync(K8S_ROOT)).toBe(false);
+      expect(existsSync(runDir)).toBe(false);
       expect(
         sh(`find /var/log/containers -maxdepth 1 -lname '${K8S_ROOT}/*' 2>/dev/null || true`).trim(),
       ).toBe('');

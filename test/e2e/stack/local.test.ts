@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { clusterNameFor, MAX_STACK_NAME } from '../../../components/config/names';
 import { RunResult } from '../../../results/schema';
+import { runtimeDir } from '../../../components/schedulers/runtime-dir';
 import { REPO, runRunner } from '../../helpers/runner';
 
 const STACK = `e2e${process.pid}-`.padEnd(MAX_STACK_NAME, 'x');
@@ -90,6 +91,8 @@ describe('stack local through the runner', () => {
     expect(leftover).toEqual([]);
     expect(CLUSTER).toHaveLength(20);
     expect(existsSync(path.join('/var/lib/schedbench', CLUSTER))).toBe(false);
+    // slurmd's spool, with slurmstepd's sockets, lived in the cluster's short runtime directory: gone too.
+    expect(existsSync(runtimeDir(path.join('/var/lib/schedbench', CLUSTER, 'slurm')))).toBe(false);
     expect(existsSync(path.join(REPO, '.schedbench', 'state', `${STACK}.json`))).toBe(false);
     const runDirs = readdirSync(resultsDir).filter((d) => /^\d{8}T\d{6}Z_[0-9a-f]{12}$/.test(d));
     expect(runDirs).toHaveLength(1);
