@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { AnalysisReport } from './analysis/component';
 import { loadStackConfig } from './components/config/pulumi';
 import { RunIdentity } from './components/identity/identity';
-import { Tracking } from './components/tracking/component'; // tracking (issue 13)
+import { Tracking } from './components/tracking/component';
 import { clusterNodes } from './components/nodes/backend';
 import { resolveResultsDir } from './results/vocabulary';
 import { benchmark } from './workloads/benchmark';
@@ -32,7 +32,7 @@ const analysis =
         trigger: pulumi.all(bench?.runs.map((r) => r.summary) ?? []).apply((s) => JSON.stringify(s)),
       })
     : undefined;
-// --- tracking (issue 13): one MLflow run per RunResult, report attached; off unless schedbench:tracking is set ---
+// One MLflow run per RunResult, the report attached; off unless schedbench:tracking is set.
 const tracking =
   config.tracking && bench
     ? new Tracking(`${config.clusterName}-tracking`, {
@@ -47,7 +47,6 @@ const tracking =
       })
     : undefined;
 export const tracked = tracking ? { runs: tracking.runs, report: tracking.report } : null;
-// --- end tracking ---
 
 export const runId = identity.runId;
 export const configHash = identity.configHash;

@@ -108,6 +108,7 @@ export interface Analysis {
   objectives: Objective[];
   details: RunDetails[];
   rows: RunMetrics[];
+  /** The analysed results in the order of `rows`: runs[i] is the result rows[i] was computed from. */
   runs: RunResult[];
   groups: GroupSummary[];
   comparisons: Comparison[];
@@ -241,10 +242,10 @@ export function paretoOfRuns(
   const cols = objectiveColumns(
     eligible.map((r) => r as unknown as Record<string, number | null>),
     objectives,
-    (i) => `run ${(eligible[i] as RunMetrics).key}`,
+    (i) => `run ${eligible[i].key}`,
   );
   const front = nonDominatedColumns(cols).map((i) => {
-    const r = eligible[i] as RunMetrics;
+    const r = eligible[i];
     return {
       key: r.key,
       runId: r.runId,
@@ -256,7 +257,7 @@ export function paretoOfRuns(
       values: Object.fromEntries(objectives.map((o) => [o.metric, r[o.metric as MetricName] as number])),
     };
   });
-  const ranks = frontRanksColumns(cols).map((rank, i) => ({ key: (eligible[i] as RunMetrics).key, rank }));
+  const ranks = frontRanksColumns(cols).map((rank, i) => ({ key: eligible[i].key, rank }));
   return {
     objectives: [...objectives],
     front,
@@ -286,7 +287,7 @@ function headline(
     leftOut: { ...scope.leftOut },
     frontSize: pareto.front.length,
     verdicts: headlineVerdicts(verdicts),
-    energySource: sources.length === 1 ? (sources[0] as string) : sources.length ? 'mixed' : 'none',
+    energySource: sources.length === 1 ? sources[0] : sources.length ? 'mixed' : 'none',
   };
 }
 

@@ -95,7 +95,7 @@ class RecordScanner {
   /** After a blank line (nothing but spaces and tabs; csv-parse skips it) at `pos`, or NOT_BLANK. */
   blankLine(pos: number, end: number, eof: boolean): number {
     let at = pos;
-    while (at < end && isBlank(this.buf[at] as number)) at++;
+    while (at < end && isBlank(this.buf[at])) at++;
     if (at === end) return eof ? end : NEED_MORE;
     return this.lineEnd(at, end, eof);
   }
@@ -109,12 +109,12 @@ class RecordScanner {
     let start = pos;
     let at = pos;
     for (;;) {
-      const byte = at < end ? (this.buf[at] as number) : -1;
+      const byte = at < end ? this.buf[at] : -1;
       if (byte === QUOTE) return GIVE_UP;
       if (byte === -1 && !eof) return NEED_MORE;
       if (byte === COMMA || byte === LF || byte === CR || byte === -1) {
         let from = start;
-        while (from < at && (isBlank(this.buf[from] as number) || this.buf[from] === FF)) from++;
+        while (from < at && (isBlank(this.buf[from]) || this.buf[from] === FF)) from++;
         names.push(this.buf.toString('utf8', from, at).trimEnd());
         if (byte === COMMA) {
           start = ++at;
@@ -181,15 +181,15 @@ class RecordScanner {
   private number(pos: number, end: number, eof: boolean, field: number): number {
     const buf = this.buf;
     let at = pos;
-    while (at < end && isBlank(buf[at] as number)) at++;
+    while (at < end && isBlank(buf[at])) at++;
     const start = at;
     const negative = at < end && buf[at] === MINUS;
     if (at < end && (negative || buf[at] === PLUS)) at++;
     let mantissa = 0;
     let significant = 0; // digits from the first non-zero one
     let digits = 0;
-    while (at < end && isDigit(buf[at] as number)) {
-      const digit = (buf[at++] as number) - ZERO;
+    while (at < end && isDigit(buf[at])) {
+      const digit = buf[at++] - ZERO;
       if (significant > 0 || digit !== 0) significant++;
       mantissa = mantissa * 10 + digit;
       digits++;
@@ -197,8 +197,8 @@ class RecordScanner {
     let fraction = 0;
     if (at < end && buf[at] === DOT) {
       at++;
-      while (at < end && isDigit(buf[at] as number)) {
-        const digit = (buf[at++] as number) - ZERO;
+      while (at < end && isDigit(buf[at])) {
+        const digit = buf[at++] - ZERO;
         if (significant > 0 || digit !== 0) significant++;
         mantissa = mantissa * 10 + digit;
         fraction++;
@@ -211,15 +211,15 @@ class RecordScanner {
       at++;
       const negativeExponent = at < end && buf[at] === MINUS;
       if (at < end && (negativeExponent || buf[at] === PLUS)) at++;
-      while (at < end && isDigit(buf[at] as number)) {
-        exponent = exponent * 10 + ((buf[at++] as number) - ZERO);
+      while (at < end && isDigit(buf[at])) {
+        exponent = exponent * 10 + (buf[at++] - ZERO);
         exponentDigits++;
       }
       if (exponentDigits === 0) return at === end && !eof ? NEED_MORE : GIVE_UP;
       if (negativeExponent) exponent = -exponent;
     }
     const last = at;
-    while (at < end && isBlank(buf[at] as number)) at++;
+    while (at < end && isBlank(buf[at])) at++;
     if (at === end && !eof) return NEED_MORE; // the cell may go on in the bytes not read yet
     let value: number;
     const scale = exponent - fraction;
@@ -227,9 +227,7 @@ class RecordScanner {
       value = negative ? -0 : 0; // every digit 0: zero, whatever the exponent
     } else if (significant <= MAX_EXACT_DIGITS && exponentDigits <= 5 && scale >= -22 && scale <= 22) {
       const magnitude =
-        scale < 0
-          ? mantissa / (EXACT_POWERS_OF_TEN[-scale] as number)
-          : mantissa * (EXACT_POWERS_OF_TEN[scale] as number);
+        scale < 0 ? mantissa / EXACT_POWERS_OF_TEN[-scale] : mantissa * EXACT_POWERS_OF_TEN[scale];
       value = negative ? -magnitude : magnitude;
     } else {
       // Rare: long mantissas, large exponents. Out of range, or underflowing to 0, is parseCell's error to give.
@@ -379,8 +377,7 @@ async function scanFile(reader: ChunkReader, columns: readonly string[]): Promis
       } else {
         next = scanner.record(pos, end, eof);
         if (next >= 0) {
-          for (let k = 0; k < index.length; k++)
-            (out[k] as GrowableColumn).push(scanner.values[index[k] as number] as number);
+          for (let k = 0; k < index.length; k++) out[k].push(scanner.values[index[k]]);
           rows++;
         }
       }

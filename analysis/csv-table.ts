@@ -126,7 +126,7 @@ function streamColumns(path: string, columns: readonly string[]): Promise<Column
         return;
       }
       for (let k = 0; k < columns.length; k++) {
-        const at = index[k] as number;
+        const at = index[k];
         const value = parseCell(record[at] ?? '');
         if (typeof value === 'string') {
           const r = row;
@@ -136,7 +136,7 @@ function streamColumns(path: string, columns: readonly string[]): Promise<Column
               `${path}: data row ${r} (line ${line}): column '${columns[k]}' ${value} (column ${at + 1})`,
           );
         }
-        (out[k] as GrowableColumn).push(value);
+        out[k].push(value);
       }
       row++;
     };

@@ -85,19 +85,19 @@ export function capacityMetrics(
     idleWhilePending += idle * (b - a);
     let bestNodeIdle = 0;
     nodes.forEach((n, k) => {
-      bestNodeIdle = Math.max(bestNodeIdle, n.cpus - (nodeUsed[k] as number));
+      bestNodeIdle = Math.max(bestNodeIdle, n.cpus - nodeUsed[k]);
     });
     if (smallest > bestNodeIdle) fragmented += idle * (b - a);
   };
   const hold = (j: JobTimes, sign: 1 | -1) => {
     used += sign * j.cpus;
     const known = j.nodes.map((n) => nodeIndex.get(n)).filter((k): k is number => k !== undefined);
-    for (const k of known) nodeUsed[k] = (nodeUsed[k] as number) + (sign * j.cpus) / j.nodes.length;
+    for (const k of known) nodeUsed[k] = nodeUsed[k] + (sign * j.cpus) / j.nodes.length;
   };
   for (const ev of events) {
     accrue(ev.t);
     prevT = Math.max(prevT, ev.t);
-    const j = jobs[ev.job] as JobTimes;
+    const j = jobs[ev.job];
     if (ev.kind === START) hold(j, 1);
     else if (ev.kind === END) hold(j, -1);
     else {

@@ -106,7 +106,7 @@ export function jobMetrics(jobs: readonly JobTimes[]): JobMetrics {
     waitMeanSeconds: mean(Array.from(waits)),
     waitP50Seconds: quantileSorted(waits, 0.5),
     waitP95Seconds: quantileSorted(waits, 0.95),
-    waitMaxSeconds: waits.length ? (waits[waits.length - 1] as number) : null,
+    waitMaxSeconds: waits.length ? waits[waits.length - 1] : null,
     responseMeanSeconds: mean(responses),
     responseP95Seconds: quantileSorted(sorted(responses), 0.95),
     boundedSlowdownMean: mean(Array.from(slowdowns)),

@@ -90,7 +90,7 @@ export function nodeMetrics(byNode: Map<string, NodeSample[]>, nodes: readonly N
   });
   const avg = (pick: (a: NodeAverages) => number | null) => {
     const xs = perNode.map(pick);
-    return xs.every((x) => x !== null) ? mean(xs as number[]) : null;
+    return xs.every((x) => x !== null) ? mean(xs) : null;
   };
   const busy = perNode.filter((n) => n.cpuBusyMean !== null);
   const cpus = busy.reduce((a, n) => a + n.cpus, 0);

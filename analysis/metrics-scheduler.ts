@@ -16,7 +16,7 @@ export interface SchedulerMetrics {
 function latest(stats: readonly SchedulerStats[], pick: (s: SchedulerStats) => number | null): number | null {
   const ordered = [...stats].sort((a, b) => toSeconds(a.time) - toSeconds(b.time));
   for (let i = ordered.length - 1; i >= 0; i--) {
-    const v = pick(ordered[i] as SchedulerStats);
+    const v = pick(ordered[i]);
     if (v !== null) return v;
   }
   return null;

@@ -54,7 +54,7 @@ export function pointsToColumns(points: readonly (readonly number[])[]): Float64
     if (p.length !== m) throw new ParetoInputError(`row ${i}: has ${p.length} objectives, expected ${m}`);
     p.forEach((v, j) => {
       if (Number.isNaN(v)) throw new ParetoInputError(`row ${i}: objective ${j} is NaN`);
-      (cols[j] as Float64Array)[i] = v;
+      cols[j][i] = v;
     });
   });
   return cols;
@@ -68,22 +68,14 @@ function lexOrder(cols: readonly Float64Array[], n: number, subset?: Uint32Array
   const order = subset ?? new Uint32Array(n);
   if (subset === undefined) for (let i = 0; i < n; i++) order[i] = i;
   const [c0, c1, c2] = cols;
-  if (cols.length === 2 && c0 && c1) {
-    order.sort(
-      (a, b) => (c0[a] as number) - (c0[b] as number) || (c1[a] as number) - (c1[b] as number) || a - b,
-    );
-  } else if (cols.length === 3 && c0 && c1 && c2) {
-    order.sort(
-      (a, b) =>
-        (c0[a] as number) - (c0[b] as number) ||
-        (c1[a] as number) - (c1[b] as number) ||
-        (c2[a] as number) - (c2[b] as number) ||
-        a - b,
-    );
+  if (cols.length === 2) {
+    order.sort((a, b) => c0[a] - c0[b] || c1[a] - c1[b] || a - b);
+  } else if (cols.length === 3) {
+    order.sort((a, b) => c0[a] - c0[b] || c1[a] - c1[b] || c2[a] - c2[b] || a - b);
   } else {
     order.sort((a, b) => {
       for (const c of cols) {
-        const d = (c[a] as number) - (c[b] as number);
+        const d = c[a] - c[b];
         if (d !== 0) return d;
       }
       return a - b;
@@ -123,8 +115,8 @@ function pivotSurvivors(cols: readonly Float64Array[], n: number): Uint32Array {
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let j = 0; j < m; j++) {
-      const span = (hi[j] as number) - (lo[j] as number);
-      s += span > 0 ? ((cols[j] as Float64Array)[i] as number) / span : 0;
+      const span = hi[j] - lo[j];
+      s += span > 0 ? cols[j][i] / span : 0;
     }
     if (s < bestSum) {
       bestSum = s;
@@ -135,11 +127,11 @@ function pivotSurvivors(cols: readonly Float64Array[], n: number): Uint32Array {
   cols.forEach((c) => {
     let best = 0;
     for (let i = 1; i < n; i++) {
-      if ((c[i] as number) < (c[best] as number)) best = i;
+      if (c[i] < c[best]) best = i;
       else if (c[i] === c[best]) {
         // Ties on this objective: keep the lexicographically smaller point, so the pivot is itself on the front.
         for (let k = 0; k < m; k++) {
-          const d = ((cols[k] as Float64Array)[i] as number) - ((cols[k] as Float64Array)[best] as number);
+          const d = cols[k][i] - cols[k][best];
           if (d !== 0) {
             if (d < 0) best = i;
             break;
@@ -158,8 +150,8 @@ function pivotSurvivors(cols: readonly Float64Array[], n: number): Uint32Array {
       let le = true;
       let lt = false;
       for (let j = 0; j < m; j++) {
-        const a = (cols[j] as Float64Array)[q] as number;
-        const b = (cols[j] as Float64Array)[i] as number;
+        const a = cols[j][q];
+        const b = cols[j][i];
         if (a > b) {
           le = false;
           break;
@@ -187,8 +179,8 @@ function sameAsPrevious(cols: readonly Float64Array[], a: number, b: number): bo
  */
 function dominatesLater(cols: readonly Float64Array[], q: number, p: number): boolean {
   for (let j = 1; j < cols.length; j++) {
-    const c = cols[j] as Float64Array;
-    if ((c[q] as number) > (c[p] as number)) return false;
+    const c = cols[j];
+    if (c[q] > c[p]) return false;
   }
   return true;
 }
@@ -199,7 +191,7 @@ export function nonDominatedColumns(input: readonly Float64Array[]): number[] {
   const n = cols[0]?.length ?? 0;
   if (n === 0) return [];
   if (cols.length === 1) {
-    const c = cols[0] as Float64Array;
+    const c = cols[0];
     let best = Infinity;
     for (const v of c) if (v < best) best = v;
     const out: number[] = [];
@@ -221,10 +213,10 @@ export function nonDominatedColumns(input: readonly Float64Array[]): number[] {
 
 /** Two objectives: a point is on the front iff its second value beats every earlier one (or duplicates the best). */
 function sweep2(cols: readonly Float64Array[], order: Uint32Array, onFront: Uint8Array): void {
-  const c1 = cols[1] as Float64Array;
+  const c1 = cols[1];
   let best = -1;
   for (const p of order) {
-    if (best < 0 || (c1[p] as number) < (c1[best] as number)) {
+    if (best < 0 || c1[p] < c1[best]) {
       best = p;
       onFront[p] = 1;
     } else if (sameAsPrevious(cols, p, best)) {
@@ -247,7 +239,7 @@ class Staircase {
     let hi = this.xs.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.xs[mid] as number) <= x) lo = mid + 1;
+      if (this.xs[mid] <= x) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -255,16 +247,16 @@ class Staircase {
 
   covers(x: number, y: number): boolean {
     const k = this.after(x) - 1;
-    return k >= 0 && (this.ys[k] as number) <= y;
+    return k >= 0 && this.ys[k] <= y;
   }
 
   /** Adds (x, y) unless it is covered; drops the steps it covers. */
   add(x: number, y: number): void {
     const lo = this.after(x);
     const k = lo - 1;
-    if (k >= 0 && (this.ys[k] as number) <= y) return;
+    if (k >= 0 && this.ys[k] <= y) return;
     let end = lo;
-    while (end < this.ys.length && (this.ys[end] as number) >= y) end++;
+    while (end < this.ys.length && this.ys[end] >= y) end++;
     const start = k >= 0 && this.xs[k] === x ? k : lo;
     this.xs.splice(start, end - start, x);
     this.ys.splice(start, end - start, y);
@@ -276,19 +268,19 @@ class Staircase {
  * p is dominated iff the staircase covers its (f1, f2).
  */
 function staircase3(cols: readonly Float64Array[], order: Uint32Array, onFront: Uint8Array): void {
-  const c1 = cols[1] as Float64Array;
-  const c2 = cols[2] as Float64Array;
+  const c1 = cols[1];
+  const c2 = cols[2];
   const stair = new Staircase();
   let prev = -1;
   for (const p of order) {
     if (prev >= 0 && sameAsPrevious(cols, p, prev)) {
-      onFront[p] = onFront[prev] as number;
+      onFront[p] = onFront[prev];
       continue;
     }
     prev = p;
-    if (stair.covers(c1[p] as number, c2[p] as number)) continue;
+    if (stair.covers(c1[p], c2[p])) continue;
     onFront[p] = 1;
-    stair.add(c1[p] as number, c2[p] as number);
+    stair.add(c1[p], c2[p]);
   }
 }
 
@@ -310,19 +302,19 @@ function divideAndConquer4(cols: readonly Float64Array[], order: Uint32Array, on
       prev = p;
     }
   }
-  const c1 = cols[1] as Float64Array;
-  const c2 = cols[2] as Float64Array;
-  const c3 = cols[3] as Float64Array;
+  const c1 = cols[1];
+  const c2 = cols[2];
+  const c3 = cols[3];
   const filter = (left: number[], right: number[]): number[] => {
     // Sweep over objective 1; at equal values the left (possible dominator) goes first: weak dominance.
     const events = [...left.map((i) => [i, 0] as const), ...right.map((i) => [i, 1] as const)].sort(
-      (a, b) => (c1[a[0]] as number) - (c1[b[0]] as number) || a[1] - b[1],
+      (a, b) => c1[a[0]] - c1[b[0]] || a[1] - b[1],
     );
     const stair = new Staircase();
     const keep = new Set<number>();
     for (const [i, side] of events) {
-      if (side === 0) stair.add(c2[i] as number, c3[i] as number);
-      else if (!stair.covers(c2[i] as number, c3[i] as number)) keep.add(i);
+      if (side === 0) stair.add(c2[i], c3[i]);
+      else if (!stair.covers(c2[i], c3[i])) keep.add(i);
     }
     return right.filter((i) => keep.has(i));
   };
@@ -330,7 +322,7 @@ function divideAndConquer4(cols: readonly Float64Array[], order: Uint32Array, on
     if (to - from <= 32) {
       const out: number[] = [];
       for (let k = from; k < to; k++) {
-        const p = unique[k] as number;
+        const p = unique[k];
         if (!out.some((q) => dominatesLater(cols, q, p))) out.push(p);
       }
       return out;
@@ -341,8 +333,7 @@ function divideAndConquer4(cols: readonly Float64Array[], order: Uint32Array, on
   };
   for (const p of front(0, unique.length)) onFront[p] = 1;
   // Duplicates share the verdict of the first of their group (pairs are in order, so chains resolve).
-  for (let k = 0; k < twinOf.length; k += 2)
-    onFront[twinOf[k] as number] = onFront[twinOf[k + 1] as number] as number;
+  for (let k = 0; k < twinOf.length; k += 2) onFront[twinOf[k]] = onFront[twinOf[k + 1]];
 }
 
 /** Any number of objectives: compare each point only with the front so far (sort-filter skyline). */
@@ -351,13 +342,13 @@ function sortFilter(cols: readonly Float64Array[], order: Uint32Array, onFront: 
   let prev = -1;
   for (const p of order) {
     if (prev >= 0 && sameAsPrevious(cols, p, prev)) {
-      onFront[p] = onFront[prev] as number;
+      onFront[p] = onFront[prev];
       continue;
     }
     prev = p;
     let dominated = false;
     for (let i = front.length - 1; i >= 0; i--) {
-      if (dominatesLater(cols, front[i] as number, p)) {
+      if (dominatesLater(cols, front[i], p)) {
         dominated = true;
         break;
       }
@@ -384,21 +375,22 @@ export function frontRanksColumns(input: readonly Float64Array[]): number[] {
   const fronts: number[][] = [];
   const two = cols.length === 2;
   const oneObjective = cols.length === 1;
+  // Fronts are never empty (one is added only to take a point at once): front[0] and its last member exist.
   const dominatedBy = (front: number[], p: number): boolean => {
-    if (oneObjective) return (cols[0] as Float64Array)[front[0] as number] !== (cols[0] as Float64Array)[p];
+    if (oneObjective) return cols[0][front[0]] !== cols[0][p];
     if (two) {
-      const last = front[front.length - 1] as number;
+      const last = front[front.length - 1];
       return dominatesLater(cols, last, p);
     }
-    for (let i = front.length - 1; i >= 0; i--) if (dominatesLater(cols, front[i] as number, p)) return true;
+    for (let i = front.length - 1; i >= 0; i--) if (dominatesLater(cols, front[i], p)) return true;
     return false;
   };
   let prev = -1;
   for (const p of order) {
     if (prev >= 0 && sameAsPrevious(cols, p, prev)) {
-      const r = rank[prev] as number;
+      const r = rank[prev];
       rank[p] = r;
-      (fronts[r] as number[]).push(p);
+      fronts[r].push(p);
       continue;
     }
     prev = p;
@@ -406,11 +398,11 @@ export function frontRanksColumns(input: readonly Float64Array[]): number[] {
     let hi = fronts.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (dominatedBy(fronts[mid] as number[], p)) lo = mid + 1;
+      if (dominatedBy(fronts[mid], p)) lo = mid + 1;
       else hi = mid;
     }
     if (lo === fronts.length) fronts.push([]);
-    (fronts[lo] as number[]).push(p);
+    fronts[lo].push(p);
     rank[p] = lo;
   }
   return Array.from(rank);

@@ -7,7 +7,7 @@
 export function minOf(xs: ArrayLike<number>): number | null {
   if (xs.length === 0) return null;
   let m = Infinity;
-  for (let i = 0; i < xs.length; i++) if ((xs[i] as number) < m) m = xs[i] as number;
+  for (let i = 0; i < xs.length; i++) if (xs[i] < m) m = xs[i];
   return m;
 }
 
@@ -15,7 +15,7 @@ export function minOf(xs: ArrayLike<number>): number | null {
 export function maxOf(xs: ArrayLike<number>): number | null {
   if (xs.length === 0) return null;
   let m = -Infinity;
-  for (let i = 0; i < xs.length; i++) if ((xs[i] as number) > m) m = xs[i] as number;
+  for (let i = 0; i < xs.length; i++) if (xs[i] > m) m = xs[i];
   return m;
 }
 
@@ -39,8 +39,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number | n
   const h = (n - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
+  const a = sorted[lo];
+  const b = sorted[hi];
   return a + (h - lo) * (b - a);
 }
 
@@ -112,7 +112,7 @@ export function bootstrapMeanInterval(
   const means = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += xs[floor(rnd() * n)] as number;
+    for (let i = 0; i < n; i++) sum += xs[floor(rnd() * n)];
     means[b] = sum / n;
   }
   means.sort();
@@ -241,15 +241,15 @@ function uDistribution(n1: number, n2: number): number[] {
     for (let j = 0; j <= n2; j++) {
       const row = new Array<number>(max + 1).fill(0);
       for (let u = 0; u <= max; u++) {
-        const a = u - j >= 0 ? ((prev[j] as number[])[u - j] as number) : 0;
-        const b = j > 0 ? ((cur[j - 1] as number[])[u] as number) : 0;
+        const a = u - j >= 0 ? prev[j][u - j] : 0;
+        const b = j > 0 ? cur[j - 1][u] : 0;
         row[u] = a + b;
       }
       cur.push(row);
     }
     prev = cur;
   }
-  return prev[n2] as number[];
+  return prev[n2];
 }
 
 /** Mann–Whitney U test of two independent samples (two-sided) with Cliff's delta as effect size. */
@@ -280,7 +280,7 @@ export function mannWhitneyU(xs: readonly number[], ys: readonly number[], alpha
     const dist = uDistribution(n1, n2);
     const uMin = Math.min(u, n1 * n2 - u);
     let tail = 0;
-    for (let k = 0; k <= uMin; k++) tail += dist[k] as number;
+    for (let k = 0; k <= uMin; k++) tail += dist[k];
     p = Math.min(1, (2 * tail) / total);
     method = 'exact';
   } else {

@@ -83,7 +83,7 @@ export function summarise(rows: readonly RunMetrics[]): GroupSummary[] {
   for (const r of rows) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
   return [...groups.values()]
     .map((members) => {
-      const first = members[0] as RunMetrics;
+      const first = members[0];
       const ok = members.filter((m) => m.status === 'ok');
       const sources = [...new Set(ok.map((m) => m.energySource))];
       const metrics = Object.fromEntries(
@@ -102,7 +102,7 @@ export function summarise(rows: readonly RunMetrics[]): GroupSummary[] {
         workload: first.workload,
         runs: ok.length,
         excluded: members.filter((m) => m.status !== 'ok').map((m) => ({ key: m.key, status: m.status })),
-        energySource: sources.length === 1 ? (sources[0] as string) : sources.length ? 'mixed' : 'none',
+        energySource: sources.length === 1 ? sources[0] : sources.length ? 'mixed' : 'none',
         metrics,
       };
     })
@@ -131,8 +131,8 @@ export function compareSchedulers(rows: readonly RunMetrics[], metrics: readonly
     const names = [...bySched.keys()].sort();
     for (let i = 0; i < names.length; i++) {
       for (let k = i + 1; k < names.length; k++) {
-        const a = names[i] as string;
-        const b = names[k] as string;
+        const a = names[i];
+        const b = names[k];
         for (const metric of metrics) {
           const xs = (bySched.get(a) ?? []).map((r) => r[metric]).filter((v): v is number => v !== null);
           const ys = (bySched.get(b) ?? []).map((r) => r[metric]).filter((v): v is number => v !== null);
@@ -190,7 +190,7 @@ export function scaling(groups: readonly GroupSummary[]): ScalingRow[] {
   for (const series of bySeries.values()) {
     if (series.length < 2) continue;
     const sorted = [...series].sort((a, b) => a.profileVcpus - b.profileVcpus);
-    const base = sorted[0] as GroupSummary;
+    const base = sorted[0];
     const baseMakespan = base.metrics.makespanSeconds.mean;
     for (const g of sorted) {
       const m = g.metrics.makespanSeconds.mean;

@@ -147,7 +147,7 @@ export function workloadVerdicts(
   const out: WorkloadVerdict[] = [];
   for (const members of cells.values()) {
     if (members.length < 2) continue;
-    const { profile, workload } = members[0] as GroupSummary;
+    const { profile, workload } = members[0];
     const metrics: MetricVerdict[] = [];
     for (const { metric, label, better } of VERDICT_METRICS) {
       const direction = METRICS[metric].better;

@@ -17,10 +17,10 @@ const jobs: JobRecord[] = [];
 for (let i = 0; i < JOBS; i++) {
   const submit = i * 0.05;
   const n = i % NODES;
-  const lanes = laneFree[n] as Float64Array;
+  const lanes = laneFree[n];
   let lane = 0;
-  for (let k = 1; k < lanes.length; k++) if ((lanes[k] as number) < (lanes[lane] as number)) lane = k;
-  const start = Math.max(submit, lanes[lane] as number) + rnd() * 0.5;
+  for (let k = 1; k < lanes.length; k++) if (lanes[k] < lanes[lane]) lane = k;
+  const start = Math.max(submit, lanes[lane]) + rnd() * 0.5;
   const end = start + 5 + rnd() * 60;
   lanes[lane] = end;
   const state = rnd() < 0.02 ? 'FAILED' : 'COMPLETED';

@@ -31,8 +31,8 @@ function naiveAllPairs(cols: Float64Array[]): number[] {
       let le = true;
       let lt = false;
       for (const c of cols) {
-        const a = c[k] as number;
-        const b = c[i] as number;
+        const a = c[k];
+        const b = c[i];
         if (a > b) le = false;
         if (a < b) lt = true;
       }
@@ -54,8 +54,8 @@ function naiveFront(cols: Float64Array[]): number[] {
       let le = true;
       let lt = false;
       for (const c of cols) {
-        const a = c[k] as number;
-        const b = c[i] as number;
+        const a = c[k];
+        const b = c[i];
         if (a > b) {
           le = false;
           break;
@@ -76,7 +76,7 @@ function simplex(n: number, m: number, seed: number): Float64Array[] {
   for (let i = 0; i < n; i++) {
     const v = Array.from({ length: m }, () => -Math.log(1 - rnd()));
     const sum = v.reduce((a, b) => a + b, 0);
-    v.forEach((x, j) => ((cols[j] as Float64Array)[i] = x / sum));
+    v.forEach((x, j) => (cols[j][i] = x / sum));
   }
   return cols;
 }

@@ -43,7 +43,7 @@ export function schedulerColours(labels: readonly string[]): { domain: string[];
   const names: readonly string[] = SCHEDULER_NAMES;
   const variants = [...new Set(labels)].filter((l) => !names.includes(l)).sort();
   const domain = [...names, ...variants];
-  return { domain, range: domain.map((_, i) => PALETTE[i % PALETTE.length] as string) };
+  return { domain, range: domain.map((_, i) => PALETTE[i % PALETTE.length]) };
 }
 const WIDTH = 440;
 
@@ -228,7 +228,7 @@ export function paretoScatter(analysis: Analysis, xMetric: MetricName, yMetric: 
 
 /** The repetition with the median makespan of each group: the runs the timelines show. */
 export function representativeRuns(analysis: Analysis, limit: number): RunResult[] {
-  const byKey = new Map(analysis.rows.map((r, i) => [r.key, analysis.runs[i] as RunResult]));
+  const byKey = new Map(analysis.rows.map((r, i) => [r.key, analysis.runs[i]]));
   const out: RunResult[] = [];
   for (const g of analysis.groups) {
     const members = analysis.rows

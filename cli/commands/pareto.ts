@@ -57,8 +57,7 @@ export function registerPareto(program: Command): void {
       );
       // All objectives minimised: a max column is negated in place.
       const cols = table.columns.map((col, k) => {
-        if (objectives[k]?.direction === 'max')
-          for (let i = 0; i < col.length; i++) col[i] = -(col[i] as number);
+        if (objectives[k]?.direction === 'max') for (let i = 0; i < col.length; i++) col[i] = -col[i];
         return col;
       });
       const out = opts.ranks ? frontRanksColumns(cols) : nonDominatedColumns(cols);

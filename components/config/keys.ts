@@ -7,7 +7,7 @@ function walk(schema: z.ZodType, prefix: string, out: Set<string>): void {
   if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) {
     walk(schema.unwrap() as z.ZodType, prefix, out);
   } else if (schema instanceof z.ZodObject) {
-    for (const [key, child] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    for (const [key, child] of Object.entries(schema.shape)) {
       const path = prefix === '' ? key : `${prefix}.${key}`;
       out.add(path);
       walk(child, path, out);

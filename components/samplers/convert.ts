@@ -80,8 +80,8 @@ export function hostEnergyJoules(prev: RawEnergy, cur: RawEnergy, dtSeconds: num
     if (prev.uj.length !== cur.uj.length || cur.maxUj.length !== cur.uj.length) return null;
     let uj = 0;
     cur.uj.forEach((now, z) => {
-      const before = prev.uj[z] as number;
-      uj += now >= before ? now - before : now - before + (cur.maxUj[z] as number);
+      const before = prev.uj[z];
+      uj += now >= before ? now - before : now - before + cur.maxUj[z];
     });
     return uj / 1e6;
   }
@@ -112,10 +112,10 @@ export function nodeEnergySeries(raw: readonly RawNodeSample[]): (number | null)
   const out: number[] = [];
   let total = 0;
   for (let i = 0; i < raw.length; i++) {
-    const cur = raw[i] as RawNodeSample;
+    const cur = raw[i];
     if (cur.energy === undefined) return raw.map(() => null);
     if (i > 0) {
-      const prev = raw[i - 1] as RawNodeSample;
+      const prev = raw[i - 1];
       const e = prev.energy === undefined ? null : hostEnergyJoules(prev.energy, cur.energy, cur.t - prev.t);
       if (e === null) return raw.map(() => null);
       total += e * cpuShare(prev, cur);

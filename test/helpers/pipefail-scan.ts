@@ -1,6 +1,6 @@
 // Finds pipelines in bash text whose consumer may stop reading before its producer has written everything
 // (`head`, `grep -q/-m/-l`, a sed script with `q`, an awk program with `exit` outside END, `read`): the producer then
-// dies of SIGPIPE and, under `set -o pipefail`, the pipeline fails with 141 — by a race (issue 23). Not a shell
+// dies of SIGPIPE and, under `set -o pipefail`, the pipeline fails with 141 — by a race. Not a shell
 // parser: it knows quotes, $(…), ${…}, $((…)), here-documents, comments, case patterns and line continuations, which
 // is what this repository's scripts use; test/unit/scripts/pipefail.test.ts checks it on snippets.
 

@@ -27,7 +27,7 @@ done
 # Every input: the pinned versions, the module files, this script, the Go toolchain, the C compiler (pause, runc).
 key=$({
   go version
-  gcc --version | sed -n 1p # reads it all: `head` may exit first and gcc die of SIGPIPE under pipefail (#23)
+  gcc --version | sed -n 1p # reads it all: `head` may exit first and gcc die of SIGPIPE under pipefail
   cat "$here/versions.json" "$here/build.sh"
   for m in kubernetes etcd containerd runc; do cat "$here/$m/go.mod" "$here/$m/go.sum"; done
 } | sha256sum | cut -c1-16)

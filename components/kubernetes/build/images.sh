@@ -68,7 +68,7 @@ mmdebstrap --mode=root --variant=minbase --format=tar --include=stress-ng,procps
   --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' \
   "$suite" "$tmp/stress-root.tar" "$mirror" >&2
 layer_image stress "$stress_ref" "$tmp/stress-root.tar" /usr/bin/stress-ng
-# awk reads to the end (no `exit`): stopping early would kill tar by SIGPIPE, and pipefail fail the build (#23).
+# awk reads to the end (no `exit`): stopping early would kill tar by SIGPIPE, and pipefail fail the build.
 stress_version=$(tar -xOf "$tmp/stress-root.tar" ./var/lib/dpkg/status |
   awk '/^Package: stress-ng$/{p=1} p && /^Version:/ && v == "" {v = $2} END {print v}')
 

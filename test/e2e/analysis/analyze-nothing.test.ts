@@ -1,4 +1,4 @@
-// Issue #14 row 7: `schedbench analyze` fails, saying why, when it analysed nothing — an empty directory, only
+// `schedbench analyze` fails, saying why, when it analysed nothing — an empty directory, only
 // unreadable or invalid files, a --stack or --run-id that matches no run — and names every file it skipped.
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The fault matrix (issue #14), end to end through the product's own path: the local runner runs the test
+// The fault matrix, end to end through the product's own path: the local runner runs the test
 // program (test/fixtures/program, the catalog left out) with SLURM on two netns nodes, and faults are injected
 // while a workload runs. Each row asserts what is recorded, that results already on disk stay as they were, and
 // the matrix is printed as a table at the end; the last step is a `destroy` that must leave nothing. Needs root.

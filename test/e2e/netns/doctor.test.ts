@@ -1,4 +1,4 @@
-// Issue #14 row 12 (root): a netns node abandoned mid-run (no delete script ran) is found by `schedbench doctor`
+// Needs root. A netns node abandoned mid-run (no delete script ran) is found by `schedbench doctor`
 // — namespace, interfaces, cgroups, its sshd — and removed by the clean-up, while look-alikes without
 // schedbench's marks and a node another run started are left alone.
 import { execFile, spawnSync } from 'child_process';

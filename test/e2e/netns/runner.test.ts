@@ -63,7 +63,7 @@ describeRoot('NetnsNodes under the local runner', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('e2enetns-r-n2');
     expect(first.stdout).not.toContain('BEGIN OPENSSH PRIVATE KEY'); // the key output stays secret
-    // The runner's state holds the cluster key and every node's host key, sealed: none of it in clear (#14 row 11).
+    // The runner's state holds the cluster key and every node's host key, sealed: none of it in clear.
     const state = readFileSync(path.join(dir, '.schedbench', 'state', `${STACK}.json`), 'utf8');
     expect(state).toContain('nodes-n2-validate'); // names stay readable
     expect(state).not.toContain('PRIVATE KEY');

@@ -1,5 +1,5 @@
-// Issue #14 on real netns nodes (root): the state directory and lock rules (rows 1, 2), pinned host keys (row 3),
-// ownership markers that carry the stack (row 5) and the environment a node's sshd accepts (row 6).
+// docs/security.md's rules on real netns nodes (needs root): the state directory and the host lock, pinned
+// host keys, ownership markers that carry the stack and the environment a node's sshd accepts.
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'fs';
 import * as path from 'path';
 import { bridgeEnvironment, HOST_LOCK_FILE, LOCK_DIR } from '../../../components/nodes/netns/env';
@@ -41,7 +41,7 @@ describeRoot('netns backend under a security review', () => {
     expect(existsSync(STATE_DIR)).toBe(false); // made by schedbench, so removed by it
   });
 
-  describe('state directory (row 1)', () => {
+  describe('state directory', () => {
     it('refuses a stateDir under a world-writable directory, and touches nothing there', () => {
       const tmp = mkdtempSync('/tmp/sec-state-');
       chmodSync(tmp, 0o1777);
@@ -99,7 +99,7 @@ describeRoot('netns backend under a security review', () => {
     });
   });
 
-  describe('host lock (row 2)', () => {
+  describe('host lock', () => {
     it("lives in root's private 0700 directory, not in world-writable /run/lock", () => {
       expect(HOST_LOCK_FILE.startsWith(`${LOCK_DIR}/`)).toBe(true);
       const dir = lstatSync(LOCK_DIR);
@@ -123,7 +123,7 @@ describeRoot('netns backend under a security review', () => {
     });
   });
 
-  describe('host keys (row 3)', () => {
+  describe('host keys', () => {
     it('the node presents the host key the program made for it', async () => {
       const n = cluster.plan.nodes[0];
       const ok = await ssh(n.address, keys.privateKey, 'hostname', {}, cluster.hostKeys[0].publicKey);
@@ -142,7 +142,7 @@ describeRoot('netns backend under a security review', () => {
     });
   });
 
-  describe('ownership markers carry the stack (row 5)', () => {
+  describe('ownership markers carry the stack', () => {
     it('another stack with the same cluster name cannot take over the bridge or the directory', () => {
       const intruder = makeCluster(
         { cluster: 'secnet', stack: 'sec.stack', nodes: 1, stateDir: STATE_DIR },
@@ -160,7 +160,7 @@ describeRoot('netns backend under a security review', () => {
     });
   });
 
-  describe('environment accepted by the node sshd (row 6)', () => {
+  describe('environment accepted by the node sshd', () => {
     it('drops BASH_ENV and LD_PRELOAD sent by a client; SCHEDBENCH_* arrives', async () => {
       const n = cluster.plan.nodes[0];
       const result = await ssh(

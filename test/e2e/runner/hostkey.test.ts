@@ -1,4 +1,4 @@
-// Issue #14 row 3, the local runner's side: every SSH connection checks the pinned host key (ssh2 hostVerifier);
+// The local runner's side of pinned host keys: every SSH connection checks the key (ssh2 hostVerifier);
 // a server with another key, or a connection without a pinned key, gets nothing — not even the login attempt.
 import { execFileSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';

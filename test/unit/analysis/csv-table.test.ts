@@ -1,4 +1,4 @@
-// Issue #14 row 10: the pareto command's CSV input is read strictly (every error names the file or the option,
+// The pareto command's CSV input is read strictly (every error names the file or the option,
 // with the row, line and column) and as a stream into one Float64Array per objective.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

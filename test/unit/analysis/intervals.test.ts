@@ -61,7 +61,7 @@ describe('intervals', () => {
   });
 
   it('a wait’s interval stays ≥ 0 and a share’s in [0, 1], where the t interval of the same values leaves them', () => {
-    // The shape: one long wait among short ones; the t interval reaches below 0 s.
+    // One long wait among short ones: the t interval reaches below 0 s.
     const waits = [0, 0.05, 1.2];
     expect(describeValues(waits).ci95Low ?? 0).toBeLessThan(0);
     expect(describeValues(waits, { range: METRICS.waitMeanSeconds.range }).ci95Low).toBeGreaterThanOrEqual(0);

@@ -1,4 +1,4 @@
-// Issue #14 row 6: what node sshds accept from SSH clients, and how parameters sent as SCHEDBENCH_* get their
+// What node sshds accept from SSH clients, and how parameters sent as SCHEDBENCH_* get their
 // names back on the node.
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';

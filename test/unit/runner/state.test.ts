@@ -1,4 +1,4 @@
-// Issue #14 row 11: the runner's state file holds no secret in clear. Inputs and outputs are sealed (AES-256-GCM,
+// The runner's state file holds no secret in clear. Inputs and outputs are sealed (AES-256-GCM,
 // a key from PULUMI_CONFIG_PASSPHRASE or a 0600 key file outside the project); clear-text files still load.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';

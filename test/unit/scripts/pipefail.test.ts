@@ -1,4 +1,4 @@
-// SIGPIPE under pipefail (issue 23): a consumer that stops reading early (`head`, `grep -q`, `sed …q`, awk's
+// SIGPIPE under pipefail: a consumer that stops reading early (`head`, `grep -q`, `sed …q`, awk's
 // `exit`) kills a producer that is still writing, and `set -o pipefail` turns that into a failed pipeline (141),
 // by a race. Every shell script of the repository is scanned for such pipelines; the race is reproduced for
 // sure with a producer that writes far more than a pipe holds, and the rewritten forms are run against it.
@@ -107,30 +107,31 @@ describe('the race, reproduced: a producer writing far more than a pipe holds, a
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  // The statement of images.sh that failed on a fresh machine, as it was and as it is now (read from the script).
-  const before = `stress_version=$(tar -xOf "$tmp/stress-root.tar" ./var/lib/dpkg/status | awk '/^Package: stress-ng$/{p=1} p && /^Version:/{print $2; exit}')`;
+  // images.sh's stress-ng statement with an awk that exits at its match, and as images.sh has it (read from
+  // the script).
+  const earlyExit = `stress_version=$(tar -xOf "$tmp/stress-root.tar" ./var/lib/dpkg/status | awk '/^Package: stress-ng$/{p=1} p && /^Version:/{print $2; exit}')`;
   const imagesSh = readFileSync(path.join(root, 'components/kubernetes/build/images.sh'), 'utf8').split('\n');
   const from = imagesSh.findIndex((l) => l.startsWith('stress_version=$('));
   let to = from;
   while (to < imagesSh.length && /[|\\]$/.test(imagesSh[to])) to++;
-  const now = imagesSh.slice(from, to + 1).join('\n');
+  const inScript = imagesSh.slice(from, to + 1).join('\n');
 
   const TIMES = 20;
   const repeated = (statement: string, result: string) =>
     `tmp=.\nfor _ in $(seq ${TIMES}); do\n${statement}\ndone\nprintf '%s\\n' "${result}"`;
 
-  it("images.sh's stress-ng version: the old statement fails with SIGPIPE, the new one never", () => {
+  it("images.sh's stress-ng version: an awk that exits early fails with SIGPIPE, the script's statement never", () => {
     expect(from).toBeGreaterThanOrEqual(0);
-    const old = underPipefail(repeated(before, '$stress_version'), dir);
-    expect(old.status).not.toBe(0); // 141 = 128 + SIGPIPE: tar was killed writing to the exited awk
-    expect(earlyExitPipes(before)).toHaveLength(1);
+    const early = underPipefail(repeated(earlyExit, '$stress_version'), dir);
+    expect(early.status).not.toBe(0); // 141 = 128 + SIGPIPE: tar was killed writing to the exited awk
+    expect(earlyExitPipes(earlyExit)).toHaveLength(1);
 
-    const fixed = underPipefail(repeated(now, '$stress_version'), dir);
-    expect(fixed).toEqual({ status: 0, stdout: '0.15.06-2' });
-    expect(earlyExitPipes(now)).toEqual([]);
+    const scripted = underPipefail(repeated(inScript, '$stress_version'), dir);
+    expect(scripted).toEqual({ status: 0, stdout: '0.15.06-2' });
+    expect(earlyExitPipes(inScript)).toEqual([]);
   });
 
-  // Each early consumer against a ~3.4 MB producer (seq), and the form it was rewritten to in the scripts.
+  // Each early consumer against a ~3.4 MB producer (seq), and the form the scripts use instead.
   const pairs: { name: string; old: string; fixed: string; result: string }[] = [
     {
       name: 'head -n1 → sed -n 1p (build.sh)',
