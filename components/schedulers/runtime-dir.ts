@@ -2,22 +2,24 @@
 // name sockets after the node, the job and the step: under a state directory that carries the cluster's name,
 // they overflow (slurmstepd's `<spool>/<node>_<job>.<step>` reached 111 bytes under a 20-character cluster name
 // and every job was cancelled). So a cluster keeps its sockets under a short runtime directory of fixed length,
-// and every scheduler lists the longest socket paths it can make, checked before anything is created.
+// and every scheduler lists the longest socket paths it can make, checked before anything is created. Not under
+// /run: a machine booted through Debian's initramfs mounts /run noexec, and slurmd runs batch scripts from its
+// spool (every job of a VM node failed there).
 import { createHash } from 'crypto';
 import * as path from 'path';
 
 /** Longest path a Unix socket may have on Linux (bytes, without the terminating NUL). */
 export const UNIX_SOCKET_MAX_BYTES = 107;
 
-/** Where every cluster's runtime directory lives (root-owned, beside schedbench's locks). */
-export const RUNTIME_ROOT = '/run/schedbench';
+/** Where every cluster's runtime directory lives (root-owned, on the state's own filesystem). */
+export const RUNTIME_ROOT = '/var/lib/schedbench/run';
 
-/** Hex digits of the state directory's hash naming a runtime directory: 16^10 names, never shared in practice. */
-const RUNTIME_TAG_HEX = 10;
+/** Hex digits of the state directory's hash naming a runtime directory: 16^8 names, never shared in practice. */
+const RUNTIME_TAG_HEX = 8;
 
 /**
- * `/run/schedbench/<10 hex of SHA-256 of stateDir>`: the runtime directory of the cluster whose state is under
- * `stateDir` (which names the cluster and the scheduler), 26 bytes whatever the names.
+ * `/var/lib/schedbench/run/<8 hex of SHA-256 of stateDir>`: the runtime directory of the cluster whose state is
+ * under `stateDir` (which names the cluster and the scheduler), 32 bytes whatever the names.
  */
 export function runtimeDir(stateDir: string): string {
   const tag = createHash('sha256')

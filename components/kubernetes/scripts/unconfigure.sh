@@ -11,6 +11,7 @@ for dir in "$RUN_DIR" "$NODE_DIR"; do
     die "kubernetes unconfigure: node $NODE: mounts remain under $dir"
   fi
   rm -rf --one-file-system -- "$dir"
-  rmdir "$(dirname "$dir")" 2>/dev/null || true
+  # Its parent (the cluster's nodes/ or runtime directory), then that one's (the runtime root), once empty.
+  if rmdir "$(dirname "$dir")" 2>/dev/null; then rmdir "$(dirname "$(dirname "$dir")")" 2>/dev/null || true; fi
 done
 printf '{"node":"%s","unconfigured":true}\n' "$NODE"

@@ -8,7 +8,8 @@ set -euo pipefail
 rm -rf "${ROOT:?}/nodes/$NODE"
 if [[ -n "$SPOOL_DIR" ]]; then
   rm -rf "${SPOOL_DIR:?}"
-  rmdir "${SPOOL_DIR%/*}" 2>/dev/null || true
+  # The cluster's runtime directory, then the runtime root, once nothing else is in them.
+  if rmdir "${SPOOL_DIR%/*}" 2>/dev/null; then rmdir "${SPOOL_DIR%/*/*}" 2>/dev/null || true; fi
 fi
 if [[ -d "$ROOT/nodes" ]] && [[ -z "$(ls -A "$ROOT/nodes")" ]]; then
   rm -rf "${ROOT:?}"

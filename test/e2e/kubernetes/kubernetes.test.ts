@@ -14,6 +14,7 @@ import * as path from 'path';
 import { clusterNameFor } from '../../../components/config/names';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { clusterLayout, nodePaths } from '../../../components/kubernetes/layout';
+import { RUNTIME_ROOT } from '../../../components/schedulers/runtime-dir';
 import { adminKubectl, TWO_NODE_KUBERNETES } from '../../helpers/kubernetes';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
@@ -194,7 +195,7 @@ if (!cached && !mayBuild)
       // runtime directory (the kubelet's root too: its device-plugin socket must fit a Unix socket address).
       for (const n of ['n1', 'n2']) {
         const paths = nodePaths(clusterLayout(K8S_ROOT), `${CLUSTER}-${n}`);
-        expect(paths.runDir.startsWith('/run/schedbench/')).toBe(true);
+        expect(paths.runDir.startsWith(`${RUNTIME_ROOT}/`)).toBe(true);
         expect(existsSync(paths.containerdSocket)).toBe(true);
         expect(existsSync(path.join(paths.kubeletRoot, 'device-plugins', 'kubelet.sock'))).toBe(true);
         expect(existsSync(path.join(paths.dir, 'kubelet.pid'))).toBe(true);

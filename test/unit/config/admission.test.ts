@@ -9,7 +9,7 @@ import { loadConfig, parseConfig } from '../../../components/config/parse';
 import { leftoversOfCluster, type Leftover } from '../../../components/nodes/leftovers';
 import type { HostFacts } from '../../../components/nodes/host-facts';
 import { schedulerSocketPaths } from '../../../components/schedulers/registry';
-import { UNIX_SOCKET_MAX_BYTES } from '../../../components/schedulers/runtime-dir';
+import { RUNTIME_ROOT, UNIX_SOCKET_MAX_BYTES } from '../../../components/schedulers/runtime-dir';
 import { clusterLayout, slurmSocketPaths } from '../../../components/slurm/layout';
 
 const twoCores: HostFacts = { cores: 2, memoryMiB: 24 * 1024 };
@@ -149,7 +149,7 @@ describe('admission', () => {
       p.what.startsWith('slurmstepd'),
     );
     expect(stepd?.path).toMatch(
-      /^\/run\/schedbench\/[0-9a-f]{10}\/local-slurm-small-n1\/local-slurm-small-n1_\d+\.\d+$/,
+      new RegExp(`^${RUNTIME_ROOT}/[0-9a-f]{8}/local-slurm-small-n1/local-slurm-small-n1_\\d+\\.\\d+$`),
     );
     expect(Buffer.byteLength(stepd?.path ?? '')).toBeLessThanOrEqual(UNIX_SOCKET_MAX_BYTES);
   });

@@ -1,5 +1,6 @@
 // The pure renderers of the Kubernetes component: kubeadm, control-plane flags, containerd, kubelet and CNI
 // configuration, the capacity reservation, and errors for impossible settings.
+import { RUNTIME_ROOT } from '../../../components/schedulers/runtime-dir';
 import { parse, parseAllDocuments } from 'yaml';
 import { checkSocketPaths, clusterLayout, nodePaths } from '../../../components/kubernetes/layout';
 import {
@@ -106,7 +107,7 @@ describe('containerd configuration', () => {
   });
   it('keeps sockets in the short runtime directory however deep the state directory is', () => {
     const deep = nodePaths(clusterLayout(`/${'d'.repeat(90)}`), 'n1');
-    expect(deep.containerdSocket).toMatch(/^\/run\/schedbench\/[0-9a-f]{10}\/n1\/cd\.sock$/);
+    expect(deep.containerdSocket).toMatch(new RegExp(`^${RUNTIME_ROOT}/[0-9a-f]{8}/n1/cd\\.sock$`));
     expect(() => checkSocketPaths(deep, 'n1')).not.toThrow();
     const rendered = renderContainerdConfig({
       paths: deep,
@@ -120,7 +121,7 @@ describe('containerd configuration', () => {
     const long = 'n'.repeat(70);
     const paths = nodePaths(layout, long);
     expect(() => checkSocketPaths(paths, long)).toThrow(
-      /containerd ttrpc socket of node n+ \/run\/schedbench\/\S+ is \d+ bytes, more than 104/,
+      new RegExp(`containerd ttrpc socket of node n+ ${RUNTIME_ROOT}/\\S+ is \\d+ bytes, more than 104`),
     );
   });
 });
