@@ -49,6 +49,8 @@ export interface NodePaths {
   containerdSocket: string;
   containerdConfig: string;
   kubeletRoot: string;
+  /** The kubelet's serving certificate and key (it makes them itself). */
+  kubeletCertDir: string;
   kubeletConfig: string;
   kubeletKubeconfig: string;
   caCert: string;
@@ -73,6 +75,7 @@ export function nodePaths(layout: KubernetesLayout, node: string): NodePaths {
     containerdConfig: `${dir}/containerd.toml`,
     // The kubelet makes its device-plugin and pod-resources sockets under its root: it must be short too.
     kubeletRoot: `${runDir}/kubelet`,
+    kubeletCertDir: `${dir}/kubelet-pki`,
     kubeletConfig: `${dir}/kubelet.yaml`,
     kubeletKubeconfig: `${dir}/kubelet.kubeconfig`,
     caCert: `${dir}/ca.crt`,
@@ -84,11 +87,6 @@ export function nodePaths(layout: KubernetesLayout, node: string): NodePaths {
 
 /** The socket paths a node's containerd and kubelet make, each with its limit (containerd's is 104 bytes). */
 export function nodeSocketPaths(paths: NodePaths, node: string): LimitedPath[] {
-  const kubelet = (sub: string) => ({
-    what: `kubelet ${sub} socket of node ${node}`,
-    path: `${paths.kubeletRoot}/${sub}/kubelet.sock`,
-    limit: UNIX_SOCKET_MAX_BYTES,
-  });
   return [
     { what: `containerd socket of node ${node}`, path: paths.containerdSocket, limit: MAX_SOCKET_PATH },
     {
@@ -96,8 +94,12 @@ export function nodeSocketPaths(paths: NodePaths, node: string): LimitedPath[] {
       path: `${paths.containerdSocket}.ttrpc`,
       limit: MAX_SOCKET_PATH,
     },
-    kubelet('device-plugins'),
-    kubelet('pod-resources'),
+    // Under the kubelet's root (its device-plugin socket is not: the kubelet fixes that one's path).
+    {
+      what: `kubelet pod-resources socket of node ${node}`,
+      path: `${paths.kubeletRoot}/pod-resources/kubelet.sock`,
+      limit: UNIX_SOCKET_MAX_BYTES,
+    },
   ];
 }
 

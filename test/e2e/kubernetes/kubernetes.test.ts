@@ -192,12 +192,12 @@ if (!cached && !mayBuild)
         expect(n.status.nodeInfo.kubeletVersion).toMatch(/^v1\.\d+\.\d+$/);
       }
       // Each node's daemons are its own: one containerd and one kubelet per node, their sockets in the node's short
-      // runtime directory (the kubelet's root too: its device-plugin socket must fit a Unix socket address).
+      // runtime directory (the kubelet's root too: its pod-resources socket must fit a Unix socket address).
       for (const n of ['n1', 'n2']) {
         const paths = nodePaths(clusterLayout(K8S_ROOT), `${CLUSTER}-${n}`);
         expect(paths.runDir.startsWith(`${RUNTIME_ROOT}/`)).toBe(true);
         expect(existsSync(paths.containerdSocket)).toBe(true);
-        expect(existsSync(path.join(paths.kubeletRoot, 'device-plugins', 'kubelet.sock'))).toBe(true);
+        expect(existsSync(path.join(paths.kubeletRoot, 'pod-resources', 'kubelet.sock'))).toBe(true);
         expect(existsSync(path.join(paths.dir, 'kubelet.pid'))).toBe(true);
       }
       runId =

@@ -183,11 +183,12 @@ describe('kubelet configuration and capacity', () => {
     });
     expect(Object.values(config.evictionHard as Record<string, string>)).toEqual(['0%', '0%', '0%', '0%']);
   });
-  it('gives every kubelet its own root dir and the node address', () => {
+  it('gives every kubelet its own root dir, certificate dir and the node address', () => {
     expect(kubeletArgs(paths, { name: 'n1', address: '10.70.0.2' })).toEqual([
       `--config=${paths.kubeletConfig}`,
       `--kubeconfig=${paths.kubeletKubeconfig}`,
       `--root-dir=${paths.kubeletRoot}`,
+      `--cert-dir=${paths.kubeletCertDir}`,
       '--node-ip=10.70.0.2',
       '--hostname-override=n1',
     ]);

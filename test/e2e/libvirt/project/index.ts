@@ -8,6 +8,7 @@ import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { LibvirtBackend } from '../../../../components/nodes/libvirt/config';
 import { LibvirtNodes } from '../../../../components/nodes/libvirt/LibvirtNodes';
+import { imageContentFor } from '../../../../components/schedulers/registry';
 import { SSH_ENV_LIB, sshEnvironment } from '../../../../components/nodes/ssh-env';
 import { ClusterKey } from '../../../../components/nodes/sshkey';
 import { SlurmOptions } from '../../../../components/slurm/options';
@@ -40,6 +41,8 @@ const vms = new LibvirtNodes('vms', {
   host: { name: 'localhost', cores: 2, sockets: 1, memoryGiB: 24, reserve: { cores: 0, memoryGiB: 2 } },
   publicKey: key.publicKey,
   privateKey: key.privateKey,
+  // What `up` gives a SLURM stack's image: SLURM's packages, from its module (the base image has no scheduler).
+  ...(withSlurm ? { imageContent: imageContentFor('slurm', {}, backend) } : {}),
 });
 
 const CHECK = `set -euo pipefail
