@@ -345,10 +345,22 @@ export function startedByRun(fresh: readonly Leftover[], runId: string): Leftove
         (recorded === '' && (live.length === 0 || live.some((pid) => startedBy(pid, runId)))),
     );
   }
-  const nodeOfCgroup = (dir: string) => path.basename(dir);
+  // A cgroup belongs to the node whose name is one of its path's parts (a kubelet's kubepods/besteffort lies
+  // below the node's own); else to its cluster (`schedbench/<cluster>/…`), whose nodes say whose it is. Only a
+  // cgroup of no known node or cluster is judged by its processes — an empty one of another run's cluster never.
   const ownedCgroup = (l: Leftover): boolean => {
-    const byNode = ownedNode.get(nodeOfCgroup(l.id));
-    if (byNode !== undefined) return byNode;
+    const parts = l.id.split('/');
+    for (const part of parts.slice().reverse()) {
+      const byNode = ownedNode.get(part);
+      if (byNode !== undefined) return byNode;
+      // A node that was up before the run began (not among the fresh ones): never this run's.
+      if (part !== '' && existsSync(`/run/netns/schedbench-${part}`)) return false;
+    }
+    const cluster = parts[parts.lastIndexOf('schedbench') + 1];
+    const clusterNodes = [...ownedNode].filter(
+      ([name]) => cluster !== undefined && name.startsWith(`${cluster}-`),
+    );
+    if (clusterNodes.length > 0) return clusterNodes.every(([, mine]) => mine);
     const live = pidsIn(l).filter(alive);
     return live.every((pid) => startedBy(pid, runId));
   };

@@ -98,6 +98,11 @@ describeRoot('leftovers and schedbench doctor', () => {
   it('a run removes only what it started: a node whose sshd carries another run id is left alone', () => {
     const mine = makeCluster({ cluster: 'secdoc-m', nodes: 1, stateDir: STATE_DIR }, keys, 1, 256);
     const theirs = makeCluster({ cluster: 'secdoc-t', nodes: 1, stateDir: STATE_DIR }, keys, 1, 256);
+    const theirNode = theirs.plan.nodes[0]?.cgroup ?? 'missing';
+    const cgroupRoots = cgroupV2 ? ['/sys/fs/cgroup'] : ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/memory'];
+    const theirEmptyCgroups = cgroupRoots.map((root) =>
+      path.join(root, theirNode, 'kubernetes', 'kubepods', 'besteffort'),
+    );
     const before = new Set(findLeftovers().map((l) => `${l.kind} ${l.id}`));
     const saved = process.env[RUN_ID_VARIABLE];
     try {
@@ -105,6 +110,8 @@ describeRoot('leftovers and schedbench doctor', () => {
       createCluster(mine);
       process.env[RUN_ID_VARIABLE] = 'sec-run-theirs';
       createCluster(theirs);
+      // Empty cgroups a kubelet of theirs made below its node's (no process in them): still theirs.
+      for (const dir of theirEmptyCgroups) mkdirSync(dir, { recursive: true });
       const fresh = findLeftovers().filter((l) => !before.has(`${l.kind} ${l.id}`));
       const chosen = startedByRun(fresh, 'sec-run-mine');
       expect(of(mine, chosen).map((l) => l.kind)).toEqual(
@@ -121,6 +128,13 @@ describeRoot('leftovers and schedbench doctor', () => {
     } finally {
       if (saved === undefined) delete process.env[RUN_ID_VARIABLE];
       else process.env[RUN_ID_VARIABLE] = saved;
+      for (const dir of theirEmptyCgroups)
+        for (
+          let d = dir;
+          d.endsWith('besteffort') || d.endsWith('kubepods') || d.endsWith('kubernetes');
+          d = path.dirname(d)
+        )
+          if (existsSync(d)) rmdirSync(d);
       deleteCluster(theirs);
       deleteCluster(mine);
     }
