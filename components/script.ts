@@ -29,6 +29,12 @@ export function bashScript(scriptPath: string): string {
 export const PRELUDE = path.join(REPO_ROOT, 'components', 'prelude.sh');
 
 /**
+ * components/stages.sh: the stage library every scheduler's node scripts share (arrivals, the bounded wait, the
+ * sampler loop, package installs, locks), so that a scheduler folder's scripts keep only their own commands.
+ */
+export const STAGES = path.join(REPO_ROOT, 'components', 'stages.sh');
+
+/**
  * `bash -c '<prelude + libs + dir/name>' name`: a node script with the shared prelude and its area's own
  * helpers (e.g. components/slurm/scripts/lib.sh) in front. Parameters still travel only in the environment.
  */
@@ -43,4 +49,12 @@ export function preludedScript(dir: string, name: string, libs: readonly string[
  */
 export function remoteScript(dir: string, name: string, libs: readonly string[] = []): string {
   return preludedScript(dir, name, [SSH_ENV_LIB, ...libs]);
+}
+
+/**
+ * A scheduler's node script, `dir/name`, run over SSH: remoteScript with the stage library (components/stages.sh)
+ * and then the folder's own helpers (`dir/lib.sh`) in front.
+ */
+export function schedulerScript(dir: string, name: string): string {
+  return remoteScript(dir, name, [STAGES, path.join(dir, 'lib.sh')]);
 }

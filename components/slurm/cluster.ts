@@ -5,54 +5,45 @@
 // loop the sbatch/squeue/sacct/sdiag scripts of one run.
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
-import { z } from 'zod';
+import * as path from 'path';
 import type { Node } from '../nodes/types';
+import { remoteCommand } from '../nodes/remote';
+import { JOB_WRAPPER } from '../jobs/wrapper';
+import { renderPlan } from '../jobs/plan';
 import type {
   RunParams,
   RunStages,
   SchedulerArgs,
   SchedulerCluster,
   SchedulerProvenance,
-  StageCommand,
 } from '../schedulers/contract';
-import type { SlurmOptions } from './options';
-import { renderPlan } from '../jobs/plan';
+import {
+  InstallInfo,
+  stageCommandsOn,
+  stageOptions,
+  stageOutput,
+  validatedVersion,
+} from '../schedulers/stages';
+import { SLURM_NODE_PACKAGES } from './image';
 import { clusterLayout, clusterPorts, spoolDir, type SlurmLayout, type SlurmPorts } from './layout';
+import type { SlurmOptions } from './options';
 import { databaseName, realMemoryMiB, renderCgroupConf, renderSlurmConf, renderSlurmdbdConf } from './render';
 import { slurmScript } from './script';
-import * as path from 'path';
-import { remoteCommand } from '../nodes/remote';
-import { JOB_WRAPPER } from '../jobs/wrapper';
 
 /**
  * `cluster` is SLURM's ClusterName (the database name and the port block derive from it); the first node runs
- * slurmctld, slurmdbd and MariaDB, every node runs slurmd; validation checks every node against `profile`;
- * `stateDir` is the root of this cluster's files on every node.
+ * slurmctld, slurmdbd and MariaDB, every node runs slurmd; validation checks every node against its vCPUs and
+ * memory; `stateDir` is the root of this cluster's files on every node.
  */
 export interface SlurmClusterArgs extends SchedulerArgs {
   /** The `schedbench:slurm` config section. */
   options: SlurmOptions;
 }
 
-/** What install.sh reports (provenance for the RunResult). */
-export const InstallInfo = z.strictObject({
-  packages: z.record(z.string(), z.string()),
-  os: z.string(),
-  kernel: z.string(),
-  host: z.string(),
-  /** CPUs of the machine the node runs on (all netns nodes share the host's). */
-  hostCpus: z.number().int().positive(),
-});
-export type InstallInfo = z.infer<typeof InstallInfo>;
-
-const ValidateReport = z.object({ slurmVersion: z.string(), validated: z.literal(true) });
-
-/** `remote.Command` options every stage shares: replacements delete first (scripts reuse fixed paths). */
-function stageOptions(
-  parent: pulumi.Resource,
-  dependsOn: pulumi.Input<pulumi.Resource>[],
-): pulumi.CustomResourceOptions {
-  return { parent, dependsOn, deleteBeforeReplace: true };
+/** The cluster's secrets: made once by local commands, kept secret, delivered to the nodes on stdin only. */
+interface Secrets {
+  mungeKey: pulumi.Output<string>;
+  dbPassword: pulumi.Output<string>;
 }
 
 export class SlurmCluster extends pulumi.ComponentResource implements SchedulerCluster {
@@ -76,15 +67,19 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
   readonly controllerEnv: Record<string, string>;
   /** Version, packages and settings for the results' provenance. */
   readonly provenance: pulumi.Output<SchedulerProvenance>;
+  /** The component's name: its stages' names derive from it (`<name>-install-<node>`, …). */
+  private readonly baseName: string;
+  private readonly options: SlurmOptions;
 
   constructor(name: string, args: SlurmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('schedbench:slurm:Cluster', name, {}, opts);
     const controller = args.nodes[0];
     if (controller === undefined)
       throw new pulumi.ResourceError('slurm: a cluster needs at least one node', this);
-    if (!path.posix.isAbsolute(args.stateDir)) {
+    if (!path.posix.isAbsolute(args.stateDir))
       throw new pulumi.ResourceError(`slurm: stateDir must be absolute, got ${args.stateDir}`, this);
-    }
+    this.baseName = name;
+    this.options = args.options;
     this.clusterName = args.cluster;
     this.nodes = args.nodes;
     this.controller = controller;
@@ -92,155 +87,31 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
     this.stateDir = args.stateDir;
     this.layout = clusterLayout(args.stateDir);
     this.ports = clusterPorts(args.cluster, args.options.basePort);
-    const layout = this.layout;
-    const stop = String(args.options.stopTimeoutSeconds);
-    const specs = args.nodes.map((n) => ({
-      name: n.name,
-      address: n.address,
-      vcpus: n.vcpus,
-      memoryMiB: n.memoryMiB,
-    }));
-    const slurmConf = renderSlurmConf({
-      cluster: args.cluster,
-      nodes: specs,
-      options: args.options,
-      layout,
-      ports: this.ports,
-    });
-    const dbName = databaseName(args.cluster);
-    this.controllerEnv = { ROOT: layout.root, CLUSTER: args.cluster, PARTITION: args.options.partition };
+    this.controllerEnv = { ROOT: this.layout.root, CLUSTER: args.cluster, PARTITION: args.options.partition };
 
-    // Secrets: generated once by local commands, kept secret, delivered on stdin only.
-    const mungeKey = new command.local.Command(
-      `${name}-munge-key`,
-      { create: 'head -c 1024 /dev/urandom | base64 -w0', logging: 'none' },
-      { parent: this, additionalSecretOutputs: ['stdout'] },
-    );
-    const dbPassword = new command.local.Command(
-      `${name}-db-password`,
-      { create: "head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n'", logging: 'none' },
-      { parent: this, additionalSecretOutputs: ['stdout'] },
-    );
-
+    const secrets = this.secrets();
     const perNode = args.nodes.map((node) => {
-      const install = remoteCommand(
-        `${name}-install-${node.name}`,
-        { connection: node.connection, create: slurmScript('install.sh') },
-        stageOptions(this, [node.ready]),
-      );
-      const env = {
-        ROOT: layout.root,
-        NODE: node.name,
-        SPOOL_DIR: spoolDir(layout, node.name),
-        STOP_TIMEOUT: stop,
-      };
-      const configure = remoteCommand(
-        `${name}-configure-${node.name}`,
-        {
-          connection: node.connection,
-          create: slurmScript('configure.sh'),
-          delete: slurmScript('unconfigure.sh'),
-          environment: {
-            ...env,
-            SLURM_CONF_TEXT: slurmConf,
-            CGROUP_CONF_TEXT: renderCgroupConf(),
-            JOB_SCRIPT_TEXT: JOB_WRAPPER,
-          },
-          stdin: pulumi.secret(mungeKey.stdout),
-          logging: 'stdoutAndStderr',
-        },
-        stageOptions(this, [install]),
-      );
-      const munge = remoteCommand(
-        `${name}-munge-${node.name}`,
-        {
-          connection: node.connection,
-          create: slurmScript('start-munge.sh'),
-          delete: slurmScript('stop-munge.sh'),
-          environment: env,
-        },
-        stageOptions(this, [configure]),
-      );
-      return { node, install, configure, munge, env };
+      const install = this.install(node);
+      const configure = this.configure(node, install, secrets);
+      return { node, install, configure, munge: this.munge(node, configure) };
     });
-    const first = perNode[0];
+    const [first] = perNode;
     if (first === undefined) throw new pulumi.ResourceError('slurm: a cluster needs at least one node', this);
+    const database = this.database(secrets, first.munge);
+    const daemons = this.controllerDaemons(secrets, [database, ...perNode.map((p) => p.configure)]);
+    const slurmds = perNode.map((p) => this.slurmd(p.node, [p.munge, daemons]));
+    const validate = this.validate(slurmds);
 
-    const dbEnv = {
-      ROOT: layout.root,
-      DB_NAME: dbName,
-      DB_PORT: String(this.ports.mariadb),
-      DB_ADDRESS: controller.address,
-      STOP_TIMEOUT: stop,
-    };
-    const db = remoteCommand(
-      `${name}-db`,
-      {
-        connection: controller.connection,
-        create: slurmScript('start-db.sh'),
-        delete: slurmScript('stop-db.sh'),
-        environment: dbEnv,
-        stdin: pulumi.secret(dbPassword.stdout),
-      },
-      stageOptions(this, [first.munge]),
-    );
-    const controllerStart = remoteCommand(
-      `${name}-controller`,
-      {
-        connection: controller.connection,
-        create: slurmScript('start-controller.sh'),
-        delete: slurmScript('stop-controller.sh'),
-        environment: {
-          ROOT: layout.root,
-          CLUSTER: args.cluster,
-          STOP_TIMEOUT: stop,
-          SLURMDBD_CONF_TEXT: renderSlurmdbdConf({
-            cluster: args.cluster,
-            controllerName: controller.name,
-            controllerAddress: controller.address,
-            layout,
-            ports: this.ports,
-          }),
-        },
-        stdin: pulumi.secret(dbPassword.stdout),
-      },
-      stageOptions(this, [db, ...perNode.map((p) => p.configure)]),
-    );
-    const slurmds = perNode.map((p) =>
-      remoteCommand(
-        `${name}-slurmd-${p.node.name}`,
-        {
-          connection: p.node.connection,
-          create: slurmScript('start-slurmd.sh'),
-          delete: slurmScript('stop-slurmd.sh'),
-          environment: p.env,
-        },
-        stageOptions(this, [p.munge, controllerStart]),
-      ),
-    );
-    const expected = args.nodes.map((n) => `${n.name} ${n.vcpus} ${realMemoryMiB(n)}`).join('\n');
-    const validate = remoteCommand(
-      `${name}-validate`,
-      {
-        connection: controller.connection,
-        create: slurmScript('validate.sh'),
-        // Deleting the validation stage is the first step of tearing down: cancel every job of the cluster.
-        delete: slurmScript('drain.sh'),
-        environment: { ...this.controllerEnv, EXPECTED_NODES: expected, STOP_TIMEOUT: stop },
-      },
-      stageOptions(this, slurmds),
-    );
     this.validated = validate;
-    this.slurmVersion = validate.stdout.apply((out) => ValidateReport.parse(JSON.parse(out)).slurmVersion);
-    this.installInfo = first.install.stdout.apply((out) => InstallInfo.parse(JSON.parse(out)));
+    this.slurmVersion = validatedVersion(validate.stdout, 'slurmVersion');
+    this.installInfo = stageOutput(first.install.stdout, InstallInfo);
     const settings: SchedulerProvenance['settings'] = {
-      tuning: args.options.tuning,
-      partition: args.options.partition,
+      tuning: this.options.tuning,
+      partition: this.partition,
     };
     this.provenance = pulumi
       .all([this.slurmVersion, this.installInfo])
       .apply(([version, install]): SchedulerProvenance => ({ version, ...install, settings }));
-
     this.registerOutputs({
       clusterName: this.clusterName,
       slurmVersion: this.slurmVersion,
@@ -250,13 +121,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
 
   /** One run's stages on the controller: sdiag/squeue sampler, sbatch, the squeue wait, sacct. */
   runStages(run: RunParams): RunStages {
-    const base = { ...this.controllerEnv, SCHEDBENCH_SKIP: run.skip };
-    const on = (create: string, environment: StageCommand['environment'], del?: string): StageCommand => ({
-      node: this.controller,
-      create,
-      ...(del === undefined ? {} : { delete: del }),
-      environment: { ...base, ...environment },
-    });
+    const on = stageCommandsOn(this.controller, { ...this.controllerEnv, SCHEDBENCH_SKIP: run.skip });
     const jobPrefix = pulumi.interpolate`${run.slug}.`;
     const sampler = {
       SAMPLER_DIR: pulumi.interpolate`${this.layout.samplersDir}/${run.slug}/scheduler`,
@@ -280,5 +145,169 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
       // submit.sh and collect.sh name it from ROOT and RUN_KEY the same way.
       jobFilesDir: pulumi.interpolate`${this.layout.root}/jobs/out/${run.slug}`,
     };
+  }
+
+  /** The munge key and the database password: generated here, secret outputs from the start. */
+  private secrets(): Secrets {
+    const secret = (what: string, create: string): pulumi.Output<string> =>
+      new command.local.Command(
+        `${this.baseName}-${what}`,
+        { create, logging: 'none' },
+        { parent: this, additionalSecretOutputs: ['stdout'] },
+      ).stdout;
+    return {
+      mungeKey: secret('munge-key', 'head -c 1024 /dev/urandom | base64 -w0'),
+      dbPassword: secret('db-password', "head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \\n'"),
+    };
+  }
+
+  /** Install: SLURM's, munge's, MariaDB's packages and the load tools, where missing. */
+  private install(node: Node): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-install-${node.name}`,
+      {
+        connection: node.connection,
+        create: slurmScript('install.sh'),
+        environment: { PACKAGES: SLURM_NODE_PACKAGES.join(' ') },
+      },
+      stageOptions(this, [node.ready]),
+    );
+  }
+
+  /** What every per-node script gets: the cluster's files, the node, its slurmd spool, the stop grace. */
+  private nodeEnv(node: Node): Record<string, string> {
+    return {
+      ROOT: this.layout.root,
+      NODE: node.name,
+      SPOOL_DIR: spoolDir(this.layout, node.name),
+      STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+    };
+  }
+
+  /** Configure: slurm.conf, cgroup.conf, the job wrapper and the munge key (stdin) on the node. */
+  private configure(node: Node, install: pulumi.Resource, secrets: Secrets): command.remote.Command {
+    const slurmConf = renderSlurmConf({
+      cluster: this.clusterName,
+      nodes: this.nodes,
+      options: this.options,
+      layout: this.layout,
+      ports: this.ports,
+    });
+    return remoteCommand(
+      `${this.baseName}-configure-${node.name}`,
+      {
+        connection: node.connection,
+        create: slurmScript('configure.sh'),
+        delete: slurmScript('unconfigure.sh'),
+        environment: {
+          ...this.nodeEnv(node),
+          SLURM_CONF_TEXT: slurmConf,
+          CGROUP_CONF_TEXT: renderCgroupConf(),
+          JOB_SCRIPT_TEXT: JOB_WRAPPER,
+        },
+        stdin: pulumi.secret(secrets.mungeKey),
+        logging: 'stdoutAndStderr',
+      },
+      stageOptions(this, [install]),
+    );
+  }
+
+  /** munged of the cluster, on the node (netns nodes share one). */
+  private munge(node: Node, configure: pulumi.Resource): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-munge-${node.name}`,
+      {
+        connection: node.connection,
+        create: slurmScript('start-munge.sh'),
+        delete: slurmScript('stop-munge.sh'),
+        environment: this.nodeEnv(node),
+      },
+      stageOptions(this, [configure]),
+    );
+  }
+
+  /** The cluster's own MariaDB on the controller, with the accounting database and its user (password on stdin). */
+  private database(secrets: Secrets, after: pulumi.Resource): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-db`,
+      {
+        connection: this.controller.connection,
+        create: slurmScript('start-db.sh'),
+        delete: slurmScript('stop-db.sh'),
+        environment: {
+          ROOT: this.layout.root,
+          DB_NAME: databaseName(this.clusterName),
+          DB_PORT: String(this.ports.mariadb),
+          DB_ADDRESS: this.controller.address,
+          STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+        },
+        stdin: pulumi.secret(secrets.dbPassword),
+      },
+      stageOptions(this, [after]),
+    );
+  }
+
+  /** slurmdbd, then slurmctld, on the controller: the cluster registers itself in accounting. */
+  private controllerDaemons(secrets: Secrets, after: pulumi.Resource[]): command.remote.Command {
+    const slurmdbdConf = renderSlurmdbdConf({
+      cluster: this.clusterName,
+      controllerName: this.controller.name,
+      controllerAddress: this.controller.address,
+      layout: this.layout,
+      ports: this.ports,
+    });
+    return remoteCommand(
+      `${this.baseName}-controller`,
+      {
+        connection: this.controller.connection,
+        create: slurmScript('start-controller.sh'),
+        delete: slurmScript('stop-controller.sh'),
+        environment: {
+          ROOT: this.layout.root,
+          CLUSTER: this.clusterName,
+          STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+          SLURMDBD_CONF_TEXT: slurmdbdConf,
+        },
+        stdin: pulumi.secret(secrets.dbPassword),
+      },
+      stageOptions(this, after),
+    );
+  }
+
+  /** slurmd of the node. */
+  private slurmd(node: Node, after: pulumi.Resource[]): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-slurmd-${node.name}`,
+      {
+        connection: node.connection,
+        create: slurmScript('start-slurmd.sh'),
+        delete: slurmScript('stop-slurmd.sh'),
+        environment: this.nodeEnv(node),
+      },
+      stageOptions(this, after),
+    );
+  }
+
+  /**
+   * Validate, from the controller: every node idle with its vCPUs and memory, one job on each completes and is in
+   * accounting. Deleting it is the first step of tearing down: every job of the cluster is cancelled.
+   */
+  private validate(after: pulumi.Resource[]): command.remote.Command {
+    const expected = this.nodes.map((n) => `${n.name} ${n.vcpus} ${realMemoryMiB(n)}`).join('\n');
+    return remoteCommand(
+      `${this.baseName}-validate`,
+      {
+        connection: this.controller.connection,
+        create: slurmScript('validate.sh'),
+        delete: slurmScript('drain.sh'),
+        environment: {
+          ...this.controllerEnv,
+          EXPECTED_NODES: expected,
+          STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+          VALIDATE_TIMEOUT: String(this.options.validateTimeoutSeconds),
+        },
+      },
+      stageOptions(this, after),
+    );
   }
 }

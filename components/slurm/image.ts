@@ -2,7 +2,7 @@
 // units those packages enable at boot, which the cluster component starts itself, configured.
 import type { ImageContent } from '../schedulers/module';
 
-/** Debian 12 packages of a SLURM node (install.sh checks and installs the same on any other node). */
+/** Debian 12 packages of a SLURM node (the install stage checks them on every node). */
 export const SLURM_PACKAGES: readonly string[] = [
   'slurmctld',
   'slurmd',
@@ -10,6 +10,19 @@ export const SLURM_PACKAGES: readonly string[] = [
   'slurm-client',
   'munge',
   'mariadb-server',
+];
+
+/**
+ * What the install stage checks on every node and installs where missing: the packages above, and the tools SLURM's
+ * scripts and the job wrapper run.
+ */
+export const SLURM_NODE_PACKAGES: readonly string[] = [
+  ...SLURM_PACKAGES,
+  'mariadb-client',
+  'stress-ng',
+  'jq',
+  'procps',
+  'iproute2',
 ];
 
 /** systemd units the packages enable: at boot they would only start unconfigured. */

@@ -2,6 +2,7 @@
 // (cluster.ts, and with it Pulumi) is loaded only when `create` stands a cluster up (schedulers/load.ts).
 import { loadComponent } from '../schedulers/load';
 import type { SchedulerModule } from '../schedulers/module';
+import { slurmAvailability, slurmCapacityProblem } from './availability';
 import { slurmImageContent } from './image';
 import { clusterLayout, slurmSocketPaths } from './layout';
 import { slurmNormaliser } from './normalise';
@@ -11,10 +12,8 @@ export const slurm: SchedulerModule<'slurm', SlurmOptions> = {
   name: 'slurm',
   label: 'SLURM',
   options: SlurmOptions,
-  // Debian's packages, installed by the install stage on any node: nothing to look for before.
-  availability: () => ({ available: true }),
-  // slurmd takes more CPUs than the machine has (config_overrides): the results say `oversubscribed`.
-  capacityProblem: () => undefined,
+  availability: () => slurmAvailability(),
+  capacityProblem: () => slurmCapacityProblem(),
   socketPaths: (site) => slurmSocketPaths(clusterLayout(site.stateDir), site.nodes),
   imageContent: () => slurmImageContent(),
   clusterOptions: (site) => site.options,

@@ -22,6 +22,14 @@ export const SlurmOptions = z
     slurmdTimeoutSeconds: z.number().int().min(5).max(3600).default(10),
     /** Seconds a daemon gets to exit after SIGTERM before it is sent SIGKILL. */
     stopTimeoutSeconds: z.number().int().min(1).max(300).default(10),
+    /** Seconds validation waits for the controller to answer, every node to be idle and the validation jobs. */
+    validateTimeoutSeconds: z.number().int().min(10).max(3600).default(60),
   })
-  .default({ partition: 'batch', tuning: 'default', slurmdTimeoutSeconds: 10, stopTimeoutSeconds: 10 });
+  .default({
+    partition: 'batch',
+    tuning: 'default',
+    slurmdTimeoutSeconds: 10,
+    stopTimeoutSeconds: 10,
+    validateTimeoutSeconds: 60,
+  });
 export type SlurmOptions = z.infer<typeof SlurmOptions>;

@@ -1,12 +1,13 @@
-// The command text of a SLURM script: the shared prelude, SLURM's lib.sh, then the script, run as `bash -c`.
-// The text is fixed; every parameter travels in environment variables, secrets on stdin (components/script.ts).
+// The command text of a SLURM script: the shared prelude, the stage library, SLURM's lib.sh, then the script, run
+// as `bash -c`. The text is fixed; every parameter travels in environment variables, secrets on stdin
+// (components/script.ts).
 import * as path from 'path';
 import { REPO_ROOT } from '../repo-root';
-import { remoteScript } from '../script';
+import { schedulerScript } from '../script';
 
 export const SLURM_SCRIPTS_DIR = path.join(REPO_ROOT, 'components', 'slurm', 'scripts');
 
 /** A script of components/slurm/scripts, with its preludes. */
 export function slurmScript(name: string): string {
-  return remoteScript(SLURM_SCRIPTS_DIR, name, [path.join(SLURM_SCRIPTS_DIR, 'lib.sh')]);
+  return schedulerScript(SLURM_SCRIPTS_DIR, name);
 }

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Write this cluster's configuration on one node: slurm.conf, cgroup.conf, the job script, the munge key (from
-# stdin, base64) and the node's directories. Idempotent; files are replaced atomically. Prints one JSON line.
+# stdin, base64) and the node's directories. Idempotent; files are replaced atomically (the stage library's
+# write_file). Prints one JSON line.
 set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${NODE:?node name}"
@@ -8,16 +9,6 @@ set -euo pipefail
 : "${SLURM_CONF_TEXT:?rendered slurm.conf}"
 : "${CGROUP_CONF_TEXT:?rendered cgroup.conf}"
 : "${JOB_SCRIPT_TEXT:?job script}"
-
-# write_file PATH MODE OWNER : stdin to PATH atomically.
-write_file() {
-  local tmp
-  tmp="$(mktemp "$1.XXXXXX")"
-  cat >"$tmp"
-  chmod "$2" "$tmp"
-  chown "$3" "$tmp"
-  mv -f "$tmp" "$1"
-}
 
 key="$(cat)"
 [[ -n "$key" ]] || die "no munge key on stdin"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# SLURM helpers, prepended after components/prelude.sh to every SLURM script (components/slurm/script.ts). Not
-# run on its own.
+# SLURM helpers, prepended to every SLURM script after components/prelude.sh and the stage library
+# (components/stages.sh; components/slurm/script.ts). Not run on its own.
 
 # slurm_env : check ROOT (the cluster's state directory) and point the SLURM commands at the cluster's config.
 slurm_env() {
@@ -8,19 +8,14 @@ slurm_env() {
   export SLURM_CONF="$ROOT/etc/slurm.conf"
 }
 
-# kill_cluster_processes CONF : SIGKILL what is left of this cluster here (job steps, their children): the
-# processes whose environment carries SLURM_CONF=CONF and that share this shell's network namespace
-# (jobs inherit it from sbatch, slurmstepd from slurmd).
-kill_cluster_processes() {
-  local conf="$1" netns f pid
-  netns="$(readlink /proc/self/ns/net)"
-  for f in $(grep -lzxF "SLURM_CONF=$conf" /proc/[0-9]*/environ 2>/dev/null || true); do
-    pid="${f#/proc/}"; pid="${pid%/environ}"
-    [[ "$pid" == "$$" || "$pid" == "$BASHPID" ]] && continue
-    [[ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" == "$netns" ]] || continue
-    # The controller's daemons carry SLURM_CONF too; their own stop script ends them gracefully.
-    case "$(cat "/proc/$pid/comm" 2>/dev/null)" in slurmctld | slurmdbd | slurmscriptd) continue ;; esac
-    log "killing leftover process $pid ($(cat "/proc/$pid/comm" 2>/dev/null))"
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+# sdiag_snapshot PHASE : the scheduler sampler's statistics snapshot (the --snapshot of the stage library's
+# sampler_start and sampler_stop): sdiag's whole text, its errors included.
+sdiag_snapshot() { sdiag 2>&1; }
+
+# munge_lock : the name of the lock (the stage library's with_lock) that serialises starting this cluster's munged:
+# nodes sharing one filesystem (netns) start it at the same moment. One per cluster, named from its state directory.
+munge_lock() {
+  local sum
+  sum="$(sha256sum <<<"$ROOT")"
+  printf 'slurm-munge-%s\n' "${sum:0:16}"
 }

@@ -5,4 +5,5 @@ set -euo pipefail
 : "${STOP_TIMEOUT:=10}"
 stop_pidfile "$ROOT/munge/munged.pid" munged "$STOP_TIMEOUT"
 rm -f "$ROOT/munge/munge.socket" "$ROOT/munge/munge.socket.lock" "$ROOT/munge/start.lock"
+drop_lock "$(munge_lock)"
 printf '{"munged":"stopped"}\n'

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Submit a run's jobs with sbatch --parsable after an idle gap, following the plan's arrival pattern.
-# PLAN lines: specIndex count offsetSeconds intervalSeconds cpus memoryMiB timeLimitMinutes mode [args…].
+# Submit a run's jobs with sbatch --parsable after an idle gap, one job per submission at its arrival time (the
+# stage library's plan_arrivals). PLAN lines: specIndex count offsetSeconds intervalSeconds cpus memoryMiB
+# timeLimitMinutes kind [args…].
 # Prints {"startedAt":…,"endedAt":…,"jobs":[{"id":…,"specIndex":…,"name":…,"submittedAt":<epoch s, µs>}]}.
 set -euo pipefail
 : "${RUN_KEY:?run directory name}"
@@ -17,29 +18,23 @@ install -d -m 0755 "$out_dir"
 # is a deadline from when the samplers started (IDLE_FROM; prelude's idle_gap_deadline), so their start and the
 # preparation below happen inside it instead of before it.
 idle_gap_deadline
-
-# Expand the plan into one line per job: offset (µs) specIndex k lineNumber, in arrival order; one awk pass.
 mapfile -t specs <<<"$PLAN"
-events="$(
-  printf '%s\n' "${specs[@]}" | awk '
-    NF >= 4 { for (k = 0; k < $2; k++) printf "%d %s %d %d\n", ($3 + $4 * k) * 1000000, $1, k, NR - 1 }' |
-    sort -n -s -k1,1
-)"
+events="$(plan_arrivals each <<<"$PLAN")"
 
 sleep_until_us "$IDLE_UNTIL_US"
 started_at="$(now_iso)"
 now_us
 t0_us=$NOW_US
 jobs_json=''
-while read -r at_us spec k line; do
+while read -r at_us spec k _ line; do
   [[ -n "$at_us" ]] || continue
-  read -r _ _ _ _ cpus mem minutes mode args <<<"${specs[$line]}"
+  read -r _ _ _ _ cpus mem minutes kind args <<<"${specs[$line]}"
   read -r -a argv <<<"${args:-}"
   ((at_us == 0)) || sleep_until_us $((t0_us + at_us))
   name="${JOB_PREFIX}s${spec}-${k}"
   submitted_at="$EPOCHREALTIME"
   id="$(sbatch --parsable -p "$PARTITION" -N 1 -n 1 -c "$cpus" --mem="${mem}M" -t "$minutes" --no-requeue \
-    --job-name="$name" -o "$out_dir/%j.out" -e "$out_dir/%j.out" "$ROOT/jobs/job.sh" "$out_dir" SLURM_JOB_ID "$mode" "${argv[@]}")"
+    --job-name="$name" -o "$out_dir/%j.out" -e "$out_dir/%j.out" "$ROOT/jobs/job.sh" "$out_dir" SLURM_JOB_ID "$kind" "${argv[@]}")"
   id="${id%%;*}"
   jobs_json+="${jobs_json:+,}{\"id\":\"$id\",\"specIndex\":$spec,\"name\":\"$name\",\"submittedAt\":$submitted_at}"
 done <<<"$events"

@@ -1,4 +1,5 @@
 // The pure renderers of slurm.conf / slurmdbd.conf / cgroup.conf and the cluster's layout and ports.
+import { RUNTIME_ROOT } from '../../../components/schedulers/runtime-dir';
 import { SlurmOptions } from '../../../components/slurm/options';
 import { clusterLayout, clusterPorts } from '../../../components/slurm/layout';
 import {
@@ -58,7 +59,7 @@ describe('renderSlurmConf', () => {
     const s = settings(conf());
     expect(s.get('ProctrackType')).toBe('proctrack/linuxproc');
     expect(s.get('TaskPlugin')).toBe('task/none');
-    expect(s.get('SlurmdSpoolDir')).toMatch(/^\/run\/schedbench\/[0-9a-f]{10}\/%n$/);
+    expect(s.get('SlurmdSpoolDir')).toMatch(new RegExp(`^${RUNTIME_ROOT}/[0-9a-f]{8}/%n$`));
     expect(s.get('SlurmdPidFile')).toBe('/var/lib/schedbench/local/slurm/nodes/%n/slurmd.pid');
     expect(s.get('StateSaveLocation')).toBe('/var/lib/schedbench/local/slurm/slurmctld/state');
     expect(s.get('AuthInfo')).toBe('socket=/var/lib/schedbench/local/slurm/munge/munge.socket');

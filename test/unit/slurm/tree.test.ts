@@ -182,6 +182,15 @@ describe('the SLURM benchmark resource tree (the run loop over the SLURM member 
     expect(String(configure.inputs.create)).not.toContain('local-n1');
   });
 
+  test('validation is bounded by slurm.validateTimeoutSeconds; the install stage gets the packages to check', () => {
+    const validate = find('local-validate').inputs.environment as Record<string, string>;
+    expect(validate.SCHEDBENCH_VALIDATE_TIMEOUT).toBe('60');
+    const install = find('local-install-local-n2').inputs.environment as Record<string, string>;
+    expect(install.SCHEDBENCH_PACKAGES.split(' ')).toEqual(
+      expect.arrayContaining(['slurmctld', 'stress-ng', 'jq']),
+    );
+  });
+
   test('runs are strictly sequential: each workload run starts after the previous one wrote its result', () => {
     const order = ['cpu-intensive-r1', 'cpu-intensive-r2', 'throughput-r1', 'throughput-r2'];
     before('local-validate', 'local-cpu-intensive-r1-check');

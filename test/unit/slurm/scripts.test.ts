@@ -1,0 +1,195 @@
+// SLURM's run-stage scripts as the run loop sends them (components/slurm/script.ts: prelude, stage library, lib.sh,
+// script), run by bash against stand-in SLURM commands on PATH: what is left of SLURM's own in each script — squeue,
+// scancel, sbatch, sinfo, sdiag, dpkg — plugged into the stage library, printing what the normaliser reads.
+import { spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { z } from 'zod';
+import { SubmitOutput, WaitOutput } from '../../../components/schedulers/contract';
+import { InstallInfo } from '../../../components/schedulers/stages';
+import { renderPlan } from '../../../components/jobs/plan';
+import type { JobSpec } from '../../../components/jobs/spec';
+import { SamplerOutput } from '../../../components/slurm/normalise';
+import { slurmScript } from '../../../components/slurm/script';
+import { standIn } from '../stages/bash';
+
+let dir: string;
+let bin: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'schedbench-slurm-scripts-'));
+  bin = path.join(dir, 'bin');
+  // squeue: the queue file's `id|name|state` lines (-o '%i|%j' or '%i|%t'); fails while $DIR/down exists.
+  standIn(
+    bin,
+    'squeue',
+    `if [[ -e "$DIR/down" ]]; then echo "squeue: error: Unable to contact slurm controller (connect failure)" >&2; exit 1; fi
+echo x >>"$DIR/squeue-calls"
+touch "$DIR/queue"
+while IFS='|' read -r id name state; do
+  case "$*" in *%j*) echo "$id|$name" ;; *) echo "$id|$state" ;; esac
+done <"$DIR/queue"`,
+  );
+  standIn(
+    bin,
+    'scancel',
+    `printf '%s\\n' "$@" >>"$DIR/scancelled"\nfor id in "$@"; do sed -i "/^$id|/d" "$DIR/queue"; done`,
+  );
+  standIn(
+    bin,
+    'sbatch',
+    `n=$(( $(cat "$DIR/next-id" 2>/dev/null || echo 100) + 1 )); echo "$n" >"$DIR/next-id"
+printf '%s\\n' "$*" >>"$DIR/sbatch-calls"
+echo "$n;cluster"`,
+  );
+  standIn(bin, 'sinfo', `echo "n1|idle|0/2/0/2"; echo "n2|mixed|1/1/0/2"`);
+  standIn(
+    bin,
+    'sdiag',
+    `[[ "\${1:-}" != -r ]] || { echo reset >>"$DIR/sdiag-reset"; exit 0; }\necho "Main schedule statistics (microseconds):"\necho "	Total cycles:   7"`,
+  );
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(script: string, env: Record<string, string>) {
+  return spawnSync('/bin/sh', ['-c', slurmScript(script)], {
+    encoding: 'utf8',
+    timeout: 60000,
+    env: {
+      PATH: `${bin}:${String(process.env.PATH)}`,
+      SHLVL: '1',
+      ROOT: path.join(dir, 'root'),
+      DIR: dir,
+      ...env,
+    },
+  });
+}
+
+const PREFIX = '20261126T080000Z_0123456789ab.local.mixed-r1.';
+
+describe('wait.sh', () => {
+  it("ends when none of the run's jobs is left, whatever other jobs are queued", () => {
+    writeFileSync(path.join(dir, 'queue'), `7|other-run.s0-0|R\n`);
+    const r = run('wait.sh', { JOB_PREFIX: PREFIX, TIMEOUT_SECONDS: '30' });
+    expect(WaitOutput.parse(JSON.parse(r.stdout))).toEqual({ timedOut: false, waitedSeconds: 0 });
+  });
+
+  it("on timeout scancels the run's jobs only", () => {
+    writeFileSync(path.join(dir, 'queue'), `7|other-run.s0-0|R\n8|${PREFIX}s0-0|R\n9|${PREFIX}s1-0|PD\n`);
+    const r = run('wait.sh', { JOB_PREFIX: PREFIX, TIMEOUT_SECONDS: '1', POLL_SECONDS: '0.2' });
+    expect(WaitOutput.parse(JSON.parse(r.stdout))).toMatchObject({ timedOut: true, cancelled: ['8', '9'] });
+    expect(readFileSync(path.join(dir, 'scancelled'), 'utf8')).toBe('8\n9\n');
+  });
+
+  it("says the scheduler is lost, with squeue's error, when slurmctld does not answer", () => {
+    writeFileSync(path.join(dir, 'down'), '');
+    const r = run('wait.sh', {
+      JOB_PREFIX: PREFIX,
+      TIMEOUT_SECONDS: '30',
+      CONTROLLER_GRACE_SECONDS: '1',
+      POLL_SECONDS: '0.2',
+    });
+    expect(WaitOutput.parse(JSON.parse(r.stdout))).toMatchObject({
+      timedOut: false,
+      schedulerLost: 'squeue: squeue: error: Unable to contact slurm controller (connect failure)',
+    });
+    expect(r.stderr).toContain('slurmctld has not answered for 1s');
+  });
+});
+
+describe('submit.sh', () => {
+  const spec = (count: number, offsetSeconds: number, intervalSeconds: number, args: string[]): JobSpec => ({
+    count,
+    cpus: 2,
+    memoryMiB: 100,
+    expectedSeconds: 3,
+    kind: 'stress',
+    args,
+    arrival: { offsetSeconds, intervalSeconds },
+  });
+
+  it('submits one sbatch per job in arrival order, named by spec and copy, with the spec resources', () => {
+    const plan = renderPlan([spec(2, 0, 0.2, ['--cpu', '2']), spec(1, 0.1, 0, ['--vm', '1'])], 1);
+    const r = run('submit.sh', { RUN_KEY: 'run1', JOB_PREFIX: PREFIX, PLAN: plan, PARTITION: 'batch' });
+    expect(r.stderr).toBe('');
+    const out = SubmitOutput.parse(JSON.parse(r.stdout));
+    expect(out.jobs.map((j) => [j.id, j.specIndex, j.name])).toEqual([
+      ['101', 0, `${PREFIX}s0-0`],
+      ['102', 1, `${PREFIX}s1-0`],
+      ['103', 0, `${PREFIX}s0-1`],
+    ]);
+    const times = out.jobs.map((j) => j.submittedAt ?? 0);
+    // Copy 1 of spec 0 goes 0.2 s after the window opened, not at once.
+    expect((times[2] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(0.19);
+    const calls = readFileSync(path.join(dir, 'sbatch-calls'), 'utf8').trim().split('\n');
+    expect(calls[0]).toContain(
+      `-p batch -N 1 -n 1 -c 2 --mem=100M -t 1 --no-requeue --job-name=${PREFIX}s0-0`,
+    );
+    expect(calls[0]).toMatch(/job\.sh \S+\/jobs\/out\/run1 SLURM_JOB_ID stress --cpu 2$/);
+    expect(calls[1]).toMatch(/SLURM_JOB_ID stress --vm 1$/);
+  });
+});
+
+describe('sampler-start.sh and sampler-stop.sh', () => {
+  it('squeue/sinfo samples and sdiag snapshots (reset first), as the normaliser reads them', async () => {
+    const samplerDir = path.join(dir, 'samplers', 'run1', 'scheduler');
+    writeFileSync(path.join(dir, 'queue'), `8|${PREFIX}s0-0|R\n9|${PREFIX}s1-0|PD\n`);
+    const env = { SAMPLER_DIR: samplerDir, INTERVAL_MS: '100', STATS_INTERVAL_SECONDS: '30' };
+    const start = run('sampler-start.sh', env);
+    expect(start.stderr).toBe('');
+    const { pid } = z.object({ pid: z.number(), startedAt: z.number() }).parse(JSON.parse(start.stdout));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const stop = run('sampler-stop.sh', env);
+      expect(stop.stderr).toBe('');
+      const out = SamplerOutput.parse(JSON.parse(stop.stdout));
+      if (!('samples' in out)) throw new Error('no samples');
+      const samples = out.samples
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(samples.length).toBeGreaterThanOrEqual(3);
+      expect(samples[0]).toMatchObject({ pending: 1, running: 1, nodes: 'n1|idle|0/2/0/2;n2|mixed|1/1/0/2' });
+      expect(out.sdiag.map((s) => s.phase)).toEqual(['after', 'before']);
+      expect(out.sdiag[0]?.text).toContain('Total cycles:   7');
+      expect(readFileSync(path.join(dir, 'sdiag-reset'), 'utf8')).toBe('reset\n');
+      expect(existsSync(samplerDir)).toBe(false);
+      // A second stop (a delete after a crash) prints the empty document.
+      expect(JSON.parse(run('sampler-stop.sh', env).stdout)).toEqual({ samples: '', sdiag: [] });
+    } finally {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // stopped
+      }
+    }
+  });
+});
+
+describe('install.sh', () => {
+  it('installs what dpkg does not have, under the apt lock, and reports versions and machine facts', () => {
+    standIn(
+      bin,
+      'dpkg-query',
+      `pkg="\${*: -1}"; touch "$DIR/installed"
+if grep -qxF -- "$pkg" "$DIR/installed"; then case "$*" in *Status*) printf 'install ok installed' ;; *) printf '22.05.8-%s' "$pkg" ;; esac
+else exit 1; fi`,
+    );
+    standIn(bin, 'apt-get', `printf '%s\\n' "\${@:6}" >>"$DIR/installed"; echo "$*" >>"$DIR/apt-calls"`);
+    const r = run('install.sh', {
+      PACKAGES: 'slurmctld munge mariadb-server stress-ng',
+      SCHEDBENCH_LOCK_DIR: path.join(dir, 'lock'),
+    });
+    expect(r.status).toBe(0);
+    expect(InstallInfo.parse(JSON.parse(r.stdout)).packages).toEqual({
+      slurm: '22.05.8-slurmctld',
+      munge: '22.05.8-munge',
+      mariadb: '22.05.8-mariadb-server',
+      'stress-ng': '22.05.8-stress-ng',
+    });
+    expect(readFileSync(path.join(dir, 'apt-calls'), 'utf8')).toContain(
+      'install -y --no-install-recommends slurmctld munge mariadb-server stress-ng',
+    );
+    expect(existsSync(path.join(dir, 'lock', 'apt.lock'))).toBe(true);
+  });
+});
