@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { clusterNameFor } from '../components/config/names';
 import { kubernetesBinDir } from '../components/kubernetes/cli';
 import { clusterLayout } from '../components/kubernetes/layout';
-import { renderJob } from '../components/kubernetes/workload';
+import { renderJob } from '../components/kubernetes/render';
 import type { RunResult } from '../results/schema';
 import { expandWorkload } from '../workloads/catalog';
 import { preciseTimes } from '../components/jobs/times';

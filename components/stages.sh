@@ -4,6 +4,7 @@
 # (log, die, wait_until, pid files, stop_sampler, …) and before the folder's own lib.sh. Not run on its own.
 #
 #   plan_arrivals MODE         the line plan (stdin) → its submissions in arrival order
+#   submit_jobs MODE CMD       the submit stage: idle gap, each submission at its time, the SubmitOutput
 #   wait_for_jobs OPTION…      the wait stage: bounded polls, scheduler-lost grace, lost nodes, timeout and cancel
 #   sampler_start OPTION…      the scheduler sampler's start stage: a background loop of samples and snapshots
 #   sampler_stop [OPTION…]     its stop stage: last sample, the "after" snapshot
@@ -62,6 +63,52 @@ plan_arrivals() {
       if (burst && $4 == 0) printf "%.0f %s 0 %d %d\n", at($3), $1, $2, NR - 1
       else for (k = 0; k < $2; k++) printf "%.0f %s %d 1 %d\n", at($3 + $4 * k), $1, k, NR - 1
     }' | sort -n -s -k1,1
+}
+
+# submit_jobs MODE CMD : the submit stage. Waits out the run's idle gap (prelude's idle_gap_deadline: IDLE_GAP_SECONDS
+# from IDLE_FROM), then makes the submissions of `plan_arrivals MODE` over PLAN, each at its time, and prints the
+# SubmitOutput (components/schedulers/contract.ts):
+#
+#   {"startedAt":<ISO>,"endedAt":<ISO>,"jobs":[{"id":…,"specIndex":…,"name":…,"submittedAt":<epoch s, µs>},…]}
+#
+# Copy k of spec s is named <JOB_PREFIX>s<s>-<k>. The scheduler's piece, called once per submission:
+#
+#   CMD NAME_PREFIX FIRST COPIES FIELD…   submits copies FIRST … FIRST+COPIES−1 of the spec whose plan line's
+#                                         fields are FIELD… (specIndex count offsetSeconds intervalSeconds cpus
+#                                         memoryMiB timeLimitMinutes kind args…), copy k named NAME_PREFIX<k>; prints
+#                                         the scheduler's id of each, one per line, in copy order; fails on an error.
+#
+# It runs in a subshell (its variables do not outlive the call). Environment: PLAN, JOB_PREFIX, IDLE_GAP_SECONDS.
+submit_jobs() {
+  local _j_mode="${1:?submit_jobs: MODE}" _j_submit="${2:?submit_jobs: CMD}"
+  local _j_specs _j_events _j_fields _j_ids _j_out _j_json='' _j_t0 _j_at _j_at_us _j_spec _j_first _j_copies _j_line
+  local _j_prefix _j_k _j_submitted
+  : "${PLAN:?job plan}"
+  : "${JOB_PREFIX:?job name prefix carrying the run id}"
+  idle_gap_deadline
+  mapfile -t _j_specs <<<"$PLAN"
+  _j_events="$(plan_arrivals "$_j_mode" <<<"$PLAN")"
+  sleep_until_us "$IDLE_UNTIL_US"
+  _j_at="$(now_iso)"
+  now_us
+  _j_t0=$NOW_US
+  while read -r _j_at_us _j_spec _j_first _j_copies _j_line; do
+    [[ -n "$_j_at_us" ]] || continue
+    read -r -a _j_fields <<<"${_j_specs[$_j_line]}"
+    _j_prefix="${JOB_PREFIX}s${_j_spec}-"
+    ((_j_at_us == 0)) || sleep_until_us $((_j_t0 + _j_at_us))
+    _j_submitted="$EPOCHREALTIME"
+    _j_out="$("$_j_submit" "$_j_prefix" "$_j_first" "$_j_copies" "${_j_fields[@]}")"
+    mapfile -t _j_ids <<<"$_j_out"
+    [[ -n "$_j_out" ]] || _j_ids=()
+    ((${#_j_ids[@]} == _j_copies)) ||
+      die "submit of spec $_j_spec returned ${#_j_ids[@]} job id(s), expected $_j_copies"
+    for _j_k in "${!_j_ids[@]}"; do
+      _j_json+="${_j_json:+,}{\"id\":\"${_j_ids[$_j_k]}\",\"specIndex\":$_j_spec,"
+      _j_json+="\"name\":\"${_j_prefix}$((_j_first + _j_k))\",\"submittedAt\":$_j_submitted}"
+    done
+  done <<<"$_j_events"
+  printf '{"startedAt":"%s","endedAt":"%s","jobs":[%s]}\n' "$_j_at" "$(now_iso)" "$_j_json"
 }
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -81,9 +81,28 @@ const elapsed = (since: number) => (Date.now() - since) / 60_000;
 const say = (line: string) => process.stdout.write(`campaign: ${line}\n`);
 const complain = (line: string) => process.stderr.write(`campaign: ${line}\n`);
 
-/** schedbench clusters up on this host now, other than those the campaign is about to make. */
-function foreignClusters(all: readonly Leftover[]): Leftover[] {
-  return all.filter((l) => l.kind === 'netns' || l.kind === 'libvirt-domain');
+/** Whether a network namespace holds any process (`ip netns pids`); unknown counts as busy. */
+function namespaceRunsSomething(name: string): boolean {
+  const result = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' });
+  return result.status !== 0 || result.stdout.trim() !== '';
+}
+
+/**
+ * Other schedbench clusters on this host now: `busy` — a node namespace with processes in it, or a VM — whose load
+ * would share every measurement; `idle` — node namespaces with nothing in them (what an interrupted run left), which
+ * cost no CPU: named, not refused.
+ */
+export function foreignClusters(
+  all: readonly Leftover[],
+  runsSomething: (namespace: string) => boolean = namespaceRunsSomething,
+): { busy: Leftover[]; idle: Leftover[] } {
+  const busy: Leftover[] = [];
+  const idle: Leftover[] = [];
+  for (const l of all) {
+    if (l.kind === 'libvirt-domain') busy.push(l);
+    else if (l.kind === 'netns') (runsSomething(l.id) ? busy : idle).push(l);
+  }
+  return { busy, idle };
 }
 
 function runSteps(steps: readonly CampaignStep[], dir: string, started: number): StepOutcome[] | undefined {
@@ -176,10 +195,15 @@ export function registerCampaign(program: Command): void {
       }
       if (options.dryRun === true) return;
       const others = foreignClusters(findLeftovers());
-      if (others.length > 0 && options.shareHost !== true) {
+      if (others.idle.length > 0)
+        complain(
+          `empty node namespaces of another schedbench cluster are on this host (no process in them, so no load; ` +
+            `\`npx schedbench doctor --clean\` removes them):\n${others.idle.map((l) => `  ${describeLeftover(l)}`).join('\n')}`,
+        );
+      if (others.busy.length > 0 && options.shareHost !== true) {
         complain(
           `other schedbench clusters are up on this host; their daemons would share every measurement:\n` +
-            `${others.map((l) => `  ${describeLeftover(l)}`).join('\n')}\n` +
+            `${others.busy.map((l) => `  ${describeLeftover(l)}`).join('\n')}\n` +
             '  destroy their stacks (or `npx schedbench doctor --clean`), or pass --share-host to run anyway',
         );
         process.exitCode = 1;

@@ -1,53 +1,47 @@
 // schedbench:flux:Cluster — a multi-node Flux system instance (flux-core + Fluxion from an existing installation)
-// on any Node[], built only over SSH in named stages: install (check the prefix, load tools) → keygen (a CURVE
-// certificate, kept secret) → configure (system.toml, certificate on stdin) → start (one broker per node, rank 0
+// on any Node[], built only over SSH in named stages: install (check the prefix, load tools) → CURVE certificate
+// (made on rank 0, kept secret) → configure (system.toml, certificate on stdin) → brokers (one per node, rank 0
 // first) → validate. Deleting it cancels every job, shuts the instance down, kills what is left and removes its
 // files. It is the scheduler contract's Flux member: `runStages` hands the run loop its flux submit/jobs scripts.
+import type * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'path';
 import { z } from 'zod';
 import type { Node } from '../nodes/types';
+import { remoteCommand } from '../nodes/remote';
+import { JOB_WRAPPER } from '../jobs/wrapper';
+import { renderPlan } from '../jobs/plan';
 import type {
   RunParams,
   RunStages,
   SchedulerArgs,
   SchedulerCluster,
   SchedulerProvenance,
-  StageCommand,
 } from '../schedulers/contract';
-import type { FluxOptions } from './options';
+import {
+  InstallInfo,
+  stageCommandsOn,
+  stageOptions,
+  stageOutput,
+  validatedVersion,
+} from '../schedulers/stages';
 import { brokerPort, fluxLayout, localUri, type FluxLayout } from './layout';
+import type { FluxOptions } from './options';
 import { renderExpectedNodes, renderSystemToml } from './render';
 import { fluxScript } from './script';
-import { remoteCommand } from '../nodes/remote';
-import { JOB_WRAPPER } from '../jobs/wrapper';
-import { renderPlan } from '../jobs/plan';
 
+/**
+ * `cluster` names the instance (its broker port derives from it); the first node is rank 0, every node runs a
+ * broker and Flux schedules on each node's vCPUs; `stateDir` is the root of this cluster's files on every node.
+ */
 export interface FluxClusterArgs extends SchedulerArgs {
   /** The `schedbench:flux` config section; `prefix` must be set (the registry refuses a stack without it). */
   options: FluxOptions;
 }
 
-/** What install-check.sh reports (provenance for the RunResult). */
-export const InstallInfo = z.strictObject({
-  packages: z.record(z.string(), z.string()),
-  prefix: z.string(),
-  os: z.string(),
-  kernel: z.string(),
-  host: z.string(),
-  hostCpus: z.number().int().positive(),
-});
-export type InstallInfo = z.infer<typeof InstallInfo>;
-
-const ValidateReport = z.object({ fluxVersion: z.string(), validated: z.literal(true) });
-
-function stageOptions(
-  parent: pulumi.Resource,
-  dependsOn: pulumi.Input<pulumi.Resource>[],
-  extra: pulumi.CustomResourceOptions = {},
-): pulumi.CustomResourceOptions {
-  return { parent, dependsOn, deleteBeforeReplace: true, ...extra };
-}
+/** What install-check.sh reports: the machine facts and versions, and the prefix Flux runs from (provenance). */
+export const FluxInstallInfo = InstallInfo.extend({ prefix: z.string() });
+export type FluxInstallInfo = z.infer<typeof FluxInstallInfo>;
 
 export class FluxCluster extends pulumi.ComponentResource implements SchedulerCluster {
   readonly scheduler = 'flux' as const;
@@ -61,11 +55,19 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
   readonly port: number;
   /** flux-core version reported by the running instance. */
   readonly fluxVersion: pulumi.Output<string>;
-  readonly installInfo: pulumi.Output<InstallInfo>;
+  /** Versions, prefix, OS and kernel of rank 0's node. */
+  readonly installInfo: pulumi.Output<FluxInstallInfo>;
+  /** The validation stage: workload runs depend on it. */
   readonly validated: pulumi.Resource;
   /** Environment every script on rank 0 needs to reach the instance. */
   readonly rank0Env: Record<string, string>;
+  /** Version, packages and settings for the results' provenance. */
   readonly provenance: pulumi.Output<SchedulerProvenance>;
+  /** The component's name: its stages' names derive from it (`<name>-install-<node>`, …). */
+  private readonly baseName: string;
+  private readonly options: FluxOptions;
+  /** Where Flux is installed on every node (`options.prefix`, checked to be set). */
+  private readonly prefix: string;
 
   constructor(name: string, args: FluxClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('schedbench:flux:Cluster', name, {}, opts);
@@ -73,123 +75,57 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
     if (rank0 === undefined) throw new pulumi.ResourceError('flux: a cluster needs at least one node', this);
     if (!path.posix.isAbsolute(args.stateDir))
       throw new pulumi.ResourceError(`flux: stateDir must be absolute, got ${args.stateDir}`, this);
-    const prefix = args.options.prefix;
-    if (prefix === undefined)
+    if (args.options.prefix === undefined)
       throw new pulumi.ResourceError(
         'flux: schedbench:flux.prefix is not set (nor SCHEDBENCH_FLUX_PREFIX): where is Flux installed?',
         this,
       );
+    this.baseName = name;
+    this.options = args.options;
+    this.prefix = args.options.prefix;
     this.clusterName = args.cluster;
     this.nodes = args.nodes;
     this.rank0 = rank0;
     this.stateDir = args.stateDir;
     this.layout = fluxLayout(args.stateDir);
     this.port = brokerPort(args.cluster, args.options.port);
-    const layout = this.layout;
-    const stop = String(args.options.stopTimeoutSeconds);
-    const specs = args.nodes.map((n) => ({ name: n.name, address: n.address, cores: args.profile.vcpus }));
-    const systemToml = renderSystemToml({ nodes: specs, layout, port: this.port, options: args.options });
-    this.rank0Env = { ROOT: layout.root, FLUX_PREFIX: prefix, FLUX_URI: localUri(layout, rank0.name) };
+    this.rank0Env = {
+      ROOT: this.layout.root,
+      FLUX_PREFIX: this.prefix,
+      FLUX_URI: localUri(this.layout, rank0.name),
+    };
 
-    const installs = args.nodes.map((node) =>
-      remoteCommand(
-        `${name}-install-${node.name}`,
-        {
-          connection: node.connection,
-          create: fluxScript('install-check.sh'),
-          environment: { FLUX_PREFIX: prefix },
-        },
-        stageOptions(this, [node.ready]),
-      ),
-    );
-    const firstInstall = installs[0];
-    if (firstInstall === undefined)
-      throw new pulumi.ResourceError('flux: a cluster needs at least one node', this);
-    // The certificate: made once by `flux keygen` on rank 0, a secret from then on, delivered on stdin only.
-    const cert = remoteCommand(
-      `${name}-curve-cert`,
-      {
-        connection: rank0.connection,
-        create: fluxScript('keygen.sh'),
-        environment: { FLUX_PREFIX: prefix },
-        logging: 'none',
-      },
-      stageOptions(this, [firstInstall], { additionalSecretOutputs: ['stdout'] }),
-    );
-    let rank0Start: pulumi.Resource | undefined;
-    const starts = args.nodes.map((node, rank) => {
-      const env = { ROOT: layout.root, NODE: node.name, FLUX_PREFIX: prefix };
-      const install = installs[rank] ?? firstInstall;
-      const configure = remoteCommand(
-        `${name}-configure-${node.name}`,
-        {
-          connection: node.connection,
-          create: fluxScript('configure.sh'),
-          delete: fluxScript('unconfigure.sh'),
-          environment: { ...env, SYSTEM_TOML: systemToml, JOB_SCRIPT_TEXT: JOB_WRAPPER },
-          stdin: pulumi.secret(cert.stdout),
-          logging: 'stdoutAndStderr',
-        },
-        stageOptions(this, [install, cert]),
-      );
-      // Rank 0 first: the others connect to it (and are deleted, i.e. stopped, before it).
-      const start = remoteCommand(
-        `${name}-broker-${node.name}`,
-        {
-          connection: node.connection,
-          create: fluxScript('start.sh'),
-          delete: fluxScript('stop.sh'),
-          environment: { ...env, RANK: String(rank), STOP_TIMEOUT: stop },
-        },
-        stageOptions(this, rank0Start === undefined ? [configure] : [configure, rank0Start]),
-      );
-      if (rank === 0) rank0Start = start;
-      return start;
-    });
-    const validate = remoteCommand(
-      `${name}-validate`,
-      {
-        connection: rank0.connection,
-        create: fluxScript('validate.sh'),
-        // Deleting the validation stage is the first step of tearing down: cancel every job of the instance.
-        delete: fluxScript('drain.sh'),
-        environment: {
-          ...this.rank0Env,
-          CLUSTER: args.cluster,
-          EXPECTED_NODES: renderExpectedNodes(specs),
-          VALIDATE_TIMEOUT: String(args.options.validateTimeoutSeconds),
-          STOP_TIMEOUT: stop,
-        },
-      },
-      stageOptions(this, starts),
-    );
+    const installed = args.nodes.map((node) => ({ node, install: this.install(node) }));
+    const [first] = installed;
+    if (first === undefined) throw new pulumi.ResourceError('flux: a cluster needs at least one node', this);
+    const certificate = this.curveCertificate(first.install);
+    const configured = installed.map(({ node, install }) => ({
+      node,
+      configure: this.configure(node, install, certificate),
+    }));
+    const validate = this.validate(this.brokers(configured));
+
     this.validated = validate;
-    this.fluxVersion = validate.stdout.apply((out) => ValidateReport.parse(JSON.parse(out)).fluxVersion);
-    this.installInfo = firstInstall.stdout.apply((out) => InstallInfo.parse(JSON.parse(out)));
+    this.fluxVersion = validatedVersion(validate.stdout, 'fluxVersion');
+    this.installInfo = stageOutput(first.install.stdout, FluxInstallInfo);
     const settings: SchedulerProvenance['settings'] = {
-      queuePolicy: args.options.queuePolicy,
-      matchPolicy: args.options.matchPolicy,
+      queuePolicy: this.options.queuePolicy,
+      matchPolicy: this.options.matchPolicy,
       memoryEnforced: false,
     };
     this.provenance = pulumi
       .all([this.fluxVersion, this.installInfo])
-      .apply(([version, install]): SchedulerProvenance => {
-        const { prefix: installedAt, ...facts } = install;
-        return { version, ...facts, settings: { ...settings, prefix: installedAt } };
-      });
-
+      .apply(([version, { prefix, ...install }]): SchedulerProvenance => ({
+        version,
+        ...install,
+        settings: { ...settings, prefix },
+      }));
     this.registerOutputs({ clusterName: this.clusterName, fluxVersion: this.fluxVersion, port: this.port });
   }
 
-  /** One run's stages on rank 0: the flux jobs/resource/module-stats sampler, flux submit, the wait, flux jobs --json. */
+  /** One run's stages on rank 0: the flux job stats/resource/module-stats sampler, flux submit, the wait, flux jobs --json. */
   runStages(run: RunParams): RunStages {
-    const base = { ...this.rank0Env, SCHEDBENCH_SKIP: run.skip };
-    const on = (create: string, environment: StageCommand['environment'], del?: string): StageCommand => ({
-      node: this.rank0,
-      create,
-      ...(del === undefined ? {} : { delete: del }),
-      environment: { ...base, ...environment },
-    });
+    const on = stageCommandsOn(this.rank0, { ...this.rank0Env, SCHEDBENCH_SKIP: run.skip });
     const jobPrefix = pulumi.interpolate`${run.slug}.`;
     const plan = renderPlan(run.specs, run.timeoutFactor);
     const sampler = {
@@ -212,5 +148,117 @@ export class FluxCluster extends pulumi.ComponentResource implements SchedulerCl
       // submit.sh and collect.sh name it from ROOT and RUN_KEY the same way.
       jobFilesDir: pulumi.interpolate`${this.layout.root}/jobs/out/${run.slug}`,
     };
+  }
+
+  /** Install: the prefix holds flux-core and Fluxion on the node; the load tools are installed where missing. */
+  private install(node: Node): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-install-${node.name}`,
+      {
+        connection: node.connection,
+        create: fluxScript('install-check.sh'),
+        environment: { FLUX_PREFIX: this.prefix },
+      },
+      stageOptions(this, [node.ready]),
+    );
+  }
+
+  /** The CURVE certificate: made once by `flux keygen` on rank 0, a secret from then on, delivered on stdin only. */
+  private curveCertificate(after: pulumi.Resource): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-curve-cert`,
+      {
+        connection: this.rank0.connection,
+        create: fluxScript('keygen.sh'),
+        environment: { FLUX_PREFIX: this.prefix },
+        logging: 'none',
+      },
+      stageOptions(this, [after], { additionalSecretOutputs: ['stdout'] }),
+    );
+  }
+
+  /** What every per-node script gets: the cluster's files, the node, the installation. */
+  private nodeEnv(node: Node): Record<string, string> {
+    return { ROOT: this.layout.root, NODE: node.name, FLUX_PREFIX: this.prefix };
+  }
+
+  /** Configure: system.toml (each node's cores its vCPUs), the job wrapper and the certificate (stdin) on the node. */
+  private configure(
+    node: Node,
+    install: pulumi.Resource,
+    certificate: command.remote.Command,
+  ): command.remote.Command {
+    const systemToml = renderSystemToml({
+      nodes: this.nodes,
+      layout: this.layout,
+      port: this.port,
+      options: this.options,
+    });
+    return remoteCommand(
+      `${this.baseName}-configure-${node.name}`,
+      {
+        connection: node.connection,
+        create: fluxScript('configure.sh'),
+        delete: fluxScript('unconfigure.sh'),
+        environment: { ...this.nodeEnv(node), SYSTEM_TOML: systemToml, JOB_SCRIPT_TEXT: JOB_WRAPPER },
+        stdin: pulumi.secret(certificate.stdout),
+        logging: 'stdoutAndStderr',
+      },
+      stageOptions(this, [install, certificate]),
+    );
+  }
+
+  /**
+   * Brokers, one per configured node (in rank order): rank 0 first, as the others connect to it (and are deleted,
+   * i.e. stopped, before it).
+   */
+  private brokers(
+    configured: readonly { node: Node; configure: pulumi.Resource }[],
+  ): command.remote.Command[] {
+    const [first, ...others] = configured;
+    if (first === undefined) return [];
+    const rank0 = this.broker(first.node, 0, [first.configure]);
+    return [rank0, ...others.map((c, i) => this.broker(c.node, i + 1, [c.configure, rank0]))];
+  }
+
+  /** The broker of `node` at `rank`. */
+  private broker(node: Node, rank: number, after: pulumi.Resource[]): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-broker-${node.name}`,
+      {
+        connection: node.connection,
+        create: fluxScript('start.sh'),
+        delete: fluxScript('stop.sh'),
+        environment: {
+          ...this.nodeEnv(node),
+          RANK: String(rank),
+          STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+        },
+      },
+      stageOptions(this, after),
+    );
+  }
+
+  /**
+   * Validate, from rank 0: Fluxion loaded, every node online with its vCPUs as cores, one task on each. Deleting it
+   * is the first step of tearing down: every job of the instance is cancelled.
+   */
+  private validate(after: pulumi.Resource[]): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-validate`,
+      {
+        connection: this.rank0.connection,
+        create: fluxScript('validate.sh'),
+        delete: fluxScript('drain.sh'),
+        environment: {
+          ...this.rank0Env,
+          CLUSTER: this.clusterName,
+          EXPECTED_NODES: renderExpectedNodes(this.nodes),
+          VALIDATE_TIMEOUT: String(this.options.validateTimeoutSeconds),
+          STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+        },
+      },
+      stageOptions(this, after),
+    );
   }
 }

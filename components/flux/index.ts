@@ -20,7 +20,7 @@ export const flux: SchedulerModule<'flux', FluxOptions> = {
         ? { tarball: site.options.tarball, imageBuilt: site.backend.image.source === 'build' }
         : {}),
     }),
-  // Cores are declared in the instance's TOML as the profile gives them: any profile can be honoured.
+  // Each node's vCPUs are declared as its cores in the instance's TOML, whatever the machine has: any profile fits.
   capacityProblem: () => undefined,
   socketPaths: (site) => fluxSocketPaths(fluxLayout(site.stateDir), site.nodes),
   imageContent: (site) => fluxImageContent(site.options.tarball),

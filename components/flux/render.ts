@@ -1,15 +1,15 @@
 // Pure renderers of the Flux cluster (its paths and port are in layout.ts): the system instance's TOML
-// (bootstrap over the node addresses, each node's cores as the profile gives them, Fluxion's policies) and the
-// job plan submit.sh reads (the neutral one, components/jobs/plan.ts). Unit-tested by parsing the TOML back.
+// (bootstrap over the node addresses, each node's cores its vCPUs, Fluxion's policies) and what validation
+// expects of each node. Unit-tested by parsing the TOML back.
 import type { FluxOptions } from './options';
 import type { FluxLayout } from './layout';
 
-/** A node as the TOML needs it. */
+/** What the renderers need of a node (a Node is one). */
 export interface FluxNodeSpec {
   name: string;
   address: string;
-  /** Cores Flux schedules on this node (the profile's vCPUs). */
-  cores: number;
+  /** The node's vCPUs: the cores Flux schedules on it. */
+  vcpus: number;
 }
 
 /** A TOML basic string (JSON's escaping is valid TOML for the characters we have). */
@@ -19,7 +19,7 @@ function str(value: string): string {
 
 /**
  * system.toml of the instance: rank = position in `nodes` (the first is rank 0); every broker binds and is
- * reached on its node's address; `[resource]` gives each node exactly `cores` cores and skips hwloc's check
+ * reached on its node's address; `[resource]` gives each node exactly its vCPUs as cores and skips hwloc's check
  * (netns nodes see the whole host); Fluxion's policies from the options.
  */
 export function renderSystemToml(args: {
@@ -34,7 +34,7 @@ export function renderSystemToml(args: {
   );
   // One [[resource.config]] per distinct core count keeps the file short and still exact per node.
   const byCores = new Map<number, string[]>();
-  for (const n of args.nodes) byCores.set(n.cores, [...(byCores.get(n.cores) ?? []), n.name]);
+  for (const n of args.nodes) byCores.set(n.vcpus, [...(byCores.get(n.vcpus) ?? []), n.name]);
   const resources = [...byCores].flatMap(([cores, names]) => [
     '[[resource.config]]',
     `hosts = ${str(names.join(','))}`,
@@ -66,5 +66,5 @@ export function renderSystemToml(args: {
 
 /** EXPECTED_NODES of validate.sh: `name cores` per line, rank order. */
 export function renderExpectedNodes(nodes: readonly FluxNodeSpec[]): string {
-  return nodes.map((n) => `${n.name} ${n.cores}`).join('\n');
+  return nodes.map((n) => `${n.name} ${n.vcpus}`).join('\n');
 }

@@ -2,6 +2,9 @@
 // are built on the machine that runs the program (components/kubernetes/build): netns nodes share its filesystem,
 // libvirt VMs of a built image carry them (the node bundle, components/kubernetes/image.ts); existing hosts, and
 // VMs of an image given as a file, need them where `kubernetes.binDir` says.
+import type { Availability, SchedulerSite } from '../schedulers/module';
+import { onPath } from '../nodes/host-facts';
+import type { KubernetesOptions } from './options';
 
 export interface KubernetesSite {
   backend: 'netns' | 'libvirt' | 'hosts';
@@ -18,7 +21,18 @@ export interface KubernetesSite {
   goInstalled?: boolean;
 }
 
-export type KubernetesAvailability = { available: true } | { available: false; reason: string };
+/** What availability and capacity know of a stack: its backend, binaries, Go, and the host netns nodes share. */
+export function kubernetesSite(site: SchedulerSite<KubernetesOptions>): KubernetesSite {
+  return {
+    backend: site.backend.type,
+    goInstalled: onPath('go'),
+    ...(site.backend.type === 'netns'
+      ? { sharedHost: { profile: site.profile.name, vcpus: site.profile.vcpus, hostCpus: site.host.cores } }
+      : {}),
+    ...(site.options.binDir === undefined ? {} : { binDir: site.options.binDir }),
+    ...(site.backend.type === 'libvirt' ? { imageBuilt: site.backend.image.source === 'build' } : {}),
+  };
+}
 
 /**
  * Why the stack's profile cannot be honoured by Kubernetes where its nodes are, or undefined when it can: on netns
@@ -34,7 +48,7 @@ export function kubernetesCapacityProblem(site: KubernetesSite): string | undefi
   );
 }
 
-export function kubernetesAvailability(site?: KubernetesSite): KubernetesAvailability {
+export function kubernetesAvailability(site?: KubernetesSite): Availability {
   if (site?.binDir === undefined && site?.goInstalled === false && site.backend !== 'hosts')
     return {
       available: false,

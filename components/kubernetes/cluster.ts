@@ -1,49 +1,60 @@
 // schedbench:kubernetes:Cluster — a real Kubernetes of upstream components on any Node[], built only over SSH in
 // named stages: build (binaries and images, cached on this machine) → install → PKI (kubeadm's offline phases) →
 // configure → containerd (per node, images imported) + control plane (etcd, kube-apiserver,
-// kube-controller-manager, kube-scheduler on the first node) → kubelet (per node) → validate. Deleting it drains
-// the pods, stops every daemon by PID, and removes mounts, CNI state, etcd data, cgroups and files.
-// It is the scheduler contract's Kubernetes member (components/schedulers/contract.ts): a run's JobSpecs become
-// batch/v1 Jobs (workload.ts) created, waited for and collected with kubectl on the first node.
+// kube-controller-manager, kube-scheduler on the first node) → kubelet (per node) → validate → the benchmark's
+// in-cluster objects. Deleting it drains the pods, stops every daemon by PID, and removes mounts, CNI state, etcd
+// data, cgroups and files. It is the scheduler contract's Kubernetes member (components/schedulers/contract.ts): a
+// run's JobSpecs become batch/v1 Jobs (render.ts) created, waited for and collected with kubectl on the first node.
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'path';
-import { z } from 'zod';
+import { renderPlan } from '../jobs/plan';
+import { remoteCommand } from '../nodes/remote';
 import type { Node } from '../nodes/types';
+import { REPO_ROOT } from '../repo-root';
 import type {
   RunParams,
   RunStages,
   SchedulerArgs,
   SchedulerCluster,
   SchedulerProvenance,
-  StageCommand,
 } from '../schedulers/contract';
-import type { KubernetesOptions } from './options';
-import { allocatable, kubeletCgroupRoot, reservationFor } from './capacity';
-import { checkSocketPaths, clusterLayout, nodePaths, type KubernetesLayout } from './layout';
+import { stageCommandsOn, stageOptions, stageOutput, validatedVersion } from '../schedulers/stages';
+import { kubernetesMirrorEnvironment } from './build-key';
+import { BuildVersions } from './build/gomod';
+import versionsJson from './build/versions.json';
+import { allocatable, kubeletCgroupRoot, reservationFor, type Reservation } from './capacity';
+import { KUBERNETES_NODE_PACKAGES } from './image';
+import { KubernetesObjects } from './in-cluster';
 import {
+  checkSocketPaths,
+  clusterLayout,
+  CNI_BIN_DIR,
+  KUBE_SCHEDULER_METRICS_URL,
+  nodePaths,
+  type KubernetesLayout,
+} from './layout';
+import { RUNNER_ACCOUNT } from './objects';
+import type { KubernetesOptions } from './options';
+import { BuildOutput, KubernetesInstallInfo, PkiOutput } from './parse';
+import {
+  BENCH_NAMESPACE,
   controlPlaneArgs,
   expectedNodes,
+  jobNamePrefix,
   kubeletArgs,
   podCidrOf,
   podRoutes,
   renderCniConfig,
   renderContainerdConfig,
+  renderJobTemplates,
   renderKubeadmConfig,
   renderKubeletConfig,
+  runLabelOf,
   validationPod,
   type ClusterSpec,
 } from './render';
 import { kubernetesScript } from './script';
-import { REPO_ROOT } from '../repo-root';
-import { BuildVersions } from './build/gomod';
-import versionsJson from './build/versions.json';
-import { remoteCommand } from '../nodes/remote';
-import { BENCH_NAMESPACE, jobNamePrefix, renderJobPlan, runLabelOf } from './workload';
-import { KubernetesObjects } from './in-cluster';
-import { RUNNER_ACCOUNT } from './objects';
-import { KUBERNETES_NODE_PACKAGES } from './image';
-import { kubernetesMirrorEnvironment } from './build-key';
 
 export interface KubernetesClusterArgs extends SchedulerArgs {
   /** The `schedbench:kubernetes` config section. */
@@ -51,53 +62,28 @@ export interface KubernetesClusterArgs extends SchedulerArgs {
 }
 
 /** The pinned releases this version builds (components/kubernetes/build/versions.json). */
-export const KUBERNETES_VERSIONS = BuildVersions.parse(versionsJson);
+const KUBERNETES_VERSIONS = BuildVersions.parse(versionsJson);
 
-/** Where the build put the binaries and image archives (build/all.sh). */
-const BuildOutput = z.strictObject({
-  binDir: z.string().startsWith('/'),
-  imagesDir: z.string().startsWith('/'),
-});
-
-const ImageInfo = z.object({ ref: z.string(), digest: z.string(), archive: z.string() });
-
-/** What install.sh reports about a node. */
-export const InstallInfo = z.strictObject({
-  facts: z.strictObject({
-    cpus: z.number().int().positive(),
-    memoryBytes: z.number().int().positive(),
-    cgroup: z.string().startsWith('/'),
-    cgroupVersion: z.union([z.literal(1), z.literal(2)]),
-  }),
-  os: z.string(),
-  kernel: z.string(),
-  host: z.string(),
-  hostCpus: z.number().int().positive(),
-  cni: z.string(),
-  versions: z.record(z.string(), z.string()),
-  go: z.string(),
-  images: z.object({ pause: ImageInfo, workload: ImageInfo.extend({ stressNg: z.string() }) }),
-});
-export type InstallInfo = z.infer<typeof InstallInfo>;
-
-/** What pki.sh prints (a secret). */
-const PkiOutput = z.strictObject({
-  admin: z.string().min(1),
-  ca: z.string().min(1),
-  kubelets: z.record(z.string(), z.string().min(1)),
-});
-
-const ValidateReport = z.object({ kubernetesVersion: z.string(), validated: z.literal(true) });
-
-function stageOptions(
-  parent: pulumi.Resource,
-  dependsOn: pulumi.Input<pulumi.Resource>[],
-): pulumi.CustomResourceOptions {
-  return { parent, dependsOn, deleteBeforeReplace: true };
+/** Where the binaries and image archives are, and the build stage every node's install waits for (if any). */
+interface Built {
+  binDir: pulumi.Output<string>;
+  imagesDir: pulumi.Output<string>;
+  after: pulumi.Resource[];
 }
 
-/** The kube-scheduler's secure port on the first node's loopback (its default; /metrics needs no credentials). */
-const KUBE_SCHEDULER_METRICS_URL = 'https://127.0.0.1:10259/metrics';
+/** A node's install stage, what it reported, and the kubelet reservation that makes it advertise the profile. */
+interface Installed {
+  node: Node;
+  install: command.remote.Command;
+  info: pulumi.Output<KubernetesInstallInfo>;
+  reservation: pulumi.Output<Reservation>;
+}
+
+/** The PKI stage and what it printed (a secret). */
+interface Pki {
+  stage: command.remote.Command;
+  out: pulumi.Output<PkiOutput>;
+}
 
 /** Whether the node shares this host with the others (netns): its cgroup and its machine facts are not its own. */
 const sharesHost = (node: Node): boolean => node.backend === 'netns';
@@ -124,6 +110,11 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
   readonly binDir: pulumi.Output<string>;
   /** Reference of the workload image every node imported. */
   readonly workloadImage: pulumi.Output<string>;
+  /** The component's name: its stages' names derive from it (`<name>-install-<node>`, …). */
+  private readonly baseName: string;
+  private readonly options: KubernetesOptions;
+  private readonly spec: ClusterSpec;
+  private readonly imagesDir: pulumi.Output<string>;
 
   constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('schedbench:kubernetes:Cluster', name, {}, opts);
@@ -132,116 +123,204 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       throw new pulumi.ResourceError('kubernetes: a cluster needs at least one node', this);
     if (!path.posix.isAbsolute(args.stateDir))
       throw new pulumi.ResourceError(`kubernetes: stateDir must be absolute, got ${args.stateDir}`, this);
-    const o = args.options;
+    this.baseName = name;
+    this.options = args.options;
     this.nodes = args.nodes;
     this.controller = controller;
     this.stateDir = args.stateDir;
-    const layout = clusterLayout(args.stateDir);
-    this.layout = layout;
-    const spec: ClusterSpec = {
-      cluster: args.cluster,
-      version: KUBERNETES_VERSIONS.kubernetes,
-      controllerName: controller.name,
-      controllerAddress: controller.address,
-      apiserverPort: o.apiserverPort,
-      etcdPort: o.etcdPort,
-      podCidr: o.podCidr,
-      serviceCidr: o.serviceCidr,
-      layout,
-    };
-    // Impossible settings (too many nodes for the pod network, socket paths too long) fail before anything is made.
-    let podCidrs: string[];
-    let mirror: Record<string, string> = {};
-    try {
-      podCidrs = args.nodes.map((_, i) => podCidrOf(o.podCidr, i));
-      // The build's images come from Debian packages: SCHEDBENCH_K8S_MIRROR, else the host's apt sources' mirror.
-      if (o.binDir === undefined) mirror = kubernetesMirrorEnvironment();
-      args.nodes.forEach((n) => checkSocketPaths(nodePaths(layout, n.name), n.name));
-    } catch (err) {
-      throw new pulumi.ResourceError(err instanceof Error ? err.message : String(err), this);
-    }
-    const stop = String(o.stopTimeoutSeconds);
-    const start = String(o.startTimeoutSeconds);
+    this.layout = clusterLayout(args.stateDir);
+    this.spec = this.clusterSpec(args.cluster);
+    const podCidrs = this.podCidrs();
 
-    // Build: binaries and images on this machine (cached by input hash), or a directory the config names.
-    const buildDir = path.join(REPO_ROOT, 'components', 'kubernetes', 'build');
-    const build =
-      o.binDir === undefined
-        ? new command.local.Command(
-            `${name}-build`,
-            {
-              create: 'bash "$SCHEDBENCH_K8S_BUILD/all.sh"',
-              environment: { SCHEDBENCH_K8S_BUILD: buildDir, ...mirror },
-              logging: 'stderr',
-            },
-            { parent: this },
-          )
-        : undefined;
-    const built =
-      build === undefined
-        ? pulumi.output({ binDir: o.binDir ?? '', imagesDir: `${o.binDir ?? ''}/images` })
-        : build.stdout.apply((out) => BuildOutput.parse(JSON.parse(out)));
-    const binDir = built.apply((b) => b.binDir);
-    this.binDir = binDir;
-    const imagesDir = built.apply((b) => b.imagesDir);
-    const buildDeps = build === undefined ? [] : [build];
-
-    const perNode = args.nodes.map((node) => {
-      const install = remoteCommand(
-        `${name}-install-${node.name}`,
-        {
-          connection: node.connection,
-          create: kubernetesScript('install.sh'),
-          environment: {
-            BIN_DIR: binDir,
-            IMAGES_DIR: imagesDir,
-            NODE_PACKAGES: KUBERNETES_NODE_PACKAGES.join(' '),
-            // Nodes sharing the host nest the kubelet's cgroups in their own; other nodes are machines of their own.
-            SHARES_HOST: sharesHost(node) ? '1' : '0',
-          },
-        },
-        stageOptions(this, [node.ready, ...buildDeps]),
-      );
-      const info = install.stdout.apply((out) => InstallInfo.parse(JSON.parse(out)));
-      const profile = { vcpus: node.vcpus, memoryMiB: node.memoryMiB };
-      const reservation = info.apply((i) => reservationFor(node.name, i.facts, profile, !sharesHost(node)));
-      return { node, install, info, reservation };
-    });
-    const first = perNode[0];
+    const built = this.build();
+    this.binDir = built.binDir;
+    this.imagesDir = built.imagesDir;
+    const installed = args.nodes.map((node) => this.install(node, built));
+    const [first] = installed;
     if (first === undefined)
       throw new pulumi.ResourceError('kubernetes: a cluster needs at least one node', this);
+    const pki = this.pki(first.install);
+    this.kubeconfig = pulumi.secret(pki.out.apply((p) => p.admin));
+    const controlPlane = this.controlPlane(pki.stage);
+    const kubelets = installed.map((node, index) => {
+      const configure = this.configure(node, podCidrs[index] ?? '', pki);
+      const containerd = this.containerd(node.node, configure);
+      return this.kubelet(node, [containerd, controlPlane]);
+    });
+    this.workloadImage = first.info.apply((i) => i.images.workload.ref);
+    const validate = this.validate(installed, kubelets);
+    const objects = this.objects(validate);
 
-    const pki = remoteCommand(
-      `${name}-pki`,
+    this.validated = objects;
+    this.provider = objects.provider;
+    this.kubernetesVersion = validatedVersion(validate.stdout, 'kubernetesVersion');
+    this.provenance = this.provenanceOf(first);
+    this.registerOutputs({ kubeconfig: this.kubeconfig, kubernetesVersion: this.kubernetesVersion });
+  }
+
+  /**
+   * A run's stages, all on the first node with the runner account's kubeconfig: the sampler watches the run's pods
+   * and reads the kube-scheduler's, the apiserver's and the kubelets' /metrics; submit creates the Jobs (one
+   * `kubectl create` per burst); wait polls their conditions; collect reads Jobs and pods, then deletes them.
+   */
+  runStages(run: RunParams): RunStages {
+    const runLabel = pulumi.output(run.slug).apply(runLabelOf);
+    const jobFilesDir = pulumi.output(run.slug).apply((slug) => this.layout.jobFilesDir(slug));
+    const on = stageCommandsOn(this.controller, {
+      ROOT: this.layout.root,
+      BIN_DIR: this.binDir,
+      NAMESPACE: BENCH_NAMESPACE,
+      RUNNER_ACCOUNT,
+      // The runner account's token outlives the longest stage (wait) by an hour.
+      RUNNER_TOKEN_SECONDS: String(run.timeoutSeconds + 3600),
+      RUN_LABEL: runLabel,
+      SCHEDBENCH_SKIP: run.skip,
+    });
+    const jobTemplates = pulumi
+      .all([this.workloadImage, runLabel, jobFilesDir])
+      .apply(([image, label, dir]) =>
+        JSON.stringify(
+          renderJobTemplates(run.specs, {
+            image,
+            runLabel: label,
+            jobFilesDir: dir,
+            timeoutFactor: run.timeoutFactor,
+          }),
+        ),
+      );
+    const sampler = {
+      SAMPLER_DIR: pulumi.interpolate`${this.layout.samplersDir}/${run.slug}/scheduler`,
+      INTERVAL_MS: String(run.sampling.intervalMs),
+      STATS_INTERVAL_SECONDS: String(run.sampling.statsIntervalSeconds),
+      SCHEDULER_METRICS_URL: KUBE_SCHEDULER_METRICS_URL,
+    };
+    return {
+      samplerStart: on(kubernetesScript('sampler-start.sh'), sampler, kubernetesScript('sampler-stop.sh')),
+      samplerStop: on(kubernetesScript('sampler-stop.sh'), sampler),
+      submit: on(kubernetesScript('submit.sh'), {
+        PLAN: renderPlan(run.specs, run.timeoutFactor),
+        JOB_TEMPLATES: jobTemplates,
+        JOB_PREFIX: runLabel.apply(jobNamePrefix),
+        IDLE_GAP_SECONDS: String(run.idleGapSeconds),
+      }),
+      wait: on(kubernetesScript('wait.sh'), { TIMEOUT_SECONDS: String(run.timeoutSeconds) }),
+      collect: on(kubernetesScript('collect.sh'), { OUT_DIR: jobFilesDir }),
+      jobFilesDir,
+    };
+  }
+
+  /** What every renderer of the cluster's configuration gets: its name, version, first node, ports and networks. */
+  private clusterSpec(cluster: string): ClusterSpec {
+    return {
+      cluster,
+      version: KUBERNETES_VERSIONS.kubernetes,
+      controllerName: this.controller.name,
+      controllerAddress: this.controller.address,
+      apiserverPort: this.options.apiserverPort,
+      etcdPort: this.options.etcdPort,
+      podCidr: this.options.podCidr,
+      serviceCidr: this.options.serviceCidr,
+      layout: this.layout,
+    };
+  }
+
+  /**
+   * Each node's /24 of the pod network, in node order. Impossible settings — too many nodes for the pod network,
+   * socket paths too long — fail here, before anything is made.
+   */
+  private podCidrs(): string[] {
+    return this.refuse(() => {
+      const cidrs = this.nodes.map((_, i) => podCidrOf(this.options.podCidr, i));
+      for (const n of this.nodes) checkSocketPaths(nodePaths(this.layout, n.name), n.name);
+      return cidrs;
+    });
+  }
+
+  /** Build: the binaries and images on this machine (cached by their inputs' hash), or the directory the config names. */
+  private build(): Built {
+    const given = this.options.binDir;
+    if (given !== undefined)
+      return { binDir: pulumi.output(given), imagesDir: pulumi.output(`${given}/images`), after: [] };
+    // The build's images come from Debian packages: SCHEDBENCH_K8S_MIRROR, else the host's apt sources' mirror.
+    const mirror = this.refuse(() => kubernetesMirrorEnvironment());
+    const build = new command.local.Command(
+      `${this.baseName}-build`,
       {
-        connection: controller.connection,
-        create: kubernetesScript('pki.sh'),
-        delete: kubernetesScript('unpki.sh'),
+        create: 'bash "$SCHEDBENCH_K8S_BUILD/all.sh"',
         environment: {
-          ROOT: layout.root,
-          BIN_DIR: binDir,
-          KUBEADM_CONFIG: renderKubeadmConfig(spec),
-          NODES: args.nodes.map((n) => n.name).join('\n'),
+          SCHEDBENCH_K8S_BUILD: path.join(REPO_ROOT, 'components', 'kubernetes', 'build'),
+          ...mirror,
         },
         logging: 'stderr',
       },
-      { ...stageOptions(this, [first.install]), additionalSecretOutputs: ['stdout'] },
+      { parent: this },
     );
-    const pkiOut = pki.stdout.apply((out) => PkiOutput.parse(JSON.parse(out)));
-    this.kubeconfig = pulumi.secret(pkiOut.apply((p) => p.admin));
+    const out = stageOutput(build.stdout, BuildOutput);
+    return { binDir: out.apply((b) => b.binDir), imagesDir: out.apply((b) => b.imagesDir), after: [build] };
+  }
 
-    const cp = controlPlaneArgs(spec);
-    const controlPlane = remoteCommand(
-      `${name}-control-plane`,
+  /**
+   * Install: the node's Debian packages where missing, the build's binaries and images checked; what the node has
+   * (CPUs, memory, its own cgroup) gives the kubelet's reservation.
+   */
+  private install(node: Node, built: Built): Installed {
+    const install = remoteCommand(
+      `${this.baseName}-install-${node.name}`,
       {
-        connection: controller.connection,
+        connection: node.connection,
+        create: kubernetesScript('install.sh'),
+        environment: {
+          BIN_DIR: built.binDir,
+          IMAGES_DIR: built.imagesDir,
+          PACKAGES: KUBERNETES_NODE_PACKAGES.join(' '),
+          CNI_BIN_DIR,
+          // Nodes sharing the host nest the kubelet's cgroups in their own; other nodes are machines of their own.
+          SHARES_HOST: sharesHost(node) ? '1' : '0',
+        },
+      },
+      stageOptions(this, [node.ready, ...built.after]),
+    );
+    const info = stageOutput(install.stdout, KubernetesInstallInfo);
+    const profile = { vcpus: node.vcpus, memoryMiB: node.memoryMiB };
+    const reservation = info.apply((i) => reservationFor(node.name, i.facts, profile, !sharesHost(node)));
+    return { node, install, info, reservation };
+  }
+
+  /** PKI: kubeadm's offline phases on the first node; the kubeconfigs it prints are a secret output. */
+  private pki(after: pulumi.Resource): Pki {
+    const stage = remoteCommand(
+      `${this.baseName}-pki`,
+      {
+        connection: this.controller.connection,
+        create: kubernetesScript('pki.sh'),
+        delete: kubernetesScript('unpki.sh'),
+        environment: {
+          ROOT: this.layout.root,
+          BIN_DIR: this.binDir,
+          KUBEADM_CONFIG: renderKubeadmConfig(this.spec),
+          NODES: this.nodes.map((n) => n.name).join('\n'),
+        },
+        logging: 'stderr',
+      },
+      stageOptions(this, [after], { additionalSecretOutputs: ['stdout'] }),
+    );
+    return { stage, out: stageOutput(stage.stdout, PkiOutput) };
+  }
+
+  /** The control plane on the first node: etcd, kube-apiserver, kube-controller-manager, kube-scheduler. */
+  private controlPlane(pki: pulumi.Resource): command.remote.Command {
+    const cp = controlPlaneArgs(this.spec);
+    return remoteCommand(
+      `${this.baseName}-control-plane`,
+      {
+        connection: this.controller.connection,
         create: kubernetesScript('start-control-plane.sh'),
         delete: kubernetesScript('stop-control-plane.sh'),
         environment: {
-          ROOT: layout.root,
-          BIN_DIR: binDir,
-          STOP_TIMEOUT: stop,
-          START_TIMEOUT: start,
+          ROOT: this.layout.root,
+          BIN_DIR: this.binDir,
+          STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+          START_TIMEOUT: String(this.options.startTimeoutSeconds),
           ETCD_ARGS: lines(cp.etcd),
           APISERVER_ARGS: lines(cp.apiserver),
           CONTROLLER_MANAGER_ARGS: lines(cp.controllerManager),
@@ -250,122 +329,144 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       },
       stageOptions(this, [pki]),
     );
+  }
 
-    const kubelets = perNode.map(({ node, install, info, reservation }, index) => {
-      const paths = nodePaths(layout, node.name);
-      const podCidr = podCidrs[index] ?? '';
-      const routes = podRoutes(args.nodes, o.podCidr, node.name);
-      const kubeletConfig = pulumi
-        .all([info, reservation])
-        .apply(([i, r]) => renderKubeletConfig({ paths, facts: i.facts, reservation: r }));
-      const cgroupRoot = info.apply((i) => kubeletCgroupRoot(i.facts));
-      const nodeEnv = {
-        NODE: node.name,
-        NODE_DIR: paths.dir,
-        RUN_DIR: paths.runDir,
-        BIN_DIR: binDir,
-        STOP_TIMEOUT: stop,
-        START_TIMEOUT: start,
-      };
-      const configure = remoteCommand(
-        `${name}-configure-${node.name}`,
-        {
-          connection: node.connection,
-          create: kubernetesScript('configure.sh'),
-          delete: kubernetesScript('unconfigure.sh'),
-          environment: {
-            ...nodeEnv,
-            CONTAINERD_CONFIG: pulumi.all([binDir, info]).apply(([bin, i]) =>
-              renderContainerdConfig({
-                paths,
-                binDir: `${bin}/bin`,
-                sandboxImage: i.images.pause.ref,
-                cniBinDir: '/usr/lib/cni',
-              }),
-            ),
-            KUBELET_CONFIG: kubeletConfig,
-            CNI_CONFIG: renderCniConfig(paths, podCidr),
-          },
-          stdin: pulumi.secret(
-            pkiOut.apply((p) => JSON.stringify({ kubeconfig: p.kubelets[node.name] ?? '', ca: p.ca })),
-          ),
-        },
-        stageOptions(this, [install, pki]),
-      );
-      const containerd = remoteCommand(
-        `${name}-containerd-${node.name}`,
-        {
-          connection: node.connection,
-          create: kubernetesScript('start-containerd.sh'),
-          delete: kubernetesScript('stop-containerd.sh'),
-          environment: { ...nodeEnv, IMAGES_DIR: imagesDir },
-        },
-        stageOptions(this, [configure]),
-      );
-      const kubelet = remoteCommand(
-        `${name}-kubelet-${node.name}`,
-        {
-          connection: node.connection,
-          create: kubernetesScript('start-kubelet.sh'),
-          delete: kubernetesScript('stop-kubelet.sh'),
-          environment: {
-            ...nodeEnv,
-            KUBELET_ARGS: lines(kubeletArgs(paths, node)),
-            CGROUP_ROOT: cgroupRoot,
-            ROUTES: routes,
-          },
-        },
-        stageOptions(this, [containerd, controlPlane]),
-      );
-      return kubelet;
-    });
+  /** What every per-node script gets: the node, its directories, the binaries, the start and stop bounds. */
+  private nodeEnv(node: Node): Record<string, pulumi.Input<string>> {
+    const paths = nodePaths(this.layout, node.name);
+    return {
+      NODE: node.name,
+      NODE_DIR: paths.dir,
+      RUN_DIR: paths.runDir,
+      BIN_DIR: this.binDir,
+      STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+      START_TIMEOUT: String(this.options.startTimeoutSeconds),
+    };
+  }
 
-    const workloadImage = first.info.apply((i) => i.images.workload.ref);
-    this.workloadImage = workloadImage;
-    const validate = remoteCommand(
-      `${name}-validate`,
+  /**
+   * Configure: the node's containerd, kubelet and CNI configuration, and (on stdin, secret) its kubelet's
+   * kubeconfig and the cluster CA.
+   */
+  private configure(
+    { node, install, info, reservation }: Installed,
+    podCidr: string,
+    pki: Pki,
+  ): command.remote.Command {
+    const paths = nodePaths(this.layout, node.name);
+    return remoteCommand(
+      `${this.baseName}-configure-${node.name}`,
       {
-        connection: controller.connection,
+        connection: node.connection,
+        create: kubernetesScript('configure.sh'),
+        delete: kubernetesScript('unconfigure.sh'),
+        environment: {
+          ...this.nodeEnv(node),
+          CONTAINERD_CONFIG: pulumi.all([this.binDir, info]).apply(([bin, i]) =>
+            renderContainerdConfig({
+              paths,
+              binDir: `${bin}/bin`,
+              sandboxImage: i.images.pause.ref,
+              cniBinDir: CNI_BIN_DIR,
+            }),
+          ),
+          KUBELET_CONFIG: pulumi
+            .all([info, reservation])
+            .apply(([i, r]) => renderKubeletConfig({ paths, facts: i.facts, reservation: r })),
+          CNI_CONFIG: renderCniConfig(paths, podCidr),
+        },
+        stdin: pulumi.secret(
+          pki.out.apply((p) => JSON.stringify({ kubeconfig: p.kubelets[node.name] ?? '', ca: p.ca })),
+        ),
+      },
+      stageOptions(this, [install, pki.stage]),
+    );
+  }
+
+  /** The node's own containerd, the cluster's images imported into it. */
+  private containerd(node: Node, configure: pulumi.Resource): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-containerd-${node.name}`,
+      {
+        connection: node.connection,
+        create: kubernetesScript('start-containerd.sh'),
+        delete: kubernetesScript('stop-containerd.sh'),
+        environment: { ...this.nodeEnv(node), IMAGES_DIR: this.imagesDir },
+      },
+      stageOptions(this, [configure]),
+    );
+  }
+
+  /** The node's kubelet, in its own cgroup root, with routes to the other nodes' pod networks. */
+  private kubelet({ node, info }: Installed, after: pulumi.Resource[]): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-kubelet-${node.name}`,
+      {
+        connection: node.connection,
+        create: kubernetesScript('start-kubelet.sh'),
+        delete: kubernetesScript('stop-kubelet.sh'),
+        environment: {
+          ...this.nodeEnv(node),
+          KUBELET_ARGS: lines(kubeletArgs(nodePaths(this.layout, node.name), node)),
+          CGROUP_ROOT: info.apply((i) => kubeletCgroupRoot(i.facts)),
+          ROUTES: podRoutes(this.nodes, this.options.podCidr, node.name),
+        },
+      },
+      stageOptions(this, after),
+    );
+  }
+
+  /**
+   * Validate, from the first node: /readyz, every node Ready with allocatable = the profile, one pod per node
+   * completed there. Deleting it is the first step of tearing down: every pod goes through the API.
+   */
+  private validate(installed: Installed[], kubelets: pulumi.Resource[]): command.remote.Command {
+    return remoteCommand(
+      `${this.baseName}-validate`,
+      {
+        connection: this.controller.connection,
         create: kubernetesScript('validate.sh'),
-        // Deleting the validation stage is the first step of tearing down: every pod goes through the API.
         delete: kubernetesScript('drain.sh'),
         environment: {
-          ROOT: layout.root,
-          BIN_DIR: binDir,
-          STOP_TIMEOUT: stop,
-          VALIDATE_TIMEOUT: String(o.validateTimeoutSeconds),
+          ROOT: this.layout.root,
+          BIN_DIR: this.binDir,
+          STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+          VALIDATE_TIMEOUT: String(this.options.validateTimeoutSeconds),
           EXPECTED_NODES: pulumi
-            .all(perNode.map(({ node, info, reservation }) => pulumi.all([node.name, info, reservation])))
+            .all(installed.map(({ node, info, reservation }) => pulumi.all([node.name, info, reservation])))
             .apply((all) => expectedNodes(all.map(([name, i, r]) => ({ name, ...allocatable(i.facts, r) })))),
-          VALIDATION_PODS: workloadImage.apply((image) =>
+          VALIDATION_PODS: this.workloadImage.apply((image) =>
             JSON.stringify({
               apiVersion: 'v1',
               kind: 'List',
-              items: args.nodes.map((n) => validationPod(n.name, image)),
+              items: this.nodes.map((n) => validationPod(n.name, image)),
             }),
           ),
         },
       },
       stageOptions(this, kubelets),
     );
-    const objects = new KubernetesObjects(
-      `${name}-objects`,
+  }
+
+  /** The benchmark's objects in the validated cluster: namespace, priority, limits, quota, the runner's RBAC. */
+  private objects(validate: pulumi.Resource): KubernetesObjects {
+    return new KubernetesObjects(
+      `${this.baseName}-objects`,
       {
         kubeconfig: this.kubeconfig,
         spec: {
-          nodes: args.nodes.map((n) => ({ vcpus: n.vcpus, memoryMiB: n.memoryMiB })),
-          podQuota: o.podQuota,
+          nodes: this.nodes.map((n) => ({ vcpus: n.vcpus, memoryMiB: n.memoryMiB })),
+          podQuota: this.options.podQuota,
         },
         after: validate,
       },
       { parent: this },
     );
-    this.validated = objects;
-    this.provider = objects.provider;
-    this.kubernetesVersion = validate.stdout.apply(
-      (out) => ValidateReport.parse(JSON.parse(out)).kubernetesVersion,
-    );
-    this.provenance = pulumi
+  }
+
+  /** Versions, the first node's machine and what shapes capacity, for every result. */
+  private provenanceOf(first: Installed): pulumi.Output<SchedulerProvenance> {
+    return pulumi
       .all([this.kubernetesVersion, first.info, first.reservation])
       .apply(([version, i, r]): SchedulerProvenance => ({
         version,
@@ -387,63 +488,17 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
             : 'the node is a machine of its own: kubelet systemReserved = machine − profile, none when the kernel keeps part of the profile',
           allocatableMemoryMiB: Math.floor(allocatable(i.facts, r).memoryBytes / (1024 * 1024)),
           cgroupVersion: i.facts.cgroupVersion,
-          podCidr: o.podCidr,
+          podCidr: this.options.podCidr,
         },
       }));
-    this.registerOutputs({ kubeconfig: this.kubeconfig, kubernetesVersion: this.kubernetesVersion });
   }
 
-  /**
-   * A run's stages, all on the first node with the admin kubeconfig: the sampler lists the run's pods and reads
-   * the kube-scheduler's and apiserver's /metrics; submit creates the Jobs (one `kubectl create` per burst);
-   * wait polls their conditions; collect reads Jobs and pods, then deletes them.
-   */
-  runStages(run: RunParams): RunStages {
-    const runLabel = pulumi.output(run.slug).apply(runLabelOf);
-    const jobFilesDir = pulumi.output(run.slug).apply((slug) => this.layout.jobFilesDir(slug));
-    const base = {
-      ROOT: this.layout.root,
-      BIN_DIR: this.binDir,
-      NAMESPACE: BENCH_NAMESPACE,
-      RUNNER_ACCOUNT,
-      // The runner account's token outlives the longest stage (wait) by an hour.
-      RUNNER_TOKEN_SECONDS: String(run.timeoutSeconds + 3600),
-      RUN_LABEL: runLabel,
-      SCHEDBENCH_SKIP: run.skip,
-    };
-    const on = (create: string, environment: StageCommand['environment'], del?: string): StageCommand => ({
-      node: this.controller,
-      create,
-      ...(del === undefined ? {} : { delete: del }),
-      environment: { ...base, ...environment },
-    });
-    const plan = pulumi.all([this.workloadImage, runLabel, jobFilesDir]).apply(([image, label, dir]) =>
-      JSON.stringify(
-        renderJobPlan(run.specs, {
-          image,
-          runLabel: label,
-          jobFilesDir: dir,
-          timeoutFactor: run.timeoutFactor,
-        }),
-      ),
-    );
-    const sampler = {
-      SAMPLER_DIR: pulumi.interpolate`${this.layout.samplersDir}/${run.slug}/scheduler`,
-      INTERVAL_MS: String(run.sampling.intervalMs),
-      STATS_INTERVAL_SECONDS: String(run.sampling.statsIntervalSeconds),
-      SCHEDULER_METRICS_URL: KUBE_SCHEDULER_METRICS_URL,
-    };
-    return {
-      samplerStart: on(kubernetesScript('sampler-start.sh'), sampler, kubernetesScript('sampler-stop.sh')),
-      samplerStop: on(kubernetesScript('sampler-stop.sh'), sampler),
-      submit: on(kubernetesScript('submit.sh'), {
-        PLAN: plan,
-        JOB_PREFIX: runLabel.apply(jobNamePrefix),
-        IDLE_GAP_SECONDS: String(run.idleGapSeconds),
-      }),
-      wait: on(kubernetesScript('wait.sh'), { TIMEOUT_SECONDS: String(run.timeoutSeconds) }),
-      collect: on(kubernetesScript('collect.sh'), { OUT_DIR: jobFilesDir }),
-      jobFilesDir,
-    };
+  /** `make()`, its error (an impossible setting) pointing at this component. */
+  private refuse<T>(make: () => T): T {
+    try {
+      return make();
+    } catch (err) {
+      throw new pulumi.ResourceError(err instanceof Error ? err.message : String(err), this);
+    }
   }
 }

@@ -4,6 +4,8 @@
 import * as path from 'path';
 import { BUILD_DIR, keyedPath, kubernetesMirrorEnvironment } from './build-key';
 import type { MadeOverlay } from '../image/inputs';
+import type { ImageContent, SchedulerSite } from '../schedulers/module';
+import type { KubernetesOptions } from './options';
 
 /** Where a built VM image holds the Kubernetes binaries (bin/, manifest.json) and image archives (images/). */
 export const KUBERNETES_IMAGE_DIR = '/opt/schedbench/kubernetes';
@@ -36,7 +38,22 @@ export function kubernetesBundle(): MadeOverlay {
   };
 }
 
-/** What a Kubernetes stack adds to a built VM image: the node bundle and the node packages. */
-export function kubernetesImageContent(): { packages: string[]; overlays: MadeOverlay[] } {
+/**
+ * What a Kubernetes stack adds to a built VM image: the node bundle and the node packages — nothing when `binDir`
+ * names binaries the VMs already have.
+ */
+export function kubernetesImageContent(options: KubernetesOptions): ImageContent {
+  if (options.binDir !== undefined) return { packages: [], overlays: [] };
   return { packages: [...KUBERNETES_NODE_PACKAGES], overlays: [kubernetesBundle()] };
+}
+
+/** The options as the cluster gets them: on VMs of an image schedbench builds, the binaries the image carries. */
+export function kubernetesClusterOptions(
+  site: Pick<SchedulerSite<KubernetesOptions>, 'options' | 'backend'>,
+): KubernetesOptions {
+  const bundleInImage =
+    site.options.binDir === undefined &&
+    site.backend.type === 'libvirt' &&
+    site.backend.image.source === 'build';
+  return bundleInImage ? { ...site.options, binDir: KUBERNETES_IMAGE_DIR } : site.options;
 }

@@ -1,8 +1,15 @@
-// Where a Kubernetes cluster keeps its files and sockets: one pure derivation from its state directory, shared by
-// the renderers, the scripts' environment and the admission check. Sockets (containerd's, the kubelet's under its
-// root) live under the cluster's short runtime directory, whatever the cluster's name.
+// Where a Kubernetes cluster keeps its files and sockets, and where its scheduler answers: one pure derivation from
+// its state directory, shared by the renderers, the scripts' environment and the admission check. Sockets
+// (containerd's, the kubelet's under its root) live under the cluster's short runtime directory, whatever the
+// cluster's name.
 import * as path from 'path';
 import { overLimit, runtimeDir, UNIX_SOCKET_MAX_BYTES, type LimitedPath } from '../schedulers/runtime-dir';
+
+/** The kube-scheduler's secure port on the first node's loopback (its default; /metrics needs no credentials). */
+export const KUBE_SCHEDULER_METRICS_URL = 'https://127.0.0.1:10259/metrics';
+
+/** Where Debian's containernetworking-plugins put the CNI plugins every node's containerd runs. */
+export const CNI_BIN_DIR = '/usr/lib/cni';
 
 /** Every path of a cluster (the same on every node; on netns nodes the filesystem is shared). */
 export interface KubernetesLayout {

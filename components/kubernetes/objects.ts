@@ -3,7 +3,7 @@
 // LimitRange that refuses a container larger than a node of the profile (as SLURM refuses a job no node can hold),
 // a ResourceQuota on object counts, and the run stages' ServiceAccount with the least RBAC they use.
 import type * as k8s from '@pulumi/kubernetes';
-import { BENCH_NAMESPACE, PRIORITY_CLASS } from './workload';
+import { BENCH_NAMESPACE, PRIORITY_CLASS } from './render';
 
 /** The identity the run stages act as (scripts/lib.sh kube_env mints its tokens). */
 export const RUNNER_ACCOUNT = 'schedbench-runner';

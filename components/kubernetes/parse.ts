@@ -1,8 +1,44 @@
-// What the Kubernetes run stages printed, parsed: the Jobs and pods collect.sh projected, the scheduler sampler's
-// pod listings, and the Prometheus text of the kube-scheduler's and apiserver's /metrics. Pure; zod at the edge.
+// What the Kubernetes stages printed, parsed: what the stand-up stages report (the build's directories, a node's
+// install report, the PKI), and of a run the Jobs and pods collect.sh projected, the scheduler sampler's pod
+// listings, and the Prometheus text of the kube-scheduler's and apiserver's /metrics. Pure; zod at the edge.
 import { z } from 'zod';
 import { JobRecord, type JobState, type PreciseTimes, type SchedulerSample } from '../../results/schema';
 import type { SubmitOutput } from '../schedulers/contract';
+import { MachineFacts } from '../schedulers/stages';
+
+/** Where the build put the binaries and image archives (build/all.sh). */
+export const BuildOutput = z.strictObject({
+  binDir: z.string().startsWith('/'),
+  imagesDir: z.string().startsWith('/'),
+});
+
+const ImageInfo = z.object({ ref: z.string(), digest: z.string(), archive: z.string() });
+
+/**
+ * What install.sh reports of a node: what the kubelet will measure (its capacity), the machine facts every install
+ * stage reports, and the versions of what it runs (the build's manifest, the CNI plugins, the imported images).
+ */
+export const KubernetesInstallInfo = MachineFacts.extend({
+  facts: z.strictObject({
+    cpus: z.number().int().positive(),
+    memoryBytes: z.number().int().positive(),
+    cgroup: z.string().startsWith('/'),
+    cgroupVersion: z.union([z.literal(1), z.literal(2)]),
+  }),
+  cni: z.string(),
+  versions: z.record(z.string(), z.string()),
+  go: z.string(),
+  images: z.object({ pause: ImageInfo, workload: ImageInfo.extend({ stressNg: z.string() }) }),
+});
+export type KubernetesInstallInfo = z.infer<typeof KubernetesInstallInfo>;
+
+/** What pki.sh prints (a secret): the admin kubeconfig, the cluster CA and each node's kubelet kubeconfig. */
+export const PkiOutput = z.strictObject({
+  admin: z.string().min(1),
+  ca: z.string().min(1),
+  kubelets: z.record(z.string(), z.string().min(1)),
+});
+export type PkiOutput = z.infer<typeof PkiOutput>;
 
 const Time = z.string().nullable();
 

@@ -1,20 +1,12 @@
 # shellcheck shell=bash
 # Write this cluster's configuration on one node: the instance's system.toml, the CURVE certificate (stdin, mode
-# 0600), the job wrapper and the node's directories. Idempotent; files are replaced atomically. Prints one JSON line.
+# 0600), the job wrapper and the node's directories. Idempotent; files are replaced atomically (the stage library's
+# write_file). Prints one JSON line.
 set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${NODE:?node name}"
 : "${SYSTEM_TOML:?rendered system.toml}"
 : "${JOB_SCRIPT_TEXT:?job wrapper}"
-
-# write_file PATH MODE : stdin to PATH atomically.
-write_file() {
-  local tmp
-  tmp="$(mktemp "$1.XXXXXX")"
-  cat >"$tmp"
-  chmod "$2" "$tmp"
-  mv -f "$tmp" "$1"
-}
 
 cert="$(cat)"
 [[ "$cert" == *curve* || "$cert" == *secret-key* ]] || die "no CURVE certificate on stdin"

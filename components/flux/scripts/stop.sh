@@ -17,6 +17,7 @@ if broker_alive "$dir/broker.pid"; then
   fi
 fi
 stop_broker "$dir/broker.pid" "$STOP_TIMEOUT"
-kill_cluster_processes
+# Brokers, job shells and jobs inherit the cluster's marker (lib.sh's flux_env).
+kill_marked_processes "SCHEDBENCH_FLUX_ROOT=$ROOT"
 rm -rf "${dir:?}/run" "${dir:?}/state"
 jq -cn --arg node "$NODE" --arg how "$how" '{node:$node,broker:"stopped",how:$how}'

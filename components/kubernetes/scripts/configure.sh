@@ -13,9 +13,12 @@ jq -e '.kubeconfig and .ca' >/dev/null <<<"$secret" || die "kubernetes configure
 install -d -m 0755 "$NODE_DIR" "$NODE_DIR/cni/net.d" "$NODE_DIR/cni/ipam" "$NODE_DIR/pod-logs" "$NODE_DIR/log"
 install -d -m 0711 "$NODE_DIR/containerd"
 install -d -m 0755 "${RUN_DIR%/*}" "$RUN_DIR"
-printf '%s\n' "$CONTAINERD_CONFIG" >"$NODE_DIR/containerd.toml"
-printf '%s\n' "$KUBELET_CONFIG" >"$NODE_DIR/kubelet.yaml"
-printf '%s\n' "$CNI_CONFIG" >"$NODE_DIR/cni/net.d/10-schedbench.conflist"
-(umask 077 && jq -r .kubeconfig <<<"$secret" >"$NODE_DIR/kubelet.kubeconfig")
-jq -r .ca <<<"$secret" >"$NODE_DIR/ca.crt"
+# Each file whole or not at all (the stage library's write_file); the kubeconfig readable by root only, at once.
+write_file "$NODE_DIR/containerd.toml" 0644 <<<"$CONTAINERD_CONFIG"
+write_file "$NODE_DIR/kubelet.yaml" 0644 <<<"$KUBELET_CONFIG"
+write_file "$NODE_DIR/cni/net.d/10-schedbench.conflist" 0644 <<<"$CNI_CONFIG"
+kubeconfig="$(jq -r .kubeconfig <<<"$secret")"
+write_file "$NODE_DIR/kubelet.kubeconfig" 0600 <<<"$kubeconfig"
+ca="$(jq -r .ca <<<"$secret")"
+write_file "$NODE_DIR/ca.crt" 0644 <<<"$ca"
 printf '{"node":"%s","configured":true}\n' "$NODE"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Kubernetes helpers, prepended after components/prelude.sh to every Kubernetes script
-# (components/kubernetes/script.ts). Not run on its own.
+# Kubernetes helpers, prepended to every Kubernetes script after components/prelude.sh and the stage library
+# (components/stages.sh; components/kubernetes/script.ts). Not run on its own.
 
 # start_daemon PIDFILE COMM LOG CMD... : start CMD detached (own session, no descriptor of ours) unless PIDFILE
 # names a live COMM; the pid file is ours (not every daemon writes one).
@@ -42,6 +42,19 @@ unmount_under() {
   done < <(findmnt -rn -o TARGET | awk -v d="$dir" 'index($0, d "/") == 1 || $0 == d' | sort -r)
 }
 
+# kill_containers SOCKET : SIGKILL and delete every container task of the containerd listening on SOCKET (in its
+# k8s.io namespace), when it runs (its pid file is NODE_DIR/containerd.pid) and answers.
+kill_containers() {
+  local -a ctr=("$BIN_DIR/bin/ctr" --address "$1" --namespace k8s.io)
+  local id
+  pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/null 2>&1 || return 0
+  while read -r id; do
+    [[ -n "$id" ]] || continue
+    "${ctr[@]}" tasks kill --signal SIGKILL "$id" >/dev/null 2>&1 || true
+    "${ctr[@]}" tasks delete --force "$id" >/dev/null 2>&1 || true
+  done < <("${ctr[@]}" tasks ls -q 2>/dev/null || true)
+}
+
 # kill_matching PATTERN : SIGKILL every process whose command line contains PATTERN (a path of this cluster).
 kill_matching() {
   local pattern="$1" f pid
@@ -59,7 +72,7 @@ kill_matching() {
 # KUBECONFIG, exported for the samplers' background loops. The stages act as the ServiceAccount RUNNER_ACCOUNT of
 # NAMESPACE, whose RBAC is the least they use (components/kubernetes/objects.ts), not as the admin: the admin
 # kubeconfig only mints the account's token (a TokenRequest for 2 × RUNNER_TOKEN_SECONDS), again when less than
-# RUNNER_TOKEN_SECONDS of it remain, into a 0600 kubeconfig beside the admin's.
+# RUNNER_TOKEN_SECONDS of it remain, into a 0600 kubeconfig beside the admin's (the stage library's write_file).
 kube_env() {
   : "${ROOT:?cluster state directory}"
   : "${BIN_DIR:?directory with the binaries}"
@@ -67,7 +80,7 @@ kube_env() {
   : "${RUNNER_ACCOUNT:?ServiceAccount the stages act as}"
   : "${RUNNER_TOKEN_SECONDS:?seconds a stage may need the token for}"
   export PATH="$BIN_DIR/bin:$PATH"
-  local admin="$ROOT/etc/admin.conf" conf="$ROOT/etc/runner.conf" expires=0 token
+  local admin="$ROOT/etc/admin.conf" conf="$ROOT/etc/runner.conf" expires=0 token runner
   [[ -s "$conf" && -s "$conf.expires" ]] && expires="$(<"$conf.expires")"
   if ((expires - EPOCHSECONDS < RUNNER_TOKEN_SECONDS)); then
     token="$(kubectl --kubeconfig "$admin" create token "$RUNNER_ACCOUNT" -n "$NAMESPACE" \
@@ -75,14 +88,10 @@ kube_env() {
       die "kubernetes: no token for the ServiceAccount $NAMESPACE/$RUNNER_ACCOUNT (are the cluster's objects applied?)"
     # When it expires, from the token itself (the apiserver may grant less than asked).
     expires="$(jq -rR 'split(".")[1] | gsub("-"; "+") | gsub("_"; "/") | @base64d | fromjson | .exp' <<<"$token")"
-    (
-      umask 077
-      kubectl --kubeconfig "$admin" config view --raw --minify -o json |
-        jq --arg token "$token" --arg ns "$NAMESPACE" \
-          '.users = [{name: "runner", user: {token: $token}}] | .contexts |= map(.context.user = "runner" | .context.namespace = $ns)' \
-          >"$conf.new"
-    )
-    mv -f "$conf.new" "$conf"
+    runner="$(kubectl --kubeconfig "$admin" config view --raw --minify -o json |
+      jq --arg token "$token" --arg ns "$NAMESPACE" \
+        '.users = [{name: "runner", user: {token: $token}}] | .contexts |= map(.context.user = "runner" | .context.namespace = $ns)')"
+    write_file "$conf" 0600 <<<"$runner"
     printf '%s\n' "$expires" >"$conf.expires"
   fi
   export KUBECONFIG="$conf"
@@ -142,9 +151,10 @@ watch_pods() {
   done
 }
 
-# metrics_snapshot : the kube-scheduler's queue, attempt and latency families (SCHEDULER_METRICS_URL), the
-# apiserver's request latency sums and counts summed by verb (hundreds of series otherwise), and every kubelet's
-# pod start-up histograms (its /metrics), as Prometheus text, in one JSON document
+# metrics_snapshot [PHASE] : the scheduler sampler's snapshot (the --snapshot of the stage library's sampler_start
+# and sampler_stop, which record the phase): the kube-scheduler's queue, attempt and latency families
+# (SCHEDULER_METRICS_URL), the apiserver's request latency sums and counts summed by verb (hundreds of series
+# otherwise), and every kubelet's pod start-up histograms (its /metrics), as Prometheus text, in one JSON document
 # {"scheduler":…,"apiserver":…,"kubelets":…}; what does not answer is empty. The apiserver and the kubelets are
 # asked with curl as the stages' ServiceAccount (its token from KUBECONFIG, on no command line; `/metrics` and the
 # webhook-authorised `nodes/metrics`): a kubectl costs ~0.1 s of CPU, and the sampler takes a snapshot every

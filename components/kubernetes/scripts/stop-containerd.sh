@@ -9,14 +9,7 @@ set -euo pipefail
 : "${BIN_DIR:?directory with the binaries}"
 : "${STOP_TIMEOUT:=15}"
 socket="$RUN_DIR/cd.sock"
-ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
-if pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/null 2>&1; then
-  while read -r id; do
-    [[ -n "$id" ]] || continue
-    "${ctr[@]}" tasks kill --signal SIGKILL "$id" >/dev/null 2>&1 || true
-    "${ctr[@]}" tasks delete --force "$id" >/dev/null 2>&1 || true
-  done < <("${ctr[@]}" tasks ls -q 2>/dev/null || true)
-fi
+kill_containers "$socket"
 stop_pidfile "$NODE_DIR/containerd.pid" containerd "$STOP_TIMEOUT"
 # Shims outlive containerd by design; ours name our socket on their command line.
 kill_matching "$socket"

@@ -12,14 +12,7 @@ set -euo pipefail
 : "${STOP_TIMEOUT:=15}"
 stop_pidfile "$NODE_DIR/kubelet.pid" kubelet "$STOP_TIMEOUT"
 socket="$RUN_DIR/cd.sock"
-ctr=("$BIN_DIR/bin/ctr" --address "$socket" --namespace k8s.io)
-if pid_alive "$NODE_DIR/containerd.pid" containerd && "${ctr[@]}" version >/dev/null 2>&1; then
-  while read -r id; do
-    [[ -n "$id" ]] || continue
-    "${ctr[@]}" tasks kill --signal SIGKILL "$id" >/dev/null 2>&1 || true
-    "${ctr[@]}" tasks delete --force "$id" >/dev/null 2>&1 || true
-  done < <("${ctr[@]}" tasks ls -q 2>/dev/null || true)
-fi
+kill_containers "$socket"
 unmount_under "$RUN_DIR/kubelet"
 ip link show cni0 >/dev/null 2>&1 && ip link del cni0
 while read -r cidr via; do

@@ -2,9 +2,9 @@
 // `host` profile of two netns nodes, SLURM then Kubernetes then Flux), with fewer workloads and repetitions so that
 // CI can afford it. Checked: every step ok; no two clusters ever up at once (the network namespaces present,
 // watched as they change); every result names the campaign; the campaign's report holds every scheduler and only
-// this campaign's results; destroy leaves nothing. Flux runs where SCHEDBENCH_FLUX_PREFIX names an installation
+// this campaign's results; destroy leaves nothing; an empty namespace of another run is named, not refused. Flux runs where SCHEDBENCH_FLUX_PREFIX names an installation
 // and is skipped, visibly, otherwise. Needs root, and the Kubernetes build (setup.sh --tests makes it).
-import { spawn } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'csv-parse/sync';
@@ -24,6 +24,8 @@ const dir = path.join(REPO, 'test-artifacts', `campaign-${STACK}`);
 const stackFile = path.join(dir, `Pulumi.${STACK}.yaml`);
 const resultsDir = path.join(dir, 'runs');
 const schedulers = ['slurm', 'kubernetes', ...(fluxPrefix === undefined ? [] : ['flux'])];
+// An empty node namespace of another, interrupted run (nothing runs in it): named by the campaign, not refused.
+const IDLE_NETNS = `schedbench-idle${STACK}-n1`;
 
 interface CampaignRun {
   status: number;
@@ -123,7 +125,12 @@ if (!ready)
         },
       }),
     );
-    run = await runCampaign();
+    execFileSync('ip', ['netns', 'add', IDLE_NETNS]);
+    try {
+      run = await runCampaign();
+    } finally {
+      execFileSync('ip', ['netns', 'delete', IDLE_NETNS]);
+    }
     // What the user saw, kept for whoever reads a failure.
     writeFileSync(path.join(dir, 'campaign.log'), `${run.stdout}\n--- stderr ---\n${run.stderr}`);
     campaignId = /^campaign (\S+): \d+ steps$/m.exec(run.stdout)?.[1] ?? '';
@@ -139,6 +146,12 @@ if (!ready)
     const clusters = new Set(run.seenTogether.flat());
     expect(clusters.size).toBe(schedulers.length);
     for (const together of run.seenTogether) expect(together.length).toBeLessThanOrEqual(1);
+  });
+
+  it('names an empty namespace another run left, and goes on', () => {
+    expect(run.stderr).toContain('empty node namespaces of another schedbench cluster');
+    expect(run.stderr).toContain(IDLE_NETNS);
+    expect(run.stderr).not.toContain('other schedbench clusters are up on this host');
   });
 
   it('names the campaign in every result, and every scheduler ran every workload', () => {

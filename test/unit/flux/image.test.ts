@@ -4,8 +4,8 @@ import { execFileSync } from 'child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { fluxAvailability } from '../../../components/flux/availability';
-import { FLUX_IMAGE_PACKAGES, missingFromTarball } from '../../../components/flux/image';
+import { fluxAvailability, missingFromTarball } from '../../../components/flux/availability';
+import { FLUX_IMAGE_PACKAGES } from '../../../components/flux/image';
 import { imageContentFor } from '../../../components/schedulers/registry';
 import { LibvirtBackend } from '../../../components/nodes/libvirt/config';
 

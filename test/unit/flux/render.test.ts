@@ -8,8 +8,8 @@ import { expandWorkload } from '../../../workloads/catalog';
 
 const layout = fluxLayout('/var/lib/schedbench/fx1/flux');
 const nodes = [
-  { name: 'fx1-n1', address: '10.213.7.2', cores: 4 },
-  { name: 'fx1-n2', address: '10.213.7.3', cores: 4 },
+  { name: 'fx1-n1', address: '10.213.7.2', vcpus: 4 },
+  { name: 'fx1-n2', address: '10.213.7.3', vcpus: 4 },
 ];
 
 describe('renderSystemToml', () => {
@@ -28,7 +28,7 @@ describe('renderSystemToml', () => {
     });
   });
 
-  it("gives each node exactly the profile's cores, without hwloc verification", () => {
+  it('gives each node exactly its vCPUs as cores, without hwloc verification', () => {
     expect(toml.resource).toEqual({ noverify: true, config: [{ hosts: 'fx1-n1,fx1-n2', cores: '0-3' }] });
   });
 
@@ -36,8 +36,8 @@ describe('renderSystemToml', () => {
     const mixed = parse(
       renderSystemToml({
         nodes: [
-          nodes[0] ?? { name: '', address: '', cores: 1 },
-          { name: 'fx1-n2', address: '10.0.0.3', cores: 1 },
+          nodes[0] ?? { name: '', address: '', vcpus: 1 },
+          { name: 'fx1-n2', address: '10.0.0.3', vcpus: 1 },
         ],
         layout,
         port: 1,

@@ -1,7 +1,7 @@
 // The benchmark's in-cluster objects (components/kubernetes/objects.ts): the profile bounds a container, the
 // quota counts objects only, the runner account's grants are the stages' and no more, impossible settings refused.
 import { renderBenchObjects } from '../../../components/kubernetes/objects';
-import { BENCH_NAMESPACE, PRIORITY_CLASS } from '../../../components/kubernetes/workload';
+import { BENCH_NAMESPACE, PRIORITY_CLASS } from '../../../components/kubernetes/render';
 
 const objects = renderBenchObjects({
   nodes: [

@@ -131,6 +131,10 @@ describe('local-kubernetes stack', () => {
       expect(create).not.toContain('10.244.');
       expect(create).not.toContain('/var/cache/schedbench/k8s/abc');
     }
+    // The install stage checks the packages a VM image carries (image.ts) and the CNI plugins containerd runs.
+    const install = find(resources, '-install-n1').inputs.environment as Record<string, string>;
+    expect(install.SCHEDBENCH_PACKAGES).toBe(KUBERNETES_NODE_PACKAGES.join(' '));
+    expect(install.SCHEDBENCH_CNI_BIN_DIR).toBe('/usr/lib/cni');
     const kubelet = find(resources, '-kubelet-n2');
     const env = kubelet.inputs.environment as Record<string, string>;
     expect(env.SCHEDBENCH_ROUTES).toMatch(/^10\.244\.0\.0\/24 \d+\.\d+\.\d+\.\d+$/);

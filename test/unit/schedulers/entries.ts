@@ -335,7 +335,7 @@ const fluxExceptions = () => fluxJobs('jobs-exceptions.json', () => true, JSON.s
 
 const flux: ConformanceEntry = {
   section: (scratch) => {
-    // A Flux installation as components/flux/install.ts looks for it: bin/flux and Fluxion's two modules.
+    // A Flux installation as components/flux/availability.ts looks for it: bin/flux and Fluxion's two modules.
     const prefix = path.join(scratch, 'flux-prefix');
     mkdirSync(path.join(prefix, 'bin'), { recursive: true });
     mkdirSync(path.join(prefix, 'lib', 'flux', 'modules'), { recursive: true });

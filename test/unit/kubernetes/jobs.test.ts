@@ -1,4 +1,4 @@
-// The Kubernetes rendering of a run's JobSpecs: every Job is Guaranteed, never retried, bounded by the same
+// The Kubernetes rendering of a run's JobSpecs (render.ts): every Job is Guaranteed, never retried, bounded by the same
 // whole-minute limit as the other schedulers, runs the wrapper from the imported image, and names and labels fit
 // Kubernetes' limits.
 import { expandWorkload } from '../../../workloads/catalog';
@@ -7,11 +7,11 @@ import {
   BENCH_NAMESPACE,
   jobNamePrefix,
   renderJob,
-  renderJobPlan,
+  renderJobTemplates,
   RUN_LABEL,
   runLabelOf,
   SPEC_LABEL,
-} from '../../../components/kubernetes/workload';
+} from '../../../components/kubernetes/render';
 import type { JobSpec } from '../../../components/jobs/spec';
 import { JOB_WRAPPER } from '../../../components/jobs/wrapper';
 
@@ -98,14 +98,12 @@ describe('renderJob', () => {
   });
 });
 
-describe('renderJobPlan', () => {
-  test('keeps every spec, in order, with its arrival pattern', () => {
+describe('renderJobTemplates', () => {
+  test("has every spec's Job at the spec's index, as submit.sh reads the neutral plan's specIndex", () => {
     const specs = expandWorkload('mixed', { nodes: 2, vcpus: 4, memoryGiB: 8 });
-    const plan = renderJobPlan(specs, args);
-    expect(plan.map((p) => p.specIndex)).toEqual(specs.map((_, i) => i));
-    expect(plan.map((p) => [p.count, p.offsetSeconds, p.intervalSeconds])).toEqual(
-      specs.map((s) => [s.count, s.arrival.offsetSeconds, s.arrival.intervalSeconds]),
-    );
+    const templates = renderJobTemplates(specs, args);
+    expect(templates).toHaveLength(specs.length);
+    specs.forEach((spec, i) => expect(templates[i]).toEqual(renderJob(spec, i, args)));
   });
 });
 

@@ -1,0 +1,429 @@
+// Kubernetes' run-stage and install scripts as the cluster sends them (components/kubernetes/script.ts: prelude,
+// stage library, lib.sh, script), run by bash against a stand-in kubectl (and curl, dpkg-query, apt-get) on PATH:
+// what is left of Kubernetes' own in each script — kubectl create of a List per burst, the Jobs' conditions, the
+// deadline patch, the nodes' readiness, the pod watch, /metrics — plugged into the stage library, printing what the
+// normaliser and the cluster component read.
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { z } from 'zod';
+import { renderPlan } from '../../../components/jobs/plan';
+import type { JobSpec } from '../../../components/jobs/spec';
+import { SamplerOutput } from '../../../components/kubernetes/normalise';
+import { KubernetesInstallInfo } from '../../../components/kubernetes/parse';
+import { renderJobTemplates } from '../../../components/kubernetes/render';
+import { kubernetesScript } from '../../../components/kubernetes/script';
+import { SamplerStarted, SubmitOutput, WaitOutput } from '../../../components/schedulers/contract';
+import { running } from '../../helpers/proc';
+import { standIn } from '../stages/bash';
+
+/** A TokenRequest's token as the apiserver returns it: a JWT whose claims kube_env reads `exp` from. */
+const TOKEN = ['{"alg":"RS256"}', JSON.stringify({ exp: 4102444800, sub: 'runner' }), 'signature']
+  .map((part) => Buffer.from(part).toString('base64url'))
+  .join('.');
+
+/** The admin kubeconfig as `kubectl config view --raw --minify -o json` prints it. */
+const ADMIN_CONFIG = JSON.stringify({
+  clusters: [
+    { name: 'c', cluster: { server: 'https://10.70.0.2:6443', 'certificate-authority-data': 'CA' } },
+  ],
+  contexts: [{ name: 'admin@c', context: { cluster: 'c', user: 'admin' } }],
+  'current-context': 'admin@c',
+  users: [{ name: 'admin', user: { 'client-key-data': 'ADMIN-KEY' } }],
+});
+
+/**
+ * The stand-in kubectl: every call's arguments in $DIR/kubectl-calls. Jobs are `name conditions` lines of
+ * $DIR/jobs (as the wait's jsonpath prints them: `sb-…-s0-0 Complete,`); nodes `name ready` lines of $DIR/nodes;
+ * pods `pod job node phase` lines of $DIR/pods. While $DIR/down exists the apiserver does not answer.
+ */
+const KUBECTL = String.raw`
+printf '%s\n' "$*" >>"$DIR/kubectl-calls"
+refused() { echo "The connection to the server 10.70.0.2:6443 was refused - did you specify the right host or port?" >&2; exit 1; }
+case "$*" in
+  *"create token"*) echo "$TOKEN" ;;
+  *"config view"*) echo "$ADMIN_CONFIG" ;;
+  *"get namespace"*) echo "namespace/$3" ;;
+  *"create --validate=strict -f - -o name"*)
+    n=$(( $(cat "$DIR/creates" 2>/dev/null || echo 0) + 1 )); echo "$n" >"$DIR/creates"
+    cat >"$DIR/create-$n.json"
+    jq -r '.items[] | "job.batch/\(.metadata.name)"' "$DIR/create-$n.json" ;;
+  *"get jobs"*)
+    [[ ! -e "$DIR/down" ]] || refused
+    touch "$DIR/jobs"; cat "$DIR/jobs" ;;
+  "patch job "*)
+    printf '%s %s\n' "$5" "$*" >>"$DIR/patched"
+    sed -i "s/^$5 .*/$5 Failed,/" "$DIR/jobs" ;;
+  *"get nodes"*allocatable*) printf 'n1 2\nn2 2\n' ;;
+  *"get nodes"*) touch "$DIR/nodes"; cat "$DIR/nodes" ;;
+  *"get pods"*"--watch"*)
+    printf 'sb-r-s0-0-x1|Pending||1\nsb-r-s0-0-x1|Running|n1|1\nsb-r-s1-0-x2|Running|n2|2\n'
+    echo "$$" >"$DIR/watch.pid"
+    exec sleep 600 ;;
+  *"get pods"*) touch "$DIR/pods"; cat "$DIR/pods" ;;
+  *) echo "kubectl stand-in: unexpected call: $*" >&2; exit 2 ;;
+esac`;
+
+/** The stand-in curl: /metrics of the kube-scheduler, the apiserver and a kubelet, and the apiserver's nodes. */
+const CURL = String.raw`
+printf '%s\n' "$*" >>"$DIR/curl-calls"
+for url; do :; done
+case "$url" in
+  https://127.0.0.1:10259/metrics) printf 'scheduler_pending_pods{queue="active"} 0\nscheduler_schedule_attempts_total{result="scheduled"} 7\nother_metric 1\n' ;;
+  https://10.70.0.2:6443/metrics) printf 'apiserver_request_duration_seconds_sum{verb="GET",resource="jobs"} 1.5\napiserver_request_duration_seconds_count{verb="GET",resource="jobs"} 3\n' ;;
+  https://10.70.0.2:6443/api/v1/nodes) echo '{"items":[{"status":{"addresses":[{"type":"InternalIP","address":"10.70.0.3"}],"daemonEndpoints":{"kubeletEndpoint":{"Port":10250}}}}]}' ;;
+  https://10.70.0.3:10250/metrics) printf 'kubelet_pod_start_duration_seconds_count 2\n' ;;
+  *) exit 7 ;;
+esac`;
+
+let dir: string;
+let bin: string;
+let root: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'schedbench-k8s-scripts-'));
+  // kube_env puts $BIN_DIR/bin first on PATH: the cluster's own kubectl.
+  bin = path.join(dir, 'bin');
+  root = path.join(dir, 'root');
+  mkdirSync(path.join(root, 'etc'), { recursive: true });
+  writeFileSync(path.join(root, 'etc', 'admin.conf'), 'ADMIN-KUBECONFIG');
+  standIn(bin, 'kubectl', KUBECTL);
+  standIn(bin, 'curl', CURL);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const RUN_LABEL = '23ec29fc1099';
+const PREFIX = `sb-${RUN_LABEL}-`;
+
+function run(script: string, env: Record<string, string> = {}) {
+  return spawnSync('/bin/sh', ['-c', kubernetesScript(script)], {
+    encoding: 'utf8',
+    timeout: 60000,
+    env: {
+      PATH: `${bin}:${String(process.env.PATH)}`,
+      SHLVL: '1',
+      DIR: dir,
+      TOKEN,
+      ADMIN_CONFIG,
+      ROOT: root,
+      BIN_DIR: dir,
+      NAMESPACE: 'schedbench',
+      RUNNER_ACCOUNT: 'schedbench-runner',
+      RUNNER_TOKEN_SECONDS: '600',
+      RUN_LABEL,
+      ...env,
+    },
+  });
+}
+
+const read = (file: string): string => readFileSync(path.join(dir, file), 'utf8');
+const lines = (file: string): string[] => read(file).trim().split('\n');
+
+describe('the runner account (lib.sh kube_env, as every run stage starts)', () => {
+  it('mints its token with the admin kubeconfig into a 0600 kubeconfig the stages use, once while it lasts', () => {
+    writeFileSync(path.join(dir, 'jobs'), '');
+    expect(run('wait.sh', { TIMEOUT_SECONDS: '5' }).status).toBe(0);
+    const conf = path.join(root, 'etc', 'runner.conf');
+    expect(statSync(conf).mode & 0o777).toBe(0o600);
+    const config = z
+      .looseObject({
+        users: z.array(z.object({ name: z.string(), user: z.object({ token: z.string() }) })),
+        contexts: z.array(z.object({ context: z.object({ user: z.string(), namespace: z.string() }) })),
+      })
+      .parse(JSON.parse(readFileSync(conf, 'utf8')));
+    expect(config.users).toEqual([{ name: 'runner', user: { token: TOKEN } }]);
+    expect(config.contexts[0]?.context).toMatchObject({ user: 'runner', namespace: 'schedbench' });
+    expect(readFileSync(`${conf}.expires`, 'utf8').trim()).toBe('4102444800');
+    expect(run('wait.sh', { TIMEOUT_SECONDS: '5' }).status).toBe(0);
+    expect(lines('kubectl-calls').filter((c) => c.includes('create token'))).toEqual([
+      `--kubeconfig ${root}/etc/admin.conf create token schedbench-runner -n schedbench --duration 1200s`,
+    ]);
+  });
+});
+
+describe('submit.sh', () => {
+  const spec = (count: number, offsetSeconds: number, intervalSeconds: number, cpus: number): JobSpec => ({
+    count,
+    cpus,
+    memoryMiB: 64,
+    expectedSeconds: 3,
+    kind: 'stress',
+    args: ['--cpu', String(cpus)],
+    arrival: { offsetSeconds, intervalSeconds },
+  });
+  const templates = (specs: JobSpec[]) =>
+    JSON.stringify(
+      renderJobTemplates(specs, {
+        image: 'schedbench.local/stress-ng:bookworm',
+        runLabel: RUN_LABEL,
+        jobFilesDir: '/x/jobs/out/r',
+        timeoutFactor: 3,
+      }),
+    );
+  const Created = z.object({
+    kind: z.literal('List'),
+    items: z.array(
+      z.looseObject({
+        metadata: z.looseObject({ name: z.string(), labels: z.record(z.string(), z.string()) }),
+      }),
+    ),
+  });
+  const created = (n: number) => Created.parse(JSON.parse(read(`create-${n}.json`)));
+
+  it('creates a burst in one kubectl create of a List, trickled copies one by one at their offsets', () => {
+    // Spec 0: two copies 0.3 s apart; spec 1: three copies at once, 0.1 s in.
+    const specs = [spec(2, 0, 0.3, 1), spec(3, 0.1, 0, 2)];
+    const r = run('submit.sh', {
+      JOB_PREFIX: PREFIX,
+      PLAN: renderPlan(specs, 3),
+      JOB_TEMPLATES: templates(specs),
+    });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const out = SubmitOutput.parse(JSON.parse(r.stdout));
+    expect(out.jobs.map((j) => [j.id, j.specIndex, j.name])).toEqual([
+      [`${PREFIX}s0-0`, 0, `${PREFIX}s0-0`],
+      [`${PREFIX}s1-0`, 1, `${PREFIX}s1-0`],
+      [`${PREFIX}s1-1`, 1, `${PREFIX}s1-1`],
+      [`${PREFIX}s1-2`, 1, `${PREFIX}s1-2`],
+      [`${PREFIX}s0-1`, 0, `${PREFIX}s0-1`],
+    ]);
+    // Three creates: spec 0's first copy, spec 1's burst, spec 0's second copy 0.3 s after the window opened.
+    expect(read('creates').trim()).toBe('3');
+    expect(created(2).items.map((i) => i.metadata.name)).toEqual([
+      `${PREFIX}s1-0`,
+      `${PREFIX}s1-1`,
+      `${PREFIX}s1-2`,
+    ]);
+    expect(created(2).items[0]?.metadata.labels).toEqual({
+      'schedbench.io/run': RUN_LABEL,
+      'schedbench.io/spec': '1',
+    });
+    expect(created(3).items.map((i) => i.metadata.name)).toEqual([`${PREFIX}s0-1`]);
+    // A burst's jobs share its submit time; the trickled copy follows at its offset from the window's opening.
+    const times = out.jobs.map((j) => j.submittedAt ?? 0);
+    expect(new Set(times.slice(1, 4)).size).toBe(1);
+    expect((times[4] ?? 0) - Date.parse(out.startedAt) / 1000).toBeGreaterThanOrEqual(0.3);
+    // The namespace checked first; the apiserver validates every object strictly.
+    const calls = lines('kubectl-calls').filter((c) => !c.includes('--kubeconfig'));
+    expect(calls[0]).toBe('get namespace schedbench');
+    expect(calls.filter((c) => c.startsWith('create'))).toEqual(
+      Array(3).fill('create --validate=strict -f - -o name'),
+    );
+  });
+
+  it('refuses a plan line whose spec has no Job template, naming the spec', () => {
+    const specs = [spec(1, 0, 0, 1), spec(1, 0, 0, 1)];
+    const r = run('submit.sh', {
+      JOB_PREFIX: PREFIX,
+      PLAN: renderPlan(specs, 3),
+      JOB_TEMPLATES: templates(specs.slice(0, 1)),
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('JOB_TEMPLATES has no Job for spec 1');
+  });
+});
+
+describe('wait.sh', () => {
+  it('ends at once when every Job of the run is Complete or Failed', () => {
+    writeFileSync(
+      path.join(dir, 'jobs'),
+      `${PREFIX}s0-0 Complete,\n${PREFIX}s0-1 SuccessCriteriaMet,Failed,\n`,
+    );
+    const r = run('wait.sh', { TIMEOUT_SECONDS: '30' });
+    expect(WaitOutput.parse(JSON.parse(r.stdout))).toEqual({ timedOut: false, waitedSeconds: 0 });
+    expect(read('kubectl-calls')).toContain(
+      `get jobs -n schedbench -l schedbench.io/run=${RUN_LABEL} -o jsonpath=`,
+    );
+  });
+
+  it('on timeout ends the Jobs left through their deadline, and waits for them to fail', () => {
+    writeFileSync(path.join(dir, 'jobs'), `${PREFIX}s0-0 Complete,\n${PREFIX}s0-1 \n${PREFIX}s1-0 \n`);
+    const r = run('wait.sh', { TIMEOUT_SECONDS: '1', POLL_SECONDS: '0.2' });
+    expect(WaitOutput.parse(JSON.parse(r.stdout))).toMatchObject({
+      timedOut: true,
+      cancelled: [`${PREFIX}s0-1`, `${PREFIX}s1-0`],
+    });
+    expect(lines('patched')).toEqual(
+      [`${PREFIX}s0-1`, `${PREFIX}s1-0`].map(
+        (name) =>
+          `${name} patch job -n schedbench ${name} --type=merge -p {"spec":{"activeDeadlineSeconds":1}}`,
+      ),
+    );
+    expect(r.stderr).toContain('timeout after 1s: cancelling 2 job(s)');
+  });
+
+  it("says the scheduler is lost, with kubectl's error, when the apiserver does not answer", () => {
+    writeFileSync(path.join(dir, 'down'), '');
+    const r = run('wait.sh', { TIMEOUT_SECONDS: '30', CONTROLLER_GRACE_SECONDS: '1', POLL_SECONDS: '0.2' });
+    expect(WaitOutput.parse(JSON.parse(r.stdout))).toMatchObject({
+      timedOut: false,
+      schedulerLost:
+        'kubectl get jobs: The connection to the server 10.70.0.2:6443 was refused - did you specify the right host or port?',
+    });
+    expect(r.stderr).toContain('the apiserver has not answered for 1s');
+  });
+
+  it('stops waiting, naming the nodes, when every Job left is stranded on a node that is not Ready', () => {
+    writeFileSync(path.join(dir, 'jobs'), `${PREFIX}s0-0 Complete,\n${PREFIX}s0-1 \n`);
+    writeFileSync(path.join(dir, 'nodes'), 'n1 True\nn2 Unknown\n');
+    writeFileSync(
+      path.join(dir, 'pods'),
+      `${PREFIX}s0-0-a ${PREFIX}s0-0 n1 Succeeded\n${PREFIX}s0-1-b ${PREFIX}s0-1 n2 Running\n`,
+    );
+    const r = run('wait.sh', { TIMEOUT_SECONDS: '30', NODE_CHECK_SECONDS: '0', POLL_SECONDS: '0.2' });
+    expect(WaitOutput.parse(JSON.parse(r.stdout))).toMatchObject({ timedOut: false, lostNodes: ['n2'] });
+    expect(existsSync(path.join(dir, 'patched'))).toBe(false);
+  });
+});
+
+describe('sampler-start.sh and sampler-stop.sh', () => {
+  it("the run's pods from one watch every interval, /metrics snapshots before and after, as the normaliser reads them", async () => {
+    const samplerDir = path.join(dir, 'samplers', 'run1', 'scheduler');
+    const env = {
+      SAMPLER_DIR: samplerDir,
+      INTERVAL_MS: '100',
+      STATS_INTERVAL_SECONDS: '30',
+      SCHEDULER_METRICS_URL: 'https://127.0.0.1:10259/metrics',
+    };
+    const before = Date.now() / 1000;
+    const start = run('sampler-start.sh', env);
+    expect([start.status, start.stderr]).toEqual([0, '']);
+    const started = SamplerStarted.parse(JSON.parse(start.stdout));
+    const pid = z.number().parse(started.pid);
+    const watcher = () => Number(read('watch.pid'));
+    try {
+      expect(started.startedAt).toBeGreaterThanOrEqual(Math.floor(before));
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toContain('kubernetes-sampler');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // One watch, as the runner account, however many samples.
+      expect(lines('kubectl-calls').filter((c) => c.includes('--watch'))).toEqual([
+        `--kubeconfig ${root}/etc/runner.conf get pods -n schedbench -l schedbench.io/run=${RUN_LABEL} --watch -o jsonpath={.metadata.name}{"|"}{.status.phase}{"|"}{.spec.nodeName}{"|"}{.spec.containers[0].resources.requests.cpu}{"\\n"}`,
+      ]);
+      expect(running(watcher())).toBe(true);
+
+      const stop = run('sampler-stop.sh', env);
+      expect([stop.status, stop.stderr]).toEqual([0, '']);
+      const out = SamplerOutput.parse(JSON.parse(stop.stdout));
+      if (!('samples' in out)) throw new Error('no samples');
+      const samples = out.samples
+        .trim()
+        .split('\n')
+        .map((l) => z.object({ t: z.number(), pods: z.string() }).parse(JSON.parse(l)));
+      expect(samples.length).toBeGreaterThanOrEqual(3);
+      // Each pod as the watch last reported it.
+      expect(samples.at(-1)?.pods.trim().split('\n').sort()).toEqual(['Running n1 1', 'Running n2 2']);
+      expect(out.nodes).toBe('n1 2\nn2 2\n');
+      expect(out.stats.map((s) => s.phase)).toEqual(['after', 'before']);
+      for (const s of out.stats) {
+        expect(s.scheduler).toBe(
+          'scheduler_pending_pods{queue="active"} 0\nscheduler_schedule_attempts_total{result="scheduled"} 7',
+        );
+        expect(s.apiserver).toBe(
+          'apiserver_request_duration_seconds_count{verb="GET"} 3.000000000\napiserver_request_duration_seconds_sum{verb="GET"} 1.500000000',
+        );
+        expect(s.kubelets.trim()).toBe('kubelet_pod_start_duration_seconds_count 2');
+      }
+      expect(existsSync(samplerDir)).toBe(false);
+      // The loop's exit ended the watch and its kubectl.
+      await until(() => !running(watcher()), 5000, 'the pod watch to end');
+      // A second stop (a delete after a crash) prints the empty document.
+      expect(JSON.parse(run('sampler-stop.sh', env).stdout)).toEqual({ samples: '', nodes: '', stats: [] });
+    } finally {
+      for (const p of [pid, existsSync(path.join(dir, 'watch.pid')) ? watcher() : 0])
+        if (p > 0 && running(p)) process.kill(p, 'SIGKILL');
+    }
+  });
+});
+
+describe('install.sh', () => {
+  it("installs what dpkg does not have under the apt lock (in root's lock directory), and reports the node", () => {
+    standIn(
+      bin,
+      'dpkg-query',
+      `pkg="\${*: -1}"; touch "$DIR/installed"
+if grep -qxF -- "$pkg" "$DIR/installed"; then case "$*" in *Status*) printf 'install ok installed' ;; *) printf '1.1.1+ds1-3+b5' ;; esac
+else exit 1; fi`,
+    );
+    standIn(bin, 'apt-get', `printf '%s\\n' "\${@:6}" >>"$DIR/installed"; echo "$*" >>"$DIR/apt-calls"`);
+    const binaries =
+      'kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl kubeadm etcd etcdctl';
+    for (const b of [...binaries.split(' '), 'containerd', 'containerd-shim-runc-v2', 'ctr', 'runc'])
+      if (!existsSync(path.join(bin, b))) standIn(bin, b, 'exit 0');
+    const cni = path.join(dir, 'cni');
+    for (const p of ['bridge', 'host-local', 'loopback']) standIn(cni, p, 'exit 0');
+    const versions = { kubernetes: 'v1.37.2', etcd: 'v3.7.3', containerd: 'v2.4.2', runc: 'v1.5.3' };
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ versions, go: 'go1.26.8' }));
+    const images = {
+      pause: { ref: 'registry.k8s.io/pause:3.10.2', digest: 'sha256:aa', archive: 'pause.tar' },
+      workload: {
+        ref: 'schedbench.local/stress-ng:bookworm',
+        digest: 'sha256:bb',
+        archive: 'w.tar',
+        stressNg: '0.15',
+      },
+    };
+    mkdirSync(path.join(dir, 'images'));
+    writeFileSync(path.join(dir, 'images', 'images.json'), JSON.stringify(images));
+    const env = {
+      IMAGES_DIR: path.join(dir, 'images'),
+      PACKAGES: 'containernetworking-plugins curl jq',
+      SHARES_HOST: '1',
+      CNI_BIN_DIR: cni,
+      SCHEDBENCH_LOCK_DIR: path.join(dir, 'lock'),
+    };
+    const r = run('install.sh', env);
+    expect([r.status, r.stderr]).toEqual([0, 'install.sh: installing containernetworking-plugins curl jq\n']);
+    const info = KubernetesInstallInfo.parse(JSON.parse(r.stdout));
+    const cpus = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length;
+    expect(info).toMatchObject({ cni: '1.1.1+ds1-3+b5', versions, go: 'go1.26.8', images });
+    expect(info.facts).toMatchObject({
+      cpus,
+      cgroupVersion: existsSync('/sys/fs/cgroup/cgroup.controllers') ? 2 : 1,
+    });
+    // Keys in the order the stage always printed them: the facts, the machine's, then the versions.
+    expect(Object.keys(JSON.parse(r.stdout) as object)).toEqual([
+      'facts',
+      'os',
+      'kernel',
+      'host',
+      'hostCpus',
+      'cni',
+      'versions',
+      'go',
+      'images',
+    ]);
+    expect(read('apt-calls')).toContain(
+      'install -y --no-install-recommends containernetworking-plugins curl jq',
+    );
+    expect(statSync(path.join(dir, 'lock', 'apt.lock')).isFile()).toBe(true);
+
+    // Everything there: nothing installed, no lock taken; a machine of its own reports the root cgroup.
+    rmSync(path.join(dir, 'lock'), { recursive: true });
+    const again = run('install.sh', { ...env, SHARES_HOST: '0' });
+    expect([again.status, again.stderr]).toEqual([0, '']);
+    expect(KubernetesInstallInfo.parse(JSON.parse(again.stdout)).facts.cgroup).toBe('/');
+    expect(lines('apt-calls')).toHaveLength(1);
+    expect(existsSync(path.join(dir, 'lock'))).toBe(false);
+  });
+
+  it('fails naming what is missing: a binary of the build, a CNI plugin', () => {
+    standIn(bin, 'dpkg-query', `printf 'install ok installed'`);
+    const r = run('install.sh', {
+      IMAGES_DIR: path.join(dir, 'images'),
+      PACKAGES: 'jq',
+      SHARES_HOST: '1',
+      CNI_BIN_DIR: path.join(dir, 'cni'),
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`kubernetes install: kube-apiserver missing in ${bin}`);
+  });
+});
+
+/** Resolves when check() holds, polling every 20 ms; rejects after `ms`. */
+async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
