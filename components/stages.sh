@@ -6,6 +6,9 @@
 #   plan_arrivals MODE         the line plan (stdin) → its submissions in arrival order
 #   submit_jobs MODE CMD       the submit stage: idle gap, each submission at its time, the SubmitOutput
 #   wait_for_jobs OPTION…      the wait stage: bounded polls, scheduler-lost grace, lost nodes, timeout and cancel
+#   left_by_name LABEL SEP CMD…  a --left for wait_for_jobs: the run's jobs among CMD's `id SEP name` lines
+#   expected_nodes             EXPECTED_NODES into `names`, `want_cpus`, `want_mem` (the validate stage)
+#   await_node_state STATE READ ARRAY WHO  the validate stage's wait for every node to be in STATE
 #   sampler_start OPTION…      the scheduler sampler's start stage: a background loop of samples and snapshots
 #   sampler_stop [OPTION…]     its stop stage: last sample, the "after" snapshot
 #   missing_packages PKG…      Debian packages that are not installed
@@ -264,6 +267,63 @@ _w_milliseconds() {
   whole="${BASH_REMATCH[1]}"
   frac="${BASH_REMATCH[3]}000"
   printf '%d\n' $((10#$whole * 1000 + 10#${frac:0:3}))
+}
+
+# left_by_name LABEL SEP CMD… : a `--left` for wait_for_jobs when the scheduler lists its jobs by name. Runs CMD,
+# which prints one line per job it knows, `id<SEP>name`, and adds to `left` the ids of those whose name starts with
+# JOB_PREFIX (the run's: submit_jobs names them so). When CMD fails, sets left_error to "LABEL: <its last line>" and
+# fails: an unanswered question is not an empty queue.
+left_by_name() {
+  local _q_label="$1" _q_sep="$2" _q_out _q_id _q_name
+  shift 2
+  if ! _q_out="$("$@" 2>&1)"; then
+    # shellcheck disable=SC2034 # read by wait_for_jobs
+    left_error="$_q_label: $(tail -n 1 <<<"$_q_out")"
+    return 1
+  fi
+  while IFS="$_q_sep" read -r _q_id _q_name; do
+    if [[ -n "$_q_id" && "$_q_name" == "${JOB_PREFIX:?job name prefix}"* ]]; then left+=("$_q_id"); fi
+  done <<<"$_q_out"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# The validate stage
+
+# expected_nodes : EXPECTED_NODES — one line per node, `name cpus [memory]`, in the unit the scheduler reports — into
+# the global array `names` (in order) and the global associative arrays `want_cpus` and `want_mem` (memory empty
+# when the line has none).
+# shellcheck disable=SC2034 # want_cpus and want_mem are the caller's
+expected_nodes() {
+  local _e_name _e_cpus _e_mem
+  names=()
+  declare -gA want_cpus=() want_mem=()
+  while read -r _e_name _e_cpus _e_mem; do
+    [[ -n "$_e_name" ]] || continue
+    names+=("$_e_name")
+    want_cpus[$_e_name]="$_e_cpus"
+    want_mem[$_e_name]="${_e_mem:-}"
+  done <<<"${EXPECTED_NODES:?lines of: name cpus [memory]}"
+}
+
+# await_node_state STATE READ ARRAY WHO : waits, at most VALIDATE_TIMEOUT seconds (prelude's wait_until), until every
+# node of `names` is in STATE. The scheduler's piece: READ (no arguments) fills the global associative array named
+# ARRAY with each node's state as the scheduler reports it (a node it does not report is left out). Past the bound,
+# dies naming the first node that is not in STATE: "WHO validate: node N is <its state, or absent>, expected STATE".
+await_node_state() {
+  local _n_state="$1" _n_read="$2" _n_who="$4" _n
+  local -n _n_seen="$3"
+  wait_until "${VALIDATE_TIMEOUT:?bound of the validation}" "every node to be $_n_state" _n_all_in_state && return 0
+  for _n in "${names[@]}"; do
+    [[ "${_n_seen[$_n]:-}" == "$_n_state" ]] ||
+      die "$_n_who validate: node $_n is ${_n_seen[$_n]:-absent}, expected $_n_state"
+  done
+}
+
+# _n_all_in_state : await_node_state's question (its locals by dynamic scope): READ again, then every node in STATE.
+_n_all_in_state() {
+  "$_n_read"
+  local n
+  for n in "${names[@]}"; do [[ "${_n_seen[$n]:-}" == "$_n_state" ]] || return 1; done
 }
 
 # ---------------------------------------------------------------------------------------------------------------

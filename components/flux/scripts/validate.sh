@@ -10,32 +10,27 @@ set -euo pipefail
 flux_env
 wait_until "$VALIDATE_TIMEOUT" "rank 0 to answer on $FLUX_URI" flux_up || die "flux validate: rank 0 does not answer on $FLUX_URI"
 
-names=()
-declare -A want seen
-while read -r name cores; do
-  [[ -n "$name" ]] || continue
-  names+=("$name"); want[$name]="$cores"
-done <<<"$EXPECTED_NODES"
-
-# Cores Flux can schedule on a node (free or allocated; a node that is down or not yet joined has none).
-read_node() {
-  local n="$1" total=0 c
-  while read -r c; do [[ "$c" =~ ^[0-9]+$ ]] && total=$((total + c)); done \
-    < <(flux resource list -s free,allocated -i "$n" -no '{ncores}' 2>/dev/null || true)
-  seen[$n]="$total"
-}
-all_online() {
-  local n
-  for n in "${names[@]}"; do read_node "$n"; ((${seen[$n]} > 0)) || return 1; done
-}
-if ! wait_until "$VALIDATE_TIMEOUT" "every node to be online" all_online; then
+declare -a names
+declare -A want_cpus # filled by expected_nodes (components/stages.sh)
+expected_nodes
+# Cores Flux can schedule on each node (free or allocated; a node that is down or not yet joined has none).
+declare -A seen_state seen_cores
+# shellcheck disable=SC2034 # the states are read by await_node_state (components/stages.sh)
+read_nodes() {
+  local n total c
   for n in "${names[@]}"; do
-    ((${seen[$n]:-0} > 0)) || die "flux validate: node $n is not online in flux resource list (0 cores up), expected ${want[$n]} cores"
+    total=0
+    while read -r c; do
+      if [[ "$c" =~ ^[0-9]+$ ]]; then total=$((total + c)); fi
+    done < <(flux resource list -s free,allocated -i "$n" -no '{ncores}' 2>/dev/null || true)
+    seen_cores[$n]="$total"
+    if ((total > 0)); then seen_state[$n]=online; else seen_state[$n]="not online (0 cores up in flux resource list)"; fi
   done
-fi
+}
+await_node_state online read_nodes seen_state flux
 for n in "${names[@]}"; do
-  [[ "${seen[$n]}" == "${want[$n]}" ]] ||
-    die "flux validate: node $n has ${seen[$n]} cores in flux resource list, the profile expects ${want[$n]}"
+  [[ "${seen_cores[$n]}" == "${want_cpus[$n]}" ]] ||
+    die "flux validate: node $n has ${seen_cores[$n]} cores in flux resource list, the profile expects ${want_cpus[$n]}"
 done
 
 modules="$(flux module list 2>/dev/null | awk 'NR > 1 {print $1}')"

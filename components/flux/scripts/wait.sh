@@ -16,17 +16,7 @@ flux_env
 
 # read_left : the run's jobs still pending or running, into wait_for_jobs' `left`; fails when `flux jobs` does (the
 # broker not answering): an unanswered question is not an empty queue.
-read_left() {
-  local id name listing
-  if ! listing="$(flux jobs -n -o '{id.f58} {name}' 2>&1)"; then
-    # shellcheck disable=SC2034 # read by wait_for_jobs (components/stages.sh)
-    left_error="flux jobs: $(tail -n 1 <<<"$listing")"
-    return 1
-  fi
-  while read -r id name; do
-    if [[ -n "$id" && "$name" == "$JOB_PREFIX"* ]]; then left+=("$id"); fi
-  done <<<"$listing"
-}
+read_left() { left_by_name 'flux jobs' ' ' flux jobs -n -o '{id.f58} {name}'; }
 
 # cancel_jobs ID… : flux cancel of the jobs left at the bound.
 cancel_jobs() { flux cancel "$@"; }

@@ -15,12 +15,9 @@ ready() { [[ "$("${kubectl[@]}" get --raw /readyz 2>/dev/null)" == ok ]]; }
 wait_until "$VALIDATE_TIMEOUT" "kube-apiserver /readyz" ready ||
   die "kubernetes validate: /readyz is not ok: $("${kubectl[@]}" get --raw '/readyz?verbose' 2>&1 | grep -v '\[+\]' | tail -n 3 | tr '\n' ' ')"
 
-declare -A want_cpus want_mem
-names=()
-while read -r name cpus mem; do
-  [[ -n "$name" ]] || continue
-  names+=("$name"); want_cpus[$name]="$cpus"; want_mem[$name]="$mem"
-done <<<"$EXPECTED_NODES"
+declare -a names
+declare -A want_cpus want_mem # filled by expected_nodes (components/stages.sh)
+expected_nodes
 
 # bytes QUANTITY : a Kubernetes memory quantity (plain, Ki, Mi, Gi, k, M, G) in bytes.
 bytes() {
@@ -35,25 +32,18 @@ bytes() {
 millicpus() { if [[ "$1" == *m ]]; then echo "${1%m}"; else echo $(($1 * 1000)); fi; }
 
 declare -A seen_ready seen_cpu seen_mem
+# shellcheck disable=SC2034 # the states are read by await_node_state (components/stages.sh)
 read_nodes() {
   local n r c m
   while IFS=$'\t' read -r n r c m; do seen_ready[$n]="$r"; seen_cpu[$n]="$c"; seen_mem[$n]="$m"; done < <(
     "${kubectl[@]}" get nodes -o json 2>/dev/null | jq -r '.items[] | [.metadata.name,
-      ((.status.conditions // [])[] | select(.type == "Ready") | .status), .status.allocatable.cpu,
-      .status.allocatable.memory] | @tsv')
+      ([(.status.conditions // [])[] | select(.type == "Ready") | .status][0] // "Unknown"
+        | if . == "True" then "Ready" else "NotReady (Ready=\(.))" end),
+      .status.allocatable.cpu, .status.allocatable.memory] | @tsv')
 }
-all_ready() {
-  read_nodes
-  local n
-  for n in "${names[@]}"; do [[ "${seen_ready[$n]:-}" == True ]] || return 1; done
-}
-if ! wait_until "$VALIDATE_TIMEOUT" "every node to be Ready" all_ready; then
-  for n in "${names[@]}"; do
-    [[ "${seen_ready[$n]:-}" == True ]] || die "kubernetes validate: node $n is ${seen_ready[$n]:+Ready=}${seen_ready[$n]:-not registered}, expected Ready"
-  done
-fi
+await_node_state Ready read_nodes seen_ready kubernetes
 for n in "${names[@]}"; do
-  [[ "$(millicpus "${seen_cpu[$n]}")" == "$((want_cpus[$n] * 1000))" ]] ||
+  [[ "$(millicpus "${seen_cpu[$n]}")" == "$((${want_cpus[$n]} * 1000))" ]] ||
     die "kubernetes validate: node $n has allocatable cpu ${seen_cpu[$n]}, the profile expects ${want_cpus[$n]}"
   [[ "$(bytes "${seen_mem[$n]}")" == "${want_mem[$n]}" ]] ||
     die "kubernetes validate: node $n has allocatable memory ${seen_mem[$n]} ($(bytes "${seen_mem[$n]}") bytes), the profile expects ${want_mem[$n]} bytes"

@@ -13,29 +13,17 @@ export SLURM_CONF="$ROOT/etc/slurm.conf" TZ=UTC
 ctld_up() { local out; out="$(scontrol ping 2>/dev/null)" && grep -q 'is UP' <<<"$out"; }
 wait_until "$VALIDATE_TIMEOUT" "slurmctld to answer scontrol ping" ctld_up || die "slurm validate: scontrol ping does not report the controller UP"
 
-declare -A want_cpus want_mem
-names=()
-while read -r name cpus mem; do
-  [[ -n "$name" ]] || continue
-  names+=("$name"); want_cpus[$name]="$cpus"; want_mem[$name]="$mem"
-done <<<"$EXPECTED_NODES"
-
+declare -a names
+declare -A want_cpus want_mem # filled by expected_nodes (components/stages.sh)
+expected_nodes
 declare -A seen_state seen_cpus seen_mem
+# shellcheck disable=SC2034 # the states are read by await_node_state (components/stages.sh)
 read_nodes() {
   local n s c m
   while IFS='|' read -r n s c m; do seen_state[$n]="$s"; seen_cpus[$n]="$c"; seen_mem[$n]="$m"; done \
     < <(sinfo -h -N -p "$PARTITION" -o '%N|%T|%c|%m' 2>/dev/null)
 }
-all_idle() {
-  read_nodes
-  local n
-  for n in "${names[@]}"; do [[ "${seen_state[$n]:-}" == idle ]] || return 1; done
-}
-if ! wait_until "$VALIDATE_TIMEOUT" "every node to be idle" all_idle; then
-  for n in "${names[@]}"; do
-    [[ "${seen_state[$n]:-}" == idle ]] || die "slurm validate: node $n is ${seen_state[$n]:-absent from sinfo}, expected idle"
-  done
-fi
+await_node_state idle read_nodes seen_state slurm
 for n in "${names[@]}"; do
   [[ "${seen_cpus[$n]}" == "${want_cpus[$n]}" ]] ||
     die "slurm validate: node $n reports ${seen_cpus[$n]} CPUs, the profile expects ${want_cpus[$n]}"

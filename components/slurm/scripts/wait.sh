@@ -11,16 +11,6 @@ skip_if_done
 slurm_env
 
 # squeue_left : the run's jobs still queued or running, into wait_for_jobs' `left`; fails when squeue does.
-squeue_left() {
-  local id name queue
-  if ! queue="$(squeue -h -o '%i|%j' 2>&1)"; then
-    # shellcheck disable=SC2034 # read by wait_for_jobs (components/stages.sh)
-    left_error="squeue: $(tail -n 1 <<<"$queue")"
-    return 1
-  fi
-  while IFS='|' read -r id name; do
-    if [[ -n "$id" && "$name" == "$JOB_PREFIX"* ]]; then left+=("$id"); fi
-  done <<<"$queue"
-}
+squeue_left() { left_by_name squeue '|' squeue -h -o '%i|%j'; }
 
 wait_for_jobs --left squeue_left --cancel scancel --scheduler slurmctld

@@ -65,9 +65,10 @@ describe('submit_jobs', () => {
       expect.stringMatching(/^sb-run-s1- 0 1 1 2 /),
       expect.stringMatching(/^sb-run-s1- 1 1 1 2 /),
     ]);
-    // The trickling copies go at their offsets: 0.1 s apart.
-    const [a, b] = out.jobs.slice(3).map((j) => j.submittedAt ?? 0);
-    expect(b - a).toBeGreaterThanOrEqual(0.099);
+    // No copy goes before its time (0, 0.05 and 0.15 s after the window opens); a loaded machine may make one late.
+    const opened = Date.parse(out.startedAt) / 1000;
+    const offsets = out.jobs.map((j) => (j.submittedAt ?? 0) - opened);
+    [0, 0, 0, 0.05, 0.15].forEach((due, k) => expect(offsets[k]).toBeGreaterThanOrEqual(due - 0.001));
   });
 
   it('each: one call per job', () => {
