@@ -448,7 +448,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     );
   }
 
-  /** The benchmark's objects in the validated cluster: namespace, priority, limits, quota, the runner's RBAC. */
+  /** The benchmark's objects in the validated cluster: namespace, priority, limits, quota, pod policy, the runner's RBAC. */
   private objects(validate: pulumi.Resource): KubernetesObjects {
     return new KubernetesObjects(
       `${this.baseName}-objects`,
@@ -457,6 +457,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
         spec: {
           nodes: this.nodes.map((n) => ({ vcpus: n.vcpus, memoryMiB: n.memoryMiB })),
           podQuota: this.options.podQuota,
+          jobFilesRoot: this.layout.jobFilesRoot,
         },
         after: validate,
       },

@@ -46,11 +46,22 @@ export class KubernetesObjects extends pulumi.ComponentResource {
     new k8s.scheduling.v1.PriorityClass(`${name}-priority`, objects.priorityClass, of);
     new k8s.core.v1.LimitRange(`${name}-limits`, objects.limitRange, inNamespace);
     new k8s.core.v1.ResourceQuota(`${name}-quota`, objects.resourceQuota, inNamespace);
+    // The pods' admission policy is in force before the runner may create a Job (its bindings wait for it).
+    const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+      `${name}-pod-policy`,
+      objects.podPolicy,
+      of,
+    );
+    const policyBinding = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+      `${name}-pod-policy-binding`,
+      objects.podPolicyBinding,
+      { ...of, dependsOn: [policy, namespace] },
+    );
     const account = new k8s.core.v1.ServiceAccount(`${name}-runner`, objects.serviceAccount, inNamespace);
     const role = new k8s.rbac.v1.Role(`${name}-runner-role`, objects.role, inNamespace);
     new k8s.rbac.v1.RoleBinding(`${name}-runner-binding`, objects.roleBinding, {
       ...of,
-      dependsOn: [account, role],
+      dependsOn: [account, role, policyBinding],
     });
     const clusterRole = new k8s.rbac.v1.ClusterRole(`${name}-runner-cluster-role`, objects.clusterRole, of);
     new k8s.rbac.v1.ClusterRoleBinding(`${name}-runner-cluster-binding`, objects.clusterRoleBinding, {

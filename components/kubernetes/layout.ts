@@ -23,6 +23,8 @@ export interface KubernetesLayout {
   controlDir: string;
   /** The runs' scheduler samplers (first node). */
   samplersDir: string;
+  /** Where the runs' job files are on every node: the one host directory the pods may mount (objects.ts). */
+  jobFilesRoot: string;
   /** Where a run's job wrappers write their files on every node (a hostPath in the pods). */
   jobFilesDir(slug: string): string;
   /** The per-node directory of `node`. */
@@ -40,6 +42,7 @@ export function clusterLayout(stateDir: string): KubernetesLayout {
     etcdDataDir: `${root}/etcd`,
     controlDir: `${root}/control`,
     samplersDir: `${root}/samplers`,
+    jobFilesRoot: `${root}/jobs/out`,
     jobFilesDir: (slug) => `${root}/jobs/out/${slug}`,
     nodeDir: (node) => `${root}/nodes/${node}`,
     nodeRunDir: (node) => `${runtimeDir(root)}/${node}`,

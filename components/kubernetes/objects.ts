@@ -14,6 +14,8 @@ export interface BenchObjectsSpec {
   nodes: readonly { vcpus: number; memoryMiB: number }[];
   /** At most this many pods (and as many Jobs) may exist in the namespace at once. */
   podQuota: number;
+  /** The one host directory a pod of the namespace may mount (hostPath), with what is below it: the job files. */
+  jobFilesRoot: string;
 }
 
 export interface BenchObjects {
@@ -26,6 +28,77 @@ export interface BenchObjects {
   roleBinding: k8s.rbac.v1.RoleBindingArgs;
   clusterRole: k8s.rbac.v1.ClusterRoleArgs;
   clusterRoleBinding: k8s.rbac.v1.ClusterRoleBindingArgs;
+  podPolicy: k8s.admissionregistration.v1.ValidatingAdmissionPolicyArgs;
+  podPolicyBinding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBindingArgs;
+}
+
+/** The admission policy of the benchmark namespace's pods (and of the Jobs that make them). */
+export const POD_POLICY = `schedbench-pods-${BENCH_NAMESPACE}`;
+
+/** A CEL string literal. */
+const celString = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * What a pod in the benchmark namespace may not do, checked by the apiserver for every Job and pod created or
+ * changed there — by the run stages' ServiceAccount, the Job controller, or anyone else: share the host's network,
+ * PID or IPC namespace; run a privileged container, add capabilities or allow privilege escalation; mount any host
+ * directory but the job files' (`root`, no `..`). The benchmark's own Jobs (render.ts renderJob) need none of it;
+ * without it, who may create Jobs there could be root on every node.
+ */
+export function renderPodPolicy(root: string): BenchObjects['podPolicy'] {
+  if (!root.startsWith('/') || root.includes('..') || root.endsWith('/'))
+    throw new Error(
+      `kubernetes objects: job files root ${JSON.stringify(root)} is not an absolute, normal path`,
+    );
+  const flag = (object: string, field: string) => `(has(${object}.${field}) && ${object}.${field})`;
+  const sc = 'c.securityContext';
+  return {
+    metadata: { name: POD_POLICY, labels: MANAGED },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: ['CREATE', 'UPDATE'] },
+          {
+            apiGroups: ['batch'],
+            apiVersions: ['v1'],
+            resources: ['jobs'],
+            operations: ['CREATE', 'UPDATE'],
+          },
+        ],
+      },
+      variables: [
+        { name: 'spec', expression: "object.kind == 'Job' ? object.spec.template.spec : object.spec" },
+        {
+          name: 'containers',
+          expression:
+            'variables.spec.containers + (has(variables.spec.initContainers) ? variables.spec.initContainers : [])',
+        },
+      ],
+      validations: [
+        {
+          expression: ['hostNetwork', 'hostPID', 'hostIPC']
+            .map((f) => `!${flag('variables.spec', f)}`)
+            .join(' && '),
+          message: `${BENCH_NAMESPACE}: a pod here may not use the host's network, PID or IPC namespace`,
+        },
+        {
+          expression:
+            `variables.containers.all(c, !has(${sc}) || (!${flag(sc, 'privileged')} && ` +
+            `!${flag(sc, 'allowPrivilegeEscalation')} && ` +
+            `(!has(${sc}.capabilities) || !has(${sc}.capabilities.add) || size(${sc}.capabilities.add) == 0)))`,
+          message: `${BENCH_NAMESPACE}: a container here may not be privileged, add capabilities or escalate privileges`,
+        },
+        {
+          expression:
+            '!has(variables.spec.volumes) || variables.spec.volumes.all(v, !has(v.hostPath) || ' +
+            `((v.hostPath.path == ${celString(root)} || v.hostPath.path.startsWith(${celString(`${root}/`)})) && ` +
+            "!v.hostPath.path.contains('..')))",
+          message: `${BENCH_NAMESPACE}: a pod here may mount no host directory but the job files' (${root})`,
+        },
+      ],
+    },
+  };
 }
 
 const named = (name: string, namespaced = true) => ({
@@ -111,6 +184,17 @@ export function renderBenchObjects(spec: BenchObjectsSpec): BenchObjects {
       metadata: named(clusterRoleName, false),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
       subjects: [subject],
+    },
+    podPolicy: renderPodPolicy(spec.jobFilesRoot),
+    podPolicyBinding: {
+      metadata: named(POD_POLICY, false),
+      spec: {
+        policyName: POD_POLICY,
+        validationActions: ['Deny'],
+        matchResources: {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': BENCH_NAMESPACE } },
+        },
+      },
     },
   };
 }

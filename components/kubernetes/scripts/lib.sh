@@ -88,9 +88,12 @@ kube_env() {
       die "kubernetes: no token for the ServiceAccount $NAMESPACE/$RUNNER_ACCOUNT (are the cluster's objects applied?)"
     # When it expires, from the token itself (the apiserver may grant less than asked).
     expires="$(jq -rR 'split(".")[1] | gsub("-"; "+") | gsub("_"; "/") | @base64d | fromjson | .exp' <<<"$token")"
-    runner="$(kubectl --kubeconfig "$admin" config view --raw --minify -o json |
-      jq --arg token "$token" --arg ns "$NAMESPACE" \
-        '.users = [{name: "runner", user: {token: $token}}] | .contexts |= map(.context.user = "runner" | .context.namespace = $ns)')"
+    # The token reaches jq on stdin (printf is a builtin), never in an argv: /proc/<pid>/cmdline is world-readable.
+    runner="$({
+      printf '%s' "$token" | jq -Rs .
+      kubectl --kubeconfig "$admin" config view --raw --minify -o json
+    } | jq -n --arg ns "$NAMESPACE" 'input as $token | input |
+        .users = [{name: "runner", user: {token: $token}}] | .contexts |= map(.context.user = "runner" | .context.namespace = $ns)')"
     write_file "$conf" 0600 <<<"$runner"
     printf '%s\n' "$expires" >"$conf.expires"
   fi

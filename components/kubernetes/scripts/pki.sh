@@ -17,12 +17,16 @@ printf '%s\n' "$KUBEADM_CONFIG" >"$config"
 for kc in admin super-admin controller-manager scheduler; do
   "$kubeadm" init phase kubeconfig "$kc" --config "$config" --kubeconfig-dir "$ROOT/etc" >&2
 done
-kubelets='{}'
+# Each kubelet's kubeconfig (its client key) goes to jq on stdin and through a 0600 file in the 0700 etc/, never in
+# an argv: /proc/<pid>/cmdline is world-readable.
+kubelets="$ROOT/etc/kubelets.jsonl"
+: >"$kubelets"
 while read -r node; do
   [[ -n "$node" ]] || continue
   kc="$("$kubeadm" kubeconfig user --config "$config" --client-name "system:node:$node" --org system:nodes 2>/dev/null)" ||
     die "kubernetes pki: kubeadm could not make the kubeconfig of node $node"
-  kubelets="$(jq -c --arg n "$node" --arg kc "$kc" '. + {($n): $kc}' <<<"$kubelets")"
+  printf '%s' "$kc" | jq -cRs --arg n "$node" '{($n): .}' >>"$kubelets"
 done <<<"$NODES"
-jq -cn --rawfile admin "$ROOT/etc/admin.conf" --rawfile ca "$ROOT/pki/ca.crt" --argjson kubelets "$kubelets" \
-  '{admin:$admin,ca:$ca,kubelets:$kubelets}'
+jq -cn --rawfile admin "$ROOT/etc/admin.conf" --rawfile ca "$ROOT/pki/ca.crt" --slurpfile kubelets "$kubelets" \
+  '{admin:$admin,ca:$ca,kubelets:($kubelets | add // {})}'
+rm -f "$kubelets"

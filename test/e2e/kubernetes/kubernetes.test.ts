@@ -98,6 +98,8 @@ const OBJECTS: [string, string, string?][] = [
   ['rolebinding', 'schedbench-runner', 'schedbench'],
   ['clusterrole', 'schedbench-runner-schedbench'],
   ['clusterrolebinding', 'schedbench-runner-schedbench'],
+  ['validatingadmissionpolicy', 'schedbench-pods-schedbench'],
+  ['validatingadmissionpolicybinding', 'schedbench-pods-schedbench'],
 ];
 
 let runId = '';
@@ -287,6 +289,56 @@ if (!cached && !mayBuild)
         users: { user: { token?: string } }[];
       };
       expect(runnerConf.users[0]?.user.token).toMatch(/^ey/);
+      // As the runner account (its own kubeconfig): a Job that could make its holder root on a node is refused at
+      // admission by the pods' policy, naming why; the benchmark's own Jobs (the runs above) passed it.
+      const asRunner = (job: Record<string, unknown>) =>
+        spawnSync(
+          path.join(BIN_DIR, 'bin', 'kubectl'),
+          ['--kubeconfig', path.join(K8S_ROOT, 'etc', 'runner.conf'), 'create', '-f', '-', '-o', 'name'],
+          { encoding: 'utf8', input: JSON.stringify(job) },
+        );
+      const hostile = (name: string, pod: Record<string, unknown>) => ({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name, namespace: 'schedbench' },
+        spec: {
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [{ name: 'x', image: 'x', ...((pod.container as object | undefined) ?? {}) }],
+              ...Object.fromEntries(Object.entries(pod).filter(([k]) => k !== 'container')),
+            },
+          },
+        },
+      });
+      const refusals: [string, Record<string, unknown>, RegExp][] = [
+        ['privileged', { container: { securityContext: { privileged: true } } }, /may not be privileged/],
+        ['hostpid', { hostPID: true }, /host's network, PID or IPC/],
+        [
+          'hostroot',
+          {
+            volumes: [{ name: 'h', hostPath: { path: '/' } }],
+            container: { volumeMounts: [{ name: 'h', mountPath: '/h' }] },
+          },
+          /no host directory but the job files/,
+        ],
+        [
+          'dotdot',
+          {
+            volumes: [{ name: 'h', hostPath: { path: `${K8S_ROOT}/jobs/out/../../../..` } }],
+            container: { volumeMounts: [{ name: 'h', mountPath: '/h' }] },
+          },
+          /no host directory but the job files/,
+        ],
+      ];
+      for (const [name, pod, why] of refusals) {
+        const r = asRunner(hostile(`sb-hostile-${name}`, pod));
+        expect({ name, status: r.status, stderr: r.stderr }).toMatchObject({
+          name,
+          status: 1,
+          stderr: expect.stringMatching(why) as unknown,
+        });
+      }
       const preview = runRunner('preview', STACK, PROGRAM, configFile);
       expectOk(preview);
       expect(preview.stdout).toMatch(/^= +pulumi:providers:kubernetes /m);

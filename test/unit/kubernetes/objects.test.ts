@@ -1,7 +1,27 @@
 // The benchmark's in-cluster objects (components/kubernetes/objects.ts): the profile bounds a container, the
 // quota counts objects only, the runner account's grants are the stages' and no more, impossible settings refused.
+import { z } from 'zod';
 import { renderBenchObjects } from '../../../components/kubernetes/objects';
-import { BENCH_NAMESPACE, PRIORITY_CLASS } from '../../../components/kubernetes/render';
+import { BENCH_NAMESPACE, PRIORITY_CLASS, renderJob } from '../../../components/kubernetes/render';
+
+/** What the tests read of the policy and of a Job (the SDK's input types allow promises and outputs). */
+const Policy = z.object({
+  metadata: z.object({ name: z.string() }),
+  spec: z.looseObject({ failurePolicy: z.string(), matchConstraints: z.unknown(), validations: z.unknown() }),
+});
+const PodOfJob = z.object({
+  spec: z.object({
+    template: z.object({
+      spec: z.object({
+        hostNetwork: z.boolean().optional(),
+        volumes: z.array(z.object({ hostPath: z.object({ path: z.string() }).optional() })),
+        containers: z.array(z.object({ securityContext: z.unknown().optional() })),
+      }),
+    }),
+  }),
+});
+
+const ROOT = "/var/lib/schedbench/o'k/kubernetes/jobs/out";
 
 const objects = renderBenchObjects({
   nodes: [
@@ -9,6 +29,7 @@ const objects = renderBenchObjects({
     { vcpus: 4, memoryMiB: 8192 },
   ],
   podQuota: 1000,
+  jobFilesRoot: ROOT,
 });
 
 describe('renderBenchObjects', () => {
@@ -60,9 +81,63 @@ describe('renderBenchObjects', () => {
   });
 
   it('refuses no nodes and a quota below one pod, naming the value', () => {
-    expect(() => renderBenchObjects({ nodes: [], podQuota: 10 })).toThrow(/at least one node/);
-    expect(() => renderBenchObjects({ nodes: [{ vcpus: 1, memoryMiB: 1024 }], podQuota: 0 })).toThrow(
-      /kubernetes.podQuota: 0/,
+    expect(() => renderBenchObjects({ nodes: [], podQuota: 10, jobFilesRoot: ROOT })).toThrow(
+      /at least one node/,
     );
+    expect(() =>
+      renderBenchObjects({ nodes: [{ vcpus: 1, memoryMiB: 1024 }], podQuota: 0, jobFilesRoot: ROOT }),
+    ).toThrow(/kubernetes.podQuota: 0/);
+  });
+
+  it('binds the pod policy to the benchmark namespace, denying; for Jobs and pods, created or changed', () => {
+    const policy = Policy.parse(objects.podPolicy);
+    expect(objects.podPolicyBinding.spec).toEqual({
+      policyName: policy.metadata.name,
+      validationActions: ['Deny'],
+      matchResources: {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': BENCH_NAMESPACE } },
+      },
+    });
+    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(JSON.stringify(policy.spec.matchConstraints)).toContain('"resources":["jobs"]');
+    const cel = JSON.stringify(policy.spec.validations);
+    for (const field of [
+      'hostNetwork',
+      'hostPID',
+      'hostIPC',
+      'privileged',
+      'allowPrivilegeEscalation',
+      'capabilities',
+    ])
+      expect(cel).toContain(field);
+    // The one host directory, as a CEL string literal (its quote escaped), and what is below it.
+    expect(cel).toContain(JSON.stringify(`v.hostPath.path == '${ROOT.replace("'", "\\'")}'`).slice(1, -1));
+  });
+
+  it("the benchmark's own Jobs ask for nothing the policy denies", () => {
+    const job = renderJob(
+      {
+        count: 1,
+        cpus: 1,
+        memoryMiB: 64,
+        expectedSeconds: 1,
+        kind: 'noop',
+        args: [],
+        arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+      },
+      0,
+      { image: 'img', runLabel: 'r', jobFilesDir: `${ROOT}/run-1`, timeoutFactor: 2 },
+    );
+    const pod = PodOfJob.parse(job).spec.template.spec;
+    expect(pod.hostNetwork).toBeUndefined();
+    expect(pod.containers.map((c) => c.securityContext)).toEqual([undefined]);
+    for (const v of pod.volumes) expect(v.hostPath?.path.startsWith(`${ROOT}/`)).toBe(true);
+  });
+
+  it('refuses a job files root that is not an absolute, normal path', () => {
+    for (const bad of ['relative/out', '/var/lib/../etc', '/var/lib/out/'])
+      expect(() =>
+        renderBenchObjects({ nodes: [{ vcpus: 1, memoryMiB: 1024 }], podQuota: 1, jobFilesRoot: bad }),
+      ).toThrow(/job files root/);
   });
 });

@@ -139,6 +139,18 @@ describe('the runner account (lib.sh kube_env, as every run stage starts)', () =
       `--kubeconfig ${root}/etc/admin.conf create token schedbench-runner -n schedbench --duration 1200s`,
     ]);
   });
+
+  it('never puts the token on a command line (world-readable in /proc/<pid>/cmdline)', () => {
+    // jq, as every external command the stage runs, logs its argv before it does its work.
+    const jq = spawnSync('bash', ['-c', 'command -v jq'], { encoding: 'utf8' }).stdout.trim();
+    standIn(bin, 'jq', `printf '%s\\n' "$*" >>"$DIR/jq-calls"\nexec ${jq} "$@"`);
+    writeFileSync(path.join(dir, 'jobs'), '');
+    expect(run('wait.sh', { TIMEOUT_SECONDS: '5' }).status).toBe(0);
+    expect(read('jq-calls')).not.toContain(TOKEN);
+    expect(read('jq-calls')).toContain('input as $token'); // the kubeconfig was made by jq, from stdin
+    expect(readFileSync(path.join(root, 'etc', 'runner.conf'), 'utf8')).toContain(TOKEN);
+    for (const call of lines('kubectl-calls')) expect(call).not.toContain(TOKEN);
+  });
 });
 
 describe('submit.sh', () => {

@@ -160,6 +160,8 @@ describe('local-kubernetes stack', () => {
     expect(dependsOn(provider, validate as Registered)).toBe(true);
     const objects = resources.filter((r) => r.type.startsWith('kubernetes:'));
     expect(objects.map((r) => r.type).sort()).toEqual([
+      'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy',
+      'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding',
       'kubernetes:core/v1:LimitRange',
       'kubernetes:core/v1:Namespace',
       'kubernetes:core/v1:ResourceQuota',
@@ -177,6 +179,10 @@ describe('local-kubernetes stack', () => {
     // The profile's node (1 vCPU, 4 GiB) bounds a container.
     const limits = objects.find((r) => r.type.endsWith(':LimitRange'));
     expect(limits?.inputs.spec).toMatchObject({ limits: [{ max: { cpu: '1', memory: '4096Mi' } }] });
+    // The runner may create Jobs only once the pods' admission policy is bound.
+    const binding = objects.find((r) => r.type.endsWith(':ValidatingAdmissionPolicyBinding'));
+    const runnerBinding = objects.find((r) => r.type.endsWith(':RoleBinding') && !r.type.includes('Cluster'));
+    expect(dependsOn(runnerBinding as Registered, binding as Registered)).toBe(true);
   });
 
   it('keeps keys and kubeconfigs out of every input but secret stdin and the provider', () => {
