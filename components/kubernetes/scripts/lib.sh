@@ -191,3 +191,40 @@ metrics_snapshot() {
   fi
   jq -cn --arg s "$scheduler" --arg a "$apiserver" --arg k "$kubelets" '{scheduler: $s, apiserver: $a, kubelets: $k}'
 }
+
+# The kernel settings a kubelet sets when it starts (vm.overcommit_memory=1, kernel.panic=10, …). They are not per
+# network namespace: on netns nodes they are the host's. The first kubelet to start on a host where none runs saves
+# their values (save_host_sysctls, in root's lock directory: gone at reboot, as the changes are); the last to stop
+# restores them and removes the file (restore_host_sysctls). A kubelet schedbench did not start, running before,
+# means nothing of ours to restore. SYSCTL_ROOT (/proc/sys) is for tests.
+KUBELET_SYSCTLS=(vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys
+  kernel/keys/root_maxbytes)
+
+save_host_sysctls() { with_lock kubelet-sysctls _save_host_sysctls; }
+_save_host_sysctls() {
+  local file="${SCHEDBENCH_LOCK_DIR:-/run/schedbench/lock}/kubelet-sysctls.saved" name value
+  [[ ! -e "$file" ]] || return 0
+  ! pgrep -x kubelet >/dev/null || return 0
+  for name in "${KUBELET_SYSCTLS[@]}"; do
+    [[ -r "${SYSCTL_ROOT:-/proc/sys}/$name" ]] || continue
+    value="$(<"${SYSCTL_ROOT:-/proc/sys}/$name")"
+    printf '%s %s\n' "$name" "$value"
+  done | write_file "$file" 0600
+}
+
+restore_host_sysctls() { with_lock kubelet-sysctls _restore_host_sysctls; }
+_restore_host_sysctls() {
+  local file="${SCHEDBENCH_LOCK_DIR:-/run/schedbench/lock}/kubelet-sysctls.saved" name value known k
+  [[ -f "$file" && ! -L "$file" ]] || return 0
+  ! pgrep -x kubelet >/dev/null || return 0
+  while read -r name value; do
+    known=0
+    for k in "${KUBELET_SYSCTLS[@]}"; do [[ "$k" != "$name" ]] || known=1; done
+    if ((known == 0)) || [[ ! "$value" =~ ^-?[0-9]+$ ]]; then
+      log "restore_host_sysctls: ignoring '$name $value' in $file"
+      continue
+    fi
+    printf '%s\n' "$value" >"${SYSCTL_ROOT:-/proc/sys}/$name" || log "could not restore $name to $value"
+  done <"$file"
+  rm -f -- "$file"
+}

@@ -47,6 +47,8 @@ while read -r cidr via; do
 done <<<"$ROUTES"
 
 mapfile -t args <<<"$KUBELET_ARGS"
+# The host-wide settings the kubelet is about to change: saved first (lib.sh), restored by the last to stop.
+save_host_sysctls
 start_daemon "$NODE_DIR/kubelet.pid" kubelet "$NODE_DIR/log/kubelet.log" "$BIN_DIR/bin/kubelet" "${args[@]}"
 # Healthy, or exited (then waiting longer is pointless: the log says why).
 healthy() {

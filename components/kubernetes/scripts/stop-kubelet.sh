@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Stop this node's kubelet by PID (bounded SIGTERM → SIGKILL), kill the containers it left (through this node's
 # containerd), then remove what pods left behind: the CNI bridge and routes of this node's network namespace,
-# IPAM state, mounts under the kubelet's root, its cgroups. Succeeds on a half-made node. Prints one JSON line.
+# IPAM state, mounts under the kubelet's root, its cgroups; the last kubelet to stop restores the host's kernel
+# settings. Succeeds on a half-made node. Prints one JSON line.
 set -euo pipefail
 : "${NODE:?node name}"
 : "${NODE_DIR:?directory of this node}"
@@ -11,6 +12,8 @@ set -euo pipefail
 : "${ROUTES=}"
 : "${STOP_TIMEOUT:=15}"
 stop_pidfile "$NODE_DIR/kubelet.pid" kubelet "$STOP_TIMEOUT"
+# The last kubelet on this host gives back the kernel settings the first one found (lib.sh).
+restore_host_sysctls
 socket="$RUN_DIR/cd.sock"
 kill_containers "$socket"
 unmount_under "$RUN_DIR/kubelet"

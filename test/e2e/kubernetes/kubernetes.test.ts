@@ -166,10 +166,15 @@ if (!cached && !mayBuild)
 (cached || mayBuild ? describe : describe.skip)(
   'Kubernetes on two netns nodes through the local runner',
   () => {
+    /** The host-wide kernel settings a kubelet changes (scripts/lib.sh), as they were before the cluster. */
+    const KERNEL = ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops'];
+    const kernel = () => KERNEL.map((k) => `${k}=${readFileSync(`/proc/sys/${k}`, 'utf8').trim()}`);
+    let kernelBefore: string[] = [];
     beforeAll(() => {
       rmSync(resultsDir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       writeConfig([FAULTS]);
+      kernelBefore = kernel();
     });
 
     afterAll(() => {
@@ -454,6 +459,8 @@ if (!cached && !mayBuild)
       ).toBe('');
       expect(sh(`ip -o link show | grep -F '${CLUSTER}' || true`).trim()).toBe('');
       expect(readdirSync('/run/netns').filter((n) => n.includes(CLUSTER))).toEqual([]);
+      // The kubelets set kernel.panic=10 and more host-wide; the last one to stop gave the values back.
+      expect(kernel()).toEqual(kernelBefore);
     });
   },
 );
