@@ -1,7 +1,8 @@
 // Benchmark of the libvirt backend's lifecycle on this machine, through the same scripts the resources run:
 // base-image build (fresh, then cached: the ratio is what the input-hash cache saves), boot-to-SSH of one VM
 // alone and of two at once (ratio: what sharing the host's cores costs), and destroy. Everything it starts it
-// removes; the image cache lives in a temporary directory. Run as root: `npx tsx bench/vm-lifecycle.ts`.
+// removes; the image cache lives in a temporary directory under /var/lib (storageDir must be root's alone). Run as
+// root: `npx tsx bench/vm-lifecycle.ts`.
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -9,13 +10,16 @@ import * as path from 'path';
 import { buildImage } from '../components/image/build';
 import { ImageInfo } from '../components/image/info';
 import { imageMirror, LibvirtBackend } from '../components/nodes/libvirt/config';
+import { hostScript } from '../components/nodes/libvirt/LibvirtNodes';
 import { renderNetworkXml } from '../components/nodes/libvirt/networkXml';
+import { libvirtOwner } from '../components/nodes/libvirt/owner';
 import { LibvirtClusterPlan, LibvirtNodePlan, planLibvirtCluster } from '../components/nodes/libvirt/plan';
 import { renderNode, type HostKeyPair } from '../components/nodes/libvirt/render';
 
 const SCRIPTS = path.join(__dirname, '..', 'components', 'nodes', 'libvirt', 'scripts');
-const work = mkdtempSync(path.join(tmpdir(), 'schedbench-vm-bench-'));
-chmodSync(work, 0o755);
+const work = mkdtempSync('/var/lib/schedbench-vm-bench-');
+chmodSync(work, 0o755); // QEMU's user reaches the overlays
+const OWNER = libvirtOwner('vmbench', 'bench');
 const backend = LibvirtBackend.parse({
   type: 'libvirt',
   storageDir: `${work}/storage`,
@@ -25,8 +29,9 @@ const backend = LibvirtBackend.parse({
 const host = { name: 'localhost', cores: 2, sockets: 1, memoryGiB: 24, reserve: { cores: 0, memoryGiB: 2 } };
 const hostEnv = { HOST_STATE: `${work}/storage/host`, VIRSH_URI: 'qemu:///system' };
 
+/** Runs a host script as its Command resource does (hostScript: the prelude, storage.sh and lib.sh in front). */
 function run(script: string, env: Record<string, string>, stdin?: string): string {
-  const result = spawnSync('bash', [path.join(SCRIPTS, script)], {
+  const result = spawnSync('bash', ['-c', hostScript(script)], {
     env: { ...process.env, ...env },
     input: stdin,
     encoding: 'utf8',
@@ -63,7 +68,7 @@ function nodeEnv(
   accel: 'kvm' | 'tcg',
   publicKey: string,
 ) {
-  const r = renderNode(plan, node, backend, image, accel, publicKey, HOST_KEY);
+  const r = renderNode(plan, node, backend, image, accel, publicKey, HOST_KEY, OWNER);
   return {
     VIRSH_URI: 'qemu:///system',
     DOMAIN: node.domain,
@@ -74,6 +79,7 @@ function nodeEnv(
     USER_DATA: r.seed.userData,
     META_DATA: r.seed.metaData,
     NETWORK_CONFIG: r.seed.networkConfig,
+    OWNER,
   };
 }
 
@@ -116,7 +122,7 @@ async function bootAll(
 function destroyAll(plan: LibvirtClusterPlan): number {
   const start = process.hrtime.bigint();
   for (const node of plan.nodes)
-    run('node-delete.sh', { VIRSH_URI: 'qemu:///system', DOMAIN: node.domain, NODE_DIR: node.dir });
+    run('node-delete.sh', { VIRSH_URI: 'qemu:///system', DOMAIN: node.domain, NODE_DIR: node.dir, OWNER });
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
@@ -153,7 +159,9 @@ async function main(): Promise<void> {
         bridge: network.bridge,
         gateway: two.gateway,
         netmask: two.netmask,
+        owner: OWNER,
       }),
+      OWNER,
     });
     results.bootOne = await bootAll(one, image, accel.accel, pub, key);
     results.destroyOne = destroyAll(one);
@@ -161,7 +169,7 @@ async function main(): Promise<void> {
     results.destroyTwo = destroyAll(two);
   } finally {
     destroyAll(two);
-    run('network-delete.sh', { ...hostEnv, NETWORK_NAME: network.name });
+    run('network-delete.sh', { ...hostEnv, NETWORK_NAME: network.name, OWNER });
     run('daemons-stop.sh', hostEnv);
     rmSync(work, { recursive: true, force: true });
   }

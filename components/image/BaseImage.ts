@@ -3,7 +3,7 @@
 // Its SHA-256 goes into the results' provenance.
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
-import { bashScript } from '../script';
+import { bashCommand, bashScript } from '../script';
 import { ImageInfo, parseImageInfo } from './info';
 import {
   buildEnvironment,
@@ -63,7 +63,7 @@ export class BaseImage extends pulumi.ComponentResource {
       step = new command.local.Command(
         `${name}-build`,
         {
-          create: bashScript('components/image/build.sh'),
+          create: bashCommand(inputs.buildScript, 'build.sh'),
           environment: buildEnvironment(args.cacheDir, inputs),
         },
         { parent: this, dependsOn: made },

@@ -3,7 +3,8 @@
 # packages) into a directory, the configured overlay tarballs unpacked on it, the first-boot seed reader
 # installed, `mkfs.ext4 -d` into a raw disk (no loop device, no mount), converted to qcow2; kernel and initrd
 # beside it for direct kernel boot.
-# Idempotent: an OUT_DIR that already holds image.json is the cached result of the same inputs.
+# Idempotent: an OUT_DIR that already holds image.json is the cached result of the same inputs. Run with
+# components/nodes/libvirt/scripts/storage.sh in front (inputs.ts): the cache directory is trust-checked first.
 # stdout: one JSON document {disk, kernel, initrd, cmdline, sha256, sizeBytes, built}.
 set -euo pipefail
 
@@ -21,6 +22,14 @@ set -euo pipefail
 # DISABLED_UNITS: systemd units (space-separated; may be empty) the scheduler's packages enable at boot.
 : "${DISABLED_UNITS=}"
 
+# The cache (backend.storageDir + /images) must be a place only root can change, or a planted image.json — or a
+# link — could hand the VMs another disk (storage.sh, prepended).
+parent="$(dirname "$OUT_DIR")"
+trusted_tree "$parent" "image cache (schedbench:backend.storageDir + /images)"
+if [ -e "$OUT_DIR" ] && ! trusted_dir "$OUT_DIR"; then
+  storage_die "image cache: $OUT_DIR is not a directory only root can change (found: $(ls -ld -- "$OUT_DIR" 2>&1))"
+fi
+
 if [ -f "$OUT_DIR/image.json" ]; then
   jq -c '. + {built: false}' "$OUT_DIR/image.json"
   exit 0
@@ -30,8 +39,6 @@ for tool in mmdebstrap mkfs.ext4 qemu-img jq sha256sum; do
   command -v "$tool" >/dev/null || { echo "build.sh: $tool not found (see .ci/packages/libvirt.txt)" >&2; exit 1; }
 done
 
-parent="$(dirname "$OUT_DIR")"
-mkdir -p "$parent"
 work="$(mktemp -d "$parent/.build.XXXXXX")"
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT

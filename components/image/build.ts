@@ -1,11 +1,8 @@
 // Runs build.sh on this machine outside Pulumi (`schedbench image build`, the bench): the same script and
 // inputs as the BaseImage resource, so a later `up` finds the image in the cache.
 import { spawn } from 'child_process';
-import { readFileSync } from 'fs';
-import * as path from 'path';
-import { REPO_ROOT as projectRoot } from '../repo-root';
 import { ImageInfo, parseImageInfo } from './info';
-import { BUILD_SCRIPT, buildEnvironment, ImageBuildOptions, madeOverlays, readImageInputs } from './inputs';
+import { buildEnvironment, ImageBuildOptions, madeOverlays, readImageInputs } from './inputs';
 
 /** Builds (or finds in the cache) the image, made overlays first; stderr lines go to `onLine` as they come. */
 export async function buildImage(
@@ -15,8 +12,12 @@ export async function buildImage(
   for (const overlay of madeOverlays(options.overlays))
     await runBash(overlay.make.create, 'overlay', overlay.make.environment, onLine);
   const inputs = readImageInputs(options);
-  const script = readFileSync(path.join(projectRoot, BUILD_SCRIPT), 'utf8');
-  const stdout = await runBash(script, 'build.sh', buildEnvironment(options.cacheDir, inputs), onLine);
+  const stdout = await runBash(
+    inputs.buildScript,
+    'build.sh',
+    buildEnvironment(options.cacheDir, inputs),
+    onLine,
+  );
   return parseImageInfo(stdout, 'build.sh');
 }
 

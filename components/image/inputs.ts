@@ -26,6 +26,8 @@ export const BASE_PACKAGES: readonly string[] = [
 ];
 
 export const BUILD_SCRIPT = 'components/image/build.sh';
+/** The rules for the directories root writes in (the image cache lies in the libvirt backend's storageDir). */
+export const STORAGE_LIB = 'components/nodes/libvirt/scripts/storage.sh';
 export const SEED_READER = 'components/image/guest/schedbench-seed.sh';
 export const SEED_UNIT = 'components/image/guest/schedbench-seed.service';
 
@@ -97,7 +99,8 @@ export function readImageInputs(
     suite: opts.suite,
     mirror: opts.mirror,
     packages: [...new Set([...BASE_PACKAGES, ...opts.extraPackages])].sort(),
-    buildScript: read(BUILD_SCRIPT),
+    // build.sh with the trusted-directory rules it checks its cache against in front (what runs, and is hashed).
+    buildScript: `${read(STORAGE_LIB)}\n${read(BUILD_SCRIPT)}`,
     seedReader: read(SEED_READER),
     seedUnit: read(SEED_UNIT),
     sshdDirectives: NODE_SSHD_DIRECTIVES,

@@ -57,6 +57,7 @@ export function clusterNodes(config: BenchConfig): ClusterNodes {
       const key = new ClusterKey(`${name}-key`, { comment: `schedbench-${config.clusterName}` });
       const vms = new LibvirtNodes(name, {
         clusterName: config.clusterName,
+        stack: config.stack,
         profile,
         backend,
         host: config.host,

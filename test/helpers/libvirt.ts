@@ -1,7 +1,9 @@
 // What the libvirt end-to-end tests share: whether this machine can run them (the libvirt/QEMU tools, root),
 // and the host state they must find unchanged after `destroy`.
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import { bridgeName, domainName, networkName } from '../../components/nodes/libvirt/naming';
 import type { JobSpec } from '../../components/jobs/spec';
 
@@ -18,6 +20,17 @@ const TOOLS = [
 
 function onPath(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * A work directory for a libvirt test or bench whose storageDir root may write in: under /var/lib (root's, not
+ * world-writable — /tmp is refused as schedbench:backend.storageDir), mode 0755 so QEMU's user reaches the overlays.
+ * Not root (the tests skip): the system's temporary directory.
+ */
+export function libvirtWorkDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(process.getuid?.() === 0 ? '/var/lib' : tmpdir(), `${prefix}-`));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 /** Why the libvirt e2e cannot run here, or '' when it can. */

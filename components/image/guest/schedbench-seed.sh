@@ -37,7 +37,19 @@ seed_device() {
   done
 }
 dev=""
+# The host removes the seed once the first boot has applied it (it holds the node's SSH host private key): a later
+# boot of an applied instance looks once, after udev has settled, and keeps what the first boot applied.
+if [ -f "$state/instance" ]; then
+  udevadm settle --timeout=30 2>/dev/null || true
+  dev="$(seed_device)"
+  if [ -z "$dev" ]; then
+    say "no seed disk: instance $(cat "$state/instance") was applied at first boot; nothing to do"
+    ensure_host_key
+    exit 0
+  fi
+fi
 for _ in $(seq 1 "${SEED_WAIT_SECONDS:-120}"); do
+  [ -n "$dev" ] && break
   dev="$(seed_device)"
   [ -n "$dev" ] && break
   udevadm settle --timeout=1 2>/dev/null || sleep 1

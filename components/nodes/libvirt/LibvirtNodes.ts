@@ -1,8 +1,11 @@
 // schedbench:nodes:Libvirt — the cluster's nodes as libvirt/QEMU VMs made from a base image, driven through
 // libvirt's own tools (virsh, qemu-img, cloud-localds) by @pulumi/command: the libvirt daemons (started where
 // nothing runs them), a NAT network of the cluster's own, per node a qcow2 overlay + cloud-init seed + domain,
-// a bounded wait for SSH and a check of what the node reports. KVM only where it really works, else TCG with a
-// warning in the outputs and the provenance.
+// a bounded wait for SSH, the seed's removal (it holds the node's SSH host private key) and a check of what the
+// node reports. KVM only where it really works, else TCG with a warning in the outputs and the provenance. Every
+// domain and network carries its owner (`<cluster>@<stack>`, owner.ts) in its metadata, every node directory a
+// marker with it: the scripts change or remove nothing of another owner.
+import { createHash } from 'crypto';
 import * as path from 'path';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
@@ -18,15 +21,22 @@ import { MIN_MEMORY_FRACTION, type Node } from '../types';
 import { imageMirror, type LibvirtBackend } from './config';
 import type { Accel } from './domainXml';
 import { renderNetworkXml } from './networkXml';
+import { libvirtOwner } from './owner';
 import { LibvirtClusterPlan, planLibvirtCluster } from './plan';
 import { renderNode } from './render';
 import { remoteCommand } from '../remote';
 
 const SCRIPTS = path.join(__dirname, 'scripts');
 
-/** A host script with the prelude and the backend's lib.sh (its host lock) in front. */
-function hostScript(name: string): string {
-  return preludedScript(SCRIPTS, name, [path.join(SCRIPTS, 'lib.sh')]);
+/** The rules for the directories the backend (and the image build) writes in: storageDir, the image cache. */
+export const STORAGE_LIB = path.join(SCRIPTS, 'storage.sh');
+
+/**
+ * A host script as its Command resource runs it: the prelude, storage.sh (trusted directories) and the backend's
+ * lib.sh (host lock, the run on a remote hypervisor, owners) in front.
+ */
+export function hostScript(name: string): string {
+  return preludedScript(SCRIPTS, name, [STORAGE_LIB, path.join(SCRIPTS, 'lib.sh')]);
 }
 
 export interface LibvirtNodesArgs {
@@ -42,6 +52,9 @@ export interface LibvirtNodesArgs {
   publicKey: pulumi.Input<string>;
   /** The cluster's SSH private key (kept secret): the readiness checks and every Node's connection use it. */
   privateKey: pulumi.Input<string>;
+  /** The stack, recorded with the cluster name as the owner of every domain, network and node directory; default
+   * the Pulumi stack. */
+  stack?: string;
   /** A base image made elsewhere; default: one from backend.image, as a child of this component. */
   image?: BaseImage;
   /** What the scheduler adds to a built image (components/schedulers/registry.ts); default nothing. */
@@ -100,6 +113,7 @@ export class LibvirtNodes extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(err instanceof Error ? err.message : String(err), this);
     }
     this.plan = plan;
+    const owner = libvirtOwner(args.clusterName, args.stack ?? pulumi.getStack());
 
     const image =
       args.image ??
@@ -163,7 +177,9 @@ export class LibvirtNodes extends pulumi.ComponentResource {
                 bridge: plan.network.bridge,
                 gateway: plan.gateway,
                 netmask: plan.netmask,
+                owner,
               }),
+              OWNER: owner,
             },
           },
           { parent: this, dependsOn: base },
@@ -185,10 +201,16 @@ export class LibvirtNodes extends pulumi.ComponentResource {
       const environment = pulumi
         .all([image.info, accel, args.publicKey, hostKeyPair])
         .apply(([info, acc, publicKey, [hostPrivate, hostPublic]]) => {
-          const r = renderNode(plan, node, backend, info, acc.accel, publicKey, {
-            privateKey: hostPrivate,
-            publicKey: hostPublic,
-          });
+          const r = renderNode(
+            plan,
+            node,
+            backend,
+            info,
+            acc.accel,
+            publicKey,
+            { privateKey: hostPrivate, publicKey: hostPublic },
+            owner,
+          );
           return {
             VIRSH_URI: node.hypervisor.virshUri,
             HV_SSH: node.hypervisor.ssh,
@@ -200,13 +222,39 @@ export class LibvirtNodes extends pulumi.ComponentResource {
             USER_DATA: r.seed.userData,
             META_DATA: r.seed.metaData,
             NETWORK_CONFIG: r.seed.networkConfig,
+            OWNER: owner,
           };
+        });
+      // Which VM the steps after it serve (not secret): a new VM (a changed definition or seed) waits for SSH and
+      // has its seed removed again.
+      const generation = pulumi
+        .all([image.info, accel, args.publicKey, hostKey.publicKey])
+        .apply(([info, acc, publicKey, hostPublic]) => {
+          const r = renderNode(
+            plan,
+            node,
+            backend,
+            info,
+            acc.accel,
+            publicKey,
+            { privateKey: '', publicKey: hostPublic },
+            owner,
+          );
+          const identity = [
+            r.domainXml,
+            r.instanceId,
+            info.disk,
+            backend.diskGiB,
+            node.dir,
+            node.hypervisor.uri,
+          ];
+          return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
         });
       const vm = new command.local.Command(
         `${name}-${node.name}-vm`,
         {
-          create: bashScript('components/nodes/libvirt/scripts/node.sh'),
-          delete: bashScript('components/nodes/libvirt/scripts/node-delete.sh'),
+          create: hostScript('node.sh'),
+          delete: hostScript('node-delete.sh'),
           environment,
         },
         {
@@ -227,10 +275,28 @@ export class LibvirtNodes extends pulumi.ComponentResource {
             TIMEOUT_SECONDS: String(backend.bootTimeoutSeconds),
             CONSOLE_LOG: node.hypervisor.ssh === '' ? `${node.dir}/console.log` : '',
             HOST_KEY: hostKey.publicKey,
+            VM_GENERATION: generation,
           },
           stdin: privateKey,
         },
         { parent: this, dependsOn: [vm] },
+      );
+      // The node accepted SSH with its pinned host key: the guest has applied its seed, which holds that key's
+      // private half. The seed goes (from the definition and the disk) while the VM runs on.
+      const seedGone = new command.local.Command(
+        `${name}-${node.name}-seed-remove`,
+        {
+          create: hostScript('seed-remove.sh'),
+          environment: {
+            VIRSH_URI: node.hypervisor.virshUri,
+            HV_SSH: node.hypervisor.ssh,
+            DOMAIN: node.domain,
+            NODE_DIR: node.dir,
+            OWNER: owner,
+            VM_GENERATION: generation,
+          },
+        },
+        { parent: this, dependsOn: [ssh] },
       );
       const connection = {
         host: node.address,
@@ -253,7 +319,7 @@ export class LibvirtNodes extends pulumi.ComponentResource {
             EXPECT_MIN_MEMORY_MIB: String(Math.floor(node.memoryMiB * MIN_MEMORY_FRACTION)),
           }),
         },
-        { parent: this, dependsOn: [ssh] },
+        { parent: this, dependsOn: [ssh, seedGone] },
       );
       return {
         name: node.name,

@@ -1,5 +1,6 @@
 // Pure renderer of a node's libvirt domain XML: TCG or KVM, vCPUs/memory of the profile, optional pinning,
 // NUMA placement and hugepages, direct kernel boot (built image) or the disk's own bootloader (cloud image).
+import { ownerMetadataXml } from './owner';
 import { xmlEscape } from './xml';
 
 export type Accel = 'kvm' | 'tcg';
@@ -27,6 +28,9 @@ export interface DomainSpec {
   consoleLog: string;
   network: { kind: 'network'; name: string } | { kind: 'bridge'; bridge: string };
   mac: string;
+  /** The node's owner, `<cluster>@<stack>` (owner.ts), kept in the domain's metadata; the scripts and `doctor`
+   * change or remove only domains that carry their owner. */
+  owner?: string;
 }
 
 /** Checks what XML cannot express as a type; throws with the offending value. */
@@ -104,6 +108,7 @@ export function renderDomainXml(spec: DomainSpec): string {
   return [
     `<domain type='${spec.accel === 'kvm' ? 'kvm' : 'qemu'}'>`,
     `  <name>${xmlEscape(spec.name)}</name>`,
+    ...(spec.owner === undefined ? [] : ownerMetadataXml(spec.owner)),
     `  <memory unit='MiB'>${spec.memoryMiB}</memory>`,
     `  <currentMemory unit='MiB'>${spec.memoryMiB}</currentMemory>`,
     `  <vcpu placement='static'>${spec.vcpus}</vcpu>`,

@@ -1,4 +1,5 @@
 // Pure renderer of a cluster's libvirt NAT network: its own bridge, the gateway on .1, no DHCP (nodes are static).
+import { ownerMetadataXml } from './owner';
 import { xmlEscape } from './xml';
 
 export interface NetworkSpec {
@@ -10,12 +11,15 @@ export interface NetworkSpec {
   gateway: string;
   /** Dotted netmask of the subnet. */
   netmask: string;
+  /** The cluster's owner, `<cluster>@<stack>` (owner.ts), kept in the network's metadata. */
+  owner?: string;
 }
 
 export function renderNetworkXml(spec: NetworkSpec): string {
   return [
     '<network>',
     `  <name>${xmlEscape(spec.name)}</name>`,
+    ...(spec.owner === undefined ? [] : ownerMetadataXml(spec.owner)),
     "  <forward mode='nat'/>",
     `  <bridge name='${xmlEscape(spec.bridge)}' stp='on' delay='0'/>`,
     `  <ip address='${xmlEscape(spec.gateway)}' netmask='${xmlEscape(spec.netmask)}'/>`,

@@ -27,6 +27,8 @@ export function renderNode(
   accel: Accel,
   publicKey: string,
   hostKey: HostKeyPair,
+  /** `<cluster>@<stack>`, kept in the domain's metadata (owner.ts). */
+  owner?: string,
 ): RenderedNode {
   const seedSpec = {
     hostname: node.name,
@@ -64,6 +66,7 @@ export function renderNode(
         ? { kind: 'network', name: plan.network.name }
         : { kind: 'bridge', bridge: plan.network.bridge },
     mac: node.mac,
+    owner,
   });
   return { domainXml, seed, instanceId };
 }

@@ -9,8 +9,7 @@
 // in all, which a cold CI cannot afford inside its 90 minutes (docs/kubernetes.md#on-vms-and-existing-hosts).
 // Skips, saying why, when not asked, when libvirt/QEMU is absent, when not root, or when no Kubernetes build is
 // cached (SCHEDBENCH_K8S_E2E_BUILD=1 lets it build one).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, readdirSync, readFileSync, rmSync, chmodSync } from 'fs';
 import * as path from 'path';
 import { clusterNameFor } from '../../../components/config/names';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
@@ -22,6 +21,7 @@ import {
   expectHostAsBefore,
   hostSnapshot,
   libvirtSkipReason,
+  libvirtWorkDir,
   ONE_JOB_PER_VM,
   type HostSnapshot,
 } from '../../helpers/libvirt';
@@ -56,7 +56,7 @@ function expectOk(result: RunnerResult, what: string): void {
 }
 
 describeVm('Kubernetes on libvirt VMs (TCG)', () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'schedbench-k8svm-e2e-'));
+  const work = libvirtWorkDir('schedbench-k8svm-e2e');
   const storageDir = path.join(work, 'storage');
   const resultsDir = path.join(work, 'runs');
   const configFile = path.join(work, `Pulumi.${STACK}.yaml`);

@@ -4,8 +4,7 @@
 // destroys, and checks the host is as it was (domains, networks, files, bridge, ip_forward, /dev/kvm, the
 // libvirt daemons). Skips only when the libvirt/QEMU packages are absent (or not root).
 import { execFileSync, spawnSync } from 'child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { nodeName } from '../../../components/nodes/libvirt/naming';
 import { parseRunResult } from '../../../results/read';
@@ -13,6 +12,7 @@ import {
   expectHostAsBefore,
   hostSnapshot,
   libvirtSkipReason,
+  libvirtWorkDir,
   type HostSnapshot,
 } from '../../helpers/libvirt';
 
@@ -54,7 +54,7 @@ const CheckOutput = (text: string) =>
   };
 
 describeVm('libvirt backend on this machine (TCG)', () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'schedbench-libvirt-e2e-'));
+  const work = libvirtWorkDir('schedbench-libvirt-e2e');
   const outDir = path.join(work, 'out');
   const storageDir = path.join(work, 'storage');
   const configFile = path.join(work, `Pulumi.${STACK}.yaml`);

@@ -108,7 +108,7 @@ describe('LibvirtNodes under mocks', () => {
       expect(await value(pulumi.output(n.connection.host))).toBe(n.address);
     }
 
-    // One hypervisor: daemons, accelerator probe, network; per node: vm, ssh wait, ready check.
+    // One hypervisor: daemons, accelerator probe, network; per node: vm, ssh wait, seed removal, ready check.
     const names = mine
       .filter((d) => d.type.startsWith('command:'))
       .map((d) => d.name)
@@ -117,6 +117,7 @@ describe('LibvirtNodes under mocks', () => {
       `t-${profile}-${n.name}-hostkey-private`,
       `t-${profile}-${n.name}-hostkey-public`,
       `t-${profile}-${n.name}-ready`,
+      `t-${profile}-${n.name}-seed-remove`,
       `t-${profile}-${n.name}-ssh`,
       `t-${profile}-${n.name}-vm`,
     ]);
@@ -153,6 +154,32 @@ describe('LibvirtNodes under mocks', () => {
     expect(env(mine.find((d) => d.name.endsWith('-hv0-network'))).NETWORK_XML).toContain(
       `<name>schedbench-${cluster}</name>`,
     );
+  });
+
+  test('owners and the seed (#29 N13, N15): every domain and network names <cluster>@<stack>, the seed goes once SSH answered', async () => {
+    const { nodes, mine } = await build('t-owner', 'small');
+    const owner = 'pm-small@perlmutter';
+    const metadata = `<schedbench:owner xmlns:schedbench='https://schedbench.invalid/xmlns/libvirt/owner/1'>${owner}</schedbench:owner>`;
+    const network = mine.find((d) => d.name === 't-owner-hv0-network');
+    expect(env(network).OWNER).toBe(owner);
+    expect(env(network).NETWORK_XML).toContain(metadata);
+    for (const node of nodes.nodes) {
+      const vm = mine.find((d) => d.name === `t-owner-${node.name}-vm`);
+      expect(env(vm).OWNER).toBe(owner);
+      expect(env(vm).DOMAIN_XML).toContain(metadata);
+      const wait = mine.find((d) => d.name === `t-owner-${node.name}-ssh`);
+      const removal = mine.find((d) => d.name === `t-owner-${node.name}-seed-remove`);
+      expect(String(removal?.inputs.create)).toContain('seed-remove.sh');
+      expect(env(removal)).toMatchObject({
+        DOMAIN: env(vm).DOMAIN,
+        NODE_DIR: env(vm).NODE_DIR,
+        OWNER: owner,
+      });
+      // A replaced VM (another generation) has its SSH waited for and its seed removed again.
+      expect(env(removal).VM_GENERATION).toMatch(/^[0-9a-f]{16}$/);
+      expect(env(wait).VM_GENERATION).toBe(env(removal).VM_GENERATION);
+      expect(JSON.stringify(removal?.inputs)).not.toContain('PRIVATE KEY');
+    }
   });
 
   test('TCG: a warning in the outputs and the provenance, with the image digest', async () => {

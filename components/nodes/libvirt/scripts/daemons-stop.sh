@@ -8,6 +8,7 @@ set -euo pipefail
 : "${VIRSH_URI:?libvirt URI on this host}"
 
 [ -d "$HOST_STATE" ] || exit 0
+trusted_dir "$HOST_STATE" || die "schedbench:backend.storageDir: $HOST_STATE is not a directory only root can change; leaving it alone"
 host_lock
 
 if virsh -c "$VIRSH_URI" version >/dev/null 2>&1; then

@@ -7,7 +7,7 @@ set -euo pipefail
 : "${HOST_STATE:?host-wide state directory of the libvirt backend}"
 : "${VIRSH_URI:?libvirt URI on this host, e.g. qemu:///system}"
 
-mkdir -p "$HOST_STATE"
+trusted_tree "$HOST_STATE" schedbench:backend.storageDir
 host_lock
 
 # libvirt re-probes QEMU (seconds each time, ~80 s per `virsh define` here) when KVM works for root but not for

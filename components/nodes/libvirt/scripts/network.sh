@@ -1,6 +1,6 @@
 #!/bin/bash
-# Defines and starts the cluster's NAT network (idempotent). Starting a NAT network turns on
-# net.ipv4.ip_forward: its value before the first schedbench network is recorded for network-delete.sh.
+# Defines and starts the cluster's NAT network (idempotent); its metadata names OWNER. Starting a NAT network turns
+# on net.ipv4.ip_forward: its value before the first schedbench network is recorded for network-delete.sh.
 # stdout: {"network": name, "bridge": name, "ipForwardBefore": "0"|"1"}
 set -euo pipefail
 
@@ -8,24 +8,26 @@ set -euo pipefail
 : "${HOST_STATE:?host-wide state directory of the libvirt backend}"
 : "${NETWORK_NAME:?libvirt network name}"
 : "${NETWORK_XML:?network definition}"
+: "${OWNER:?<cluster>@<stack> of the network}"
 
-# A remote hypervisor (qemu+ssh URI): this same script runs there over SSH, its parameters carried as a
-# %q-quoted prefix (the remote login shell must be bash); HV_SSH is not passed on, so it runs locally there.
-if [ -n "${HV_SSH:-}" ]; then
-  prefix=""
-  for var in VIRSH_URI HOST_STATE NETWORK_NAME NETWORK_XML; do prefix+="$var=$(printf '%q' "${!var}") "; done
-  exec ssh -o BatchMode=yes -- "$HV_SSH" "${prefix}bash -s" <<<"${BASH_EXECUTION_STRING:-$(cat "$0")}"
-fi
+# A remote hypervisor (qemu+ssh URI): this same script runs there, its parameters on ssh's stdin (lib.sh).
+on_hypervisor VIRSH_URI HOST_STATE NETWORK_NAME NETWORK_XML OWNER
 
-mkdir -p "$HOST_STATE"
+trusted_tree "$HOST_STATE" schedbench:backend.storageDir
 host_lock
+
+# A network of this name made by another stack (the same clusterName) is not taken over.
+if virsh -c "$VIRSH_URI" net-info "$NETWORK_NAME" >/dev/null 2>&1; then
+  owner="$(network_owner "$NETWORK_NAME")"
+  [ "$owner" = "$OWNER" ] || die "network $NETWORK_NAME exists and belongs to '${owner:-no schedbench stack}', not '$OWNER'"
+fi
 
 if [ ! -f "$HOST_STATE/ip_forward.before" ]; then
   cat /proc/sys/net/ipv4/ip_forward >"$HOST_STATE/ip_forward.before"
 fi
 
 if ! virsh -c "$VIRSH_URI" net-info "$NETWORK_NAME" >/dev/null 2>&1; then
-  xml="$(mktemp)"
+  xml="$(mktemp "$HOST_STATE/.network.XXXXXX")"
   trap 'rm -f "$xml"' EXIT
   printf '%s' "$NETWORK_XML" >"$xml"
   virsh -c "$VIRSH_URI" net-define "$xml" >&2
