@@ -1,11 +1,16 @@
 // What schedbench may leave on this host when a run is aborted (a killed runner, an interrupted jest), found
 // only by schedbench's own marks — the `schedbench-` network namespaces, interfaces whose alias is
-// `schedbench:<owner>`, iptables FORWARD rules commented `schedbench:<cluster>@<stack>`, cgroups under `schedbench/`, processes inside those, daemons whose pid file lies in a
-// state directory that carries a schedbench marker, libvirt domains and networks named `schedbench-…` — and removed
-// in dependency order. Nothing without one of these marks is ever listed or touched.
+// `schedbench:<owner>`, iptables FORWARD rules commented `schedbench:<cluster>@<stack>`, cgroups under `schedbench/`,
+// processes inside those, daemons whose pid file lies in a node's or cluster's marked state directory (and which
+// are still the process that wrote it: name, start time, namespace), libvirt domains and networks whose metadata
+// names their owner — and removed in dependency order. Nothing without one of these marks is ever listed or touched.
+// Each thing carries the stack its marks name, so that `schedbench doctor` leaves alone what a live stack (one its
+// runner state file lists as created) still uses.
 import { spawnSync } from 'child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'fs';
 import * as path from 'path';
+import { z } from 'zod';
+import { ownerInXml } from './libvirt/owner';
 
 export type LeftoverKind =
   'process' | 'netns' | 'interface' | 'firewall-rule' | 'cgroup' | 'libvirt-domain' | 'libvirt-network';
@@ -16,10 +21,25 @@ export interface Leftover {
   id: string;
   /** Why it is schedbench's: the mark it carries. */
   mark: string;
+  /** The stack its marks name (interface alias, firewall comment, state directory marker, libvirt metadata). */
+  stack?: string;
+  /** The cluster it belongs to, where its name or marks say. */
+  cluster?: string;
+  /** A process as found: command name and start time (clock ticks after boot, /proc/<pid>/stat field 22). It is
+   * signalled only while both are still the same (a PID the kernel gave to another process meanwhile never is). */
+  process?: ProcessIdentity;
+}
+
+export interface ProcessIdentity {
+  comm: string;
+  startTicks: number;
 }
 
 /** Marker files schedbench writes in the directories it owns (netns state root, cluster and node directories). */
 export const STATE_MARKERS = ['.schedbench-created', '.schedbench-netns', '.schedbench-node'] as const;
+
+/** The markers that name an owner, `<cluster or node>@<stack>`: a cluster's and a node's state directory. */
+const OWNER_MARKERS = ['.schedbench-node', '.schedbench-netns'] as const;
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -49,7 +69,14 @@ export function schedbenchInterfaces(): Leftover[] {
   const out: Leftover[] = [];
   for (const name of readdirSync('/sys/class/net')) {
     const alias = readOr(`/sys/class/net/${name}/ifalias`).trim();
-    if (alias.startsWith('schedbench:')) out.push({ kind: 'interface', id: name, mark: `alias ${alias}` });
+    if (!alias.startsWith('schedbench:')) continue;
+    const owner = splitOwner(alias.slice('schedbench:'.length));
+    out.push({
+      kind: 'interface',
+      id: name,
+      mark: `alias ${alias}`,
+      ...(owner === undefined ? {} : { stack: owner.stack }),
+    });
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
@@ -72,7 +99,14 @@ export function schedbenchFirewallRules(): Leftover[] {
     for (const line of run(tool, ['-w', '10', '-S', 'FORWARD']).stdout.split('\n')) {
       const m = FORWARD_RULE.exec(line.trim());
       if (m === null || m[1] !== m[2]) continue;
-      out.push({ kind: 'firewall-rule', id: `${tool} ${m[1]} ${m[3]}`, mark: `comment ${m[3]}` });
+      const comment = m[3] ?? '';
+      const owner = splitOwner(comment.slice('schedbench:'.length));
+      out.push({
+        kind: 'firewall-rule',
+        id: `${tool} ${m[1]} ${comment}`,
+        mark: `comment ${comment}`,
+        ...(owner === undefined ? {} : { stack: owner.stack, cluster: owner.name }),
+      });
     }
   }
   return out;
@@ -105,12 +139,31 @@ export function schedbenchCgroups(): string[] {
   return [...new Set(out)].sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
 }
 
-/** True when `file`'s directory or one of its ancestors holds a schedbench marker file (which one). */
-function underMarkedDir(file: string): string | undefined {
+/** `<name>@<stack>` of an owner mark (alias, comment, marker file), split; undefined when it names no stack. */
+function splitOwner(tag: string): { name: string; stack: string } | undefined {
+  const at = tag.lastIndexOf('@');
+  if (at <= 0 || at === tag.length - 1) return undefined;
+  return { name: tag.slice(0, at), stack: tag.slice(at + 1) };
+}
+
+/** A marker that names an owner: the node's or cluster's state directory `file` lies in (nearest first). */
+interface OwnerMarker {
+  file: string;
+  kind: 'node' | 'cluster';
+  name: string;
+  stack: string;
+}
+
+function ownerMarkerOf(file: string): OwnerMarker | undefined {
   let dir = file;
   for (let i = 0; i < 8 && dir !== '/'; i++) {
     dir = path.dirname(dir);
-    for (const marker of STATE_MARKERS) if (existsSync(path.join(dir, marker))) return path.join(dir, marker);
+    for (const marker of OWNER_MARKERS) {
+      const markerFile = path.join(dir, marker);
+      const owner = splitOwner(readOr(markerFile).trim());
+      if (owner !== undefined)
+        return { file: markerFile, kind: marker === '.schedbench-node' ? 'node' : 'cluster', ...owner };
+    }
   }
   return undefined;
 }
@@ -126,8 +179,8 @@ export function stateRoots(extra: readonly string[] = []): string[] {
   return [...new Set([...defaults, ...extra])].filter((d) => existsSync(d));
 }
 
-/** `*.pid` files (depth ≤ 8) under the roots whose directory carries a schedbench marker. */
-function markedPidFiles(roots: readonly string[]): string[] {
+/** Files (depth ≤ 8, no symlinks followed) under the roots that `want` picks. */
+function filesUnder(roots: readonly string[], want: (name: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (dir: string, depth: number) => {
     if (depth > 8) return;
@@ -140,7 +193,7 @@ function markedPidFiles(roots: readonly string[]): string[] {
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory() && !e.isSymbolicLink()) walk(p, depth + 1);
-      else if (e.isFile() && e.name.endsWith('.pid') && underMarkedDir(p) !== undefined) out.push(p);
+      else if (e.isFile() && want(e.name)) out.push(p);
     }
   };
   for (const root of roots) walk(root, 0);
@@ -148,85 +201,306 @@ function markedPidFiles(roots: readonly string[]): string[] {
 }
 
 /**
- * Processes in schedbench cgroups, in schedbench network namespaces, or daemons whose pid file lies in a
- * marked state directory (munged, mariadbd, slurm daemons, sshds, samplers).
+ * Which stack each cluster or node name belongs to, as schedbench's marks say: interface aliases and firewall
+ * comments (`schedbench:<name>@<stack>`) and the markers of state directories (`<name>@<stack>`). A name two
+ * stacks claim has no single owner.
+ */
+export class Owners {
+  private readonly byName = new Map<string, Set<string>>();
+  private readonly clusters = new Set<string>();
+
+  add(name: string, stack: string, isCluster = false): void {
+    const stacks = this.byName.get(name) ?? new Set<string>();
+    stacks.add(stack);
+    this.byName.set(name, stacks);
+    if (isCluster) this.clusters.add(name);
+  }
+
+  /** The owner of the first of `names` (most specific first) that any mark names, when exactly one stack does. */
+  stackOf(...names: (string | undefined)[]): string | undefined {
+    for (const name of names) {
+      if (name === undefined) continue;
+      const stacks = this.byName.get(name);
+      if (stacks !== undefined) return stacks.size === 1 ? [...stacks][0] : undefined;
+    }
+    return undefined;
+  }
+
+  /** The cluster an alias names: itself when it is a cluster's, else the node's cluster. */
+  clusterOf(name: string): string {
+    return this.clusters.has(name) ? name : clusterOfNode(name);
+  }
+}
+
+/** A node's cluster: node names are `<cluster>-n<i>` (netns and libvirt alike). */
+function clusterOfNode(node: string): string {
+  return node.replace(/-n\d+$/, '');
+}
+
+function ownersFrom(
+  interfaces: readonly Leftover[],
+  rules: readonly Leftover[],
+  roots: readonly string[],
+): Owners {
+  const owners = new Owners();
+  for (const l of [...interfaces, ...rules]) {
+    const tag = /schedbench:(\S+)/.exec(l.mark)?.[1];
+    const owner = tag === undefined ? undefined : splitOwner(tag);
+    if (owner !== undefined) owners.add(owner.name, owner.stack, l.kind === 'firewall-rule');
+  }
+  for (const file of filesUnder(roots, (n) => (OWNER_MARKERS as readonly string[]).includes(n))) {
+    const owner = splitOwner(readOr(file).trim());
+    if (owner !== undefined) owners.add(owner.name, owner.stack, path.basename(file) === '.schedbench-netns');
+  }
+  return owners;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux architecture schedbench runs on). */
+let clockTicks: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    const value = Number(run('getconf', ['CLK_TCK']).stdout.trim());
+    clockTicks = Number.isInteger(value) && value > 0 ? value : 100;
+  }
+  return clockTicks;
+}
+
+/** A live process's command name and start time, or undefined when there is none (or only a zombie). */
+export function processIdentity(pid: number): ProcessIdentity | undefined {
+  const stat = readOr(`/proc/${pid}/stat`);
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  // After "pid (comm) ": field 3 (state) is the first; field 22 (starttime) the twentieth.
+  const fields = stat.slice(close + 2).split(' ');
+  if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
+  const startTicks = Number(fields[19]);
+  if (!Number.isInteger(startTicks)) return undefined;
+  return { comm: stat.slice(open + 1, close), startTicks };
+}
+
+/** When a process started (ms since the epoch), from its start time in ticks after boot. */
+function startedAtMs(startTicks: number): number {
+  const btime = Number(/^btime (\d+)$/m.exec(readOr('/proc/stat'))?.[1] ?? NaN);
+  return (btime + startTicks / ticksPerSecond()) * 1000;
+}
+
+/** The inode of a network namespace as /proc/<pid>/ns/net names it (`net:[4026531840]`), or undefined. */
+function netnsOf(pid: number | 'self'): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pid files whose process is not named after them: the node sampler (a bash loop), Flux's brokers (per rank). */
+const PID_FILE_PROGRAMS: Record<string, RegExp> = { sampler: /^bash$/, broker: /^flux-broker(-\d+)?$/ };
+
+/** A process named `comm` may be what `<program>.pid` names (the kernel keeps 15 characters of a name). */
+function daemonNamed(program: string, comm: string): boolean {
+  const other = PID_FILE_PROGRAMS[program];
+  if (other !== undefined) return other.test(comm);
+  return comm === program.slice(0, 15) || comm === `${program}d`.slice(0, 15);
+}
+
+/**
+ * Why the process a pid file names is not the daemon that wrote it, or undefined when it is. The file's name is the
+ * program's (`kubelet.pid`: kubelet; the kernel keeps 15 characters of a name; `mariadb.pid`: mariadbd); the
+ * process must have started before the file was last written (a PID given to another process later — after a
+ * reboot, say — started after it); and it runs in the node's network namespace, never in the host's (every daemon
+ * of a netns node does).
+ */
+function notTheDaemon(
+  file: string,
+  pid: number,
+  id: ProcessIdentity,
+  marker: OwnerMarker,
+): string | undefined {
+  const program = path.basename(file, '.pid');
+  if (!daemonNamed(program, id.comm)) return `it runs ${id.comm}, not ${program}`;
+  let writtenMs: number;
+  try {
+    writtenMs = statSync(file).mtimeMs;
+  } catch {
+    return 'the pid file is gone';
+  }
+  // btime is whole seconds: one second of slack.
+  if (startedAtMs(id.startTicks) > writtenMs + 1000) return 'it started after the pid file was written';
+  const ns = netnsOf(pid);
+  if (ns === undefined || ns === netnsOf('self')) return "it runs in the host's network namespace";
+  const nodeNs = `/run/netns/schedbench-${marker.name}`;
+  if (marker.kind === 'node' && existsSync(nodeNs) && ns !== `net:[${statSync(nodeNs).ino}]`)
+    return `it runs outside the network namespace of node ${marker.name}`;
+  return undefined;
+}
+
+/**
+ * Processes in schedbench cgroups, in schedbench network namespaces, or daemons whose pid file lies in a node's or
+ * cluster's marked state directory and which are still the daemon that wrote it (notTheDaemon), each with its
+ * identity (command name, start time) and owner.
  */
 export function schedbenchProcesses(
   namespaces: readonly string[],
   cgroups: readonly string[],
   roots: readonly string[] = stateRoots(),
+  owners: Owners = new Owners(),
 ): Leftover[] {
-  const found = new Map<number, string>();
+  const found = new Map<number, { mark: string; stack?: string; cluster?: string }>();
   for (const dir of cgroups) {
+    const parts = dir.split('/');
+    const below = parts.slice(parts.lastIndexOf('schedbench') + 1);
+    const [cluster, node] = below;
+    const stack = owners.stackOf(node, cluster);
     for (const pid of readOr(path.join(dir, 'cgroup.procs'))
       .split('\n')
       .filter((l) => l !== ''))
-      found.set(Number(pid), `in cgroup ${dir}`);
+      found.set(Number(pid), { mark: `in cgroup ${dir}`, stack, cluster });
   }
   for (const ns of namespaces) {
+    const node = ns.replace(/^schedbench-/, '');
+    const cluster = clusterOfNode(node);
+    const stack = owners.stackOf(node, cluster);
     for (const pid of run('ip', ['netns', 'pids', ns])
       .stdout.split('\n')
       .filter((l) => l !== ''))
-      if (!found.has(Number(pid))) found.set(Number(pid), `in network namespace ${ns}`);
+      if (!found.has(Number(pid)))
+        found.set(Number(pid), { mark: `in network namespace ${ns}`, stack, cluster });
   }
-  for (const file of markedPidFiles(roots)) {
+  for (const file of filesUnder(roots, (n) => n.endsWith('.pid'))) {
+    const marker = ownerMarkerOf(file);
     const text = readOr(file).trim();
-    if (!/^\d+$/.test(text)) continue;
+    if (marker === undefined || !/^\d+$/.test(text)) continue;
     const pid = Number(text);
-    if (!found.has(pid) && alive(pid)) found.set(pid, `pid file ${file}`);
+    const id = processIdentity(pid);
+    if (found.has(pid) || id === undefined || notTheDaemon(file, pid, id, marker) !== undefined) continue;
+    const cluster = marker.kind === 'cluster' ? marker.name : clusterOfNode(marker.name);
+    found.set(pid, { mark: `pid file ${file}`, stack: marker.stack, cluster });
   }
   found.delete(process.pid);
-  return [...found.entries()]
-    .filter(([pid]) => alive(pid))
-    .map(([pid, mark]) => ({ kind: 'process' as const, id: String(pid), mark: `${comm(pid)} ${mark}` }));
+  const out: Leftover[] = [];
+  for (const [pid, where] of found) {
+    const id = processIdentity(pid);
+    if (id === undefined) continue;
+    out.push({
+      kind: 'process',
+      id: String(pid),
+      mark: `${id.comm} ${where.mark}`,
+      ...(where.stack === undefined ? {} : { stack: where.stack }),
+      ...(where.cluster === undefined ? {} : { cluster: where.cluster }),
+      process: id,
+    });
+  }
+  return out;
 }
 
-function comm(pid: number): string {
-  return readOr(`/proc/${pid}/comm`).trim();
+function virsh(args: string[]): { ok: boolean; stdout: string } {
+  return run('virsh', ['-c', 'qemu:///system', ...args]);
 }
 
-function virsh(args: string[]): string[] | undefined {
-  const result = run('virsh', ['-c', 'qemu:///system', ...args]);
-  return result.ok
-    ? result.stdout
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l !== '')
-    : undefined;
+function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 function libvirtRunning(): boolean {
   return existsSync('/run/libvirt/libvirt-sock') && run('which', ['virsh']).ok;
 }
 
+/** The owner a libvirt domain's or network's definition records (owner.ts), or undefined. */
+function libvirtOwner(
+  kind: 'libvirt-domain' | 'libvirt-network',
+  name: string,
+  virshRun: (args: string[]) => { ok: boolean; stdout: string } = virsh,
+) {
+  const xml = virshRun([kind === 'libvirt-domain' ? 'dumpxml' : 'net-dumpxml', '--inactive', name]);
+  return xml.ok ? ownerInXml(xml.stdout) : undefined;
+}
+
+/** libvirt domains and networks whose metadata names their owner (`<cluster>@<stack>`); their names prove nothing. */
 export function schedbenchLibvirt(): Leftover[] {
-  if (!libvirtRunning()) return [];
-  const domains = (virsh(['list', '--all', '--name']) ?? []).filter((n) => n.startsWith('schedbench-'));
-  const networks = (virsh(['net-list', '--all', '--name']) ?? []).filter((n) => n.startsWith('schedbench-'));
-  return [
-    ...domains.map((id) => ({ kind: 'libvirt-domain' as const, id, mark: 'name schedbench-…' })),
-    ...networks.map((id) => ({ kind: 'libvirt-network' as const, id, mark: 'name schedbench-…' })),
-  ];
+  return libvirtRunning() ? ownedLibvirtObjects(virsh) : [];
+}
+
+/** The domains and networks `virshRun` (virsh's arguments → its result) lists whose definition names an owner. */
+export function ownedLibvirtObjects(
+  virshRun: (args: string[]) => { ok: boolean; stdout: string },
+): Leftover[] {
+  const out: Leftover[] = [];
+  const listings = [
+    ['libvirt-domain', ['list', '--all', '--name']],
+    ['libvirt-network', ['net-list', '--all', '--name']],
+  ] as const;
+  for (const [kind, list] of listings) {
+    for (const id of lines(virshRun([...list]).stdout)) {
+      const owner = libvirtOwner(kind, id, virshRun);
+      if (owner === undefined) continue;
+      out.push({
+        kind,
+        id,
+        mark: `owner ${owner.cluster}@${owner.stack} in its metadata`,
+        stack: owner.stack,
+        cluster: owner.cluster,
+      });
+    }
+  }
+  return out;
 }
 
 /** Everything schedbench-owned on this host now, in the order it must be removed. */
 export function findLeftovers(extraStateRoots: readonly string[] = []): Leftover[] {
   const namespaces = schedbenchNamespaces();
   const cgroups = schedbenchCgroups();
+  const roots = stateRoots(extraStateRoots);
+  const interfaces = schedbenchInterfaces();
+  const rules = schedbenchFirewallRules();
+  const owners = ownersFrom(interfaces, rules, roots);
+  const libvirt = schedbenchLibvirt();
+  const owned = (l: Leftover, ...names: (string | undefined)[]): Leftover => {
+    const stack = l.stack ?? owners.stackOf(...names);
+    return { ...l, ...(stack === undefined ? {} : { stack }) };
+  };
   return [
-    ...schedbenchProcesses(namespaces, cgroups, stateRoots(extraStateRoots)),
-    ...schedbenchLibvirt().filter((l) => l.kind === 'libvirt-domain'),
-    ...schedbenchInterfaces(),
-    ...schedbenchFirewallRules(),
-    ...namespaces.map((id) => ({ kind: 'netns' as const, id, mark: 'name schedbench-…' })),
-    ...cgroups.map((id) => ({ kind: 'cgroup' as const, id, mark: 'under schedbench/' })),
-    ...schedbenchLibvirt().filter((l) => l.kind === 'libvirt-network'),
+    ...schedbenchProcesses(namespaces, cgroups, roots, owners),
+    ...libvirt.filter((l) => l.kind === 'libvirt-domain'),
+    ...interfaces.map((l) => {
+      const name = /alias schedbench:([^@\s]+)/.exec(l.mark)?.[1];
+      return name === undefined ? l : { ...l, cluster: owners.clusterOf(name) };
+    }),
+    ...rules,
+    ...namespaces.map((id) => {
+      const node = id.replace(/^schedbench-/, '');
+      const cluster = clusterOfNode(node);
+      return owned({ kind: 'netns', id, mark: 'name schedbench-…', cluster }, node, cluster);
+    }),
+    ...cgroups.map((id) => {
+      const parts = id.split('/');
+      const [cluster, node] = parts.slice(parts.lastIndexOf('schedbench') + 1);
+      return owned(
+        { kind: 'cgroup', id, mark: 'under schedbench/', ...(cluster === undefined ? {} : { cluster }) },
+        node,
+        cluster,
+      );
+    }),
+    ...libvirt.filter((l) => l.kind === 'libvirt-network'),
   ];
 }
 
 function alive(pid: number): boolean {
-  const stat = readOr(`/proc/${pid}/stat`);
-  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  return processIdentity(pid) !== undefined;
+}
+
+/** Still the process that was found: the same command name and start time behind its PID. */
+function sameProcess(l: Leftover): boolean {
+  const now = processIdentity(Number(l.id));
+  return (
+    now !== undefined &&
+    l.process !== undefined &&
+    now.comm === l.process.comm &&
+    now.startTicks === l.process.startTicks
+  );
 }
 
 /** Blocks the thread for `ms` (cleanup runs in signal handlers and teardowns, where nothing else runs). */
@@ -234,22 +508,31 @@ function pause(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Stops processes: SIGTERM, a bounded wait (5 s), then SIGKILL. Returns those still alive. */
-export function stopProcesses(pids: readonly number[]): number[] {
+/**
+ * Stops processes: SIGTERM, a bounded wait (5 s), then SIGKILL — each signal only to a process that is still the one
+ * found (sameProcess). Returns those still alive, and those not signalled because their PID now names another.
+ */
+export function stopProcesses(processes: readonly Leftover[]): { alive: Leftover[]; changed: Leftover[] } {
+  const changed = new Set<Leftover>();
+  const running = () => processes.filter((p) => !changed.has(p) && alive(Number(p.id)));
   const signal = (sig: NodeJS.Signals) => {
-    for (const pid of pids) {
+    for (const p of running()) {
+      if (!sameProcess(p)) {
+        changed.add(p);
+        continue;
+      }
       try {
-        process.kill(pid, sig);
+        process.kill(Number(p.id), sig);
       } catch {
         // already gone
       }
     }
   };
   signal('SIGTERM');
-  for (let i = 0; i < 50 && pids.some(alive); i++) pause(100);
-  if (pids.some(alive)) signal('SIGKILL');
-  for (let i = 0; i < 50 && pids.some(alive); i++) pause(100);
-  return pids.filter(alive);
+  for (let i = 0; i < 50 && running().some(sameProcess); i++) pause(100);
+  if (running().some(sameProcess)) signal('SIGKILL');
+  for (let i = 0; i < 50 && running().some(sameProcess); i++) pause(100);
+  return { alive: running().filter(sameProcess), changed: [...changed] };
 }
 
 export interface CleanResult {
@@ -261,13 +544,25 @@ export interface CleanResult {
 export function cleanLeftovers(leftovers: readonly Leftover[]): CleanResult {
   const result: CleanResult = { removed: [], failed: [] };
   const processes = leftovers.filter((l) => l.kind === 'process');
-  const stubborn = new Set(stopProcesses(processes.map((p) => Number(p.id))).map(String));
+  const stopped = stopProcesses(processes);
   for (const p of processes) {
-    if (stubborn.has(p.id)) result.failed.push({ leftover: p, reason: 'still alive after SIGKILL' });
+    if (stopped.alive.includes(p)) result.failed.push({ leftover: p, reason: 'still alive after SIGKILL' });
+    else if (stopped.changed.includes(p))
+      result.failed.push({
+        leftover: p,
+        reason: `PID ${p.id} is no longer the process found (${p.process === undefined ? 'none recorded' : p.process.comm}); not signalled`,
+      });
     else result.removed.push(p);
   }
   for (const l of leftovers) {
     if (l.kind === 'process') continue;
+    if (l.kind === 'libvirt-domain' || l.kind === 'libvirt-network') {
+      // Still the owner it was found with (the name may have been given to another meanwhile).
+      if (libvirtOwner(l.kind, l.id)?.stack !== l.stack) {
+        result.failed.push({ leftover: l, reason: 'its owner changed; left alone' });
+        continue;
+      }
+    }
     const attempt =
       l.kind === 'interface'
         ? run('ip', ['link', 'del', 'dev', l.id])
@@ -278,10 +573,8 @@ export function cleanLeftovers(leftovers: readonly Leftover[]): CleanResult {
             : l.kind === 'cgroup'
               ? run('rmdir', [l.id])
               : l.kind === 'libvirt-domain'
-                ? (run('virsh', ['-c', 'qemu:///system', 'destroy', l.id]),
-                  run('virsh', ['-c', 'qemu:///system', 'undefine', l.id]))
-                : (run('virsh', ['-c', 'qemu:///system', 'net-destroy', l.id]),
-                  run('virsh', ['-c', 'qemu:///system', 'net-undefine', l.id]));
+                ? (virsh(['destroy', l.id]), virsh(['undefine', l.id]))
+                : (virsh(['net-destroy', l.id]), virsh(['net-undefine', l.id]));
     // A veth goes with its peer or namespace: gone already counts as removed.
     const gone =
       l.kind === 'interface'
@@ -300,7 +593,72 @@ export function cleanLeftovers(leftovers: readonly Leftover[]): CleanResult {
 
 /** One line per leftover, for a terminal. */
 export function describeLeftover(l: Leftover): string {
-  return `${l.kind.padEnd(15)} ${l.id}  (${l.mark})`;
+  return `${l.kind.padEnd(15)} ${l.id}  (${l.mark}${l.stack === undefined ? '' : `; stack ${l.stack}`})`;
+}
+
+/** A stack the local runner has state for, with anything created: what it made is in use. */
+export interface LiveStack {
+  stack: string;
+  /** Its runner state file (`<project>/.schedbench/state/<stack>.json`). */
+  file: string;
+  /** Clusters whose nodes it made (its `schedbench:nodes:*` components, `<cluster>-nodes`). */
+  clusters: string[];
+}
+
+/** The readable part of a runner state file (cli/runner/state.ts): names, types and status stay clear text. */
+const RunnerState = z.object({
+  stack: z.string(),
+  resources: z.record(z.string(), z.object({ type: z.string(), name: z.string(), status: z.string() })),
+});
+
+/**
+ * The live stacks of the projects given: those whose runner state file lists a resource as created (or being
+ * created). A state file that cannot be read counts as live: nothing says its stack is gone.
+ */
+export function liveStacks(projectDirs: readonly string[]): LiveStack[] {
+  const out: LiveStack[] = [];
+  for (const project of projectDirs) {
+    const dir = path.join(project, '.schedbench', 'state');
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+    for (const name of files) {
+      const file = path.join(dir, name);
+      let parsed;
+      try {
+        parsed = RunnerState.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed === undefined || !parsed.success) {
+        out.push({ stack: path.basename(name, '.json'), file, clusters: [] });
+        continue;
+      }
+      const resources = Object.values(parsed.data.resources);
+      if (!resources.some((r) => r.status === 'created' || r.status === 'creating')) continue;
+      const clusters = resources
+        .filter((r) => r.type.startsWith('schedbench:nodes:') && r.name.endsWith('-nodes'))
+        .map((r) => r.name.slice(0, -'-nodes'.length));
+      out.push({ stack: parsed.data.stack, file, clusters: [...new Set(clusters)] });
+    }
+  }
+  return out;
+}
+
+/**
+ * The live stack a leftover belongs to, unless `--force` names it: the stack its marks name, or — when none does —
+ * a live stack that made its cluster. Undefined: no live stack claims it.
+ */
+export function liveOwner(
+  l: Leftover,
+  live: readonly LiveStack[],
+  force: readonly string[] = [],
+): LiveStack | undefined {
+  return live.find(
+    (s) =>
+      !force.includes(s.stack) &&
+      (l.stack !== undefined
+        ? l.stack === s.stack
+        : l.cluster !== undefined && s.clusters.includes(l.cluster)),
+  );
 }
 
 /** Where node-create.sh notes which run made each netns node (`<netns>` → run id). */
@@ -438,5 +796,10 @@ export function leftoversOfCluster(cluster: string, all: readonly Leftover[] = f
     ),
   };
   const byId: readonly LeftoverKind[] = ['netns', 'libvirt-domain', 'libvirt-network', 'cgroup'];
-  return all.filter((l) => patterns[l.kind].test(byId.includes(l.kind) ? l.id : l.mark));
+  return all.filter((l) =>
+    // libvirt objects name their cluster in their owner metadata (schedbenchLibvirt): that, not the name, decides.
+    (l.kind === 'libvirt-domain' || l.kind === 'libvirt-network') && l.cluster !== undefined
+      ? l.cluster === cluster
+      : patterns[l.kind].test(byId.includes(l.kind) ? l.id : l.mark),
+  );
 }
