@@ -48,12 +48,17 @@ check_subnet_free() {
 take_host_lock
 state_root_ready
 
+# Every refusal comes before the first change: another stack's bridge, a subnet in use, a directory not ours.
 created=false
 if [[ -e /sys/class/net/$BRIDGE ]]; then
   owner=$(cat "/sys/class/net/$BRIDGE/ifalias")
   [[ $owner == "$alias_tag" ]] || die "interface ${BRIDGE} exists and belongs to '${owner}', not ${alias_tag}"
 else
   check_subnet_free
+fi
+own_dir "$CLUSTER_DIR" .schedbench-netns "$CLUSTER@$STACK"
+
+if [[ ! -e /sys/class/net/$BRIDGE ]]; then
   ip link add name "$BRIDGE" type bridge
   ip link set dev "$BRIDGE" alias "$alias_tag"
   created=true
@@ -63,7 +68,6 @@ ip link set dev "$BRIDGE" up
 # Nodes reach each other through the bridge even where a firewall drops forwarded traffic (Docker's FORWARD DROP).
 allow_bridge_forwarding "$alias_tag"
 
-own_dir "$CLUSTER_DIR" .schedbench-netns "$CLUSTER@$STACK"
 # Written in place (not renamed) so nodes that bind-mounted it already see the new content.
 printf '%s' "$HOSTS_CONTENT" | write_file "$HOSTS_FILE" 644
 

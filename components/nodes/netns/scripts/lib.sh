@@ -75,23 +75,20 @@ state_root_ready() {
     die "schedbench:backend.stateDir: ${STATE_ROOT} must be a real directory (no symlinks) that only root can write, as must every directory above it (found: $(ls -ld -- "$STATE_ROOT" 2>&1)); choose another stateDir"
 }
 
-# own_dir DIR MARKER CONTENT : DIR exists under a trusted parent and carries MARKER with CONTENT; an existing DIR
-# without that marker belongs to someone else and is refused. Not a symlink, so writes in it stay in it.
+# own_dir DIR MARKER CONTENT : DIR exists under a trusted parent and carries MARKER with CONTENT: made here (mkdir
+# fails on anything already there) and marked at once, or made before with that marker. An existing DIR without it
+# belongs to someone else — even an empty one — and is refused: never adopted, so never removed at destroy. Not a
+# symlink, so writes in it stay in it.
 own_dir() {
   local dir=$1 marker=$2 content=$3
-  if [[ -e $dir || -L $dir ]]; then
-    [[ -d $dir && ! -L $dir ]] || die "${dir} exists and is not a directory of ours"
-    if [[ -f $dir/$marker ]]; then
-      [[ $(<"$dir/$marker") == "$content" ]] ||
-        die "${dir} belongs to '$(<"$dir/$marker")', not '${content}'"
-    elif [[ -n $(ls -A -- "$dir") ]]; then
-      die "${dir} exists without a schedbench marker; leaving it alone"
-    fi
+  if mkdir -m 0755 -- "$dir" 2>/dev/null; then
+    printf '%s\n' "$content" >"$dir/$marker"
   else
-    mkdir -m 0755 -- "$dir"
+    [[ -d $dir && ! -L $dir ]] || die "${dir} exists and is not a directory of ours"
+    [[ -f $dir/$marker && ! -L $dir/$marker ]] || die "${dir} exists without a schedbench marker; leaving it alone"
+    [[ $(<"$dir/$marker") == "$content" ]] || die "${dir} belongs to '$(<"$dir/$marker")', not '${content}'"
   fi
   chmod 0755 -- "$dir"
-  printf '%s\n' "$content" >"$dir/$marker"
 }
 
 # marked DIR MARKER CONTENT : DIR is a real directory whose marker says it is CONTENT's.

@@ -157,8 +157,8 @@ host_key_changed=false
 take_host_lock
 [[ -d $CLUSTER_DIR && ! -L $CLUSTER_DIR ]] || die "cluster directory ${CLUSTER_DIR} is missing (create the cluster's bridge first)"
 check_cgroups
+setup_files # refuses, before anything else changes, a node directory of another stack
 record_run "$NETNS"
-setup_files
 setup_network
 setup_cgroups
 flock -u 9

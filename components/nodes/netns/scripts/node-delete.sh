@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Deletes one netns node and leaves nothing: every process in its cgroup or namespace (SIGTERM, then SIGKILL,
-# bounded), its veth pair, its network namespace, its cgroups and its files. Succeeds on a half-made node.
+# bounded), its veth pair, its network namespace, its cgroups and its files. Succeeds on a half-made node. A node
+# whose marks name another stack (the same cluster name) is left alone, its processes first.
 set -euo pipefail
 : "${CLUSTER:?}" "${NODE:?}" "${NETNS:?}" "${VETH_HOST:?}" "${NODE_DIR:?}" "${CGROUP_PATH:?}" "${LOCK_FILE:?}" "${STACK:?}"
+: "${CLUSTER_DIR:?}"
 # shellcheck disable=SC2034 # read by log() in lib.sh
 LOG_SUBJECT=$NODE
 
@@ -54,6 +56,23 @@ stop_processes() {
     exit 1
   fi
 }
+
+# Another stack that names the same cluster (and so the same namespace, cgroups and interfaces): none of it is this
+# node's, so nothing is signalled or removed. Its marks say whose it is.
+foreign=""
+if [[ -f $NODE_DIR/.schedbench-node ]] && ! marked "$NODE_DIR" .schedbench-node "$NODE@$STACK"; then
+  foreign="${NODE_DIR} belongs to '$(<"$NODE_DIR/.schedbench-node")'"
+elif [[ -f $CLUSTER_DIR/.schedbench-netns ]] && ! marked "$CLUSTER_DIR" .schedbench-netns "$CLUSTER@$STACK"; then
+  foreign="${CLUSTER_DIR} belongs to '$(<"$CLUSTER_DIR/.schedbench-netns")'"
+elif [[ -e /sys/class/net/$VETH_HOST ]]; then
+  owner=$(cat "/sys/class/net/$VETH_HOST/ifalias")
+  [[ $owner != schedbench:* || $owner == "$alias_tag" ]] || foreign="interface ${VETH_HOST} belongs to '${owner}'"
+fi
+if [[ -n $foreign ]]; then
+  log "leaving everything of node ${NODE}: ${foreign}, not ${NODE}@${STACK}"
+  printf '{"node":"%s","deleted":false,"foreign":true}\n' "$NODE"
+  exit 0
+fi
 
 stop_processes
 
