@@ -3,19 +3,36 @@
 // so a second `up` never repeats it) and `todo` otherwise — a file there that is not a valid RunResult is moved
 // aside (kept, named in a warning) and the run done again; `write` reads the run's bundle on stdin, keeps it
 // under raw/, assembles and validates the RunResult, writes it atomically and prints the run's summary as JSON.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
+// It runs as root: the results directory, and every directory above it, must be one only root can change (no
+// symlink on the way, not group- or world-writable; results/trusted-dir.ts), and no file is read or written
+// through a link.
+import { lstatSync, readFileSync, renameSync } from 'fs';
 import * as path from 'path';
 import { readRunResult } from '../results/read';
 import type { RunResult } from '../results/schema';
+import { ensureTrustedDir, readFileNoFollow, writeFileTrusted } from '../results/trusted-dir';
 import { summarise } from './summary';
+
+/** What names the results directory in messages. */
+const LABEL = 'schedbench:resultsDir';
 
 type Existing = { kind: 'none' } | { kind: 'valid'; result: RunResult } | { kind: 'invalid'; reason: string };
 
+/** Whether anything (a link included) is at `file`. */
+function present(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function existingResult(file: string): Existing {
-  if (!existsSync(file)) return { kind: 'none' };
+  if (!present(file)) return { kind: 'none' };
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    value = JSON.parse(readFileNoFollow(file).toString('utf8'));
   } catch (err) {
     return {
       kind: 'invalid',
@@ -35,19 +52,19 @@ function moveAside(file: string, reason: string): void {
   );
 }
 
-function writeAtomically(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 async function main(): Promise<void> {
   const mode = process.argv[2];
   const file = process.env.RESULT_PATH;
   if (file === undefined || file === '') throw new Error('write-result: RESULT_PATH is not set');
   if (mode !== 'check' && mode !== 'write')
     throw new Error(`write-result: mode must be check or write, got ${mode ?? '(none)'}`);
+  // Nothing there: nothing to read or move (and `check` makes nothing). Otherwise, before anything is read,
+  // moved or written, the directory the result goes to is checked (made when missing, for `write`).
+  if (mode === 'check' && !present(file)) {
+    process.stdout.write('todo');
+    return;
+  }
+  ensureTrustedDir(path.dirname(path.resolve(file)), LABEL);
   const existing = existingResult(file);
   if (mode === 'check') {
     if (existing.kind === 'invalid') moveAside(file, existing.reason);
@@ -63,9 +80,9 @@ async function main(): Promise<void> {
   const { assembleRunResult, RunBundle } = await import('./result');
   const input = readFileSync(0, 'utf8');
   // What was collected is kept even if assembling it fails below.
-  writeAtomically(path.join(path.dirname(file), 'raw', path.basename(file)), input);
+  writeFileTrusted(path.join(path.dirname(file), 'raw', path.basename(file)), input, LABEL);
   const result = assembleRunResult(RunBundle.parse(JSON.parse(input)));
-  writeAtomically(file, `${JSON.stringify(result, null, 1)}\n`);
+  writeFileTrusted(file, `${JSON.stringify(result, null, 1)}\n`, LABEL);
   process.stdout.write(`${JSON.stringify(summarise(result, file))}\n`);
 }
 

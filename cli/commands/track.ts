@@ -1,13 +1,44 @@
 // `schedbench track <results dir> --tracking-uri URI`: sends what waits in the tracking queue, then back-fills
 // every RunResult under the directory (runs made before tracking was on). Idempotent: runs already in MLflow
-// with the same content are left as they are. Exit 1 when anything is still queued.
+// with the same content are left as they are. Exit 1 when anything is still queued, refused or unreadable, and
+// when the directory is missing. The directory must be one only root (or the user running it) can change: track
+// writes the queue there, and a queue item names a file to upload — one outside the directory is refused.
+import { statSync } from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { findJsonFiles, loadRunFile } from '../../analysis/load';
+import { z } from 'zod';
+import { findJsonFiles, loadRunFile, type LoadProblem } from '../../analysis/load';
 import { deliver, deliverableOf, type Deliverable } from '../../components/tracking/deliver';
-import { MlflowClient } from '../../components/tracking/mlflow';
-import { DEFAULT_EXPERIMENT } from '../../components/tracking/options';
-import { dequeue, listQueue, QUEUE_DIR_NAME, queueDir } from '../../components/tracking/queue';
+import { authFromEnv, CLIENT_LIMITS, MlflowClient } from '../../components/tracking/mlflow';
+import { checkTrackingUri, credentialsRefusal, DEFAULT_EXPERIMENT } from '../../components/tracking/options';
+import {
+  checkItemPath,
+  dequeue,
+  itemPath,
+  listQueue,
+  QUEUE_DIR_NAME,
+  queueDir,
+} from '../../components/tracking/queue';
+import { assertTrustedDir } from '../../results/trusted-dir';
+
+/** Optional bounds from the environment: per-request timeout, and the time budget of this whole command. */
+const Bounds = z.object({
+  SCHEDBENCH_TRACKING_TIMEOUT_SECONDS: z.coerce.number().positive().max(86_400).optional(),
+  SCHEDBENCH_TRACKING_BUDGET_SECONDS: z.coerce.number().positive().optional(),
+});
+
+/** The results directory to track: it must exist, be a directory, and lie under trusted directories. */
+function trackedDir(dir: string): string {
+  const resultsDir = path.resolve(dir);
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(resultsDir).isDirectory();
+  } catch {
+    throw new Error(`track: ${resultsDir}: no such directory`);
+  }
+  if (!isDirectory) throw new Error(`track: ${resultsDir}: not a directory`);
+  return assertTrustedDir(resultsDir, 'track <results-dir>');
+}
 
 interface TrackOptions {
   trackingUri?: string;
@@ -35,10 +66,23 @@ export function registerTrack(program: Command): void {
       const uri = opts.trackingUri ?? process.env.MLFLOW_TRACKING_URI;
       if (uri === undefined || uri === '')
         throw new Error('no tracking server: give --tracking-uri or set MLFLOW_TRACKING_URI');
-      const resultsDir = path.resolve(dir);
+      checkTrackingUri(uri, opts.trackingUri !== undefined ? '--tracking-uri' : 'MLFLOW_TRACKING_URI');
+      const auth = authFromEnv();
+      const refusal = credentialsRefusal(uri);
+      const hasCredentials = [auth?.token, auth?.username].some((v) => v !== undefined && v !== '');
+      if (refusal !== undefined && hasCredentials) throw new Error(`track: ${refusal}`);
+      const resultsDir = trackedDir(dir);
       const queue = queueDir(resultsDir);
-      const client = new MlflowClient({ uri });
-      const counts = { created: 0, updated: 0, unchanged: 0, queued: 0 };
+      const bounds = Bounds.parse(process.env);
+      const client = new MlflowClient({
+        uri,
+        auth,
+        timeoutMs: (bounds.SCHEDBENCH_TRACKING_TIMEOUT_SECONDS ?? CLIENT_LIMITS.timeoutMs / 1000) * 1000,
+        ...(bounds.SCHEDBENCH_TRACKING_BUDGET_SECONDS !== undefined
+          ? { deadline: Date.now() + bounds.SCHEDBENCH_TRACKING_BUDGET_SECONDS * 1000 }
+          : {}),
+      });
+      const counts = { created: 0, updated: 0, unchanged: 0, queued: 0, refused: 0, unreadable: 0 };
       const done = new Set<string>();
 
       const one = async (item: Deliverable, label: string) => {
@@ -57,17 +101,32 @@ export function registerTrack(program: Command): void {
       };
 
       const { items, problems } = listQueue(queue);
-      for (const p of problems)
+      for (const p of problems) {
+        counts.unreadable++;
         process.stderr.write(`track: ${p.file}: unreadable queue item left in place (${p.reason})\n`);
+      }
       for (const { file, item } of items) {
-        const what = item.kind === 'run' ? item.resultPath : item.reportPath;
+        const what = itemPath(item);
+        // Whoever could write the queue must not choose what is uploaded: only results and reports in here.
+        const refused = checkItemPath(resultsDir, item);
+        if (refused !== undefined) {
+          counts.refused++;
+          process.stderr.write(`track: ${file}: refused, left in the queue (${refused})\n`);
+          continue;
+        }
         // deliver re-queues into the same file on failure; remove it only once sent.
         if (await one(deliverableOf(item), path.relative(process.cwd(), what))) dequeue(file);
         done.add(what);
       }
 
       if (opts.queueOnly !== true) {
-        for (const file of findJsonFiles(resultsDir, [path.join(resultsDir, QUEUE_DIR_NAME)])) {
+        const walkProblems: LoadProblem[] = [];
+        const files = findJsonFiles(resultsDir, [path.join(resultsDir, QUEUE_DIR_NAME)], walkProblems);
+        for (const p of walkProblems) {
+          counts.unreadable++;
+          process.stderr.write(`track: ${p.path}: ${p.reason}\n`);
+        }
+        for (const file of files) {
           if (done.has(file)) continue;
           const loaded = loadRunFile(file);
           if (loaded === 'ignored') continue;
@@ -86,9 +145,13 @@ export function registerTrack(program: Command): void {
           );
         }
       }
+      const trouble = [
+        ...(counts.refused > 0 ? [`${counts.refused} refused`] : []),
+        ...(counts.unreadable > 0 ? [`${counts.unreadable} unreadable`] : []),
+      ];
       process.stdout.write(
-        `track: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.queued} queued\n`,
+        `track: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.queued} queued${trouble.map((t) => `, ${t}`).join('')}\n`,
       );
-      process.exitCode = counts.queued === 0 ? 0 : 1;
+      process.exitCode = counts.queued + counts.refused + counts.unreadable === 0 ? 0 : 1;
     });
 }

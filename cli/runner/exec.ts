@@ -126,13 +126,36 @@ export interface LocalStep {
   interpreter?: string[];
 }
 
+/**
+ * Names of the runner's own environment that hold secrets (the state's passphrase, MLflow's token and password,
+ * cloud and CI tokens): a local command does not inherit them — nor, through it, anything it starts (a netns
+ * node's sshd and the daemons it starts). A command that needs some names them in its own environment's
+ * INHERIT_SECRETS_VARIABLE (the tracking command: MLflow's credentials); its `environment` itself is passed as is.
+ */
+export const SECRET_NAME = /(?:^|_)(?:TOKEN|PASSWORD|PASSPHRASE|SECRET|CREDENTIALS?)(?:_|$)/;
+export const INHERIT_SECRETS_VARIABLE = 'SCHEDBENCH_INHERIT_SECRETS';
+
+/** The environment of a local command: the runner's, without its secrets (unless asked for), then the step's own. */
+export function localEnvironment(
+  step: Pick<LocalStep, 'environment'>,
+  inherited: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const wanted = new Set(
+    (step.environment[INHERIT_SECRETS_VARIABLE] ?? '').split(/[\s,]+/).filter((n) => n !== ''),
+  );
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(inherited))
+    if (value !== undefined && (!SECRET_NAME.test(name) || wanted.has(name))) env[name] = value;
+  return { ...env, ...step.environment };
+}
+
 export function runLocal(step: LocalStep, onStderr?: LineSink): Promise<StepResult> {
   const [program, ...args] = step.interpreter ?? ['/bin/sh', '-c'];
   return new Promise((resolve, reject) => {
     refuseIfInterrupted();
     const child = spawn(program, [...args, step.command], {
       cwd: step.dir,
-      env: { ...process.env, ...step.environment },
+      env: localEnvironment(step),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     runningChildren.add(child);

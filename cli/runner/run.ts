@@ -1,5 +1,6 @@
 // The local runner's three operations: `up` and `preview` run index.ts under the Pulumi runtime with the
 // runner's monitor; `destroy` runs the recorded delete commands in reverse creation order.
+import { randomUUID } from 'crypto';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { unknownValue } from '@pulumi/pulumi/runtime/rpc';
@@ -7,6 +8,7 @@ import * as debuggable from '@pulumi/pulumi/runtime/debuggable';
 import * as settings from '@pulumi/pulumi/runtime/settings';
 import { assertStackName } from '../../components/config/names';
 import { readStackFile } from '../../components/config/stackfile';
+import { UP_ID_VARIABLE } from '../../components/tracking/session';
 import {
   defaultKubectl,
   deleteRecorded,
@@ -75,6 +77,9 @@ function toPulumiConfig(config: Record<string, unknown>): Record<string, string>
 async function runProgram(mode: Mode, options: RunOptions): Promise<RunReport> {
   const { stack, projectDir, log } = options;
   assertStackName(stack);
+  // One id per `up`, inherited by its local commands: the tracking commands of one up share a time budget and
+  // stop waiting on a server that did not answer (components/tracking/session.ts).
+  if (mode === 'up') process.env[UP_ID_VARIABLE] = randomUUID();
   const stackFile = options.configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
   const { config } = readStackFile(stackFile, stack);
   const file = statePath(projectDir, stack);

@@ -3,8 +3,10 @@
 // cluster's private key, host keys, passwords): on disk they are sealed with AES-256-GCM, as Pulumi's passphrase
 // secrets provider seals secret values — the key is PBKDF2-SHA256 of PULUMI_CONFIG_PASSPHRASE (or of the file
 // PULUMI_CONFIG_PASSPHRASE_FILE names) with a salt kept in the state, or else a random key in a 0600 file outside
-// the project (~/.schedbench/keys/). Only names, types, status and order stay readable. Clear-text state files of
-// earlier versions still load; the next write seals them.
+// the project (root's ~/.schedbench/keys/), named by an id the state file records — not by where the state file
+// is, so a moved or renamed clone, or another $HOME (`sudo` vs `sudo -H`), still opens it. Only names, types,
+// status and order stay readable; a failed step's error text is sealed too. Clear-text state files of earlier
+// versions still load; the next write seals them.
 import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes } from 'crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
@@ -40,8 +42,16 @@ export const StateFile = z.object({
 });
 export type StateFile = z.infer<typeof StateFile>;
 
-/** A resource as written: inputs and outputs sealed together in `sealed` (`v1:<nonce>:<ciphertext+tag>`). */
+/**
+ * A resource as written: inputs, outputs and error sealed together in `sealed` (`v1:<nonce>:<ciphertext+tag>`).
+ * (Files of earlier versions kept `error` in clear beside it: still read.)
+ */
 const SealedResource = ResourceState.omit({ inputs: true, outputs: true }).extend({ sealed: z.string() });
+const SealedValues = z.object({
+  inputs: z.record(z.string(), z.unknown()),
+  outputs: z.record(z.string(), z.unknown()),
+  error: z.string().optional(),
+});
 
 /** How the state's values are sealed: the key's source and, for a passphrase, PBKDF2's salt. */
 const Encryption = z.object({
@@ -50,7 +60,13 @@ const Encryption = z.object({
   salt: z.string(),
   /** A known text sealed with the key: a wrong passphrase or key file is reported as such. */
   check: z.string(),
+  /** keyfile: the key file's name, `<keyId>.key` in the key directory (absent in files of earlier versions). */
+  keyId: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/)
+    .optional(),
 });
+type Encryption = z.infer<typeof Encryption>;
 
 const DiskFile = z.object({
   version: z.literal(1),
@@ -70,11 +86,37 @@ export function statePath(projectDir: string, stack: string): string {
   return path.join(projectDir, '.schedbench', 'state', `${stack}.json`);
 }
 
-/** The random key of a state file when no passphrase is set: outside the project, root's only. */
-export function keyFilePath(stateFile: string): string {
-  const dir = process.env.SCHEDBENCH_KEY_DIR ?? path.join(os.homedir(), '.schedbench', 'keys');
-  const id = createHash('sha256').update(path.resolve(stateFile)).digest('hex').slice(0, 24);
-  return path.join(dir, `${id}.key`);
+/**
+ * Where generated keys live: SCHEDBENCH_KEY_DIR, else `.schedbench/keys` in the home directory the password
+ * database gives this user — not $HOME, which `sudo` keeps and `sudo -H` changes.
+ */
+export function keyDirectory(): string {
+  const configured = process.env.SCHEDBENCH_KEY_DIR;
+  if (configured !== undefined && configured !== '') return configured;
+  let home: string;
+  try {
+    home = os.userInfo().homedir;
+  } catch {
+    home = os.homedir(); // no password database entry (a container's arbitrary uid)
+  }
+  return path.join(home, '.schedbench', 'keys');
+}
+
+/** The key file of a key id. */
+export function keyFileOf(keyId: string): string {
+  return path.join(keyDirectory(), `${keyId}.key`);
+}
+
+/** How earlier versions named a state file's key: a hash of its absolute path (read only, never made). */
+function legacyKeyId(stateFile: string): string {
+  return createHash('sha256').update(path.resolve(stateFile)).digest('hex').slice(0, 24);
+}
+
+/** The key file a state file's encryption record names, if it has one (for tests and messages). */
+export function keyFilePath(stateFile: string): string | undefined {
+  const parsed = DiskFile.safeParse(JSON.parse(readFileSync(stateFile, 'utf8')));
+  const keyId = parsed.success ? parsed.data.encryption?.keyId : undefined;
+  return keyId === undefined ? undefined : keyFileOf(keyId);
 }
 
 function passphrase(): string | undefined {
@@ -96,19 +138,51 @@ function passphraseKey(secret: string, salt: string): Buffer {
   return key;
 }
 
-function fileKey(stateFile: string, create: boolean): Buffer {
-  const file = keyFilePath(stateFile);
-  if (!existsSync(file)) {
-    if (!create)
-      throw new Error(
-        `${stateFile}: sealed with a key file, but ${file} is missing (set PULUMI_CONFIG_PASSPHRASE if it was sealed with one)`,
-      );
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  }
+function readKey(file: string): Buffer {
   const hex = readFileSync(file, 'utf8').trim();
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file}: not a schedbench state key (64 hex digits)`);
   return Buffer.from(hex, 'hex');
+}
+
+/** A new random key in a new key file; its id goes into the state file. */
+function newFileKey(): { key: Buffer; keyId: string } {
+  const keyId = randomBytes(12).toString('hex');
+  const file = keyFileOf(keyId);
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  return { key, keyId };
+}
+
+/**
+ * The key of a state file sealed with a key file. A file of an earlier version names no key id: its key is found
+ * by the old name (a hash of the state file's path), in the key directory or under $HOME (where `sudo` without -H
+ * put it), and moved into the key directory; its id is recorded at the next write.
+ */
+function existingFileKey(stateFile: string, keyId: string | undefined): { key: Buffer; keyId: string } {
+  if (keyId !== undefined) {
+    const file = keyFileOf(keyId);
+    if (!existsSync(file))
+      throw new Error(
+        `${stateFile}: sealed with the key file ${file}, which is missing (set SCHEDBENCH_KEY_DIR if it is elsewhere, or PULUMI_CONFIG_PASSPHRASE if it was sealed with one)`,
+      );
+    return { key: readKey(file), keyId };
+  }
+  const legacy = legacyKeyId(stateFile);
+  const target = keyFileOf(legacy);
+  const candidates = [target, path.join(os.homedir(), '.schedbench', 'keys', `${legacy}.key`)];
+  const found = candidates.find((c) => existsSync(c));
+  if (found === undefined)
+    throw new Error(
+      `${stateFile}: sealed with a key file of an earlier version, named by the state file's path at the time (${legacy}.key), which is not in ${path.dirname(target)}: if the clone was moved, move it back once, run \`up\` or \`destroy\` (the state then records its key), and move it again; or set SCHEDBENCH_KEY_DIR`,
+    );
+  const key = readKey(found);
+  if (found !== target) {
+    mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    writeFileSync(target, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    rmSync(found, { force: true });
+  }
+  return { key, keyId: legacy };
 }
 
 export function seal(key: Buffer, text: string): string {
@@ -131,13 +205,14 @@ export function unseal(key: Buffer, sealed: string): string {
 
 interface StateKey {
   key: Buffer;
-  encryption: z.infer<typeof Encryption>;
+  encryption: Encryption;
 }
 
 /** The key of a state file: the one it was sealed with (checked), or a new one for a file not sealed yet. */
-function stateKey(file: string, existing: z.infer<typeof Encryption> | undefined): StateKey {
+function stateKey(file: string, existing: Encryption | undefined): StateKey {
   if (existing !== undefined) {
     let key: Buffer;
+    let encryption = existing;
     if (existing.provider === 'passphrase') {
       const secret = passphrase();
       if (secret === undefined)
@@ -146,16 +221,18 @@ function stateKey(file: string, existing: z.infer<typeof Encryption> | undefined
         );
       key = passphraseKey(secret, existing.salt);
     } else {
-      key = fileKey(file, false);
+      const found = existingFileKey(file, existing.keyId);
+      key = found.key;
+      encryption = { ...existing, keyId: found.keyId };
     }
     try {
       if (unseal(key, existing.check) !== CHECK_TEXT) throw new Error('check text differs');
     } catch {
       throw new Error(
-        `${file}: cannot unseal it: ${existing.provider === 'passphrase' ? 'wrong PULUMI_CONFIG_PASSPHRASE' : `the key in ${keyFilePath(file)} is not the one it was sealed with`}`,
+        `${file}: cannot unseal it: ${existing.provider === 'passphrase' ? 'wrong PULUMI_CONFIG_PASSPHRASE' : `the key in ${keyFileOf(encryption.keyId ?? '')} is not the one it was sealed with`}`,
       );
     }
-    return { key, encryption: existing };
+    return { key, encryption };
   }
   const secret = passphrase();
   if (secret !== undefined) {
@@ -163,8 +240,8 @@ function stateKey(file: string, existing: z.infer<typeof Encryption> | undefined
     const key = passphraseKey(secret, salt);
     return { key, encryption: { provider: 'passphrase', salt, check: seal(key, CHECK_TEXT) } };
   }
-  const key = fileKey(file, true);
-  return { key, encryption: { provider: 'keyfile', salt: '', check: seal(key, CHECK_TEXT) } };
+  const { key, keyId } = newFileKey();
+  return { key, encryption: { provider: 'keyfile', salt: '', check: seal(key, CHECK_TEXT), keyId } };
 }
 
 /** The key each state file was read or first written with, so every later write of it reuses it. */
@@ -186,10 +263,14 @@ export function readState(file: string, project: string, stack: string): StateFi
     if (disk.encryption === undefined) throw new Error(`${file}: sealed resources but no encryption record`);
     sealedKey ??= stateKey(file, disk.encryption);
     const { sealed, ...rest } = resource;
-    const values = z
-      .object({ inputs: z.record(z.string(), z.unknown()), outputs: z.record(z.string(), z.unknown()) })
-      .parse(JSON.parse(unseal(sealedKey.key, sealed)));
-    resources[urn] = { ...rest, ...values };
+    const values = SealedValues.parse(JSON.parse(unseal(sealedKey.key, sealed)));
+    const error = values.error ?? rest.error;
+    resources[urn] = {
+      ...rest,
+      inputs: values.inputs,
+      outputs: values.outputs,
+      ...(error === undefined ? {} : { error }),
+    };
   }
   if (disk.encryption !== undefined)
     keys.set(path.resolve(file), sealedKey ?? stateKey(file, disk.encryption));
@@ -203,7 +284,7 @@ export function readState(file: string, project: string, stack: string): StateFi
  */
 const sealedCache = new WeakMap<
   ResourceState,
-  { inputs: unknown; outputs: unknown; key: Buffer; sealed: string }
+  { inputs: unknown; outputs: unknown; error: string | undefined; key: Buffer; sealed: string }
 >();
 function sealedOf(record: ResourceState, key: Buffer): string {
   const cached = sealedCache.get(record);
@@ -211,11 +292,13 @@ function sealedOf(record: ResourceState, key: Buffer): string {
     cached !== undefined &&
     cached.inputs === record.inputs &&
     cached.outputs === record.outputs &&
+    cached.error === record.error &&
     cached.key === key
   )
     return cached.sealed;
-  const sealed = seal(key, JSON.stringify({ inputs: record.inputs, outputs: record.outputs }));
-  sealedCache.set(record, { inputs: record.inputs, outputs: record.outputs, key, sealed });
+  const values = { inputs: record.inputs, outputs: record.outputs, error: record.error };
+  const sealed = seal(key, JSON.stringify(values));
+  sealedCache.set(record, { ...values, key, sealed });
   return sealed;
 }
 
@@ -229,7 +312,7 @@ export function writeState(file: string, state: StateFile): void {
   const key = sealing.key;
   const resources = Object.fromEntries(
     Object.entries(state.resources).map(([urn, record]) => {
-      const { inputs: _inputs, outputs: _outputs, ...rest } = record;
+      const { inputs: _inputs, outputs: _outputs, error: _error, ...rest } = record;
       return [urn, { ...rest, sealed: sealedOf(record, key) }];
     }),
   );
@@ -243,7 +326,16 @@ export function writeState(file: string, state: StateFile): void {
 
 /** Removes the state file and, once nothing is sealed with it any more, its key file. */
 export function removeState(file: string): void {
+  let keyFile: string | undefined;
+  const keyId = keys.get(path.resolve(file))?.encryption.keyId;
+  if (keyId !== undefined) keyFile = keyFileOf(keyId);
+  else
+    try {
+      keyFile = keyFilePath(file); // not read in this process
+    } catch {
+      keyFile = undefined; // no state file (left): no key it names
+    }
   rmSync(file, { force: true });
-  rmSync(keyFilePath(file), { force: true });
+  if (keyFile !== undefined) rmSync(keyFile, { force: true });
   keys.delete(path.resolve(file));
 }

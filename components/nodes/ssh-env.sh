@@ -1,10 +1,14 @@
 # shellcheck shell=bash
 # Prepended to scripts that run over SSH: their parameters arrive as SCHEDBENCH_<NAME> (node sshds accept
 # `AcceptEnv SCHEDBENCH_*` and nothing else, so no client can set LD_PRELOAD or BASH_ENV for sshd's shell);
-# here they get their names back. Names that change how programs load or shells start are refused (the same
-# list as DANGEROUS_NAME in ssh-env.ts).
+# here they get their names back. Only the names the command declared get theirs back: sshEnvironment()
+# (ssh-env.ts) lists them in SCHEDBENCH_PARAMETERS; any other SCHEDBENCH_* variable stays as it came. Names that
+# change how programs load or shells start are refused even when declared (the same list as DANGEROUS_NAME in
+# ssh-env.ts).
+_sb_declared=" ${SCHEDBENCH_PARAMETERS:-} "
 for _sb_var in $(compgen -v SCHEDBENCH_); do
   _sb_name=${_sb_var#SCHEDBENCH_}
+  [[ $_sb_name != PARAMETERS && $_sb_declared == *" ${_sb_name} "* ]] || continue
   [[ $_sb_name =~ ^[A-Z][A-Z0-9_]*$ ]] || continue
   case $_sb_name in
   LD_* | BASH_* | ENV | BASHOPTS | SHELLOPTS | PATH | IFS | PS4 | HOME | SHELL | GLOBIGNORE | CDPATH | TMPDIR | \
@@ -16,4 +20,4 @@ for _sb_var in $(compgen -v SCHEDBENCH_); do
   esac
   export "$_sb_name=${!_sb_var}"
 done
-unset _sb_var _sb_name
+unset _sb_var _sb_name _sb_declared

@@ -5,10 +5,19 @@ import * as path from 'path';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
+import { authFromEnv } from './mlflow';
+import { credentialsRefusal } from './options';
 import { queueDir } from './queue';
 import { TS_ENVIRONMENT, TS_RUN } from '../tsx';
 
 const SCRIPT = path.join(__dirname, 'script.ts');
+/**
+ * The runner gives local commands none of its secrets (cli/runner/exec.ts, SCHEDBENCH_INHERIT_SECRETS); the
+ * tracking commands alone ask for MLflow's credentials, which they send to the server.
+ */
+export const INHERITED_SECRETS = {
+  SCHEDBENCH_INHERIT_SECRETS: 'MLFLOW_TRACKING_TOKEN MLFLOW_TRACKING_USERNAME MLFLOW_TRACKING_PASSWORD',
+} as const;
 /** Every value reaches the script through the environment. */
 const RUN_COMMAND = `${TS_RUN} "$SCHEDBENCH_TRACKER" run`;
 const REPORT_COMMAND = `${TS_RUN} "$SCHEDBENCH_TRACKER" report`;
@@ -63,8 +72,14 @@ export class Tracking extends pulumi.ComponentResource {
 
   constructor(name: string, args: TrackingArgs, opts?: pulumi.ComponentResourceOptions) {
     super('schedbench:tracking:Tracking', name, {}, opts);
+    // Credentials in the environment and a plain-http server elsewhere: said now, not once per run.
+    const auth = authFromEnv();
+    const refusal = typeof args.uri === 'string' ? credentialsRefusal(args.uri) : undefined;
+    if (refusal !== undefined && [auth?.token, auth?.username].some((v) => v !== undefined && v !== ''))
+      throw new pulumi.ResourceError(`tracking.mlflow.uri: ${refusal}`, this);
     const common = {
       ...TS_ENVIRONMENT,
+      ...INHERITED_SECRETS,
       SCHEDBENCH_TRACKER: SCRIPT,
       SCHEDBENCH_TRACKING_URI: args.uri,
       SCHEDBENCH_TRACKING_EXPERIMENT: args.experiment,

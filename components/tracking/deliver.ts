@@ -1,6 +1,7 @@
 // Never lose a result: send one item to MLflow, and on any failure leave it in the queue (with the reason)
-// for `schedbench track`. A sent item leaves the queue.
-import { enqueue, type QueueItem } from './queue';
+// for `schedbench track`. A sent item leaves the queue. Only a RunResult or report inside the queue's results
+// directory is ever sent (checkItemPath): anything else is refused before the server is asked.
+import { checkItemPath, enqueue, resultsDirOf, type QueueItem } from './queue';
 import { MlflowClient } from './mlflow';
 import { sendReport, sendRun, type SendOutcome } from './send';
 
@@ -40,7 +41,10 @@ export async function send(client: MlflowClient, item: Deliverable): Promise<Sen
       });
 }
 
+/** Sends `item` or queues it; throws (queuing nothing) when it names a file outside the queue's results directory. */
 export async function deliver(client: MlflowClient, item: Deliverable, queueDir: string): Promise<Delivery> {
+  const refused = checkItemPath(resultsDirOf(queueDir), item);
+  if (refused !== undefined) throw new Error(`tracking: refusing to send ${refused}`);
   try {
     return { status: 'sent', outcome: await send(client, item) };
   } catch (err) {

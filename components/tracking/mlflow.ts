@@ -1,6 +1,9 @@
 // A small client of MLflow's tracking REST API (2.0) over Node's fetch: experiments, runs, log-batch, tags,
-// status, and artifacts through the server's `mlflow-artifacts` proxy. Every response is parsed by zod.
+// status, and artifacts through the server's `mlflow-artifacts` proxy. Every response is parsed by zod. Bounded: each
+// answer's size, the pages a search follows, each request's wait and the time budget of the whole `up`; after one
+// unanswered request nothing waits again. Credentials go only over https or to this machine, never in a redirect.
 import { z } from 'zod';
+import { checkTrackingUri, credentialsRefusal } from './options';
 
 /** One key/value of a run's params or tags. */
 export interface KeyValue {
@@ -64,7 +67,11 @@ const MetricHistoryResponse = z.object({
   next_page_token: z.string().optional(),
 });
 const EmptyResponse = z.object({}).loose();
-const ErrorResponse = z.object({ error_code: z.string(), message: z.string().default('') });
+/** MLflow's error answer; a code that is not one of MLflow's (upper case) is not taken as one. */
+const ErrorResponse = z.object({
+  error_code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
+  message: z.string().default(''),
+});
 
 /** An answer of the server that is not a success; `code` is MLflow's error code when it gave one. */
 export class MlflowError extends Error {
@@ -78,15 +85,37 @@ export class MlflowError extends Error {
   }
 }
 
+/** Defaults of the client's bounds. */
+export const CLIENT_LIMITS = {
+  /** Per request (ms): a log-batch of 1,000 metrics can take tens of seconds on a busy SQLite-backed server. */
+  timeoutMs: 60_000,
+  /** Largest API answer read (bytes): a page of runs with a thousand metrics each is a few MiB. */
+  maxBodyBytes: 16 * 1024 * 1024,
+  /** Largest artifact downloaded (bytes). */
+  maxArtifactBytes: 64 * 1024 * 1024,
+  /** Most pages one search follows: schedbench searches by run key, which matches one run. */
+  maxPages: 10,
+} as const;
+
 export interface MlflowClientOptions {
-  /** Base URL of the tracking server, e.g. http://127.0.0.1:5000. */
+  /** Base URL of the tracking server, e.g. http://127.0.0.1:5000 (no credentials in it). */
   uri: string;
-  /** Per-request timeout (ms). Default 60000: a log-batch of 1,000 metrics can take tens of seconds on a busy SQLite-backed server. */
+  /** Per-request timeout (ms). Default 60000. */
   timeoutMs?: number;
   /** Authorization: a bearer token, or a user and password (MLflow's own env variables). Default: from the environment. */
   auth?: { token?: string; username?: string; password?: string };
   /** Attempts for answers that may pass (HTTP 429 and 5xx). Default 3. */
   attempts?: number;
+  /** Largest answer read (bytes); a larger one is an error. Default 16 MiB. */
+  maxBodyBytes?: number;
+  /** Most pages one search follows. Default 10. */
+  maxPages?: number;
+  /** Epoch ms after which no request starts or waits: the time budget of the whole `up` (or `track`). Default none. */
+  deadline?: number;
+  /** Set when a request already went unanswered (in an earlier command of the same `up`): nothing is tried. */
+  unanswered?: string;
+  /** Told the first time a request goes unanswered (it timed out), so later commands can skip the wait. */
+  onUnanswered?: (reason: string) => void;
 }
 
 /** Credentials from MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/_PASSWORD, as MLflow's own clients read them. */
@@ -100,16 +129,82 @@ export function authFromEnv(env: NodeJS.ProcessEnv = process.env): MlflowClientO
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Text that came from the server (or the network), fit for a log line and a queue file: control and
+ * direction-changing characters become spaces, credentials are masked, at most `max` characters.
+ */
+export function serverText(text: string, secrets: readonly string[] = [], max = 300): string {
+  let clean = text
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** An error's field, duck-typed: fetch's errors may come from another realm (a vm context, jest). */
+const field = (err: unknown, name: 'name' | 'message' | 'code' | 'cause'): unknown =>
+  typeof err === 'object' && err !== null && name in err ? (err as Record<string, unknown>)[name] : undefined;
+
+const isTimeout = (err: unknown) =>
+  field(err, 'name') === 'TimeoutError' || field(field(err, 'cause'), 'name') === 'TimeoutError';
+
+/** Reads a body up to `limit` bytes; a larger one (declared or streamed) is cut off and refused. */
+async function readBounded(response: Response, limit: number, what: string): Promise<Buffer> {
+  const tooLarge = () =>
+    new MlflowError(
+      `${what}: answer larger than ${limit} bytes; not read`,
+      response.status,
+      'ANSWER_TOO_LARGE',
+    );
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (response.body === null) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  }
+  return Buffer.concat(chunks, total);
+}
+
 export class MlflowClient {
   readonly base: string;
   private readonly timeoutMs: number;
   private readonly attempts: number;
+  private readonly maxBodyBytes: number;
+  private readonly maxPages: number;
+  private readonly deadline: number;
   private readonly authorization: string | undefined;
+  /** Credentials, masked wherever server text is shown. */
+  private readonly secrets: string[];
+  /** Why credentials may not be sent to this server (plain http to another machine). */
+  private readonly credentialsRefused: string | undefined;
+  private readonly onUnanswered: ((reason: string) => void) | undefined;
+  /** Set once a request went unanswered: no later request waits again. */
+  private unanswered: string | undefined;
 
   constructor(options: MlflowClientOptions) {
-    this.base = options.uri.replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? 60000;
+    this.base = checkTrackingUri(options.uri, 'MLflow tracking URI').replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? CLIENT_LIMITS.timeoutMs;
     this.attempts = options.attempts ?? 3;
+    this.maxBodyBytes = options.maxBodyBytes ?? CLIENT_LIMITS.maxBodyBytes;
+    this.maxPages = options.maxPages ?? CLIENT_LIMITS.maxPages;
+    this.deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+    this.unanswered = options.unanswered;
+    this.onUnanswered = options.onUnanswered;
     const auth = options.auth ?? authFromEnv();
     this.authorization =
       auth?.token !== undefined && auth.token !== ''
@@ -117,14 +212,47 @@ export class MlflowClient {
         : auth?.username !== undefined && auth.username !== ''
           ? `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`
           : undefined;
+    this.secrets = [auth?.token, auth?.password, this.authorization].filter(
+      (s): s is string => s !== undefined && s !== '',
+    );
+    this.credentialsRefused = this.authorization === undefined ? undefined : credentialsRefusal(this.base);
   }
 
-  /** One HTTP exchange; retries 429/5xx, throws MlflowError with the server's error code otherwise. */
+  /** Throws, without trying, when nothing may be sent: credentials in clear, an unanswered server, no time left. */
+  private mayTry(method: string, path: string): number {
+    if (this.credentialsRefused !== undefined)
+      throw new MlflowError(this.credentialsRefused, null, 'CREDENTIALS_IN_CLEAR');
+    if (this.unanswered !== undefined)
+      throw new MlflowError(`MLflow ${method} ${path}: not tried, ${this.unanswered}`, null, 'NOT_TRIED');
+    const left = this.deadline - Date.now();
+    if (left <= 0)
+      throw new MlflowError(
+        `MLflow ${method} ${path}: not tried, the time budget of tracking is spent`,
+        null,
+        'NOT_TRIED',
+      );
+    return Math.min(this.timeoutMs, left);
+  }
+
+  private noAnswer(method: string, path: string, waitedMs: number): MlflowError {
+    const reason = `the server at ${this.base} did not answer ${method} ${path} within ${(waitedMs / 1000).toFixed(0)} s`;
+    const first = this.unanswered === undefined;
+    this.unanswered = reason;
+    if (first) this.onUnanswered?.(reason);
+    return new MlflowError(
+      `MLflow ${method} ${path}: no answer within ${(waitedMs / 1000).toFixed(0)} s`,
+      null,
+      'UNANSWERED',
+    );
+  }
+
+  /** One HTTP exchange, its answer read whole (up to `limit` bytes); retries 429/5xx, throws MlflowError otherwise. */
   private async request(
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: { json: unknown } | { bytes: Buffer; contentType: string },
-  ): Promise<Response> {
+    limit = this.maxBodyBytes,
+  ): Promise<{ status: number; bytes: Buffer }> {
     const headers: Record<string, string> = {};
     if (this.authorization !== undefined) headers.Authorization = this.authorization;
     let payload: string | Buffer | undefined;
@@ -137,38 +265,38 @@ export class MlflowClient {
     }
     const url = `${this.base}${path}`;
     for (let attempt = 1; ; attempt++) {
+      const waitMs = this.mayTry(method, path);
       let response: Response;
+      let bytes: Buffer;
       try {
+        // No redirects: credentials go to the configured server and nowhere else.
         response = await fetch(url, {
           method,
           headers,
           body: payload,
-          signal: AbortSignal.timeout(this.timeoutMs),
+          redirect: 'error',
+          signal: AbortSignal.timeout(waitMs),
         });
+        bytes = await readBounded(response, limit, `MLflow ${method} ${path}`);
       } catch (err) {
-        const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+        if (err instanceof MlflowError) throw err;
+        if (isTimeout(err)) throw this.noAnswer(method, path, waitMs);
+        const causeMessage = field(field(err, 'cause'), 'message');
+        const cause = typeof causeMessage === 'string' ? `: ${causeMessage}` : '';
         // A kept-alive connection the server closed meanwhile is worth another try; a refused one is not.
-        const code =
-          err instanceof Error && err.cause instanceof Error && 'code' in err.cause
-            ? String(err.cause.code)
-            : '';
-        const timedOut = err instanceof Error && err.name === 'TimeoutError';
-        if (
-          !timedOut &&
-          !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code) &&
-          attempt < this.attempts
-        ) {
+        const code = String(field(field(err, 'cause'), 'code') ?? '');
+        const message = field(err, 'message');
+        if (!['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code) && attempt < this.attempts) {
           await delay(200 * attempt);
           continue;
         }
         throw new MlflowError(
-          `MLflow ${method} ${url}: ${err instanceof Error ? err.message : String(err)}${cause}`,
+          `MLflow ${method} ${url}: ${serverText(`${typeof message === 'string' ? message : String(err)}${cause}`, this.secrets)}`,
           null,
           null,
         );
       }
-      if (response.ok) return response;
-      const text = await response.text();
+      if (response.ok) return { status: response.status, bytes };
       const retriable = response.status === 429 || response.status >= 500;
       if (retriable && attempt < this.attempts) {
         await delay(500 * attempt);
@@ -176,13 +304,18 @@ export class MlflowClient {
       }
       let parsed: z.infer<typeof ErrorResponse> | undefined;
       try {
-        const r = ErrorResponse.safeParse(JSON.parse(text));
+        const r = ErrorResponse.safeParse(JSON.parse(bytes.toString('utf8')));
         parsed = r.success ? r.data : undefined;
       } catch {
         parsed = undefined;
       }
+      // The server's own words only as MLflow's error message, cleaned; any other body is described, never shown.
+      const what =
+        parsed !== undefined
+          ? `${parsed.error_code}: ${serverText(parsed.message, this.secrets)}`
+          : `(${serverText(response.headers.get('content-type') ?? 'no content type', this.secrets, 60)}, ${bytes.length} bytes; not an MLflow error answer)`;
       throw new MlflowError(
-        `MLflow ${method} ${path}: HTTP ${response.status}${parsed !== undefined ? ` ${parsed.error_code}: ${parsed.message}` : ` ${text.slice(0, 200)}`}`,
+        `MLflow ${method} ${path}: HTTP ${response.status} ${what}`,
         response.status,
         parsed?.error_code ?? null,
       );
@@ -196,8 +329,18 @@ export class MlflowClient {
     body?: unknown,
   ): Promise<T> {
     const response = await this.request(method, path, body === undefined ? undefined : { json: body });
-    const text = await response.text();
-    const parsed = schema.safeParse(text.trim() === '' ? {} : JSON.parse(text));
+    const text = response.bytes.toString('utf8');
+    let value: unknown;
+    try {
+      value = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new MlflowError(
+        `MLflow ${method} ${path}: the answer is not JSON (${response.bytes.length} bytes)`,
+        response.status,
+        null,
+      );
+    }
+    const parsed = schema.safeParse(value);
     if (!parsed.success) {
       throw new MlflowError(
         `MLflow ${method} ${path}: unexpected answer (${parsed.error.issues
@@ -214,8 +357,8 @@ export class MlflowClient {
   /** The server answers its health check. */
   async health(): Promise<boolean> {
     try {
-      const response = await fetch(`${this.base}/health`, { signal: AbortSignal.timeout(this.timeoutMs) });
-      return response.ok;
+      await this.request('GET', '/health');
+      return true;
     } catch {
       return false;
     }
@@ -289,11 +432,12 @@ export class MlflowClient {
     return r.run;
   }
 
-  /** Every active run of the experiments matching `filter` (MLflow's search syntax), all pages. */
+  /** Every active run of the experiments matching `filter` (MLflow's search syntax), at most `maxPages` pages. */
   async searchRuns(experimentIds: string[], filter: string): Promise<MlflowRun[]> {
     const runs: MlflowRun[] = [];
+    const seen = new Set<string>();
     let pageToken: string | undefined;
-    do {
+    for (let page = 1; ; page++) {
       const r = await this.json(SearchResponse, 'POST', '/api/2.0/mlflow/runs/search', {
         experiment_ids: experimentIds,
         filter,
@@ -303,8 +447,21 @@ export class MlflowClient {
       });
       runs.push(...r.runs);
       pageToken = r.next_page_token !== undefined && r.next_page_token !== '' ? r.next_page_token : undefined;
-    } while (pageToken !== undefined);
-    return runs;
+      if (pageToken === undefined) return runs;
+      if (seen.has(pageToken))
+        throw new MlflowError(
+          'MLflow runs/search: the server sent the same page token twice',
+          null,
+          'TOO_MANY_PAGES',
+        );
+      seen.add(pageToken);
+      if (page >= this.maxPages)
+        throw new MlflowError(
+          `MLflow runs/search: more than ${this.maxPages} pages for one search; not followed further`,
+          null,
+          'TOO_MANY_PAGES',
+        );
+    }
   }
 
   async logBatch(
@@ -341,8 +498,8 @@ export class MlflowClient {
   }
 
   async downloadArtifact(run: MlflowRun, relativePath: string): Promise<Buffer> {
-    const response = await this.request('GET', artifactUrlPath(run, relativePath));
-    return Buffer.from(await response.arrayBuffer());
+    const path = artifactUrlPath(run, relativePath);
+    return (await this.request('GET', path, undefined, CLIENT_LIMITS.maxArtifactBytes)).bytes;
   }
 }
 

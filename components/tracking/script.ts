@@ -1,16 +1,24 @@
 // Run by the Tracking component's local commands (`tsx script.ts run|report`), after a RunResult (or the report)
 // is written: sends it to MLflow, or queues it and warns. Exits 0 either way: tracking never fails `up`.
 // Environment: SCHEDBENCH_TRACKING_URI, SCHEDBENCH_TRACKING_EXPERIMENT, SCHEDBENCH_TRACKING_QUEUE,
-// SCHEDBENCH_CAMPAIGN_ID (optional); run: RESULT_PATH; report: REPORT_PATH, STACK, RUN_ID.
+// SCHEDBENCH_CAMPAIGN_ID (optional); run: RESULT_PATH; report: REPORT_PATH, STACK, RUN_ID. Bounds (optional):
+// SCHEDBENCH_UP_ID (the up this command belongs to: its commands share one time budget, and after one unanswered
+// request the rest are queued at once), SCHEDBENCH_TRACKING_TIMEOUT_SECONDS (per request, default 60),
+// SCHEDBENCH_TRACKING_BUDGET_SECONDS (all tracking of one up, default 600).
 import { z } from 'zod';
 import { deliver, type Deliverable } from './deliver';
-import { MlflowClient } from './mlflow';
+import { CLIENT_LIMITS, MlflowClient } from './mlflow';
+import { DEFAULT_BUDGET_MS, openSession, UP_ID_VARIABLE } from './session';
 
+const Seconds = z.coerce.number().positive().max(86_400).optional();
 const Common = z.object({
   SCHEDBENCH_TRACKING_URI: z.string().min(1),
   SCHEDBENCH_TRACKING_EXPERIMENT: z.string().min(1),
   SCHEDBENCH_TRACKING_QUEUE: z.string().min(1),
   SCHEDBENCH_CAMPAIGN_ID: z.string().optional(),
+  [UP_ID_VARIABLE]: z.string().optional(),
+  SCHEDBENCH_TRACKING_TIMEOUT_SECONDS: Seconds,
+  SCHEDBENCH_TRACKING_BUDGET_SECONDS: Seconds,
 });
 const RunEnv = Common.extend({ RESULT_PATH: z.string().min(1) });
 const ReportEnv = Common.extend({
@@ -52,9 +60,25 @@ function deliverable(mode: string | undefined): { env: z.infer<typeof Common>; i
 
 async function main(): Promise<void> {
   const { env, item } = deliverable(process.argv[2]);
-  const client = new MlflowClient({ uri: env.SCHEDBENCH_TRACKING_URI });
+  const session = openSession(
+    env.SCHEDBENCH_TRACKING_QUEUE,
+    env[UP_ID_VARIABLE],
+    (env.SCHEDBENCH_TRACKING_BUDGET_SECONDS ?? DEFAULT_BUDGET_MS / 1000) * 1000,
+  );
+  const client = new MlflowClient({
+    uri: env.SCHEDBENCH_TRACKING_URI,
+    timeoutMs: (env.SCHEDBENCH_TRACKING_TIMEOUT_SECONDS ?? CLIENT_LIMITS.timeoutMs / 1000) * 1000,
+    deadline: session.deadline,
+    unanswered: session.unanswered,
+    onUnanswered: (reason) => session.remember(reason),
+  });
   const started = Date.now();
-  const result = await deliver(client, item, env.SCHEDBENCH_TRACKING_QUEUE);
+  let result;
+  try {
+    result = await deliver(client, item, env.SCHEDBENCH_TRACKING_QUEUE);
+  } finally {
+    session.close();
+  }
   const seconds = (Date.now() - started) / 1000;
   if (result.status === 'queued') {
     process.stderr.write(

@@ -200,6 +200,7 @@ describe('NetnsNodes resource tree', () => {
       SCHEDBENCH_EXPECTED_NAME: 'unitc-n2',
       SCHEDBENCH_EXPECTED_CGROUP: '/schedbench/unitc/unitc-n2',
       SCHEDBENCH_PEERS: 'unitc-n1 unitc-n3',
+      SCHEDBENCH_PARAMETERS: 'EXPECTED_CGROUP EXPECTED_NAME PEERS', // the names ssh-env.sh gives back
     });
     const connection = (await valueOf(pulumi.output(validate?.props.connection))) as Record<string, unknown>;
     expect(connection).toMatchObject({ host: nodes.nodes[1].address, port: 22, user: 'root' });

@@ -46,12 +46,27 @@ describe('AcceptEnv of node sshds', () => {
 });
 
 describe('parameters sent over SSH', () => {
-  it('are prefixed with SCHEDBENCH_ (once)', () => {
+  it('are prefixed with SCHEDBENCH_ (once), and their names declared in SCHEDBENCH_PARAMETERS', () => {
     expect(sshEnvironment({ NODE: 'n1', SCHEDBENCH_SKIP: 'done' })).toEqual({
       SCHEDBENCH_NODE: 'n1',
       SCHEDBENCH_SKIP: 'done',
+      SCHEDBENCH_PARAMETERS: 'NODE SKIP',
+    });
+    // Prefixing twice (remoteCommand over an environment made by sshEnvironment) declares the same names.
+    expect(sshEnvironment(sshEnvironment({ NODE: 'n1' }))).toEqual({
+      SCHEDBENCH_NODE: 'n1',
+      SCHEDBENCH_PARAMETERS: 'NODE',
     });
   });
+
+  it.each(['LD_PRELOAD', 'SCHEDBENCH_BASH_ENV', 'PATH'])(
+    'a parameter named %s is refused when the command is built',
+    (name) => {
+      expect(() => sshEnvironment({ [name]: '/tmp/sec-evil' })).toThrow(
+        /a name that changes how programs load or shells start/,
+      );
+    },
+  );
 
   const run = (env: Record<string, string>, script: string) =>
     spawnSync(
@@ -64,17 +79,27 @@ describe('parameters sent over SSH', () => {
     );
 
   it('get their names back on the node', () => {
-    const result = run(
-      { SCHEDBENCH_NODE: 'n1', SCHEDBENCH_EXPECTED_NAME: 'a b' },
-      'echo "$NODE|$EXPECTED_NAME"',
-    );
+    const result = run(sshEnvironment({ NODE: 'n1', EXPECTED_NAME: 'a b' }), 'echo "$NODE|$EXPECTED_NAME"');
     expect(result).toMatchObject({ status: 0, stdout: 'n1|a b\n' });
   });
 
+  it('only the declared names get theirs back (an allowlist, not a denylist)', () => {
+    const result = run(
+      {
+        ...sshEnvironment({ NODE: 'n1' }),
+        SCHEDBENCH_CLUSTER: 'someone-elses',
+        SCHEDBENCH_LD_PRELOAD: '/tmp/x',
+      },
+      'echo "$NODE|${CLUSTER-unset}|${LD_PRELOAD-unset}|$SCHEDBENCH_CLUSTER"',
+    );
+    expect(result).toMatchObject({ status: 0, stdout: 'n1|unset|unset|someone-elses\n' });
+  });
+
   it.each(['SCHEDBENCH_LD_PRELOAD', 'SCHEDBENCH_BASH_ENV', 'SCHEDBENCH_PATH'])(
-    '%s is refused by name',
+    '%s is refused by name, even declared',
     (name) => {
-      const result = run({ [name]: '/tmp/sec-evil' }, 'echo reached');
+      const bare = name.slice('SCHEDBENCH_'.length);
+      const result = run({ [name]: '/tmp/sec-evil', SCHEDBENCH_PARAMETERS: bare }, 'echo reached');
       expect(result.status).toBe(1);
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain(`sec-test.sh: refusing parameter ${name} from the SSH environment`);
