@@ -1,6 +1,6 @@
 // Writing results and the tracking queue as root without being led elsewhere: files go only into a directory that
-// nobody else can change (owned by root — or by the user running schedbench — and not writable by its group or
-// others), reached without a symlink through directories that are just as trusted, except that a directory above
+// nobody else can change (owned by root — or by the user running schedbench, or by the repository's owner, who can
+// change the code root runs anyway — and not writable by its group or others), reached without a symlink through directories that are just as trusted, except that a directory above
 // it may be a sticky one such as /tmp or /var/tmp (mode 1777): there others may add their own entries but can
 // neither remove nor rename ours, so what lies below stays ours — the rule the shell lock code applies
 // (components/stages.sh, with_lock). Missing directories are made one level at a time (one someone else made
@@ -21,6 +21,7 @@ import {
   writeSync,
 } from 'fs';
 import * as path from 'path';
+import { REPO_ROOT } from '../components/repo-root';
 
 /** A directory refused as a place to write in (a symlink, someone else's, writable by others). */
 export class UntrustedDirectoryError extends Error {
@@ -41,14 +42,27 @@ const errorCode = (err: unknown): unknown =>
 
 const STICKY = 0o1000;
 
-/** Owners whose directories this process may write in: root, and the user it runs as. */
+/**
+ * The owner of the repository this code runs from: who can change the code root runs can already do anything root
+ * does, so trusting their directories gives them nothing more — and a clone in a user's home, run with `sudo`,
+ * keeps its `runs/`.
+ */
+function repositoryOwner(): number | undefined {
+  try {
+    return lstatSync(REPO_ROOT).uid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Owners whose directories this process may write in: root, the user it runs as, the repository's owner. */
 function trustedOwner(uid: number): boolean {
-  return uid === 0 || uid === process.geteuid?.();
+  return uid === 0 || uid === process.geteuid?.() || uid === repositoryOwner();
 }
 
 function ownersText(): string {
-  const euid = process.geteuid?.();
-  return euid === undefined || euid === 0 ? 'root' : `root or uid ${euid}`;
+  const owners = new Set([0, process.geteuid?.() ?? 0, repositoryOwner() ?? 0]);
+  return [...owners].map((uid) => (uid === 0 ? 'root' : `uid ${uid}`)).join(' or ');
 }
 
 /**
