@@ -171,8 +171,9 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       BIN_DIR: this.binDir,
       NAMESPACE: BENCH_NAMESPACE,
       RUNNER_ACCOUNT,
-      // The runner account's token outlives the longest stage (wait) by an hour.
-      RUNNER_TOKEN_SECONDS: String(run.timeoutSeconds + 3600),
+      // The runner account's token lives as long as the run may (the wait's bound, ten minutes more for the stages
+      // around it), twice that at most: lib.sh kube_env mints a new one when less than this is left.
+      RUNNER_TOKEN_SECONDS: String(run.timeoutSeconds + 600),
       RUN_LABEL: runLabel,
       SCHEDBENCH_SKIP: run.skip,
     });
