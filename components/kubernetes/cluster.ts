@@ -374,7 +374,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           KUBELET_CONFIG: pulumi
             .all([info, reservation])
             .apply(([i, r]) => renderKubeletConfig({ paths, facts: i.facts, reservation: r })),
-          CNI_CONFIG: renderCniConfig(paths, podCidr),
+          CNI_CONFIG: renderCniConfig(paths, podCidr, this.layout.podBridge),
         },
         stdin: pulumi.secret(
           pki.out.apply((p) => JSON.stringify({ kubeconfig: p.kubelets[node.name] ?? '', ca: p.ca })),
@@ -411,6 +411,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           KUBELET_ARGS: lines(kubeletArgs(nodePaths(this.layout, node.name), node)),
           CGROUP_ROOT: info.apply((i) => kubeletCgroupRoot(i.facts)),
           ROUTES: podRoutes(this.nodes, this.options.podCidr, node.name),
+          POD_BRIDGE: this.layout.podBridge,
         },
       },
       stageOptions(this, after),

@@ -2,6 +2,7 @@
 // its state directory, shared by the renderers, the scripts' environment and the admission check. Sockets
 // (containerd's, the kubelet's under its root) live under the cluster's short runtime directory, whatever the
 // cluster's name.
+import { createHash } from 'crypto';
 import * as path from 'path';
 import { overLimit, runtimeDir, UNIX_SOCKET_MAX_BYTES, type LimitedPath } from '../schedulers/runtime-dir';
 
@@ -23,6 +24,8 @@ export interface KubernetesLayout {
   controlDir: string;
   /** The runs' scheduler samplers (first node). */
   samplersDir: string;
+  /** The pods' bridge on every node (CNI), named after the cluster: never another tool's `cni0`. */
+  podBridge: string;
   /** Where the runs' job files are on every node: the one host directory the pods may mount (objects.ts). */
   jobFilesRoot: string;
   /** Where a run's job wrappers write their files on every node (a hostPath in the pods). */
@@ -42,6 +45,7 @@ export function clusterLayout(stateDir: string): KubernetesLayout {
     etcdDataDir: `${root}/etcd`,
     controlDir: `${root}/control`,
     samplersDir: `${root}/samplers`,
+    podBridge: `sbk${createHash('sha256').update(root).digest('hex').slice(0, 8)}`,
     jobFilesRoot: `${root}/jobs/out`,
     jobFilesDir: (slug) => `${root}/jobs/out/${slug}`,
     nodeDir: (node) => `${root}/nodes/${node}`,

@@ -284,8 +284,8 @@ export function renderContainerdConfig(spec: ContainerdSpec): string {
   ].join('\n');
 }
 
-/** The pod network of one node: a `cni0` bridge in the node's network namespace, host-local IPAM in its dir. */
-export function renderCniConfig(paths: NodePaths, podCidr: string): string {
+/** The pod network of one node: the cluster's bridge in the node's network namespace, host-local IPAM in its dir. */
+export function renderCniConfig(paths: NodePaths, podCidr: string, bridge: string): string {
   return `${JSON.stringify(
     {
       cniVersion: '1.0.0',
@@ -293,7 +293,7 @@ export function renderCniConfig(paths: NodePaths, podCidr: string): string {
       plugins: [
         {
           type: 'bridge',
-          bridge: 'cni0',
+          bridge,
           isGateway: true,
           ipMasq: false,
           hairpinMode: true,

@@ -228,3 +228,37 @@ _restore_host_sysctls() {
   done <"$file"
   rm -f -- "$file"
 }
+
+# The node's side of the pod network, which on the hosts backend is the host's own network namespace (on netns
+# nodes and VMs, the node's): packet forwarding on (its value before saved in NODE_DIR, given back by
+# pod_network_down), a route to every other node's pod CIDR (ROUTES: `<cidr> <via>` lines) added — never one
+# replaced: a route to that CIDR another tool made refuses the start, naming it — and, down, the cluster's own
+# bridge (POD_BRIDGE, named after the cluster, never another tool's `cni0`) and those routes removed.
+pod_network_up() {
+  local forward="${SYSCTL_ROOT:-/proc/sys}/net/ipv4/ip_forward" saved="$NODE_DIR/ip_forward.saved" cidr via found
+  [[ -e "$saved" ]] || printf '%s\n' "$(<"$forward")" | write_file "$saved" 0600
+  printf '1\n' >"$forward"
+  while read -r cidr via; do
+    [[ -n "$cidr" ]] || continue
+    found="$(ip route show exact "$cidr")"
+    if [[ -z "$found" ]]; then
+      ip route add "$cidr" via "$via"
+    elif [[ " $found " != *" via $via "* ]]; then
+      die "kubernetes: node $NODE already has a route to $cidr ($found) that is not this cluster's: another network uses the pod CIDR (choose schedbench:kubernetes.podCidr)"
+    fi
+  done <<<"${ROUTES:-}"
+}
+
+pod_network_down() {
+  local forward="${SYSCTL_ROOT:-/proc/sys}/net/ipv4/ip_forward" saved="$NODE_DIR/ip_forward.saved" cidr via value
+  if ip link show "${POD_BRIDGE:?pod bridge of the cluster}" >/dev/null 2>&1; then ip link del "$POD_BRIDGE"; fi
+  while read -r cidr via; do
+    [[ -n "$cidr" ]] || continue
+    ip route del "$cidr" via "$via" 2>/dev/null || true
+  done <<<"${ROUTES:-}"
+  if [[ -f "$saved" ]]; then
+    value="$(<"$saved")"
+    if [[ "$value" =~ ^[01]$ ]]; then printf '%s\n' "$value" >"$forward"; else log "ignoring ip_forward.saved: '$value'"; fi
+    rm -f -- "$saved"
+  fi
+}

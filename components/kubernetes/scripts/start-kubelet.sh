@@ -40,11 +40,7 @@ if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
   done
 fi
 
-sysctl -qw net.ipv4.ip_forward=1 # this node's network namespace only
-while read -r cidr via; do
-  [[ -n "$cidr" ]] || continue
-  ip route replace "$cidr" via "$via"
-done <<<"$ROUTES"
+pod_network_up # forwarding on, routes to the other nodes' pods (lib.sh)
 
 mapfile -t args <<<"$KUBELET_ARGS"
 # The host-wide settings the kubelet is about to change: saved first (lib.sh), restored by the last to stop.

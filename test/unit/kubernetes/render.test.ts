@@ -212,14 +212,20 @@ describe('pod network', () => {
   });
   it('renders a bridge + host-local network whose IPAM state lives in the node directory', () => {
     const paths = nodePaths(layout, 'n2');
-    const conf = JSON.parse(renderCniConfig(paths, '10.244.1.0/24')) as {
+    const conf = JSON.parse(renderCniConfig(paths, '10.244.1.0/24', layout.podBridge)) as {
       plugins: Record<string, unknown>[];
     };
     expect(conf.plugins[0]).toMatchObject({
       type: 'bridge',
+      bridge: layout.podBridge,
       ipMasq: false,
       ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.1.0/24' }]], dataDir: paths.cniIpamDir },
     });
+  });
+  it("names the pods' bridge after the cluster (an interface name: at most 15 characters), never cni0", () => {
+    const other = clusterLayout('/var/lib/schedbench/other/kubernetes');
+    expect(layout.podBridge).toMatch(/^sbk[0-9a-f]{8}$/);
+    expect(other.podBridge).not.toBe(layout.podBridge);
   });
   it('computes addresses in a CIDR', () => {
     expect(cidrAddress('10.96.0.0/16', 1)).toBe('10.96.0.1');
