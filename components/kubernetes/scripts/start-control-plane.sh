@@ -43,10 +43,18 @@ if [[ "$("${kubectl[@]}" get --raw /readyz 2>/dev/null)" != ok ]]; then
   tail -n 20 "$dir/etcd.log" "$dir/kube-apiserver.log" >&2 || true
   die "kubernetes: kube-apiserver on $(hostname) is not ready after $START_TIMEOUT s (schedbench:kubernetes.startTimeoutSeconds): $("${kubectl[@]}" get --raw '/readyz?verbose' 2>&1 | grep -v '\[+\]' | tail -n 5 | tr '\n' ' ')"
 fi
-# admin.conf's group (kubeadm:cluster-admins) is bound to cluster-admin as `kubeadm init` binds it.
-"$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/super-admin.conf" create clusterrolebinding kubeadm:cluster-admins \
-  --clusterrole=cluster-admin --group=kubeadm:cluster-admins --dry-run=client -o yaml |
-  "$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/super-admin.conf" apply -f - >&2
+# admin.conf's group (kubeadm:cluster-admins) is bound to cluster-admin as `kubeadm init` binds it, with the
+# super-admin kubeconfig (system:masters: no RBAC can take its rights away), which is then removed — once the binding
+# exists, admin.conf does all the rest. A start again finds the binding and needs no super-admin.
+super="$ROOT/etc/super-admin.conf"
+if ! "$BIN_DIR/bin/kubectl" --kubeconfig "$ROOT/etc/admin.conf" get clusterrolebinding kubeadm:cluster-admins \
+  -o name >/dev/null 2>&1; then
+  [[ -f "$super" ]] || die "kubernetes: admin.conf has no rights yet and super-admin.conf is gone (remove the cluster and create it again)"
+  "$BIN_DIR/bin/kubectl" --kubeconfig "$super" create clusterrolebinding kubeadm:cluster-admins \
+    --clusterrole=cluster-admin --group=kubeadm:cluster-admins --dry-run=client -o yaml |
+    "$BIN_DIR/bin/kubectl" --kubeconfig "$super" apply -f - >&2
+fi
+rm -f -- "$super"
 start kube-controller-manager "$CONTROLLER_MANAGER_ARGS"
 start kube-scheduler "$SCHEDULER_ARGS"
 for d in etcd kube-apiserver kube-controller-manager kube-scheduler; do

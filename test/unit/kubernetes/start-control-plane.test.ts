@@ -22,6 +22,9 @@ while :; do sleep 1; done
 `;
 const KUBECTL = `#!/bin/bash
 case "$*" in
+  *"admin.conf get clusterrolebinding kubeadm:cluster-admins"*)
+    [[ -f "$STATE/bound" ]] || { echo 'Error from server (Forbidden)' >&2; exit 1; } ;;
+  *"super-admin.conf apply -f -"*) cat >/dev/null; touch "$STATE/bound"; echo apply >>"$STATE/super-calls" ;;
   *"get --raw /readyz"*) if [[ -f "$STATE/up" ]]; then echo ok; else exit 1; fi ;;
   *"version -o json"*) echo '{"serverVersion":{"gitVersion":"v1.37.2"}}' ;;
   *) cat >/dev/null 2>&1 || true ;;
@@ -41,6 +44,9 @@ describe('start-control-plane.sh', () => {
     for (const d of ['etcd', 'kube-controller-manager', 'kube-scheduler']) stand(d, DAEMON);
     stand('kube-apiserver', APISERVER);
     stand('kubectl', KUBECTL);
+    // What the pki stage made before: the super-admin kubeconfig that binds the admin group once.
+    mkdirSync(path.join(dir, 'root', 'etc'), { recursive: true });
+    writeFileSync(path.join(dir, 'root', 'etc', 'super-admin.conf'), 'system:masters credentials');
   });
   afterEach(() => {
     // Stop what the stage started, by its pid files.
@@ -84,6 +90,21 @@ describe('start-control-plane.sh', () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ controlPlane: 'up', version: 'v1.37.2' });
     expect(r.starts).toBe(3);
+  });
+
+  it('binds the admin group with the super-admin kubeconfig once, then removes that kubeconfig (#29)', () => {
+    const etc = path.join(dir, 'root', 'etc');
+    expect(start(0).status).toBe(0);
+    expect(readFileSync(path.join(dir, 'state', 'super-calls'), 'utf8')).toBe('apply\n');
+    expect(existsSync(path.join(etc, 'super-admin.conf'))).toBe(false);
+    // Started again (the binding exists): admin.conf suffices, nothing asks for the removed kubeconfig.
+    for (const d of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
+      const pid = Number(readFileSync(path.join(dir, 'root', 'control', `${d}.pid`), 'utf8'));
+      if (running(pid)) process.kill(pid, 'SIGKILL');
+    }
+    const again = start(0);
+    expect([again.status, again.stderr]).toEqual([0, expect.not.stringContaining('super-admin') as unknown]);
+    expect(readFileSync(path.join(dir, 'state', 'super-calls'), 'utf8')).toBe('apply\n');
   });
 
   it('fails naming the daemon once every attempt ended the same way', () => {
