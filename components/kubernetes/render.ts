@@ -99,6 +99,9 @@ export function controlPlaneArgs(spec: ClusterSpec): ControlPlaneArgs {
   ];
   const apiserver = [
     `--advertise-address=${spec.controllerAddress}`,
+    // Only on the cluster network, and nobody unauthenticated (health checks included: they use admin.conf).
+    `--bind-address=${spec.controllerAddress}`,
+    '--anonymous-auth=false',
     `--secure-port=${spec.apiserverPort}`,
     '--allow-privileged=true',
     '--authorization-mode=Node,RBAC',
