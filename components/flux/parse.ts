@@ -102,7 +102,9 @@ export function parseFluxJobs(text: string): FluxJob[] {
 }
 
 /** Flux's state and result (and exception) → the normalised JobState. */
-export function normaliseState(job: Pick<FluxJob, 'state' | 'result' | 'exception_type'>): JobState {
+export function normaliseState(
+  job: Pick<FluxJob, 'state' | 'result' | 'exception_type' | 'exception_note'>,
+): JobState {
   switch (job.state) {
     case 'NEW':
     case 'DEPEND':
@@ -121,8 +123,14 @@ export function normaliseState(job: Pick<FluxJob, 'state' | 'result' | 'exceptio
     case 'COMPLETED':
       return 'COMPLETED';
     case 'FAILED':
-      // A node (its broker) lost under the job ends it with an exception of this type.
-      return job.exception_type === 'node-failure' || job.exception_type === 'lost' ? 'NODE_FAIL' : 'FAILED';
+      // A node (its broker) lost under the job ends it with an exception: flux-core 0.88's job-exec raises type
+      // `exec` with the note "node failure on <host> (rank N)" (the fault matrix, test/e2e/flux); other versions
+      // name the type itself.
+      return job.exception_type === 'node-failure' ||
+        job.exception_type === 'lost' ||
+        (job.exception_type === 'exec' && /^(node failure|lost contact) /.test(job.exception_note ?? ''))
+        ? 'NODE_FAIL'
+        : 'FAILED';
     case 'CANCELED':
       return 'CANCELLED';
     case 'TIMEOUT':

@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { fluxAvailability } from '../../../components/flux/availability';
 import { parseRunResult } from '../../../results/read';
-import { REPO, runRunner, type RunnerResult } from '../../helpers/runner';
+import type { ExtraRun } from '../../fixtures/program/extra';
+import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
 
 jest.setTimeout(900_000);
@@ -21,6 +22,59 @@ const dir = path.join(REPO, 'test-artifacts', `flux-${STACK}`);
 const configFile = path.join(dir, `Pulumi.${STACK}.yaml`);
 const resultsDir = path.join(dir, 'runs');
 const FLUX_ROOT = path.join('/var/lib/schedbench', STACK, 'flux');
+
+/** `count` jobs of a whole node (2 CPUs) for `seconds`, at once: one per node while both nodes are up. */
+function wide(workload: string, count: number, seconds: number): ExtraRun {
+  return {
+    workload,
+    timeoutFactor: 4,
+    specs: [
+      {
+        count,
+        cpus: 2,
+        memoryMiB: 64,
+        expectedSeconds: seconds,
+        kind: 'stress',
+        args: ['--cpu', '2', '--timeout', `${seconds}s`],
+        arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+      },
+    ],
+  };
+}
+const NODE_LOSS = wide('nodeloss', 2, 60);
+const RANK0_LOSS = wide('rank0loss', 1, 60);
+
+/** The run's jobs Flux reports running now (from the host, through rank 0's local socket). */
+function runningJobs(workload: string): number {
+  try {
+    return execFileSync(path.join(PREFIX, 'bin', 'flux'), ['jobs', '-n', '-f', 'running', '-o', '{name}'], {
+      encoding: 'utf8',
+      env: { ...process.env, FLUX_URI: `local://${FLUX_ROOT}/nodes/${STACK}-n1/run/local` },
+    })
+      .split('\n')
+      .filter((n) => n.includes(`.${workload}-r1.`)).length;
+  } catch {
+    return 0;
+  }
+}
+
+async function untilRunning(workload: string, count: number): Promise<void> {
+  const deadline = Date.now() + 240_000;
+  while (runningJobs(workload) < count) {
+    if (Date.now() > deadline)
+      throw new Error(`${count} job(s) of ${workload}-r1 did not start within 240 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const brokerPid = (node: string) =>
+  Number(readFileSync(path.join(FLUX_ROOT, 'nodes', `${STACK}-${node}`, 'broker.pid'), 'utf8').trim());
+
+interface Row {
+  fault: string;
+  observed: string;
+}
+const matrix: Row[] = [];
 
 function expectOk(result: RunnerResult): void {
   if (result.status !== 0)
@@ -38,17 +92,32 @@ if (!availability.available) {
 } else {
   describe(`Flux on two netns nodes through the local runner (${PREFIX})`, () => {
     let runId = '';
-    beforeAll(() => {
+    beforeAll(() => writeConfig([]));
+    afterAll(() => {
+      runRunner('destroy', STACK, PROGRAM, configFile);
+      if (matrix.length > 0)
+        process.stdout.write(
+          `\nFault matrix (Flux, two netns nodes, local runner):\n${matrix.map((r) => `| ${r.fault} | ${r.observed} |`).join('\n')}\n`,
+        );
+    });
+
+    const writeConfig = (extraRuns: ExtraRun[]) =>
       writeNetnsStack(configFile, {
         'schedbench:scheduler': 'flux',
         'schedbench:idleGapSeconds': 2,
         'schedbench:resultsDir': resultsDir,
         'schedbench:flux': { prefix: PREFIX },
+        'e2e:extraRuns': extraRuns,
       });
-    });
-    afterAll(() => {
-      runRunner('destroy', STACK, PROGRAM, configFile);
-    });
+    const result = (workload: string) =>
+      parseRunResult(
+        JSON.parse(readFileSync(path.join(resultsDir, runId, STACK, `${workload}-r1.json`), 'utf8')),
+      );
+    const snapshot = () =>
+      readdirSync(path.join(resultsDir, runId, STACK))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => [f, readFileSync(path.join(resultsDir, runId, STACK, f), 'utf8')]);
 
     test('stands up a validated instance and runs every catalog workload with valid results', () => {
       const up = runRunner('up', STACK, PROGRAM, configFile);
@@ -76,6 +145,45 @@ if (!availability.available) {
         }
         expect(r.schedulerStats.map((s) => s.phase)).toEqual(expect.arrayContaining(['before', 'after']));
       }
+    });
+
+    test("a non-zero rank's broker killed mid-run: the run is degraded, its job on the lost node NODE_FAIL; earlier results unchanged", async () => {
+      const before = snapshot();
+      writeConfig([NODE_LOSS]);
+      const runner = startRunner('up', STACK, PROGRAM, configFile);
+      await untilRunning('nodeloss', 2);
+      process.kill(brokerPid('n2'), 'SIGKILL');
+      const up = await runner.done;
+      expectOk(up);
+      const r = result('nodeloss');
+      const lost = r.jobs.filter((j) => j.state === 'NODE_FAIL');
+      expect({ status: r.status, lost: lost.map((j) => j.nodes) }).toEqual({
+        status: 'degraded',
+        lost: [[`${STACK}-n2`]],
+      });
+      expect(r.jobs.filter((j) => j.state === 'COMPLETED').map((j) => j.nodes)).toEqual([[`${STACK}-n1`]]);
+      expect(snapshot().filter(([f]) => before.some(([g]) => g === f))).toEqual(before);
+      matrix.push({
+        fault: 'rank 1 broker killed mid-run',
+        observed: `up exit ${up.status}; nodeloss-r1 ${r.status}: ${r.notes.join('; ')}`.slice(0, 160),
+      });
+    });
+
+    test('the rank-0 broker killed mid-run: the run is recorded failed, naming the lost instance; nothing hangs', async () => {
+      const before = snapshot();
+      writeConfig([NODE_LOSS, RANK0_LOSS]);
+      const runner = startRunner('up', STACK, PROGRAM, configFile);
+      await untilRunning('rank0loss', 1);
+      process.kill(brokerPid('n1'), 'SIGKILL');
+      const up = await runner.done;
+      const r = result('rank0loss');
+      expect(r.status).toBe('failed');
+      expect(r.notes.join(' ')).toContain('the scheduler stopped answering');
+      expect(snapshot().filter(([f]) => before.some(([g]) => g === f))).toEqual(before);
+      matrix.push({
+        fault: 'rank 0 broker killed mid-run',
+        observed: `up exit ${up.status}; rank0loss-r1 ${r.status}: ${r.notes.join('; ')}`.slice(0, 160),
+      });
     });
 
     test('destroy leaves no broker, file or certificate behind; results stay', () => {

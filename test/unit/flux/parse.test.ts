@@ -57,6 +57,20 @@ describe('states and signals', () => {
     [{ state: 'INACTIVE', result: 'CANCELED', exception_type: 'cancel' }, 'CANCELLED'],
     [{ state: 'INACTIVE', result: 'TIMEOUT', exception_type: 'timeout' }, 'TIMEOUT'],
     [{ state: 'INACTIVE', result: 'FAILED', exception_type: 'node-failure' }, 'NODE_FAIL'],
+    // flux-core 0.88, a rank's broker killed under the job (recorded by the fault matrix, test/e2e/flux).
+    [
+      {
+        state: 'INACTIVE',
+        result: 'FAILED',
+        exception_type: 'exec',
+        exception_note: 'node failure on fx21246-n2 (rank 1)',
+      },
+      'NODE_FAIL',
+    ],
+    [
+      { state: 'INACTIVE', result: 'FAILED', exception_type: 'exec', exception_note: 'task 0: start failed' },
+      'FAILED',
+    ],
   ])('%j → %s', (job, state) => expect(normaliseState(job)).toBe(state));
   it('a signal from the wait status or a 128+n return code', () => {
     expect(jobSignal({ waitstatus: 9, returncode: 137 })).toBe(9);
