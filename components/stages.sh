@@ -16,6 +16,7 @@
 #   package_version PKG        an installed package's version
 #   machine_facts              this node's OS, kernel, host name and CPUs, as JSON
 #   with_lock NAME CMD…        CMD holding the lock /run/schedbench/lock/NAME.lock
+#   lock_dir                   that lock directory (root's own; SCHEDBENCH_LOCK_DIR in tests)
 #   drop_lock NAME             remove that lock file (a cluster's delete)
 #   write_file PATH MODE [OWNER]  stdin to PATH, atomically
 #   kill_marked_processes NAME=VALUE [COMM…]  SIGKILL what a cluster left on this node
@@ -544,7 +545,8 @@ machine_facts() {
 # must not inherit it (`setsid daemon … {LOCK_FD}>&-`), or the lock outlives the stage. NAME: letters, digits,
 # `.`, `_`, `-`. SCHEDBENCH_LOCK_DIR replaces the directory, for tests (the same checks apply).
 with_lock() {
-  local _l_name="${1:-}" _l_dir="${SCHEDBENCH_LOCK_DIR:-/run/schedbench/lock}" _l_file _l_status LOCK_FD
+  local _l_name="${1:-}" _l_dir _l_file _l_status LOCK_FD
+  _l_dir="$(lock_dir)"
   if [[ ! "$_l_name" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; then
     log "with_lock: not a lock name: '$_l_name'"
     return 2
@@ -572,11 +574,16 @@ with_lock() {
   return "$_l_status"
 }
 
+# lock_dir : the lock directory with_lock uses (and checks): /run/schedbench/lock, SCHEDBENCH_LOCK_DIR for tests. A
+# stage may keep a small root-only record there, under a lock of its own.
+lock_dir() { printf '%s\n' "${SCHEDBENCH_LOCK_DIR:-/run/schedbench/lock}"; }
+
 # drop_lock NAME : remove NAME's lock file, when what it serialised is gone for good (a cluster's delete), so that
 # the delete leaves nothing behind. A holder keeps its lock; a later with_lock makes the file again. Nothing to do
 # when the lock directory does not exist; refused as with_lock when it is not one root can trust.
 drop_lock() {
-  local _l_name="${1:-}" _l_dir="${SCHEDBENCH_LOCK_DIR:-/run/schedbench/lock}"
+  local _l_name="${1:-}" _l_dir
+  _l_dir="$(lock_dir)"
   if [[ ! "$_l_name" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; then
     log "drop_lock: not a lock name: '$_l_name'"
     return 2

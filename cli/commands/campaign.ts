@@ -17,6 +17,7 @@ import {
   describeLeftover,
   findLeftovers,
   leftoversOfCluster,
+  namespacePids,
   type Leftover,
 } from '../../components/nodes/leftovers';
 import { resolveResultsDir } from '../../results/vocabulary';
@@ -81,10 +82,10 @@ const elapsed = (since: number) => (Date.now() - since) / 60_000;
 const say = (line: string) => process.stdout.write(`campaign: ${line}\n`);
 const complain = (line: string) => process.stderr.write(`campaign: ${line}\n`);
 
-/** Whether a network namespace holds any process (`ip netns pids`); unknown counts as busy. */
+/** Whether a network namespace holds any process; unknown counts as busy. */
 function namespaceRunsSomething(name: string): boolean {
-  const result = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' });
-  return result.status !== 0 || result.stdout.trim() !== '';
+  const pids = namespacePids(name);
+  return pids === undefined || pids.length > 0;
 }
 
 /**

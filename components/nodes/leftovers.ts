@@ -671,15 +671,22 @@ function startedBy(pid: number, runId: string): boolean {
   return readOr(`/proc/${pid}/environ`).split('\0').includes(`${RUN_ID_VARIABLE}=${runId}`);
 }
 
+const pidLines = (text: string): number[] =>
+  text
+    .split('\n')
+    .filter((x) => /^\d+$/.test(x))
+    .map(Number);
+
+/** The processes in network namespace `name` (`ip netns pids`), or undefined when `ip` could not tell. */
+export function namespacePids(name: string): number[] | undefined {
+  const result = run('ip', ['netns', 'pids', name]);
+  return result.ok ? pidLines(result.stdout) : undefined;
+}
+
 function pidsIn(l: Leftover): number[] {
-  const lines = (text: string) =>
-    text
-      .split('\n')
-      .filter((x) => /^\d+$/.test(x))
-      .map(Number);
   if (l.kind === 'process') return [Number(l.id)];
-  if (l.kind === 'netns') return lines(run('ip', ['netns', 'pids', l.id]).stdout);
-  if (l.kind === 'cgroup') return lines(readOr(path.join(l.id, 'cgroup.procs')));
+  if (l.kind === 'netns') return namespacePids(l.id) ?? [];
+  if (l.kind === 'cgroup') return pidLines(readOr(path.join(l.id, 'cgroup.procs')));
   return [];
 }
 

@@ -202,7 +202,8 @@ KUBELET_SYSCTLS=(vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_
 
 save_host_sysctls() { with_lock kubelet-sysctls _save_host_sysctls; }
 _save_host_sysctls() {
-  local file="${SCHEDBENCH_LOCK_DIR:-/run/schedbench/lock}/kubelet-sysctls.saved" name value
+  local file name value
+  file="$(lock_dir)/kubelet-sysctls.saved"
   [[ ! -e "$file" ]] || return 0
   ! pgrep -x kubelet >/dev/null || return 0
   for name in "${KUBELET_SYSCTLS[@]}"; do
@@ -214,7 +215,8 @@ _save_host_sysctls() {
 
 restore_host_sysctls() { with_lock kubelet-sysctls _restore_host_sysctls; }
 _restore_host_sysctls() {
-  local file="${SCHEDBENCH_LOCK_DIR:-/run/schedbench/lock}/kubelet-sysctls.saved" name value known k
+  local file name value known k
+  file="$(lock_dir)/kubelet-sysctls.saved"
   [[ -f "$file" && ! -L "$file" ]] || return 0
   ! pgrep -x kubelet >/dev/null || return 0
   while read -r name value; do
