@@ -1,8 +1,9 @@
-// Job records as numbers: epoch seconds of submit/eligible/start/end, the CPUs held, and the job's class
-// (completed / failed / cancelled / unfinished). Clock skew (start before submit, end before start) is
-// clamped here, once, and counted, so every metric sees the same consistent timeline.
+// Job records as numbers: epoch seconds of submit/eligible/start/end, the CPUs held, the job's shape (nodes and
+// tasks asked for, its tasks' starts) and its class (completed / failed / cancelled / unfinished). Clock skew (start
+// before submit, end before start) is clamped here, once, and counted, so every metric sees the same timeline.
 import { jobOutcome, type JobOutcome } from '../results/jobs';
-import type { JobRecord } from '../results/schema';
+import type { JobRecord, TaskRecord } from '../results/schema';
+import { maxOf, minOf } from './stats';
 
 export type JobClass = JobOutcome;
 
@@ -26,8 +27,18 @@ export interface JobTimes {
   runSeconds: number | null;
   /** CPUs held while running: allocated, else requested. */
   cpus: number;
+  /** Total CPUs asked for, over all the job's nodes. */
   requestedCpus: number;
+  /** Every node it ran on. */
   nodes: readonly string[];
+  /** Nodes asked for (absent in results written before multi-node jobs: 1). */
+  requestedNodes: number;
+  /** Its tasks: the tasks asked for (absent: 1), or the task records when there are more of them. */
+  tasks: number;
+  /** The wrappers' start of every task that recorded one (epoch s); null when none did or the job never started. */
+  taskStarts: readonly number[] | null;
+  /** Last task start − first task start (s): the record's figure, else from taskStarts; null when unknown. */
+  gangSkewSeconds: number | null;
   totalCpuSeconds: number | null;
   /** True when a timestamp had to be clamped (start < submit or end < start). */
   skewed: boolean;
@@ -71,7 +82,23 @@ export function jobTimes(job: JobRecord): JobTimes {
     cpus: job.allocatedCpus ?? job.requestedCpus,
     requestedCpus: job.requestedCpus,
     nodes: job.nodes,
+    requestedNodes: job.requestedNodes ?? 1,
+    tasks: Math.max(job.requestedTasks ?? 1, job.tasks?.length ?? 0),
+    taskStarts: start === null ? null : recordedStarts(job.tasks),
+    gangSkewSeconds: start === null ? null : (job.gangSkewSeconds ?? spread(recordedStarts(job.tasks))),
     totalCpuSeconds: job.totalCpuSeconds,
     skewed,
   };
+}
+
+/** The task starts the wrappers recorded; null when there are none. */
+function recordedStarts(tasks: readonly TaskRecord[] | undefined): number[] | null {
+  const starts = (tasks ?? []).flatMap((t) => (t.startEpochS === null ? [] : [t.startEpochS]));
+  return starts.length > 0 ? starts : null;
+}
+
+/** Last − first of two or more times; null for fewer. */
+function spread(times: readonly number[] | null): number | null {
+  if (times === null || times.length < 2) return null;
+  return (maxOf(times) as number) - (minOf(times) as number);
 }

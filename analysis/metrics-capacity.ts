@@ -1,17 +1,17 @@
 // Capacity metrics from the job records (the scheduler's own accounting, one clock): allocated
 // utilisation, fragmentation and idle-while-pending, by an event sweep over submit/start/end.
 //
-// Definitions (t over the run window [first submit, last end], C = cluster CPUs):
-//   F(t)      idle CPUs = C − CPUs held by running jobs (a job's CPUs split evenly over its nodes)
+// Definitions (t over the run window [first submit of a job that ran, last end], C = cluster CPUs):
+//   F(t)      idle CPUs = C − CPUs held by running jobs (a job on k nodes holds its CPUs / k on each of them)
 //   f_n(t)    idle CPUs of node n
 //   P(t)      pending jobs: eligible ≤ t < start (never-started ones until they left the queue, else the window end)
-//             that could run on one node at all (request ≤ the largest node)
-//   r(t)      the smallest request in P(t)
-//   idleWhilePendingShare = ∫ F(t)·[r(t) ≤ F(t)] dt / (C·makespan): capacity left idle while a pending job
-//             would have fitted in the idle CPUs counted across nodes (scheduler latency + fragmentation)
-//   fragmentation         = ∫ F(t)·[r(t) ≤ F(t) ∧ r(t) > max_n f_n(t)] dt / (C·makespan): the part of it
-//             where the idle CPUs were there in total but split so that no node could take even the
-//             smallest pending job
+//             that could run on the cluster at all; a job asking for k nodes and R CPUs needs R / k CPUs on each of
+//             k nodes (k = 1 for single-node jobs: R on one node)
+//   idleWhilePendingShare = ∫ F(t)·[∃ p ∈ P(t): R_p ≤ F(t)] dt / (C·makespan): capacity left idle while a pending
+//             job would have fitted in the idle CPUs counted across nodes (scheduler latency + fragmentation)
+//   fragmentation         = ∫ F(t)·[∃ p ∈ P(t): R_p ≤ F(t)] · [no p ∈ P(t) has k_p nodes with f_n(t) ≥ R_p / k_p] dt
+//             / (C·makespan): the part of it where the idle CPUs were there in total but split so that no pending
+//             job could be placed (for single-node jobs: no node could take even the smallest pending job)
 import type { JobTimes } from './job-times';
 import type { RunWindow } from './metrics-jobs';
 
@@ -27,6 +27,31 @@ interface NodeCapacity {
   cpus: number;
 }
 
+/** What a pending job needs: `nodes` nodes with `perNode` idle CPUs each (its request split evenly), `total` in all. */
+interface Shape {
+  nodes: number;
+  perNode: number;
+  total: number;
+}
+
+const shapeOf = (j: JobTimes): Shape => ({
+  nodes: j.requestedNodes,
+  perNode: j.requestedCpus / j.requestedNodes,
+  total: j.requestedCpus,
+});
+const shapeKey = (s: Shape): string => `${s.nodes}x${s.perNode}`;
+
+/** Slack for CPUs split over nodes (R / k summed k times need not give R exactly). */
+const EPSILON = 1e-9;
+
+/** Whether at least `shape.nodes` of the nodes have `shape.perNode` CPUs free. */
+function placeable(free: ArrayLike<number>, shape: Shape): boolean {
+  let found = 0;
+  for (let k = 0; k < free.length && found < shape.nodes; k++)
+    if (free[k] + EPSILON >= shape.perNode) found++;
+  return found >= shape.nodes;
+}
+
 type Event = { t: number; kind: 0 | 1 | 2 | 3; job: number };
 // Events at the same instant are all applied before the next interval is judged, so their order is moot.
 const END = 0;
@@ -34,18 +59,12 @@ const START = 1;
 const PENDING_END = 2;
 const PENDING_BEGIN = 3;
 
-export function capacityMetrics(
+/** Start/end events of jobs that ran, pending begin/end of jobs the cluster could run at all; and the CPU-seconds held. */
+function capacityEvents(
   jobs: readonly JobTimes[],
-  nodes: readonly NodeCapacity[],
-  window: RunWindow | null,
-): CapacityMetrics {
-  const clusterCpus = nodes.reduce((a, n) => a + n.cpus, 0);
-  const empty = { clusterCpus, utilisationAllocated: null, idleWhilePendingShare: null, fragmentation: null };
-  if (window === null || window.end <= window.start || clusterCpus === 0) return empty;
-  const span = window.end - window.start;
-  const maxNodeCpus = Math.max(...nodes.map((n) => n.cpus));
-  const nodeIndex = new Map(nodes.map((n, i) => [n.name, i]));
-
+  nodeCpus: readonly number[],
+  window: RunWindow,
+): { events: Event[]; allocatedCpuSeconds: number } {
   const events: Event[] = [];
   let allocatedCpuSeconds = 0;
   jobs.forEach((j, i) => {
@@ -56,7 +75,7 @@ export function capacityMetrics(
       if (e > s) allocatedCpuSeconds += j.cpus * (e - s);
       events.push({ t: j.start, kind: START, job: i }, { t: end, kind: END, job: i });
     }
-    if (j.requestedCpus <= maxNodeCpus) {
+    if (placeable(nodeCpus, shapeOf(j))) {
       const pendingEnd = j.start ?? j.leftQueue ?? window.end;
       if (pendingEnd > j.eligible) {
         events.push(
@@ -67,32 +86,61 @@ export function capacityMetrics(
     }
   });
   events.sort((a, b) => a.t - b.t || a.kind - b.kind);
+  return { events, allocatedCpuSeconds };
+}
 
-  const nodeUsed = new Float64Array(nodes.length);
+export function capacityMetrics(
+  jobs: readonly JobTimes[],
+  nodes: readonly NodeCapacity[],
+  window: RunWindow | null,
+): CapacityMetrics {
+  const clusterCpus = nodes.reduce((a, n) => a + n.cpus, 0);
+  const empty = { clusterCpus, utilisationAllocated: null, idleWhilePendingShare: null, fragmentation: null };
+  if (window === null || window.end <= window.start || clusterCpus === 0) return empty;
+  const span = window.end - window.start;
+  const nodeCpus = nodes.map((n) => n.cpus);
+  const nodeIndex = new Map(nodes.map((n, i) => [n.name, i]));
+  const { events, allocatedCpuSeconds } = capacityEvents(jobs, nodeCpus, window);
+
+  const nodeFree = Float64Array.from(nodeCpus);
   let used = 0;
-  const pendingByRequest = new Map<number, number>();
+  const pending = new Map<string, { shape: Shape; count: number }>();
   let idleWhilePending = 0;
   let fragmented = 0;
   let prevT = window.start;
   const accrue = (until: number) => {
     const a = Math.max(prevT, window.start);
     const b = Math.min(until, window.end);
-    if (b <= a || pendingByRequest.size === 0) return;
+    if (b <= a || pending.size === 0) return;
     const idle = Math.max(0, clusterCpus - used);
-    let smallest = Infinity;
-    for (const r of pendingByRequest.keys()) smallest = Math.min(smallest, r);
-    if (smallest > idle) return;
+    let fitsInTotal = false;
+    let placed = false;
+    for (const { shape } of pending.values()) {
+      if (shape.total > idle + EPSILON) continue;
+      fitsInTotal = true;
+      if (placeable(nodeFree, shape)) {
+        placed = true;
+        break;
+      }
+    }
+    if (!fitsInTotal) return;
     idleWhilePending += idle * (b - a);
-    let bestNodeIdle = 0;
-    nodes.forEach((n, k) => {
-      bestNodeIdle = Math.max(bestNodeIdle, n.cpus - nodeUsed[k]);
-    });
-    if (smallest > bestNodeIdle) fragmented += idle * (b - a);
+    if (!placed) fragmented += idle * (b - a);
   };
+  // A job on k nodes holds its CPUs / k on each of them (on the nodes the run knows; the total counts them all).
   const hold = (j: JobTimes, sign: 1 | -1) => {
     used += sign * j.cpus;
-    const known = j.nodes.map((n) => nodeIndex.get(n)).filter((k): k is number => k !== undefined);
-    for (const k of known) nodeUsed[k] = nodeUsed[k] + (sign * j.cpus) / j.nodes.length;
+    for (const n of j.nodes) {
+      const k = nodeIndex.get(n);
+      if (k !== undefined) nodeFree[k] = nodeFree[k] - (sign * j.cpus) / j.nodes.length;
+    }
+  };
+  const queue = (j: JobTimes, delta: 1 | -1) => {
+    const shape = shapeOf(j);
+    const key = shapeKey(shape);
+    const count = (pending.get(key)?.count ?? 0) + delta;
+    if (count === 0) pending.delete(key);
+    else pending.set(key, { shape, count });
   };
   for (const ev of events) {
     accrue(ev.t);
@@ -100,12 +148,7 @@ export function capacityMetrics(
     const j = jobs[ev.job];
     if (ev.kind === START) hold(j, 1);
     else if (ev.kind === END) hold(j, -1);
-    else {
-      const c = pendingByRequest.get(j.requestedCpus) ?? 0;
-      const next = ev.kind === PENDING_BEGIN ? c + 1 : c - 1;
-      if (next === 0) pendingByRequest.delete(j.requestedCpus);
-      else pendingByRequest.set(j.requestedCpus, next);
-    }
+    else queue(j, ev.kind === PENDING_BEGIN ? 1 : -1);
   }
   const capacity = clusterCpus * span;
   return {

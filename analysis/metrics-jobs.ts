@@ -1,22 +1,27 @@
-// Per-run job metrics: makespan, throughput, wait, response, bounded slowdown, CPU efficiency, job
-// counts by outcome, and the submit / start / completion rates of throughput workloads.
+// Per-run job metrics: makespan, throughput, wait, response, bounded slowdown (also by job width: narrow = one
+// node asked for, wide = more), CPU efficiency, job counts by outcome, and the start / completion rates of throughput
+// workloads.
 import type { JobTimes } from './job-times';
 import { maxOf, mean, minOf, quantileSorted } from './stats';
 
 /** Feitelson's bounded-slowdown threshold τ (s): runs shorter than this count as τ long. */
 export const SLOWDOWN_TAU_SECONDS = 10;
 
-/** The run's measured window: first submit to last end of a job that ran; null when nothing ended. */
+/**
+ * The run's measured window: from the first submit of a job that ran to the last end of a job that ran. A job
+ * "ran" when it has a start (it held CPUs, however it ended); a job that never started — cancelled while pending,
+ * still pending at collection — neither opens nor closes the window. Null when no job that ran has ended.
+ */
 export interface RunWindow {
   start: number;
   end: number;
 }
 
 export function runWindow(jobs: readonly JobTimes[]): RunWindow | null {
-  if (jobs.length === 0) return null;
   let start = Infinity;
   let end = -Infinity;
   for (const j of jobs) {
+    if (j.start === null) continue;
     start = Math.min(start, j.submit);
     if (j.end !== null) end = Math.max(end, j.end);
   }
@@ -50,6 +55,9 @@ export interface JobMetrics {
   responseP95Seconds: number | null;
   boundedSlowdownMean: number | null;
   boundedSlowdownP95: number | null;
+  boundedSlowdownMeanNarrow: number | null;
+  boundedSlowdownMeanWide: number | null;
+  waitMeanSecondsWide: number | null;
   cpuEfficiencyMean: number | null;
   cpuEfficiencyOverall: number | null;
   schedulerLatencySeconds: number | null;
@@ -68,18 +76,34 @@ function sorted(xs: number[]): Float64Array {
   return Float64Array.from(xs).sort();
 }
 
+/** A job that asked for more than one node (by its request, so every scheduler's classes hold the same jobs). */
+const isWide = (j: JobTimes): boolean => j.requestedNodes > 1;
+
+const waitOf = (j: JobTimes): number => (j.start as number) - j.submit;
+const slowdownOf = (j: JobTimes): number => boundedSlowdown(waitOf(j), j.runSeconds as number);
+
+/** Mean bounded slowdown of narrow and wide completed jobs, and mean wait of wide started ones (null: class empty). */
+function byWidth(
+  started: readonly JobTimes[],
+  completed: readonly JobTimes[],
+): Pick<JobMetrics, 'boundedSlowdownMeanNarrow' | 'boundedSlowdownMeanWide' | 'waitMeanSecondsWide'> {
+  return {
+    boundedSlowdownMeanNarrow: mean(completed.filter((j) => !isWide(j)).map(slowdownOf)),
+    boundedSlowdownMeanWide: mean(completed.filter(isWide).map(slowdownOf)),
+    waitMeanSecondsWide: mean(started.filter(isWide).map(waitOf)),
+  };
+}
+
 export function jobMetrics(jobs: readonly JobTimes[]): JobMetrics {
   const window = runWindow(jobs);
   const makespan = window === null ? null : window.end - window.start;
   const started = jobs.filter((j) => j.start !== null);
   const completed = jobs.filter((j) => j.cls === 'completed' && j.start !== null && j.runSeconds !== null);
   // Wait counts every job that started, however it ended: waiting is the scheduler's doing, not the job's.
-  const waits = sorted(started.map((j) => (j.start as number) - j.submit));
+  const waits = sorted(started.map(waitOf));
   // Response and slowdown describe jobs that did their work: completed ones only.
-  const responses = completed.map((j) => (j.start as number) - j.submit + (j.runSeconds as number));
-  const slowdowns = sorted(
-    completed.map((j) => boundedSlowdown((j.start as number) - j.submit, j.runSeconds as number)),
-  );
+  const responses = completed.map((j) => waitOf(j) + (j.runSeconds as number));
+  const slowdowns = sorted(completed.map(slowdownOf));
   const efficiencies: number[] = [];
   let cpuUsed = 0;
   let cpuHeld = 0;
@@ -90,7 +114,8 @@ export function jobMetrics(jobs: readonly JobTimes[]): JobMetrics {
     cpuUsed += j.totalCpuSeconds;
     cpuHeld += held;
   }
-  const firstSubmit = minOf(jobs.map((j) => j.submit));
+  // The window's opening, not any job's submit: a job cancelled while pending says nothing of the scheduler's pace.
+  const firstSubmit = minOf(started.map((j) => j.submit));
   const firstStart = minOf(started.map((j) => j.start as number));
   const count = (c: JobTimes['cls']) => jobs.filter((j) => j.cls === c).length;
   return {
@@ -111,6 +136,7 @@ export function jobMetrics(jobs: readonly JobTimes[]): JobMetrics {
     responseP95Seconds: quantileSorted(sorted(responses), 0.95),
     boundedSlowdownMean: mean(Array.from(slowdowns)),
     boundedSlowdownP95: quantileSorted(slowdowns, 0.95),
+    ...byWidth(started, completed),
     cpuEfficiencyMean: mean(efficiencies),
     cpuEfficiencyOverall: cpuHeld > 0 ? cpuUsed / cpuHeld : null,
     schedulerLatencySeconds: firstSubmit !== null && firstStart !== null ? firstStart - firstSubmit : null,

@@ -2,11 +2,13 @@
 // pure functions (metrics-*.ts). METRICS is the catalogue (unit, source, better direction) the CSV, the
 // report and docs/analysis.md are made from.
 import { jobTimes } from './job-times';
+import { backfillMetrics } from './metrics-backfill';
 import { capacityMetrics } from './metrics-capacity';
 import { energyMetrics, type EnergySource, type PowerModel } from './metrics-energy';
 import { jobMetrics, runWindow, type JobMetrics } from './metrics-jobs';
 import { nodeMetrics, samplesByNode, type NodeAverages } from './metrics-nodes';
 import { schedulerMetrics } from './metrics-scheduler';
+import { taskMetrics } from './metrics-tasks';
 import type { RunResult } from '../results/schema';
 import { runKey } from '../results/vocabulary';
 
@@ -41,7 +43,7 @@ export const METRICS = {
     better: 'min',
     range: NON_NEGATIVE,
     source: 'jobs',
-    definition: 'last job end − first job submit (jobs that ran, however they ended)',
+    definition: 'last end − first submit, both of jobs that ran (started), however they ended',
   },
   throughputJobsPerHour: {
     unit: 'jobs/h',
@@ -78,6 +80,13 @@ export const METRICS = {
     source: 'jobs',
     definition: 'largest wait',
   },
+  waitMeanSecondsWide: {
+    unit: 's',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition: 'mean wait over started jobs that asked for more than one node',
+  },
   responseMeanSeconds: {
     unit: 's',
     better: 'min',
@@ -105,6 +114,20 @@ export const METRICS = {
     range: AT_LEAST_ONE,
     source: 'jobs',
     definition: '95th percentile bounded slowdown',
+  },
+  boundedSlowdownMeanNarrow: {
+    unit: '1',
+    better: 'min',
+    range: AT_LEAST_ONE,
+    source: 'jobs',
+    definition: 'mean bounded slowdown over completed jobs that asked for one node',
+  },
+  boundedSlowdownMeanWide: {
+    unit: '1',
+    better: 'min',
+    range: AT_LEAST_ONE,
+    source: 'jobs',
+    definition: 'mean bounded slowdown over completed jobs that asked for more than one node',
   },
   utilisationAllocated: {
     unit: '1',
@@ -134,7 +157,30 @@ export const METRICS = {
     better: 'min',
     range: SHARE,
     source: 'jobs',
-    definition: 'capacity share idle while a pending job fitted the idle CPUs in total but on no single node',
+    definition:
+      'capacity share idle while a pending job fitted the idle CPUs in total but no pending job could be placed on the nodes',
+  },
+  gangSkewMeanSeconds: {
+    unit: 's',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'task records',
+    definition:
+      "mean over started multi-task jobs of last task start − first task start (the tasks' wrapper clocks)",
+  },
+  gangSkewMaxSeconds: {
+    unit: 's',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'task records',
+    definition: 'largest gang skew of a multi-task job',
+  },
+  partialStartCpuSeconds: {
+    unit: 'CPU·s',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'task records',
+    definition: 'Σ over started tasks of (job CPUs / tasks) × (last task start of its job − its start)',
   },
   cpuEfficiencyMean: {
     unit: '1',
@@ -155,7 +201,29 @@ export const METRICS = {
     better: 'min',
     range: NON_NEGATIVE,
     source: 'jobs',
-    definition: 'first job start − first job submit',
+    definition: 'first job start − first submit of a job that ran',
+  },
+  backfilledJobs: {
+    unit: 'jobs',
+    better: null,
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition: 'jobs that started while a job submitted before them was still waiting',
+  },
+  backfillDelayedJobs: {
+    unit: 'jobs',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition: 'overtaken jobs that started after the jobs submitted and started before them had all ended',
+  },
+  backfillDelaySecondsMax: {
+    unit: 's',
+    better: 'min',
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition:
+      'largest delay of an overtaken job: start − max(submit, last end of the jobs submitted and started before it)',
   },
   schedulerCycleMeanMicroseconds: {
     unit: 'µs',
@@ -388,6 +456,8 @@ export function runDetails(run: RunResult, options: MetricOptions = {}): RunDeta
     energySource: energy.energySource,
     ...jm,
     ...cap,
+    ...taskMetrics(jobs),
+    ...backfillMetrics(jobs),
     ...nodeFigures,
     ...sm,
     energyJoules: energy.energyJoules,

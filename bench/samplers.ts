@@ -73,6 +73,9 @@ async function main(): Promise<void> {
   const config = { profile: 'host', scheduler, stopAfter: 'runs', idleGapSeconds: 0 };
   const spec = {
     count: 1,
+    nodes: 1,
+    tasksPerNode: 1,
+    priority: 'normal' as const,
     cpus: 1,
     memoryMiB: 64,
     expectedSeconds: duration,

@@ -231,6 +231,9 @@ function measure(jobs: number, tuning: string, trace: boolean) {
 
     const spec = {
       count: jobs,
+      nodes: 1,
+      tasksPerNode: 1,
+      priority: 'normal' as const,
       cpus: 1,
       memoryMiB: 16,
       expectedSeconds: 0.1,

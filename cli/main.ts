@@ -14,6 +14,8 @@ interface Subcommand {
 const COMMANDS: readonly Subcommand[] = [
   { name: 'validate', load: async () => (await import('./commands/validate')).registerValidate },
   { name: 'hash', load: async () => (await import('./commands/hash')).registerHash },
+  { name: 'workloads', load: async () => (await import('./commands/workloads')).registerWorkloads },
+  { name: 'trace', load: async () => (await import('./commands/trace')).registerTrace },
   { name: 'analyze', load: async () => (await import('./commands/analyze')).registerAnalyze },
   { name: 'pareto', load: async () => (await import('./commands/pareto')).registerPareto },
   { name: 'metrics', load: async () => (await import('./commands/metrics')).registerMetrics },

@@ -32,13 +32,15 @@
 # Arrivals
 
 # plan_arrivals MODE : the line plan on stdin — one line per job spec, `specIndex count offsetSeconds
-# intervalSeconds cpus memoryMiB timeLimitMinutes kind args…` (components/jobs/plan.ts renderPlan) — as the
+# intervalSeconds nodes tasksPerNode cpus memoryMiB timeLimitMinutes priority kind args…` (components/jobs/plan.ts
+# renderPlan; explicit arrivals carry a comma-separated list of offsets as field 3 and `-` as field 4) — as the
 # submissions of the run in arrival order on stdout, one line each:
 #
 #   atMicroseconds specIndex firstCopy copies lineNumber
 #
 #   atMicroseconds  when to submit, in µs after the submission window opens: for copy k of a spec,
-#                   floor((offsetSeconds + intervalSeconds × k) × 10⁶ + 0.5) in IEEE doubles (nearest µs);
+#                   floor((offsetSeconds + intervalSeconds × k) × 10⁶ + 0.5) in IEEE doubles (nearest µs), or
+#                   floor(offsets[k] × 10⁶ + 0.5) for explicit arrivals;
 #   specIndex       the spec's index (the plan's first field);
 #   firstCopy       the first copy this submission makes; copies k = firstCopy … firstCopy + copies − 1;
 #   copies          how many jobs this submission makes;
@@ -46,7 +48,7 @@
 #
 # MODE `each`: one submission per job (copies is 1). MODE `burst`: the jobs of a spec that all arrive at once
 # (interval 0) are one submission (firstCopy 0, copies = count), so a burst measures the scheduler's ingest and
-# not the submit loop; jobs that trickle in are one submission each. Submissions due at the same µs keep the
+# not the submit loop; jobs that trickle in, or arrive at explicit offsets, are one submission each. Submissions due at the same µs keep the
 # plan's order (spec line, then copy). components/jobs/plan.ts arrivalEvents computes the same events
 # (test/unit/stages holds the two equal).
 plan_arrivals() {
@@ -63,6 +65,11 @@ plan_arrivals() {
   # prints it exactly (mawk's %d stops at 2³¹).
   awk -v burst="$burst" '
     function at(seconds) { return int(seconds * 1000000 + 0.5) }
+    NF >= 4 && $2 > 0 && $4 == "-" {
+      n = split($3, offsets, ",")
+      for (k = 0; k < $2 && k < n; k++) printf "%.0f %s %d 1 %d\n", at(offsets[k + 1]), $1, k, NR - 1
+      next
+    }
     NF >= 4 && $2 > 0 {
       if (burst && $4 == 0) printf "%.0f %s 0 %d %d\n", at($3), $1, $2, NR - 1
       else for (k = 0; k < $2; k++) printf "%.0f %s %d 1 %d\n", at($3 + $4 * k), $1, k, NR - 1
@@ -78,8 +85,9 @@ plan_arrivals() {
 # Copy k of spec s is named <JOB_PREFIX>s<s>-<k>. The scheduler's piece, called once per submission:
 #
 #   CMD NAME_PREFIX FIRST COPIES FIELD…   submits copies FIRST … FIRST+COPIES−1 of the spec whose plan line's
-#                                         fields are FIELD… (specIndex count offsetSeconds intervalSeconds cpus
-#                                         memoryMiB timeLimitMinutes kind args…), copy k named NAME_PREFIX<k>; prints
+#                                         fields are FIELD… (specIndex count offsetSeconds intervalSeconds nodes
+#                                         tasksPerNode cpus memoryMiB timeLimitMinutes priority kind args…: CMD's
+#                                         arguments 4 … 14, then the args), copy k named NAME_PREFIX<k>; prints
 #                                         the scheduler's id of each, one per line, in copy order; fails on an error.
 #
 # It runs in a subshell (its variables do not outlive the call). Environment: PLAN, JOB_PREFIX, IDLE_GAP_SECONDS.

@@ -42,6 +42,22 @@ export const PreciseTimes = z.strictObject({
 });
 export type PreciseTimes = z.infer<typeof PreciseTimes>;
 
+/**
+ * One task of a job (a rank of a multi-task job; the one task of a single-task job), as its wrapper recorded it on
+ * the node it ran on: the node's name as the scheduler calls it, and the wrapper's wall-clock start and end.
+ */
+export const TaskRecord = z.strictObject({
+  /** The task's rank in its job (SLURM_PROCID, FLUX_TASK_RANK, the Indexed Job's completion index). */
+  rank: z.number().int().nonnegative(),
+  /** The node it ran on; null when the wrapper could not tell. */
+  node: z.string().nullable(),
+  startEpochS: z.number().positive().nullable(),
+  endEpochS: z.number().positive().nullable(),
+  /** end − start on the node's monotonic clock (s). */
+  runSeconds: z.number().nonnegative().nullable(),
+});
+export type TaskRecord = z.infer<typeof TaskRecord>;
+
 /** One job as the scheduler's own accounting reports it. */
 export const JobRecord = z.strictObject({
   /** Scheduler job id (string: SLURM ids, pod names and Flux f58 ids differ). */
@@ -79,6 +95,18 @@ export const JobRecord = z.strictObject({
    * job's command started and ended. Null when not recorded (a job that never ran has no wrapper times).
    */
   precise: PreciseTimes.nullable(),
+  /** Nodes and tasks the job asked for (absent in results written before multi-node jobs: 1 and 1). */
+  requestedNodes: z.number().int().positive().optional(),
+  requestedTasks: z.number().int().positive().optional(),
+  /** Its priority class (absent: normal). */
+  priority: z.enum(['low', 'normal', 'high']).optional(),
+  /** Every task the wrappers recorded, by rank (absent in earlier results; empty when no task ran). */
+  tasks: z.array(TaskRecord).optional(),
+  /**
+   * Gang skew (s): the last task's start − the first task's start, by the wrappers' wall clocks; null when fewer
+   * than two tasks recorded a start.
+   */
+  gangSkewSeconds: z.number().nonnegative().nullable().optional(),
 });
 export type JobRecord = z.infer<typeof JobRecord>;
 
@@ -201,7 +229,30 @@ export const RunResult = z.strictObject({
     vcpus: z.number().int().positive(),
     memoryGiB: z.number().positive(),
   }),
-  workload: z.strictObject({ name: z.string(), specCount: z.number().int().nonnegative() }),
+  workload: z.strictObject({
+    name: z.string(),
+    specCount: z.number().int().nonnegative(),
+    /** The seed every random arrival of the run came from (absent in earlier results, and when nothing is random). */
+    seed: z.number().int().nonnegative().optional(),
+    /**
+     * The offered load of the workload on the profile: Σ jobs' CPUs × expected seconds / (cluster CPUs × the
+     * arrival span), or null when every job arrives at once (absent in earlier results).
+     */
+    offeredLoad: z.number().nonnegative().nullable().optional(),
+    /** The workload's job groups as run: name, jobs, nodes, tasks per node, CPUs per task, expected seconds. */
+    groups: z
+      .array(
+        z.strictObject({
+          name: z.string(),
+          count: z.number().int().positive(),
+          nodes: z.number().int().positive(),
+          tasksPerNode: z.number().int().positive(),
+          cpusPerTask: z.number().int().positive(),
+          expectedSeconds: z.number().positive(),
+        }),
+      )
+      .optional(),
+  }),
   repetition: z.number().int().positive(),
   startedAt: IsoTime,
   endedAt: IsoTime,

@@ -10,7 +10,7 @@ import type { ClusterNodes } from '../components/nodes/backend';
 import type { SchedulerCluster } from '../components/schedulers/contract';
 import { createScheduler } from '../components/schedulers/create';
 import { resolveResultsDir, runName } from '../results/vocabulary';
-import { expandWorkload } from './catalog';
+import { expandWorkloadFully } from './catalog';
 import type { RunSummary } from './result';
 import { WorkloadRun } from './run';
 import packageJson from '../package.json';
@@ -52,13 +52,19 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
       outFile: path.join(__dirname, '..', '.schedbench', 'build', config.stack, 'write-result.cjs'),
     }));
   for (const workload of workloads) {
-    const specs = expandWorkload(workload, profile);
+    const expansion = expandWorkloadFully(workload, profile, {
+      definitions: config.workloadDefinitions,
+      seed: config.seed,
+      profileName: config.profile,
+    });
+    const specs = expansion.groups.map((g) => g.spec);
     for (let repetition = 1; repetition <= config.repetitions; repetition++) {
       const run = new WorkloadRun(`${config.clusterName}-${workload.replace(/_/g, '-')}-r${repetition}`, {
         cluster,
         workload,
         repetition,
         specs,
+        facts: expansion,
         profile: { ...profile, name: config.profile },
         runId: identity.runId,
         configHash: identity.configHash,

@@ -1,78 +1,58 @@
-// The workload catalog: each named workload expands, for a resource profile, into abstract job specs that a
-// scheduler renders in its own language. Sizes are relative to the profile so every job fits a node; runs are
-// kept short (jobs of 2–5 s) so a whole campaign finishes in minutes. Load is real (stress-ng), never sleep.
-import type { Profile } from '../components/config/schema';
+// The workloads a stack can run: the presets (workloads/presets.ts) and the stack's own definitions
+// (`schedbench:workloadDefinitions`), both in the form of workloads/definition.ts, expanded for a profile into the
+// job specs a scheduler renders (workloads/expand.ts). Also the run's bounds, from those specs.
+import type { Profile } from '../components/config/profile';
+import { arrivalSeconds, jobCpus, type JobSpec } from '../components/jobs/spec';
+import { WorkloadDefinition } from './definition';
+import { expandDefinition, type Expansion } from './expand';
+import { PRESETS, PRESET_NAMES, STRESS_SECONDS } from './presets';
 import type { WorkloadName } from './names';
-import { JobSpec } from '../components/jobs/spec';
 
-const AT_ONCE = { offsetSeconds: 0, intervalSeconds: 0 };
+export { STRESS_SECONDS };
 
-/** Seconds of stress each job runs (stress-ng --timeout): short so the whole e2e stays within minutes. */
-export const STRESS_SECONDS = 3;
+/** The stack's own definitions: parsed (validated) definitions by name. */
+export type Definitions = Readonly<Record<string, WorkloadDefinition>>;
 
-function cpuJobs(profile: Profile, waves: number, arrival = AT_ONCE): JobSpec {
-  const cpus = Math.max(1, Math.floor(profile.vcpus / 2));
-  return {
-    count: waves * profile.nodes * Math.max(1, Math.floor(profile.vcpus / cpus)),
-    cpus,
-    memoryMiB: 64,
-    expectedSeconds: STRESS_SECONDS,
-    kind: 'stress',
-    args: ['--cpu', String(cpus), '--cpu-method', 'matrixprod', '--timeout', `${STRESS_SECONDS}s`],
-    arrival,
-  };
+function isPreset(name: string): name is keyof typeof PRESETS {
+  return (PRESET_NAMES as string[]).includes(name);
 }
 
-function memoryJobs(profile: Profile, arrival = AT_ONCE): JobSpec {
-  const perNode = Math.min(profile.vcpus, 4);
-  const memoryMiB = Math.floor((profile.memoryGiB * 1024) / perNode);
-  // Touch most of what is requested, capped so a campaign never pushes the host into swap.
-  const vmMiB = Math.max(16, Math.min(Math.floor(memoryMiB * 0.75), 1024));
-  return {
-    count: profile.nodes * perNode,
-    cpus: 1,
-    memoryMiB,
-    expectedSeconds: STRESS_SECONDS,
-    kind: 'stress',
-    args: ['--vm', '1', '--vm-bytes', `${vmMiB}M`, '--vm-keep', '--timeout', `${STRESS_SECONDS}s`],
-    arrival,
-  };
+/** The definition of `workload`: the stack's own, or a preset; undefined when neither has it. */
+export function workloadDefinition(
+  workload: WorkloadName,
+  definitions: Definitions = {},
+): WorkloadDefinition | undefined {
+  const own = definitions[workload];
+  if (own !== undefined) return own;
+  return isPreset(workload) ? WorkloadDefinition.parse(PRESETS[workload]) : undefined;
 }
 
-const CATALOG: Record<WorkloadName, (profile: Profile) => JobSpec[]> = {
-  cpu_intensive: (p) => [cpuJobs(p, 2)],
-  memory_intensive: (p) => [memoryJobs(p)],
-  // CPU jobs at once, memory jobs trickling in behind them, one long job to give backfill something to do.
-  mixed: (p) => [
-    cpuJobs(p, 1),
-    memoryJobs(p, { offsetSeconds: 1, intervalSeconds: 0.5 }),
-    {
-      count: 1,
-      cpus: 1,
-      memoryMiB: 64,
-      expectedSeconds: 5,
-      kind: 'stress',
-      args: ['--cpu', '1', '--cpu-method', 'fft', '--timeout', '5s'],
-      arrival: { offsetSeconds: 0.5, intervalSeconds: 0 },
-    },
-  ],
-  // Many trivial jobs: measures the scheduler itself (submit, start and completion rates).
-  throughput: (p) => [
-    {
-      count: 25 * p.nodes,
-      cpus: 1,
-      memoryMiB: 16,
-      expectedSeconds: 0.1,
-      kind: 'noop',
-      args: [],
-      arrival: AT_ONCE,
-    },
-  ],
-};
+/** Every workload a stack may name: the presets and its own definitions. */
+export function knownWorkloads(definitions: Definitions = {}): string[] {
+  return [...PRESET_NAMES, ...Object.keys(definitions).filter((n) => !isPreset(n))];
+}
+
+/** `workload` expanded for `profile` (its groups' specs, seed, offered load). */
+export function expandWorkloadFully(
+  workload: WorkloadName,
+  profile: Profile,
+  options: { definitions?: Definitions; seed?: number; profileName?: string } = {},
+): Expansion {
+  const definition = workloadDefinition(workload, options.definitions);
+  if (definition === undefined)
+    throw new Error(
+      `workload ${workload}: no such preset or definition; allowed: ${knownWorkloads(options.definitions).join(', ')}`,
+    );
+  return expandDefinition(definition, profile, options.profileName ?? 'the profile', options.seed ?? 1);
+}
 
 /** The job specs of `workload` sized for `profile`. */
-export function expandWorkload(workload: WorkloadName, profile: Profile): JobSpec[] {
-  return CATALOG[workload](profile).map((s) => JobSpec.parse(s));
+export function expandWorkload(
+  workload: WorkloadName,
+  profile: Profile,
+  options: { definitions?: Definitions; seed?: number; profileName?: string } = {},
+): JobSpec[] {
+  return expandWorkloadFully(workload, profile, options).groups.map((g) => g.spec);
 }
 
 /** Total jobs of a list of specs. */
@@ -85,11 +65,8 @@ export function jobCount(specs: readonly JobSpec[]): number {
  * the cluster's CPUs, plus the longest job, plus a per-job allowance for the scheduler's own latency.
  */
 export function expectedRunSeconds(specs: readonly JobSpec[], profile: Profile): number {
-  const lastArrival = Math.max(
-    0,
-    ...specs.map((s) => s.arrival.offsetSeconds + s.arrival.intervalSeconds * (s.count - 1)),
-  );
-  const cpuSeconds = specs.reduce((t, s) => t + s.count * s.cpus * s.expectedSeconds, 0);
+  const lastArrival = Math.max(0, ...specs.map((s) => arrivalSeconds(s.arrival, s.count - 1)));
+  const cpuSeconds = specs.reduce((t, s) => t + s.count * jobCpus(s) * s.expectedSeconds, 0);
   const longest = Math.max(0, ...specs.map((s) => s.expectedSeconds));
   const schedulerAllowance = 0.25 * jobCount(specs);
   return lastArrival + cpuSeconds / (profile.nodes * profile.vcpus) + longest + schedulerAllowance;

@@ -3,7 +3,7 @@
 // with zod at every step, validated against results/schema.ts before it is returned.
 import { z } from 'zod';
 import { runStatus } from '../results/jobs';
-import { RunResult, SampleSources, SCHEMA_VERSION } from '../results/schema';
+import { type JobRecord, RunResult, SampleSources, SCHEMA_VERSION } from '../results/schema';
 import { BACKEND_KINDS } from '../results/vocabulary';
 import {
   energyNotes,
@@ -47,6 +47,16 @@ export const RunMeta = z.strictObject({
     oversubscribed: z.boolean().nullable(),
   }),
   schedbenchVersion: z.string(),
+  /** Each spec's job shape, by spec index: what every job record of it asked for. */
+  jobShapes: z
+    .array(
+      z.strictObject({
+        nodes: z.number().int().positive(),
+        tasksPerNode: z.number().int().positive(),
+        priority: z.enum(['low', 'normal', 'high']),
+      }),
+    )
+    .default([]),
   /** The machine the profile was sized from (the `host` profile), or null (also for bundles made before it). */
   profileSizedFrom: RunResult.shape.provenance.shape.profileSizedFrom.unwrap().default(null),
 });
@@ -101,6 +111,18 @@ function parseJsonOrNull(text: string): unknown {
   }
 }
 
+/** A job record with the nodes, tasks and priority its spec asked for (as the record's spec index names it). */
+function withShape(job: JobRecord, shapes: RunMeta['jobShapes']): JobRecord {
+  const shape = job.specIndex === null ? undefined : shapes[job.specIndex];
+  if (shape === undefined) return job;
+  return {
+    ...job,
+    requestedNodes: shape.nodes,
+    requestedTasks: shape.nodes * shape.tasksPerNode,
+    priority: shape.priority,
+  };
+}
+
 /** The RunResult of a run whose stages printed `bundle`. */
 export function assembleRunResult(bundle: RunBundle): RunResult {
   const { meta } = bundle;
@@ -120,7 +142,8 @@ export function assembleRunResult(bundle: RunBundle): RunResult {
     samplerStop: bundle.schedulerSampler,
     nodeJobFiles,
   });
-  const { jobs, missing } = scheduler;
+  const { missing } = scheduler;
+  const jobs = scheduler.jobs.map((j) => withShape(j, meta.jobShapes));
   if (missing.length > 0)
     notes.push(`${missing.length} submitted job(s) have no accounting record: ${missing.join(', ')}`);
   if (wait.timedOut)

@@ -18,6 +18,7 @@ import {
 import { resultPath } from '../results/vocabulary';
 import { jobCount, runTimeoutSeconds } from './catalog';
 import { type JobSpec } from '../components/jobs/spec';
+import type { RunResult } from '../results/schema';
 import { RunSummary, type RunMeta } from './result';
 import { remoteCommand } from '../components/nodes/remote';
 import { TS_ENVIRONMENT, TS_RUN } from '../components/tsx';
@@ -46,6 +47,29 @@ export interface BackendFacts {
   oversubscribed: pulumi.Input<boolean | null>;
 }
 
+/** What a RunResult records of its workload's expansion. */
+export interface WorkloadFacts {
+  seed: number | null;
+  offeredLoad: number | null;
+  groups: { name: string; spec: JobSpec }[];
+}
+
+function workloadFacts(facts: WorkloadFacts | undefined): Omit<RunResult['workload'], 'name' | 'specCount'> {
+  if (facts === undefined) return {};
+  return {
+    ...(facts.seed === null ? {} : { seed: facts.seed }),
+    offeredLoad: facts.offeredLoad,
+    groups: facts.groups.map((g) => ({
+      name: g.name,
+      count: g.spec.count,
+      nodes: g.spec.nodes,
+      tasksPerNode: g.spec.tasksPerNode,
+      cpusPerTask: g.spec.cpus,
+      expectedSeconds: g.spec.expectedSeconds,
+    })),
+  };
+}
+
 export interface WorkloadRunArgs {
   /** The validated scheduler the jobs run on. */
   cluster: SchedulerCluster;
@@ -55,6 +79,8 @@ export interface WorkloadRunArgs {
   repetition: number;
   /** The workload's job specs (workloads/catalog.ts). */
   specs: JobSpec[];
+  /** What the RunResult records of the workload beyond its name: seed, offered load, groups (workloads/expand.ts). */
+  facts?: WorkloadFacts;
   /** The profile the specs were sized for. */
   profile: Profile & { name: string };
   /** `<UTC timestamp>_<first 12 hex of the config hash>` (components/identity). */
@@ -309,8 +335,13 @@ export class WorkloadRun extends pulumi.ComponentResource {
           vcpus: args.profile.vcpus,
           memoryGiB: args.profile.memoryGiB,
         },
-        workload: { name: args.workload, specCount: jobCount(args.specs) },
+        workload: { name: args.workload, specCount: jobCount(args.specs), ...workloadFacts(args.facts) },
         repetition: args.repetition,
+        jobShapes: args.specs.map((s) => ({
+          nodes: s.nodes,
+          tasksPerNode: s.tasksPerNode,
+          priority: s.priority,
+        })),
         nodes: args.cluster.nodes.map((n) => ({ name: n.name, cpus: n.vcpus, memoryMiB: n.memoryMiB })),
         samplingIntervalMs: args.sampling.intervalMs,
         schedulerProvenance,

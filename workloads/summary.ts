@@ -17,9 +17,15 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
+/**
+ * The makespan as the analysis defines it (docs/analysis.md): from the first submit of a job that ran (has a start)
+ * to the last end of a job that ran; a job that never started neither opens nor closes the window. Scheduler
+ * times (whole seconds on some schedulers), so it may differ from the analysis' precise figure by under a second.
+ */
 export function summarise(result: RunResult, path: string): RunSummary {
-  const submits = result.jobs.map((j) => Date.parse(j.submitTime));
-  const ends = result.jobs.flatMap((j) => (j.endTime === null ? [] : [Date.parse(j.endTime)]));
+  const ran = result.jobs.filter((j) => j.startTime !== null);
+  const submits = ran.map((j) => Date.parse(j.submitTime));
+  const ends = ran.flatMap((j) => (j.endTime === null ? [] : [Date.parse(j.endTime)]));
   const counts = outcomeCounts(result.jobs);
   return {
     path,

@@ -4,6 +4,7 @@ import type { Analysis } from '../analyze';
 import { KEY_METRICS } from '../analyze';
 import { energySourceLabel } from '../metrics-energy';
 import { METRICS, type MetricName } from '../metrics';
+import type { SchedulerName } from '../../results/vocabulary';
 import { MIN_REPETITIONS_FOR_INTERVAL, tooFewNote, type Description } from '../stats';
 import type { Chart } from './charts';
 import { esc, fmt } from './format';
@@ -64,6 +65,27 @@ const SUMMARY_METRICS: MetricName[] = [
   'energyJoules',
 ];
 
+/** Metrics of job shapes (multi-node, multi-task jobs) and queue order: their own table, after the summary. */
+const JOB_SHAPE_METRICS: MetricName[] = [
+  'gangSkewMeanSeconds',
+  'gangSkewMaxSeconds',
+  'partialStartCpuSeconds',
+  'backfilledJobs',
+  'backfillDelayedJobs',
+  'backfillDelaySecondsMax',
+  'boundedSlowdownMeanNarrow',
+  'boundedSlowdownMeanWide',
+  'waitMeanSecondsWide',
+];
+
+/**
+ * What partial starts mean where a scheduler starts a job's tasks independently. SLURM and Flux start a job's tasks
+ * inside one allocation that holds every CPU from the job's start, so their skew is launch skew and needs no note.
+ */
+const PARTIAL_START_NOTES = new Map<string, string>([
+  ['kubernetes', 'pods of one Job started independently (partial starts)'],
+] satisfies [SchedulerName, string][]);
+
 const isEnergy = (m: string): boolean => m === 'energyJoules' || m === 'powerMeanWatts';
 
 /** A metric's value for the page: `n/a` for energy that was not measured, an en dash for other missing figures. */
@@ -102,6 +124,44 @@ function summaryTable(a: Analysis): string {
   ]);
   const note = `<p>n = repetitions with status ok. Intervals are 95 % intervals of the mean, given from ${MIN_REPETITIONS_FOR_INTERVAL} repetitions on (* = too few repetitions, no interval): bootstrap percentile intervals (fixed seed), which never leave the data's range and so never the metric's (no negative wait, no share above 1). Energy “n/a”: not measured.</p>`;
   return note + table(head, rows, 3);
+}
+
+/** The scheduler (its name, not its label) each group's runs came from. */
+function schedulerNames(a: Analysis): Map<string, string> {
+  return new Map(a.rows.map((r, i) => [r.scheduler, a.runs[i]?.scheduler.name ?? r.scheduler]));
+}
+
+/** Notes on a group's job-shape figures: partial starts where the scheduler starts a job's pieces independently. */
+export function jobShapeNotes(schedulerName: string, partialStartCpuSecondsMean: number | null): string[] {
+  const note = PARTIAL_START_NOTES.get(schedulerName);
+  return note !== undefined && partialStartCpuSecondsMean !== null && partialStartCpuSecondsMean > 0
+    ? [note]
+    : [];
+}
+
+function jobShapeTable(a: Analysis): string {
+  const names = schedulerNames(a);
+  const head = [
+    'scheduler',
+    'profile',
+    'workload',
+    'n (runs)',
+    ...JOB_SHAPE_METRICS.map((m) => `${m}${unitSuffix(m)} mean [95 % interval]`),
+    'notes',
+  ];
+  const rows = a.groups.map((g) => [
+    esc(g.scheduler),
+    esc(g.profile),
+    esc(g.workload),
+    String(g.runs),
+    ...JOB_SHAPE_METRICS.map((m) => describedCell(m, g.metrics[m])),
+    esc(
+      jobShapeNotes(names.get(g.scheduler) ?? g.scheduler, g.metrics.partialStartCpuSeconds.mean).join('; '),
+    ),
+  ]);
+  const note =
+    "<p>Gang skew and partial starts come from the task records the job wrappers wrote on the nodes (empty: no multi-task job, no task records); narrow jobs asked for one node, wide jobs for more (empty: none in the workload). A backfilled job started while a job submitted before it was still waiting; an overtaken job's delay is how long it started after every job submitted and started before it had ended.</p>";
+  return `<h3>Multi-node jobs and queue order</h3>${note}${table(head, rows, 3)}`;
 }
 
 function paretoNotes(a: Analysis): string {
@@ -261,7 +321,7 @@ function provenanceTable(a: Analysis): string {
 }
 
 function metricGlossary(): string {
-  const rows = KEY_METRICS.map((m) => [
+  const rows = [...new Set([...KEY_METRICS, ...JOB_SHAPE_METRICS])].map((m) => [
     esc(m),
     esc(METRICS[m].unit),
     esc(METRICS[m].source),
@@ -311,7 +371,7 @@ export function reportHtml(a: Analysis, s: ReportSections): string {
 <p>Objectives: ${a.objectives.map((o) => `${esc(o.metric)} (${o.direction})`).join(', ')}. ${energy}</p></header>
 <main>
 <h2>Verdicts per workload</h2>${verdictSection(a)}
-<h2>Summary</h2>${summaryTable(a)}${metricGlossary()}
+<h2>Summary</h2>${summaryTable(a)}${jobShapeTable(a)}${metricGlossary()}
 <h2>Metrics by group</h2><div class="grid">${s.bars.map(figure).join('\n')}</div>
 <h2>Pareto front</h2>${paretoNotes(a)}${configurationTable(a)}<h3>Runs</h3>${paretoTable(a)}<div class="grid">${s.pareto.map(figure).join('\n')}</div>
 <h2>Pairwise comparisons</h2><p>Mann–Whitney U (two-sided; exact without ties, normal approximation with tie correction otherwise) and Cliff's δ = P(A &gt; B) − P(A &lt; B). A verdict is given only where the repetitions can reach p &lt; 0.05 at all (with equal sizes: n ≥ 4 each, since 2/C(2n, n) must be below 0.05); “better” only for a significant difference.</p>${comparisonTable(a)}

@@ -1,7 +1,10 @@
 // The stack config (`schedbench:*` keys of Pulumi.<stack>.yaml): one zod schema, defaults applied here,
 // cross-field rules in `superRefine`. BenchConfig, the resolved config the program uses, is inferred from it.
 import { z } from 'zod';
-import { WORKLOAD_NAMES } from '../../workloads/names';
+import { DEFAULT_WORKLOADS } from '../../workloads/names';
+import { WorkloadDefinition, WorkloadNameText } from '../../workloads/definition';
+import { knownWorkloads, workloadDefinition } from '../../workloads/catalog';
+import { definitionProblems, expandDefinition } from '../../workloads/expand';
 import { schedulerOptionSchemas } from '../schedulers/registry';
 import { TrackingOptions } from '../tracking/options';
 import { safeName, safePath } from './names';
@@ -49,6 +52,75 @@ const Objective = z.strictObject({
 
 const DEFAULT_OBJECTIVE_LIST = DEFAULT_OBJECTIVES.map((o) => ({ ...o }));
 
+/**
+ * Every workload the stack names exists (a preset or one of its definitions), no definition takes a preset's name,
+ * and every job of every workload fits the profile it runs on — each problem named by its key, before anything is
+ * created.
+ */
+function checkWorkloads(
+  cfg: {
+    workloads: string[];
+    seed: number;
+    workloadDefinitions: Record<string, WorkloadDefinition>;
+    workloadProfiles: Record<string, string>;
+    profiles: Record<string, Profile>;
+    profile: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const known = knownWorkloads(cfg.workloadDefinitions);
+  for (const name of Object.keys(cfg.workloadDefinitions)) {
+    if (workloadDefinition(name) !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workloadDefinitions', name],
+        message: `${name} is a preset's name; give your workload another name`,
+      });
+  }
+  cfg.workloads.forEach((name, i) => {
+    const definition = workloadDefinition(name, cfg.workloadDefinitions);
+    if (definition === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workloads', i],
+        message: `no such workload; allowed: ${known.join(', ')}`,
+      });
+      return;
+    }
+    const profileName = cfg.workloadProfiles[name] ?? cfg.profile;
+    const profile = cfg.profiles[profileName];
+    if (profile === undefined) return;
+    const own = cfg.workloadDefinitions[name] !== undefined;
+    const problems = definitionProblems(definition, profile, profileName);
+    for (const problem of problems) {
+      ctx.addIssue({
+        code: 'custom',
+        path: own ? ['workloadDefinitions', name, ...problem.path] : ['workloads', i],
+        message: own ? problem.message : `preset ${name}, ${problem.path.join('.')}: ${problem.message}`,
+      });
+    }
+    if (problems.length > 0) return;
+    // What only the expansion finds (a random process that would make too many jobs).
+    try {
+      expandDefinition(definition, profile, profileName, cfg.seed);
+    } catch (e) {
+      ctx.addIssue({
+        code: 'custom',
+        path: own ? ['workloadDefinitions', name] : ['workloads', i],
+        message: `on profile ${profileName}: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+  });
+  for (const name of Object.keys(cfg.workloadProfiles)) {
+    if (!known.includes(name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workloadProfiles', name],
+        message: `no such workload; allowed: ${known.join(', ')}`,
+      });
+  }
+}
+
 export const BenchConfigSchema = z
   .strictObject({
     /** Which scheduler this stack stands up. */
@@ -73,11 +145,23 @@ export const BenchConfigSchema = z
     clusterName: safeName('clusterName').optional(),
     /** Workloads this stack runs, in order. */
     workloads: z
-      .array(z.enum(WORKLOAD_NAMES))
+      .array(WorkloadNameText)
       .min(1)
-      .default(['cpu_intensive', 'memory_intensive', 'mixed', 'throughput']),
+      .default([...DEFAULT_WORKLOADS]),
+    /**
+     * The stack's own workloads, by name: job groups as data (workloads/definition.ts, docs/workloads.md). A name
+     * here may then appear in `workloads`; it may not be a preset's.
+     */
+    workloadDefinitions: z.record(WorkloadNameText, WorkloadDefinition).default({}),
+    /** Seed of every random arrival (a definition may set its own); recorded in every RunResult. */
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(1),
     /** Which profile each workload is meant for; a stack runs only the workloads mapped to its profile (or unmapped). */
-    workloadProfiles: z.partialRecord(z.enum(WORKLOAD_NAMES), safeName('workloadProfiles value')).default({}),
+    workloadProfiles: z.record(WorkloadNameText, safeName('workloadProfiles value')).default({}),
     /**
      * Last stage this stack builds: `nodes` (nodes up and reachable over SSH), `scheduler` (cluster validated),
      * `runs` (workloads run, results written) or `analysis` (the post-deploy report too). Default `analysis`.
@@ -140,6 +224,7 @@ export const BenchConfigSchema = z
         });
       }
     }
+    checkWorkloads(cfg, ctx);
     if (new Set(cfg.workloads).size !== cfg.workloads.length) {
       ctx.addIssue({ code: 'custom', path: ['workloads'], message: 'each workload may appear once' });
     }

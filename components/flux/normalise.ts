@@ -6,6 +6,7 @@ import { SchedulerSample } from '../../results/schema';
 import { epochToIso, parseJsonLines } from '../samplers/convert';
 import {
   jobFileFigures,
+  withTasks,
   type NormalisedRun,
   type SchedulerNormaliser,
   type StageOutputs,
@@ -17,14 +18,14 @@ import {
   parseFluxJobs,
   parseJobStats,
   parseResourceList,
-  planMemory,
+  planRequests,
 } from './parse';
 
 /** What collect.sh prints. */
 export const CollectOutput = z.strictObject({
   /** `flux jobs --json` of the run's job ids, as printed. */
   jobs: z.string(),
-  /** The run's plan (components/jobs/plan.ts renderPlan): the memory each spec requested. */
+  /** The run's plan (components/jobs/plan.ts renderPlan): the CPUs and memory each spec requested. */
   plan: z.string(),
   metrics: z.record(z.string(), z.string()),
   /** The job wrapper's start/end lines per job id (job.sh). */
@@ -61,14 +62,15 @@ export const fluxNormaliser: SchedulerNormaliser = {
   normalise(outputs: StageOutputs): NormalisedRun {
     const collect = CollectOutput.parse(JSON.parse(outputs.collect));
     const fluxJobs = parseFluxJobs(collect.jobs);
-    const { metrics, precise } = jobFileFigures(collect, outputs, asciiJobId);
-    const { jobs, missing } = jobRecords(
+    const { metrics, precise, tasks } = jobFileFigures(collect, outputs, asciiJobId);
+    const { jobs: records, missing } = jobRecords(
       fluxJobs,
       outputs.submit.jobs,
-      planMemory(collect.plan),
+      planRequests(collect.plan),
       metrics,
       precise,
     );
+    const jobs = records.map((j) => withTasks(j, tasks));
     const notes: string[] = [];
     const lost = [...new Set(jobs.filter((j) => j.state === 'NODE_FAIL').flatMap((j) => j.nodes))];
     if (lost.length > 0) notes.push(`node failure: jobs ended NODE_FAIL on ${lost.join(', ')}`);

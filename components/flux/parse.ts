@@ -1,6 +1,8 @@
 // Parsers of Flux's own output (`flux jobs --json`, `flux jobs --stats-only`, `flux resource list` with
 // `{state}|{rlist}`, `flux module stats sched-fluxion-*`) into typed values. Everything goes through zod; Flux's
 // times are epoch seconds with a fraction and stay sub-second (µs) in the records.
+import { PLAN_FIELDS } from '../jobs/plan';
+import { PRIORITIES } from '../jobs/spec';
 import { expandHostlist } from '../schedulers/hostlist';
 import { z } from 'zod';
 import {
@@ -151,13 +153,35 @@ export function jobSignal(job: Pick<FluxJob, 'waitstatus' | 'returncode'>): numb
   return null;
 }
 
-/** One spec line of the plan collect.sh echoes: the memory (MiB) each spec index requested. */
-export function planMemory(plan: string): Map<number, number> {
-  const out = new Map<number, number>();
+/** What one job of a spec asks for in all, from its plan line: CPUs over all its tasks, memory over all its nodes. */
+export interface SpecRequest {
+  cpus: number;
+  memoryMiB: number;
+}
+
+const PlanCount = z.coerce.number().int().positive();
+/** The numeric head of a plan line and its priority (a line of an older plan, without them, fails). */
+const PlanLine = z.object({
+  specIndex: z.coerce.number().int().nonnegative(),
+  nodes: PlanCount,
+  tasksPerNode: PlanCount,
+  cpus: PlanCount,
+  memoryMiB: z.coerce.number().nonnegative(),
+  priority: z.enum(PRIORITIES),
+});
+
+/**
+ * The plan collect.sh echoes (components/jobs/plan.ts renderPlan) → what one job of each spec index requested:
+ * nodes × tasksPerNode × cpus CPUs and memoryMiB (per node) × nodes. A line that is not a plan line is skipped.
+ */
+export function planRequests(plan: string): Map<number, SpecRequest> {
+  const out = new Map<number, SpecRequest>();
   for (const line of plan.split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f.length < 8) continue;
-    out.set(Number(f[0]), Number(f[5]));
+    const parsed = PlanLine.safeParse(Object.fromEntries(PLAN_FIELDS.map((name, i) => [name, f[i]])));
+    if (!parsed.success) continue;
+    const p = parsed.data;
+    out.set(p.specIndex, { cpus: p.nodes * p.tasksPerNode * p.cpus, memoryMiB: p.memoryMiB * p.nodes });
   }
   return out;
 }
@@ -169,11 +193,15 @@ export interface SubmittedJob {
   name: string;
 }
 
-/** Job records from `flux jobs --json`, one per submitted job; submitted jobs Flux has no record of are `missing`. */
+/**
+ * Job records from `flux jobs --json`, one per submitted job; submitted jobs Flux has no record of are `missing`.
+ * A job's nodes are every node of its nodelist; its requested CPUs and memory are its spec's totals (planRequests),
+ * its allocated CPUs the cores of its R over all its nodes (`ncores`).
+ */
 export function jobRecords(
   fluxJobs: readonly FluxJob[],
   submitted: readonly SubmittedJob[],
-  memoryBySpec: ReadonlyMap<number, number>,
+  requestsBySpec: ReadonlyMap<number, SpecRequest>,
   metrics: Record<string, Record<string, number>> = {},
   precise: Record<string, PreciseTimes> = {},
 ): { jobs: JobRecord[]; missing: SubmittedJob[] } {
@@ -190,6 +218,7 @@ export function jobRecords(
     const started = j.t_run !== undefined && j.t_run > 0;
     const end = j.t_cleanup ?? j.t_inactive;
     const state = normaliseState(j);
+    const request = sub.specIndex === null ? undefined : requestsBySpec.get(sub.specIndex);
     jobs.push(
       JobRecord.parse({
         id,
@@ -208,8 +237,8 @@ export function jobRecords(
         endTime: started && end !== undefined ? epochToIsoMicro(end) : null,
         elapsedSeconds:
           started && j.t_run !== undefined && end !== undefined ? Math.max(0, end - j.t_run) : null,
-        requestedCpus: Math.max(1, j.ncores ?? 1),
-        requestedMemoryMiB: sub.specIndex === null ? 0 : (memoryBySpec.get(sub.specIndex) ?? 0),
+        requestedCpus: request?.cpus ?? Math.max(1, j.ncores ?? 1),
+        requestedMemoryMiB: request?.memoryMiB ?? 0,
         allocatedCpus: started ? (j.ncores ?? null) : null,
         nodes: started ? expandHostlist(j.nodelist ?? '') : [],
         // Flux accounts no CPU time or RSS per job without its cgroup-based accounting.

@@ -1,8 +1,32 @@
 // A workload's job specs in the line format every scheduler's submit.sh reads (PLAN): one line per spec,
-// `specIndex count offsetSeconds intervalSeconds cpus memoryMiB timeLimitMinutes kind args…`. The time limit is the
+//
+//   specIndex count offsetSeconds intervalSeconds nodes tasksPerNode cpus memoryMiB timeLimitMinutes priority kind args…
+//
+// (cpus per task, memory per node). Jobs whose arrivals are explicit (a seeded random process's draws) carry their
+// offsets as one comma-separated field in place of offsetSeconds, and `-` as intervalSeconds. The time limit is the
 // same whole minutes for every scheduler, so all bound a job alike. arrivalEvents is the submissions a submit stage
 // makes of that plan, as the stage library's plan_arrivals (components/stages.sh) computes them on the node.
 import { jobTimeLimitMinutes, type JobSpec } from './spec';
+
+/** The plan's field numbers (1-based, as awk and a submit callback's FIELD… count them). */
+export const PLAN_FIELDS = [
+  'specIndex',
+  'count',
+  'offsetSeconds',
+  'intervalSeconds',
+  'nodes',
+  'tasksPerNode',
+  'cpus',
+  'memoryMiB',
+  'timeLimitMinutes',
+  'priority',
+  'kind',
+] as const;
+
+function arrivalFields(arrival: JobSpec['arrival']): [string, string] {
+  if (arrival.offsets !== undefined) return [arrival.offsets.map(String).join(','), '-'];
+  return [String(arrival.offsetSeconds), String(arrival.intervalSeconds)];
+}
 
 export function renderPlan(specs: readonly JobSpec[], timeoutFactor: number): string {
   return specs
@@ -10,11 +34,13 @@ export function renderPlan(specs: readonly JobSpec[], timeoutFactor: number): st
       [
         i,
         s.count,
-        s.arrival.offsetSeconds,
-        s.arrival.intervalSeconds,
+        ...arrivalFields(s.arrival),
+        s.nodes,
+        s.tasksPerNode,
         s.cpus,
         s.memoryMiB,
         jobTimeLimitMinutes(s, timeoutFactor),
+        s.priority,
         s.kind,
         ...s.args,
       ].join(' '),
@@ -44,6 +70,8 @@ export interface ArrivalEvent {
  * the µs.
  */
 export function arrivalMicroseconds(arrival: JobSpec['arrival'], k: number): number {
+  const explicit = arrival.offsets?.[k];
+  if (explicit !== undefined) return Math.floor(explicit * 1000000 + 0.5);
   return Math.floor((arrival.offsetSeconds + arrival.intervalSeconds * k) * 1000000 + 0.5);
 }
 
@@ -53,7 +81,7 @@ export function arrivalEvents(
   mode: ArrivalMode,
 ): ArrivalEvent[] {
   const events = specs.flatMap((spec, i): ArrivalEvent[] => {
-    if (mode === 'burst' && spec.arrival.intervalSeconds === 0)
+    if (mode === 'burst' && spec.arrival.offsets === undefined && spec.arrival.intervalSeconds === 0)
       return [
         {
           atMicroseconds: arrivalMicroseconds(spec.arrival, 0),

@@ -1,6 +1,6 @@
 // The job wrapper's own times (every scheduler's wrapper writes the same lines) and the harness's submit time →
 // a job record's precise times. Pure.
-import type { PreciseTimes } from '../../results/schema';
+import type { PreciseTimes, TaskRecord } from '../../results/schema';
 
 /** What recorded the precise times: the harness's submit clock and the wrapper's wall and monotonic clocks. */
 export const PRECISE_SOURCE = 'harness:EPOCHREALTIME; wrapper:date +%s%N (wall), /proc/uptime (monotonic)';
@@ -21,6 +21,61 @@ function stamps(text: string): Partial<Record<'start' | 'end', Stamp>> {
     out[m[1]] = { wallS: Number(ns.slice(0, -9)) + Number(`0.${ns.slice(-9)}`), monoS: Number(m[3]) };
   }
   return out;
+}
+
+/** The `node NAME` line the wrapper writes first; null when absent. */
+function nodeOf(text: string): string | null {
+  const m = /^node (\S+)$/m.exec(text);
+  return m?.[1] === undefined || m[1] === 'unknown' ? null : m[1];
+}
+
+/** One task's record from its wrapper's lines. */
+export function taskRecord(rank: number, text: string): TaskRecord {
+  const s = stamps(text);
+  return {
+    rank,
+    node: nodeOf(text),
+    startEpochS: s.start?.wallS ?? null,
+    endEpochS: s.end?.wallS ?? null,
+    runSeconds:
+      s.start !== undefined && s.end !== undefined ? Math.max(0, s.end.monoS - s.start.monoS) : null,
+  };
+}
+
+/** A job file's key split into the job's id and the task's rank: `<id>@<rank>` (a task of several), or `<id>`. */
+export function splitTaskKey(key: string): { id: string; rank: number | null } {
+  const m = /^(.*)@(\d+)$/.exec(key);
+  if (m === null || m[1] === undefined || m[2] === undefined) return { id: key, rank: null };
+  return { id: m[1], rank: Number(m[2]) };
+}
+
+/** Gang skew (s): last task start − first task start; null with fewer than two starts. */
+export function gangSkewSeconds(tasks: readonly TaskRecord[]): number | null {
+  const starts = tasks.flatMap((t) => (t.startEpochS === null ? [] : [t.startEpochS]));
+  if (starts.length < 2) return null;
+  return Math.max(0, Math.max(...starts) - Math.min(...starts));
+}
+
+/**
+ * The wrapper lines of a job of several tasks as one job's: its first task's start and its last task's end (wall
+ * clock; the run time is their difference, since the tasks' monotonic clocks may be on different nodes).
+ */
+export function jobTimesOfTasks(
+  tasks: readonly TaskRecord[],
+  submittedAt: number | undefined,
+): PreciseTimes | null {
+  const starts = tasks.flatMap((t) => (t.startEpochS === null ? [] : [t.startEpochS]));
+  const ends = tasks.flatMap((t) => (t.endEpochS === null ? [] : [t.endEpochS]));
+  if (submittedAt === undefined && starts.length === 0) return null;
+  const start = starts.length > 0 ? Math.min(...starts) : null;
+  const end = ends.length === tasks.length && ends.length > 0 ? Math.max(...ends) : null;
+  return {
+    submitEpochS: submittedAt ?? null,
+    startEpochS: start,
+    endEpochS: end,
+    runSeconds: start !== null && end !== null ? Math.max(0, end - start) : null,
+    source: PRECISE_SOURCE,
+  };
 }
 
 /** Precise times of one job from its wrapper's lines (may be absent) and its submit time (may be absent). */

@@ -4,6 +4,7 @@
 // `kubectl apply --server-side` (cli/runner/kubernetes.ts). Either way `destroy` deletes them before the cluster.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { PRIORITIES } from '../jobs/spec';
 import { renderBenchObjects, type BenchObjects, type BenchObjectsSpec } from './objects';
 import { kubernetesPluginVersion } from './plugin';
 
@@ -43,7 +44,13 @@ export class KubernetesObjects extends pulumi.ComponentResource {
     const of = { parent: this, provider: this.provider };
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, objects.namespace, of);
     const inNamespace = { ...of, dependsOn: [namespace] };
-    new k8s.scheduling.v1.PriorityClass(`${name}-priority`, objects.priorityClass, of);
+    // Normal's resource keeps the name it had when it was the only one.
+    for (const p of PRIORITIES)
+      new k8s.scheduling.v1.PriorityClass(
+        p === 'normal' ? `${name}-priority` : `${name}-priority-${p}`,
+        objects.priorityClasses[p],
+        of,
+      );
     new k8s.core.v1.LimitRange(`${name}-limits`, objects.limitRange, inNamespace);
     new k8s.core.v1.ResourceQuota(`${name}-quota`, objects.resourceQuota, inNamespace);
     // The pods' admission policy is in force before the runner may create a Job (its bindings wait for it).

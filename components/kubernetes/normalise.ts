@@ -6,6 +6,7 @@ import { SchedulerSample, SchedulerStats } from '../../results/schema';
 import { epochToIso, parseJsonLines } from '../samplers/convert';
 import {
   jobFileFigures,
+  withTasks,
   type NormalisedRun,
   type SchedulerNormaliser,
   type StageOutputs,
@@ -136,12 +137,19 @@ export function kubernetesStats(snapshot: StatsSnapshot, first: StatsSnapshot): 
 export const kubernetesNormaliser: SchedulerNormaliser = {
   normalise(outputs: StageOutputs): NormalisedRun {
     const collect = CollectOutput.parse(JSON.parse(outputs.collect));
-    const { metrics, precise } = jobFileFigures(collect, outputs);
+    const { metrics, precise, tasks } = jobFileFigures(collect, outputs);
     const ended = {
       cancelled: new Set(outputs.wait.cancelled ?? []),
       lostNodes: new Set(outputs.wait.lostNodes ?? []),
     };
-    const { jobs, missing } = jobRecords(collect.objects, outputs.submit.jobs, ended, metrics, precise);
+    const { jobs: records, missing } = jobRecords(
+      collect.objects,
+      outputs.submit.jobs,
+      ended,
+      metrics,
+      precise,
+    );
+    const jobs = records.map((j) => withTasks(j, tasks));
     const notes: string[] = [];
     const unstarted = jobs.filter((j) => j.state !== 'COMPLETED' && j.startTime === null).length;
     if (unstarted > 0) notes.push(`${unstarted} Job(s) never started their container`);

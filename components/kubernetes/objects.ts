@@ -1,9 +1,11 @@
 // The benchmark's objects inside the cluster, rendered as @pulumi/kubernetes resource arguments by pure functions
-// (components/kubernetes/in-cluster.ts makes them resources): the namespace the Jobs run in, their PriorityClass, a
+// (components/kubernetes/in-cluster.ts makes them resources): the namespace the Jobs run in, their PriorityClasses
+// (one per priority a job spec may ask for), a
 // LimitRange that refuses a container larger than a node of the profile (as SLURM refuses a job no node can hold),
 // a ResourceQuota on object counts, and the run stages' ServiceAccount with the least RBAC they use.
 import type * as k8s from '@pulumi/kubernetes';
-import { BENCH_NAMESPACE, PRIORITY_CLASS } from './render';
+import { PRIORITIES, type Priority } from '../jobs/spec';
+import { BENCH_NAMESPACE, PRIORITY_CLASSES } from './render';
 
 /** The identity the run stages act as (scripts/lib.sh kube_env mints its tokens). */
 export const RUNNER_ACCOUNT = 'schedbench-runner';
@@ -20,7 +22,8 @@ export interface BenchObjectsSpec {
 
 export interface BenchObjects {
   namespace: k8s.core.v1.NamespaceArgs;
-  priorityClass: k8s.scheduling.v1.PriorityClassArgs;
+  /** The PriorityClass of each priority (normal's is the cluster's first, `schedbench-job`). */
+  priorityClasses: Record<Priority, k8s.scheduling.v1.PriorityClassArgs>;
   limitRange: k8s.core.v1.LimitRangeArgs;
   resourceQuota: k8s.core.v1.ResourceQuotaArgs;
   serviceAccount: k8s.core.v1.ServiceAccountArgs;
@@ -42,7 +45,8 @@ const celString = (text: string): string => `'${text.replace(/\\/g, '\\\\').repl
  * What a pod in the benchmark namespace may not do, checked by the apiserver for every Job and pod created or
  * changed there — by the run stages' ServiceAccount, the Job controller, or anyone else: share the host's network,
  * PID or IPC namespace; run a privileged container, add capabilities or allow privilege escalation; mount any host
- * directory but the job files' (`root`, no `..`). The benchmark's own Jobs (render.ts renderJob) need none of it;
+ * directory but the job files' (`root`, no `..`); take a PriorityClass that is not the benchmark's (one of another
+namespace's workloads could jump the queue). The benchmark's own Jobs (render.ts renderJob) need none of it;
  * without it, who may create Jobs there could be root on every node.
  */
 export function renderPodPolicy(root: string): BenchObjects['podPolicy'] {
@@ -91,6 +95,12 @@ export function renderPodPolicy(root: string): BenchObjects['podPolicy'] {
         },
         {
           expression:
+            '!has(variables.spec.priorityClassName) || variables.spec.priorityClassName in ' +
+            `[${PRIORITIES.map((p) => celString(PRIORITY_CLASSES[p].name)).join(', ')}]`,
+          message: `${BENCH_NAMESPACE}: a pod here may use no PriorityClass but the benchmark's (${PRIORITIES.map((p) => PRIORITY_CLASSES[p].name).join(', ')})`,
+        },
+        {
+          expression:
             '!has(variables.spec.volumes) || variables.spec.volumes.all(v, !has(v.hostPath) || ' +
             `((v.hostPath.path == ${celString(root)} || v.hostPath.path.startsWith(${celString(`${root}/`)})) && ` +
             "!v.hostPath.path.contains('..')))",
@@ -108,6 +118,20 @@ const named = (name: string, namespaced = true) => ({
 });
 
 /**
+ * The PriorityClass of one priority: above the default 0, so that the benchmark's pods go first, a higher one's
+ * pods leaving the scheduling queue before a lower one's; none preempts anything.
+ */
+function priorityClass(p: Priority): k8s.scheduling.v1.PriorityClassArgs {
+  return {
+    metadata: named(PRIORITY_CLASSES[p].name, false),
+    value: PRIORITY_CLASSES[p].value,
+    preemptionPolicy: 'Never',
+    globalDefault: false,
+    description: p === 'normal' ? 'schedbench benchmark jobs' : `schedbench benchmark jobs of ${p} priority`,
+  };
+}
+
+/**
  * The objects for a cluster of `spec.nodes`. Impossible settings throw, naming the value: no nodes, a quota
  * below one pod.
  */
@@ -123,13 +147,10 @@ export function renderBenchObjects(spec: BenchObjectsSpec): BenchObjects {
   const subject = { kind: 'ServiceAccount', name: RUNNER_ACCOUNT, namespace: BENCH_NAMESPACE };
   return {
     namespace: { metadata: { name: BENCH_NAMESPACE, labels: MANAGED } },
-    priorityClass: {
-      metadata: named(PRIORITY_CLASS, false),
-      // Above the default 0 so that the benchmark's pods go first; never preempting anything.
-      value: 1000,
-      preemptionPolicy: 'Never',
-      globalDefault: false,
-      description: 'schedbench benchmark jobs',
+    priorityClasses: {
+      low: priorityClass('low'),
+      normal: priorityClass('normal'),
+      high: priorityClass('high'),
     },
     limitRange: {
       metadata: named('schedbench-node-size'),

@@ -49,6 +49,8 @@ export const KubeJob = z.strictObject({
   created: z.string(),
   cpu: z.string().nullable(),
   memory: z.string().nullable(),
+  /** Pods it runs to completion (one per task; absent in collections from before multi-task Jobs: 1). */
+  completions: z.number().int().positive().optional(),
   /** Its conditions whose status is True. */
   conditions: z.array(
     z.strictObject({
@@ -73,6 +75,8 @@ const Terminated = z.looseObject({
 export const KubePod = z.strictObject({
   name: z.string().min(1),
   job: z.string().nullable(),
+  /** Its completion index in an Indexed Job (the task's rank); null in a Job of one pod. */
+  index: z.string().nullable().optional(),
   created: z.string(),
   node: z.string().nullable(),
   phase: z.string().nullable(),
@@ -129,13 +133,31 @@ function iso(t: string | null | undefined): string | null {
 const hasCondition = (job: KubeJob, type: string): KubeJob['conditions'][number] | undefined =>
   job.conditions.find((c) => c.type === type);
 
-/** A Job's state from its conditions and its pod's (the newest when there are several). */
+/**
+ * Of a Job's pods, the one that explains its failure: out of memory, then the first whose command failed (the Job
+ * controller ends the others after it), then a failed one, then any.
+ */
+function failedPod(pods: readonly KubePod[]): KubePod | undefined {
+  const finished = (p: KubePod): number => Date.parse(p.state?.terminated?.finishedAt ?? '') || Infinity;
+  const exited = pods
+    .filter((p) => (p.state?.terminated?.exitCode ?? 0) !== 0)
+    .sort((a, b) => finished(a) - finished(b));
+  return (
+    pods.find((p) => p.state?.terminated?.reason === 'OOMKilled') ??
+    exited[0] ??
+    pods.find((p) => p.phase === 'Failed') ??
+    pods[0]
+  );
+}
+
+/** A Job's state from its conditions and its pods' (the newest of each index: one per task). */
 export function jobState(
   job: KubeJob,
-  pod: KubePod | undefined,
+  all: readonly KubePod[],
   cancelled: boolean,
   nodeLost = false,
 ): { state: JobState; rawState: string } {
+  const pod = failedPod(all);
   const terminated = pod?.state?.terminated;
   const failed = hasCondition(job, 'Failed');
   // containerd reports OOMKilled when the kernel killed any process of the container for memory, even if the
@@ -152,23 +174,65 @@ export function jobState(
     })`;
     // The wait stage ended it at the run's bound: cancelled, as the other schedulers record it.
     if (cancelled) return { state: 'CANCELLED', rawState: `${raw}, ended at the run's timeout` };
-    if (failed.reason === 'DeadlineExceeded' || pod?.reason === 'DeadlineExceeded')
+    if (failed.reason === 'DeadlineExceeded' || all.some((p) => p.reason === 'DeadlineExceeded'))
       return { state: 'TIMEOUT', rawState: raw };
-    if (pod?.node === null || pod?.node === undefined)
-      return { state: 'CANCELLED', rawState: `${raw}, never scheduled` };
+    if (all.every((p) => p.node === null)) return { state: 'CANCELLED', rawState: `${raw}, never scheduled` };
     return { state: 'FAILED', rawState: raw };
   }
-  // Neither finished nor able to: its node's kubelet stopped reporting (the wait stage saw the node not Ready).
-  if (nodeLost)
+  // Neither finished nor able to: a node's kubelet stopped reporting (the wait stage saw the node not Ready).
+  if (nodeLost) {
+    const on = all.filter((p) => p.node !== null && p.phase !== 'Succeeded');
+    const where = on.length > 0 ? on : all;
     return {
       state: 'NODE_FAIL',
-      rawState: `${pod?.phase ?? 'no pod'} on ${pod?.node ?? 'no node'}, whose kubelet stopped reporting (node not Ready)`,
+      rawState:
+        where.length === 0
+          ? 'no pod on no node, whose kubelet stopped reporting (node not Ready)'
+          : `${where.map((p) => `${p.phase ?? 'no pod'} on ${p.node ?? 'no node'}`).join(', ')}, whose kubelet stopped reporting (node not Ready)`,
     };
-  if (pod?.state?.running !== undefined) return { state: 'RUNNING', rawState: 'Running' };
-  return { state: 'PENDING', rawState: pod?.phase ?? 'no pod' };
+  }
+  if (all.some((p) => p.state?.running !== undefined)) return { state: 'RUNNING', rawState: 'Running' };
+  return { state: 'PENDING', rawState: all[0]?.phase ?? 'no pod' };
 }
 
-/** The run's Job records, in submission order; submitted Jobs the apiserver has no record of are `missing`. */
+/** A Job's pods by job name: the newest of each completion index (a pod the controller replaced is not the task's). */
+function podsByJob(pods: readonly KubePod[]): Map<string, KubePod[]> {
+  const newest = new Map<string, KubePod>();
+  for (const pod of pods) {
+    if (pod.job === null) continue;
+    const key = `${pod.job}\u0000${pod.index ?? ''}`;
+    const seen = newest.get(key);
+    if (seen === undefined || Date.parse(pod.created) >= Date.parse(seen.created)) newest.set(key, pod);
+  }
+  const out = new Map<string, KubePod[]>();
+  for (const pod of newest.values()) {
+    if (pod.job === null) continue;
+    const list = out.get(pod.job) ?? [];
+    list.push(pod);
+    out.set(pod.job, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => Number(a.index ?? 0) - Number(b.index ?? 0));
+  return out;
+}
+
+/** When a pod's container started and ended (the kubelet's whole seconds); null when it never started. */
+function containerTimes(pod: KubePod): { start: string | null; end: string | null } {
+  const terminated = pod.state?.terminated;
+  const start = iso(terminated?.startedAt ?? pod.state?.running?.startedAt);
+  return { start, end: start === null ? null : iso(terminated?.finishedAt) };
+}
+
+const earliest = (times: readonly string[]): string | null =>
+  times.length === 0 ? null : times.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+const latest = (times: readonly string[]): string | null =>
+  times.length === 0 ? null : times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+
+/**
+ * The run's Job records, in submission order; submitted Jobs the apiserver has no record of are `missing`. A Job
+ * of several pods (an Indexed Job: one pod per task) is one record: every node its pods ran on, the first
+ * container's start and the last one's end (none while any that started has not ended), the exit code of the pod
+ * that explains a failure, the CPUs and memory of all its pods.
+ */
 export function jobRecords(
   objects: KubeObjects,
   submitted: SubmitOutput['jobs'],
@@ -182,12 +246,7 @@ export function jobRecords(
   precise: Record<string, PreciseTimes> = {},
 ): { jobs: JobRecord[]; missing: SubmitOutput['jobs'] } {
   const jobsByName = new Map(objects.jobs.map((j) => [j.name, j]));
-  const podByJob = new Map<string, KubePod>();
-  for (const pod of objects.pods) {
-    if (pod.job === null) continue;
-    const seen = podByJob.get(pod.job);
-    if (seen === undefined || Date.parse(pod.created) >= Date.parse(seen.created)) podByJob.set(pod.job, pod);
-  }
+  const byJob = podsByJob(objects.pods);
   const jobs: JobRecord[] = [];
   const missing: SubmitOutput['jobs'] = [];
   for (const sub of submitted) {
@@ -196,14 +255,19 @@ export function jobRecords(
       missing.push(sub);
       continue;
     }
-    const pod = podByJob.get(job.name);
-    const lost = pod?.node !== null && pod?.node !== undefined && (ended.lostNodes?.has(pod.node) ?? false);
-    const { state, rawState } = jobState(job, pod, ended.cancelled.has(job.name), lost);
-    const terminated = pod?.state?.terminated;
-    const start = iso(terminated?.startedAt ?? pod?.state?.running?.startedAt);
-    const end = start === null ? null : iso(terminated?.finishedAt);
-    const started = start !== null;
-    const cpus = Math.max(1, Math.ceil(millicores(job.cpu ?? '1') / 1000));
+    const pods = byJob.get(job.name) ?? [];
+    const lost = pods.some((p) => p.node !== null && (ended.lostNodes?.has(p.node) ?? false));
+    const { state, rawState } = jobState(job, pods, ended.cancelled.has(job.name), lost);
+    const times = pods.map(containerTimes);
+    const starts = times.flatMap((t) => (t.start === null ? [] : [t.start]));
+    const ends = times.flatMap((t) => (t.end === null ? [] : [t.end]));
+    const start = earliest(starts);
+    const end = ends.length === starts.length ? latest(ends) : null;
+    const started = pods.filter((_, i) => times[i]?.start !== null);
+    const nodes = [...new Set(started.flatMap((p) => (p.node === null ? [] : [p.node])))].sort();
+    const terminated = failedPod(pods.filter((p) => p.state?.terminated !== undefined))?.state?.terminated;
+    const podCount = job.completions ?? 1;
+    const podCpus = Math.max(1, Math.ceil(millicores(job.cpu ?? '1') / 1000));
     jobs.push(
       JobRecord.parse({
         id: job.name,
@@ -214,16 +278,18 @@ export function jobRecords(
         exitCode: terminated === undefined ? null : terminated.exitCode,
         signal: terminated?.signal !== undefined && terminated.signal > 0 ? terminated.signal : null,
         submitTime: iso(job.created) ?? new Date(0).toISOString(),
-        eligibleTime: iso(pod?.created),
+        // When the Job controller made its (first) pod: from then on the scheduler may place it.
+        eligibleTime: earliest(pods.flatMap((p) => iso(p.created) ?? [])),
         startTime: start,
         endTime: end,
         elapsedSeconds:
           start !== null && end !== null ? Math.max(0, (Date.parse(end) - Date.parse(start)) / 1000) : null,
-        requestedCpus: cpus,
-        requestedMemoryMiB: job.memory === null ? 0 : memoryMiB(job.memory),
-        // Requests = limits (Guaranteed): what the pod was given is what it asked for, as a CFS quota.
-        allocatedCpus: started ? cpus : null,
-        nodes: started && pod?.node ? [pod.node] : [],
+        requestedCpus: podCpus * podCount,
+        requestedMemoryMiB: job.memory === null ? 0 : memoryMiB(job.memory) * podCount,
+        // Requests = limits (Guaranteed): what a pod was given is what it asked for, as a CFS quota; a Job holds
+        // the CPUs of the pods that started.
+        allocatedCpus: started.length > 0 ? podCpus * started.length : null,
+        nodes,
         // The kubelet accounts CPU time and RSS per pod only while it runs (the summary API); not kept.
         totalCpuSeconds: null,
         maxRssMiB: null,

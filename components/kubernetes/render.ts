@@ -7,7 +7,7 @@ import type * as k8s from '@pulumi/kubernetes';
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { jobTimeLimitMinutes, type JobSpec } from '../jobs/spec';
+import { jobTimeLimitMinutes, taskCount, type JobSpec, type Priority } from '../jobs/spec';
 import { JOB_WRAPPER } from '../jobs/wrapper';
 import { kubeletCgroupRoot, type NodeFacts, type Reservation } from './capacity';
 import { checkSocketPaths, type KubernetesLayout, type NodePaths } from './layout';
@@ -358,14 +358,29 @@ export function expectedNodes(nodes: { name: string; cpus: number; memoryBytes: 
 
 /** The namespace every benchmark Job runs in. */
 export const BENCH_NAMESPACE = 'schedbench';
-/** The PriorityClass of every benchmark pod (one of the cluster's objects: objects.ts). */
+/** The PriorityClass of a benchmark pod of normal priority (one of the cluster's objects: objects.ts). */
 export const PRIORITY_CLASS = 'schedbench-job';
+/**
+ * The PriorityClass of each priority a spec may ask for, and its value: the kube-scheduler's queue takes a pod of
+ * a higher value first (none preempts: objects.ts), as SLURM's nice and Flux's urgency order their queues.
+ */
+export const PRIORITY_CLASSES: Record<Priority, { name: string; value: number }> = {
+  low: { name: `${PRIORITY_CLASS}-low`, value: 500 },
+  normal: { name: PRIORITY_CLASS, value: 1000 },
+  high: { name: `${PRIORITY_CLASS}-high`, value: 1500 },
+};
 /** Label of every object of one run: a digest of the run's slug (label values are short). */
 export const RUN_LABEL = 'schedbench.io/run';
 /** Label with the index of the spec a Job was rendered from. */
 export const SPEC_LABEL = 'schedbench.io/spec';
 /** Label the Job controller puts on a Job's pods. */
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+/** Label of a node with its name (the kubelet sets it): the topology of one pod per node. */
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+/** The variable in which the Job controller gives an Indexed Job's pod its index: the task's rank. */
+export const TASK_INDEX_VAR = 'JOB_COMPLETION_INDEX';
+/** The variable holding the name of the node a pod runs on (the downward API's spec.nodeName). */
+export const NODE_NAME_VAR = 'NODE_NAME';
 /** Where the job's files directory of its node appears inside the container. */
 export const CONTAINER_OUT_DIR = '/schedbench/out';
 
@@ -389,35 +404,94 @@ export interface RenderJobArgs {
 
 /** A CPU count as a Kubernetes quantity. */
 const cpuQuantity = (cpus: number): string => String(cpus);
-/** MiB as a Kubernetes quantity. */
-const memoryQuantity = (mib: number): string => `${mib}Mi`;
+/** A task's share of its node's memory (MiB per node ÷ tasks per node) as a Kubernetes quantity: Mi, else Ki. */
+function taskMemoryQuantity(spec: Pick<JobSpec, 'memoryMiB' | 'tasksPerNode'>): string {
+  const kib = Math.floor((spec.memoryMiB * 1024) / spec.tasksPerNode);
+  return kib % 1024 === 0 ? `${kib / 1024}Mi` : `${kib}Ki`;
+}
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+/**
+ * Where the pods of a job of several may go, so that the job has its shape — `nodes` nodes with `tasksPerNode`
+ * pods on each — as far as the kube-scheduler can be told; nothing for a job of one pod. The pods of one Job are
+ * selected by the run's label and, through `matchLabelKeys`, the Job's own name label (the Job controller sets it;
+ * the template has no name: the submit stage names each copy).
+ * - one node, several tasks: required pod affinity to its own pods on the same node (the first pod may go anywhere:
+ *   the scheduler lets a pod that matches its own affinity term start a group);
+ * - several nodes, one task each: required pod anti-affinity, one pod of the Job per node;
+ * - several nodes, several tasks each: a hard topology spread over nodes with maxSkew 1 — no node holds more than
+ *   tasksPerNode of the Job's pods (it would need every other node to hold tasksPerNode as well), and on a cluster
+ *   of exactly `nodes` nodes every node holds tasksPerNode. On a larger cluster the pods spread over more nodes
+ *   than `nodes`: Kubernetes has no way to say "exactly t pods on each of n nodes" (docs/kubernetes.md).
+ * Each rule holds among the pods alive together only: the kube-scheduler does not count finished pods, so a pod
+ * that waited may take the node of one of its Job's that finished.
+ */
+export function placement(
+  spec: Pick<JobSpec, 'nodes' | 'tasksPerNode'>,
+  runLabel: string,
+): Pick<PodSpec, 'affinity' | 'topologySpreadConstraints'> {
+  const term = {
+    labelSelector: { matchLabels: { [RUN_LABEL]: runLabel } },
+    matchLabelKeys: [JOB_NAME_LABEL],
+    topologyKey: HOSTNAME_LABEL,
+  };
+  if (taskCount(spec) === 1) return {};
+  if (spec.nodes === 1)
+    return { affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } };
+  if (spec.tasksPerNode === 1)
+    return { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } };
+  return {
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: HOSTNAME_LABEL,
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: term.labelSelector,
+        matchLabelKeys: term.matchLabelKeys,
+      },
+    ],
+  };
+}
 
 /**
  * The Job of spec `specIndex` (without a name: the submit stage names each copy). Requests equal limits, so every
  * pod is Guaranteed; `backoffLimit: 0` and `restartPolicy: Never`, so a failure is recorded, never retried; the
  * pod's `activeDeadlineSeconds` is the same whole-minute limit every scheduler gets (it counts from the pod's
- * start on its node, as SLURM's and Flux's limits count from the job's start).
+ * start on its node, as SLURM's and Flux's limits count from the job's start). A job of several tasks (nodes ×
+ * tasksPerNode) is an Indexed Job of as many pods, all at once: each pod one task with `cpus` CPUs and its node's
+ * memory ÷ tasksPerNode, its rank the completion index (SCHEDBENCH_TASK_VAR for the wrapper), placed by
+ * `placement`. Every pod tells the wrapper its node's name (SCHEDBENCH_NODE_VAR: the pod's hostname is its own).
  */
 export function renderJob(spec: JobSpec, specIndex: number, args: RenderJobArgs): JobManifest {
   const labels = { [RUN_LABEL]: args.runLabel, [SPEC_LABEL]: String(specIndex) };
-  const resources = { cpu: cpuQuantity(spec.cpus), memory: memoryQuantity(spec.memoryMiB) };
+  const resources = { cpu: cpuQuantity(spec.cpus), memory: taskMemoryQuantity(spec) };
+  const tasks = taskCount(spec);
+  const env = [
+    { name: 'JOB_ID', valueFrom: { fieldRef: { fieldPath: `metadata.labels['${JOB_NAME_LABEL}']` } } },
+    { name: NODE_NAME_VAR, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+    { name: 'SCHEDBENCH_NODE_VAR', value: NODE_NAME_VAR },
+    ...(tasks > 1 ? [{ name: 'SCHEDBENCH_TASK_VAR', value: TASK_INDEX_VAR }] : []),
+  ];
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { namespace: BENCH_NAMESPACE, labels },
     spec: {
       backoffLimit: 0,
-      completions: 1,
-      parallelism: 1,
+      ...(tasks > 1 ? { completionMode: 'Indexed' } : {}),
+      completions: tasks,
+      parallelism: tasks,
       template: {
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
-          priorityClassName: PRIORITY_CLASS,
+          priorityClassName: PRIORITY_CLASSES[spec.priority].name,
           activeDeadlineSeconds: jobTimeLimitMinutes(spec, args.timeoutFactor) * 60,
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           terminationGracePeriodSeconds: 5,
+          ...placement(spec, args.runLabel),
           containers: [
             {
               name: 'job',
@@ -434,12 +508,7 @@ export function renderJob(spec: JobSpec, specIndex: number, args: RenderJobArgs)
                 spec.kind,
                 ...spec.args,
               ],
-              env: [
-                {
-                  name: 'JOB_ID',
-                  valueFrom: { fieldRef: { fieldPath: `metadata.labels['${JOB_NAME_LABEL}']` } },
-                },
-              ],
+              env,
               resources: { requests: resources, limits: resources },
               volumeMounts: [{ name: 'out', mountPath: CONTAINER_OUT_DIR }],
             },

@@ -14,8 +14,15 @@ import {
   type PreciseTimes,
   type SchedulerSample,
   type SchedulerStats,
+  type TaskRecord,
 } from '../../results/schema';
-import { preciseTimes } from '../jobs/times';
+import {
+  gangSkewSeconds as gangSkew,
+  jobTimesOfTasks,
+  preciseTimes,
+  splitTaskKey,
+  taskRecord,
+} from '../jobs/times';
 import { stressNgMetrics } from '../jobs/stress-ng';
 import type { SchedulerName } from '../../results/vocabulary';
 
@@ -169,25 +176,54 @@ export function mergeJobFiles(own: NodeJobFiles, others: readonly NodeJobFiles[]
 }
 
 /**
- * What the job wrapper's files of a run say, by job: stress-ng's figures, and the precise times of every submitted
- * job that has any (wrapper times and the harness's submit time). The collect stage's files are merged with the
- * other nodes' first; `key` maps a job id, of a file or a submission, to the form the records use.
+ * What the job wrapper's files of a run say, by job: stress-ng's figures, the precise times of every submitted
+ * job that has any (wrapper times and the harness's submit time), and its tasks (each task's node and times; a job
+ * of one task has one). The collect stage's files are merged with the other nodes' first; `key` maps a job id, of a
+ * file or a submission, to the form the records use. A job of several tasks has its times from its tasks': the
+ * first start and the last end.
  */
 export function jobFileFigures(
   own: NodeJobFiles,
   outputs: Pick<StageOutputs, 'nodeJobFiles' | 'submit'>,
   key: (id: string) => string = (id) => id,
-): { metrics: Record<string, Record<string, number>>; precise: Record<string, PreciseTimes> } {
+): {
+  metrics: Record<string, Record<string, number>>;
+  precise: Record<string, PreciseTimes>;
+  tasks: Record<string, TaskRecord[]>;
+} {
   const files = mergeJobFiles(own, outputs.nodeJobFiles);
   const metrics: Record<string, Record<string, number>> = {};
-  for (const [id, yaml] of Object.entries(files.metrics)) metrics[key(id)] = stressNgMetrics(yaml);
-  const times = new Map(Object.entries(files.times).map(([id, text]) => [key(id), text]));
+  for (const [id, yaml] of Object.entries(files.metrics)) {
+    if (splitTaskKey(id).rank === null) metrics[key(id)] = stressNgMetrics(yaml);
+  }
+  const single = new Map<string, string>();
+  const tasks: Record<string, TaskRecord[]> = {};
+  for (const [fileKey, text] of Object.entries(files.times)) {
+    const { id, rank } = splitTaskKey(fileKey);
+    if (rank === null) {
+      single.set(key(id), text);
+      tasks[key(id)] = [taskRecord(0, text)];
+    } else (tasks[key(id)] ??= []).push(taskRecord(rank, text));
+  }
+  for (const list of Object.values(tasks)) list.sort((a, b) => a.rank - b.rank);
   const precise: Record<string, PreciseTimes> = {};
   for (const job of outputs.submit.jobs) {
-    const p = preciseTimes(times.get(key(job.id)), job.submittedAt);
-    if (p !== null) precise[key(job.id)] = p;
+    const k = key(job.id);
+    const text = single.get(k);
+    const own = tasks[k];
+    const p =
+      text === undefined && own !== undefined
+        ? jobTimesOfTasks(own, job.submittedAt)
+        : preciseTimes(text, job.submittedAt);
+    if (p !== null) precise[k] = p;
   }
-  return { metrics, precise };
+  return { metrics, precise, tasks };
+}
+
+/** A job record with the tasks its wrappers recorded (by the record's id) and their gang skew. */
+export function withTasks(job: JobRecord, tasks: Record<string, TaskRecord[]>): JobRecord {
+  const own = tasks[job.id] ?? [];
+  return { ...job, tasks: own, gangSkewSeconds: gangSkew(own) };
 }
 
 /** A run's scheduler-side record, normalised. */

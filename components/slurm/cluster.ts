@@ -27,8 +27,16 @@ import {
 import { SLURM_NODE_PACKAGES } from './image';
 import { clusterLayout, clusterPorts, spoolDir, type SlurmLayout, type SlurmPorts } from './layout';
 import type { SlurmOptions } from './options';
-import { databaseName, realMemoryMiB, renderCgroupConf, renderSlurmConf, renderSlurmdbdConf } from './render';
-import { slurmScript } from './script';
+import {
+  databaseName,
+  PRIORITY_TYPE,
+  realMemoryMiB,
+  renderCgroupConf,
+  renderSlurmConf,
+  renderSlurmdbdConf,
+  schedulerParameters,
+} from './render';
+import { slurmScript, TASKS_SCRIPT } from './script';
 
 /**
  * `cluster` is SLURM's ClusterName (the database name and the port block derive from it); the first node runs
@@ -108,6 +116,8 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
     const settings: SchedulerProvenance['settings'] = {
       tuning: this.options.tuning,
       partition: this.partition,
+      schedulerParameters: schedulerParameters(this.options),
+      priorityType: PRIORITY_TYPE,
     };
     this.provenance = pulumi
       .all([this.slurmVersion, this.installInfo])
@@ -184,7 +194,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
     };
   }
 
-  /** Configure: slurm.conf, cgroup.conf, the job wrapper and the munge key (stdin) on the node. */
+  /** Configure: slurm.conf, cgroup.conf, the job wrapper and its task launcher, the munge key (stdin) on the node. */
   private configure(node: Node, install: pulumi.Resource, secrets: Secrets): command.remote.Command {
     const slurmConf = renderSlurmConf({
       cluster: this.clusterName,
@@ -204,6 +214,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
           SLURM_CONF_TEXT: slurmConf,
           CGROUP_CONF_TEXT: renderCgroupConf(),
           JOB_SCRIPT_TEXT: JOB_WRAPPER,
+          TASKS_SCRIPT_TEXT: TASKS_SCRIPT,
         },
         stdin: pulumi.secret(secrets.mungeKey),
         logging: 'stdoutAndStderr',

@@ -5,6 +5,7 @@ import { SchedulerSample } from '../../results/schema';
 import { epochToIso, parseJsonLines } from '../samplers/convert';
 import {
   jobFileFigures,
+  withTasks,
   type NormalisedRun,
   type SchedulerNormaliser,
   type StageOutputs,
@@ -53,13 +54,14 @@ export function toSchedulerSamples(raw: readonly z.infer<typeof RawSchedulerSamp
 export const slurmNormaliser: SchedulerNormaliser = {
   normalise(outputs: StageOutputs): NormalisedRun {
     const collect = CollectOutput.parse(JSON.parse(outputs.collect));
-    const { metrics, precise } = jobFileFigures(collect, outputs);
-    const { jobs, missing } = jobRecords(
+    const { metrics, precise, tasks } = jobFileFigures(collect, outputs);
+    const { jobs: records, missing } = jobRecords(
       parseSacct(collect.sacct, collect.fields.split(',')),
       outputs.submit.jobs,
       metrics,
       precise,
     );
+    const jobs = records.map((j) => withTasks(j, tasks));
     const notes: string[] = [];
     const lost = [...new Set(jobs.filter((j) => j.state === 'NODE_FAIL').flatMap((j) => j.nodes))];
     if (lost.length > 0) notes.push(`node failure: jobs ended NODE_FAIL on ${lost.join(', ')}`);

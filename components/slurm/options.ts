@@ -9,10 +9,16 @@ export const SlurmOptions = z
     /** Partition every node belongs to. */
     partition: safeName('slurm.partition').default('batch'),
     /**
-     * `default`: SLURM's shipped scheduling parameters. `htc`: the High Throughput Computing guide's
-     * settings (short MinJobAge, batch_sched_delay=0, deeper queue, max_rpc_cnt, …) to benchmark a tuned SLURM.
+     * `default`: SLURM's shipped scheduling parameters (but for backfillIntervalSeconds). `htc`: the High Throughput
+     * Computing guide's settings (short MinJobAge, batch_sched_delay=0, deeper queue, max_rpc_cnt, …) to benchmark a
+     * tuned SLURM.
      */
     tuning: z.enum(SLURM_TUNINGS).default('default'),
+    /**
+     * Seconds between backfill passes (SchedulerParameters bf_interval). Default 1: SLURM's own default, 30 s, is
+     * longer than most runs here, so short jobs would start in a hole only by chance.
+     */
+    backfillIntervalSeconds: z.number().int().min(1).max(10800).default(1),
     /**
      * First of the four TCP ports of this cluster (slurmctld, slurmd, slurmdbd, MariaDB = base … base+3).
      * Default: derived from the cluster name, so two clusters on the same machines do not collide.
@@ -28,6 +34,7 @@ export const SlurmOptions = z
   .default({
     partition: 'batch',
     tuning: 'default',
+    backfillIntervalSeconds: 1,
     slurmdTimeoutSeconds: 10,
     stopTimeoutSeconds: 10,
     validateTimeoutSeconds: 60,

@@ -70,6 +70,20 @@ export function parseSizeMiB(text: string): number | null {
   return unit === undefined ? Number(value) / (1024 * 1024) : Number(value) * (UNIT_MIB[unit] ?? 1);
 }
 
+/**
+ * sacct's ReqMem of a job → the job's total memory (MiB): a plain size is the total (as SLURM 22.05 prints it:
+ * `--mem=128M` on two nodes reads `256M`); older SLURM marks a size per node (`4Gn`) or per CPU (`100Mc`), multiplied
+ * here by the job's nodes or CPUs.
+ */
+export function requestedMemoryTotalMiB(text: string, nodes: number, cpus: number): number | null {
+  const size = parseSizeMiB(text);
+  if (size === null) return null;
+  const unit = text.trim().replace(/\?$/, '').slice(-1);
+  if (unit === 'n') return size * Math.max(1, nodes);
+  if (unit === 'c') return size * Math.max(1, cpus);
+  return size;
+}
+
 /** `3:0` → exit 3, no signal; `0:15` → signal 15; empty → nulls. */
 export function parseExitCode(text: string): { exitCode: number | null; signal: number | null } {
   const s = text.trim();
@@ -140,9 +154,10 @@ export interface SubmittedJob {
 }
 
 /**
- * Job records from sacct rows: one per job line; TotalCPU summed over the job's steps and MaxRSS the largest
- * of any step (sacct's job line lacks MaxRSS). Jobs submitted but absent from accounting are returned in
- * `missing`.
+ * Job records from sacct rows: one per job line, with every node of its NodeList and its totals over them (CPUs and
+ * memory: sacct's job line has the job's totals); TotalCPU summed over the job's steps (the batch step and, in a
+ * job of several tasks, the srun step of its tasks) and MaxRSS the largest of any step (sacct's job line lacks
+ * MaxRSS). Jobs submitted but absent from accounting are returned in `missing`.
  */
 export function jobRecords(
   rows: readonly SacctRow[],
@@ -173,6 +188,8 @@ export function jobRecords(
     const rss = [row, ...jobSteps].map((s) => parseSizeMiB(s.MaxRSS)).filter((v): v is number => v !== null);
     const { exitCode, signal } = parseExitCode(row.ExitCode);
     const started = row.Start !== null;
+    const nodes = started ? expandHostlist(row.NodeList) : [];
+    const requestedCpus = Math.max(1, row.ReqCPUS ?? 1);
     jobs.push(
       JobRecord.parse({
         id: sub.id,
@@ -187,10 +204,10 @@ export function jobRecords(
         startTime: row.Start,
         endTime: row.End,
         elapsedSeconds: started ? (row.ElapsedRaw ?? parseDuration(row.Elapsed)) : null,
-        requestedCpus: Math.max(1, row.ReqCPUS ?? 1),
-        requestedMemoryMiB: parseSizeMiB(row.ReqMem) ?? 0,
+        requestedCpus,
+        requestedMemoryMiB: requestedMemoryTotalMiB(row.ReqMem, nodes.length, requestedCpus) ?? 0,
         allocatedCpus: row.AllocCPUS,
-        nodes: started ? expandHostlist(row.NodeList) : [],
+        nodes,
         totalCpuSeconds:
           stepCpu.length > 0 ? stepCpu.reduce((a, b) => a + b, 0) : parseDuration(row.TotalCPU),
         maxRssMiB: rss.length > 0 ? Math.max(...rss) : null,

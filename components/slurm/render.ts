@@ -36,11 +36,38 @@ export interface SlurmConfInput {
 export const HTC_SETTINGS: ReadonlyArray<readonly [string, string]> = [
   ['MinJobAge', '2'],
   ['MessageTimeout', '30'],
-  ['SchedulerParameters', 'batch_sched_delay=0,default_queue_depth=1000,max_rpc_cnt=150'],
   ['Epilog', '/bin/true'],
   ['SlurmctldDebug', 'error'],
   ['SlurmdDebug', 'error'],
 ];
+
+/** The HTC guide's SchedulerParameters (slurm.tuning=htc), joined with the backfill settings into one line. */
+export const HTC_SCHEDULER_PARAMETERS: readonly string[] = [
+  'batch_sched_delay=0',
+  'default_queue_depth=1000',
+  'max_rpc_cnt=150',
+];
+
+/**
+ * The cluster's SchedulerParameters, whatever the tuning: the backfill scheduler passes every
+ * `slurm.backfillIntervalSeconds` (SLURM's default, 30 s, is longer than a whole run of seconds, so a job could be
+ * backfilled only by chance) and plans in 1 s steps (`bf_resolution`, default 60 s: coarser than the jobs), then
+ * the HTC guide's parameters under `tuning: htc`. Recorded in every result's `scheduler.settings`.
+ */
+export function schedulerParameters(
+  options: Pick<SlurmOptions, 'backfillIntervalSeconds' | 'tuning'>,
+): string {
+  const backfill = [`bf_interval=${options.backfillIntervalSeconds}`, 'bf_resolution=1'];
+  return [...backfill, ...(options.tuning === 'htc' ? HTC_SCHEDULER_PARAMETERS : [])].join(',');
+}
+
+/**
+ * How jobs are ordered: SLURM 22.05's default, made explicit. priority/basic queues in submission order, each job's
+ * priority one less than the one before, shifted by the job's nice value — which is how submit.sh renders a spec's
+ * priority (low `--nice=10000`, high `--nice=-10000`): a high job goes ahead of the 10000 jobs before it, a low
+ * one behind the 10000 after it.
+ */
+export const PRIORITY_TYPE = 'priority/basic';
 
 function line(key: string, value: string | number): string {
   return `${key}=${value}`;
@@ -87,6 +114,8 @@ export function renderSlurmConf(input: SlurmConfInput): string {
     line('SelectType', 'select/cons_tres'),
     line('SelectTypeParameters', 'CR_Core_Memory'),
     line('SchedulerType', 'sched/backfill'),
+    line('SchedulerParameters', schedulerParameters(options)),
+    line('PriorityType', PRIORITY_TYPE),
     // A lost node fails its jobs (NODE_FAIL) instead of requeueing them: a run records what happened.
     line('JobRequeue', 0),
     line('ReturnToService', 2),

@@ -46,6 +46,9 @@ export function libvirtSkipReason(): string {
 /** Two one-CPU jobs of 3 s: on two VMs of 1 vCPU, one lands on each. */
 export const ONE_JOB_PER_VM: JobSpec = {
   count: 2,
+  nodes: 1,
+  tasksPerNode: 1,
+  priority: 'normal' as const,
   cpus: 1,
   memoryMiB: 256,
   expectedSeconds: 3,

@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 # Collect a run's Jobs once every one has finished: the Jobs and their pods (creation times, conditions, node,
-# requests, the container's terminated state with startedAt/finishedAt and exit code), projected on this node to
-# what the normaliser reads (components/kubernetes/parse.ts), stress-ng's YAML and the wrapper's times per Job
-# (prelude's job_files_json over OUT_DIR). Then deletes the run's Jobs (their pods with them, waited for), so the
-# next run starts on an empty cluster, and OUT_DIR. Prints {"objects":{"jobs":[…],"pods":[…]},"metrics":…,"times":…}.
+# requests and pods per Job, an Indexed Job's pod's index, the container's terminated state with startedAt/finishedAt
+# and exit code), projected on this node to what the normaliser reads (components/kubernetes/parse.ts), stress-ng's
+# YAML and the wrapper's times per Job (prelude's job_files_json over OUT_DIR). Then deletes the run's Jobs (their
+# pods with them, waited for), so the next run starts on an empty cluster, and OUT_DIR. Prints
+# {"objects":{"jobs":[…],"pods":[…]},"metrics":…,"times":…}.
 set -euo pipefail
 : "${NAMESPACE:?namespace of the benchmark Jobs}"
 : "${RUN_LABEL:?label value of the run}"
@@ -34,12 +35,14 @@ if kubectl get jobs,pods -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o js
       created: .metadata.creationTimestamp,
       cpu: (.spec.template.spec.containers[0].resources.requests.cpu // null),
       memory: (.spec.template.spec.containers[0].resources.requests.memory // null),
+      completions: (.spec.completions // 1),
       conditions: [.status.conditions[]? | select(.status == "True")
         | {type, reason: (.reason // null), message: (.message // null), time: (.lastTransitionTime // null)}]
     }],
     pods: [$all[] | select(.kind == "Pod") | {
       name: .metadata.name,
       job: (.metadata.labels["batch.kubernetes.io/job-name"] // null),
+      index: (.metadata.annotations["batch.kubernetes.io/job-completion-index"] // null),
       created: .metadata.creationTimestamp,
       node: (.spec.nodeName // null),
       phase: (.status.phase // null),

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Write this cluster's configuration on one node: slurm.conf, cgroup.conf, the job script, the munge key (from
-# stdin, base64) and the node's directories. Idempotent; files are replaced atomically (the stage library's
-# write_file). Prints one JSON line.
+# Write this cluster's configuration on one node: slurm.conf, cgroup.conf, the job wrapper and the launcher of jobs
+# of several tasks (tasks.sh), the munge key (from stdin, base64) and the node's directories. Idempotent; files are
+# replaced atomically (the stage library's write_file). Prints one JSON line.
 set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${NODE:?node name}"
@@ -9,6 +9,7 @@ set -euo pipefail
 : "${SLURM_CONF_TEXT:?rendered slurm.conf}"
 : "${CGROUP_CONF_TEXT:?rendered cgroup.conf}"
 : "${JOB_SCRIPT_TEXT:?job script}"
+: "${TASKS_SCRIPT_TEXT:?launcher of the tasks of a job}"
 
 key="$(cat)"
 [[ -n "$key" ]] || die "no munge key on stdin"
@@ -21,6 +22,7 @@ install -d -m 0755 -o slurm -g slurm "$ROOT/slurmctld" "$ROOT/slurmctld/state" "
 printf '%s' "$SLURM_CONF_TEXT" | write_file "$ROOT/etc/slurm.conf" 0644 root:root
 printf '%s' "$CGROUP_CONF_TEXT" | write_file "$ROOT/etc/cgroup.conf" 0644 root:root
 printf '%s' "$JOB_SCRIPT_TEXT" | write_file "$ROOT/jobs/job.sh" 0755 root:root
+printf '%s' "$TASKS_SCRIPT_TEXT" | write_file "$ROOT/jobs/tasks.sh" 0755 root:root
 printf '%s' "$key" | base64 -d | write_file "$ROOT/munge/munge.key" 0600 munge:munge
 
 jq -cn --arg node "$NODE" --arg root "$ROOT" '{node:$node,root:$root,configured:true}'

@@ -32,6 +32,9 @@ function run(workload: string, count: number, seconds: number): ExtraRun {
     specs: [
       {
         count,
+        nodes: 1,
+        tasksPerNode: 1,
+        priority: 'normal' as const,
         cpus: 1,
         memoryMiB: 64,
         expectedSeconds: seconds,

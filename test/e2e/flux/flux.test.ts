@@ -3,14 +3,18 @@
 // broker per node, Fluxion), validates, runs every catalog workload once with small counts, writes RunResult
 // files that validate; `destroy` leaves no broker, file or certificate. Without an installation the suite says
 // so visibly and checks that the registry refuses the stack with that reason. Needs root.
+import { gangRun } from '../../helpers/gang';
 import { execFileSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
+import { backfillMetrics } from '../../../analysis/metrics-backfill';
+import { jobTimes } from '../../../analysis/job-times';
 import { fluxAvailability } from '../../../components/flux/availability';
 import { parseRunResult } from '../../../results/read';
 import type { ExtraRun } from '../../fixtures/program/extra';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
+import { DEFAULT_WORKLOADS } from '../../../workloads/names';
 
 jest.setTimeout(900_000);
 
@@ -31,6 +35,9 @@ function wide(workload: string, count: number, seconds: number): ExtraRun {
     specs: [
       {
         count,
+        nodes: 1,
+        tasksPerNode: 1,
+        priority: 'normal' as const,
         cpus: 2,
         memoryMiB: 64,
         expectedSeconds: seconds,
@@ -43,6 +50,9 @@ function wide(workload: string, count: number, seconds: number): ExtraRun {
 }
 const NODE_LOSS = wide('nodeloss', 2, 60);
 const RANK0_LOSS = wide('rank0loss', 1, 60);
+/** Two jobs of 2 nodes × 2 tasks of one CPU each: every job holds the whole cluster, so they run one after the other. */
+const PAIRS: ExtraRun = gangRun('pairs', { count: 2, memoryPerNodeMiB: 64, everySeconds: 0 });
+const NODES = [`${STACK}-n1`, `${STACK}-n2`];
 
 /** The run's jobs Flux reports running now (from the host, through rank 0's local socket). */
 function runningJobs(workload: string): number {
@@ -101,13 +111,16 @@ if (!availability.available) {
         );
     });
 
+    // Fluxion with EASY backfilling: the catalog, then the backfill preset, then the 2-node × 2-task jobs (kept first
+    // among the extra runs, so the fault runs chain after them and leave them be).
     const writeConfig = (extraRuns: ExtraRun[]) =>
       writeNetnsStack(configFile, {
         'schedbench:scheduler': 'flux',
         'schedbench:idleGapSeconds': 2,
         'schedbench:resultsDir': resultsDir,
-        'schedbench:flux': { prefix: PREFIX },
-        'e2e:extraRuns': extraRuns,
+        'schedbench:flux': { prefix: PREFIX, queuePolicy: 'easy' },
+        'schedbench:workloads': [...DEFAULT_WORKLOADS, 'backfill'],
+        'e2e:extraRuns': [PAIRS, ...extraRuns],
       });
     const result = (workload: string) =>
       parseRunResult(
@@ -126,9 +139,11 @@ if (!availability.available) {
       expect(runId).not.toBe('');
       const files = readdirSync(path.join(resultsDir, runId, STACK)).filter((f) => f.endsWith('-r1.json'));
       expect(files.sort()).toEqual([
+        'backfill-r1.json',
         'cpu_intensive-r1.json',
         'memory_intensive-r1.json',
         'mixed-r1.json',
+        'pairs-r1.json',
         'throughput-r1.json',
       ]);
       for (const file of files) {
@@ -139,12 +154,63 @@ if (!availability.available) {
         for (const j of r.jobs) {
           expect(j.state).toBe('COMPLETED');
           expect(j.exitCode).toBe(0);
-          expect(j.nodes).toHaveLength(1);
-          expect([`${STACK}-n1`, `${STACK}-n2`]).toContain(j.nodes[0]);
           expect(j.precise?.startEpochS).not.toBeNull();
+          if (r.workload.name === 'pairs') continue;
+          // One node per job, but the backfill preset's wide job, which spans both.
+          expect(j.nodes).toEqual(j.requestedNodes === 2 ? NODES : [expect.stringMatching(/-n[12]$/)]);
         }
         expect(r.schedulerStats.map((s) => s.phase)).toEqual(expect.arrayContaining(['before', 'after']));
       }
+    });
+
+    test('a job of 2 nodes × 2 tasks: both nodes named, four tasks each with its node and times, the gang skew', () => {
+      const r = result('pairs');
+      expect(r.jobs).toHaveLength(2);
+      for (const j of r.jobs) {
+        expect(j).toMatchObject({
+          state: 'COMPLETED',
+          nodes: NODES,
+          requestedNodes: 2,
+          requestedTasks: 4,
+          requestedCpus: 4,
+          allocatedCpus: 4,
+          requestedMemoryMiB: 128,
+        });
+        expect(j.tasks?.map((t) => t.rank)).toEqual([0, 1, 2, 3]);
+        for (const t of j.tasks ?? []) {
+          expect(NODES).toContain(t.node);
+          expect(t.startEpochS).not.toBeNull();
+          expect(t.endEpochS).not.toBeNull();
+          expect(t.runSeconds).toBeGreaterThan(0);
+        }
+        // Flux spreads the tasks evenly: two on each node.
+        expect(NODES.map((n) => j.tasks?.filter((t) => t.node === n).length)).toEqual([2, 2]);
+        expect(j.gangSkewSeconds).toEqual(expect.any(Number));
+        // The job's precise times span its tasks: the first start, the last end.
+        expect(j.precise?.startEpochS).toBe(
+          Math.min(...(j.tasks ?? []).map((t) => t.startEpochS ?? Infinity)),
+        );
+      }
+      process.stdout.write(
+        `pairs (Flux, 2 nodes × 2 tasks): gang skew ${r.jobs.map((j) => j.gangSkewSeconds?.toFixed(4)).join(', ')} s\n`,
+      );
+    });
+
+    test('the backfill preset under EASY: short jobs start on the idle node ahead of the wide job', () => {
+      const r = result('backfill');
+      expect(r.scheduler.settings).toMatchObject({ queuePolicy: 'easy' });
+      const times = r.jobs.map(jobTimes);
+      const figures = backfillMetrics(times);
+      const wide = r.jobs.find((j) => j.requestedNodes === 2);
+      const shorts = r.jobs.filter((j) => j.specIndex === 2);
+      const startedBeforeWide = shorts.filter((j) => (j.startTime ?? '') < (wide?.startTime ?? '')).length;
+      process.stdout.write(
+        `backfill (Flux, queuePolicy easy): backfilledJobs ${figures.backfilledJobs}, ` +
+          `backfillDelaySecondsMax ${figures.backfillDelaySecondsMax?.toFixed(3)}, ` +
+          `short jobs started before the wide job ${startedBeforeWide}/${shorts.length}\n`,
+      );
+      expect(figures.backfilledJobs).toBeGreaterThanOrEqual(1);
+      expect(startedBeforeWide).toBeGreaterThanOrEqual(1);
     });
 
     test("a non-zero rank's broker killed mid-run: the run is degraded, its job on the lost node NODE_FAIL; earlier results unchanged", async () => {

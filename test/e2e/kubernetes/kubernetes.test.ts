@@ -2,14 +2,15 @@
 // scheduler kubernetes on two NetnsNodes over real SSH. The binaries and images come from the cache (setup.sh
 // builds them; a cold cache is built here, which takes long). Kubernetes stands up and validates — /readyz,
 // both nodes Ready with allocatable = the profile, one pod per node completed on that node — runs every catalog
-// workload once as batch/v1 Jobs (the apiserver validating each strictly) and a run of faults (a job that exits
-// 3, one that outgrows its memory limit), writes RunResults the analysis reads, and `destroy` leaves no
+// workload once as batch/v1 Jobs (the apiserver validating each strictly), jobs of several pods (a group of 2 nodes
+// × 2 tasks as Indexed Jobs, the `backfill` and `wide` presets) and a run of faults (a job that exits 3, one that
+// outgrows its memory limit), writes RunResults the analysis reads, and `destroy` leaves no
 // process, mount, interface, cgroup or file behind. The benchmark's in-cluster objects (@pulumi/kubernetes
 // resources) are applied by the runner with server-side apply, shown by `preview` and deleted by `destroy`; the
 // stages act as their ServiceAccount. A kubelet killed mid-run degrades that run; `up` again resumes without
 // repeating a finished run. Needs root.
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { clusterNameFor } from '../../../components/config/names';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
@@ -19,7 +20,7 @@ import { adminKubectl, TWO_NODE_KUBERNETES } from '../../helpers/kubernetes';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
 import { parseRunResult } from '../../../results/read';
-import type { RunResult } from '../../../results/schema';
+import type { RunResult, TaskRecord } from '../../../results/schema';
 import { WORKLOAD_NAMES } from '../../../workloads/names';
 import type { ExtraRun } from '../../fixtures/program/extra';
 
@@ -42,6 +43,9 @@ const FAULTS: ExtraRun = {
   specs: [
     {
       count: 1,
+      nodes: 1,
+      tasksPerNode: 1,
+      priority: 'normal' as const,
       cpus: 1,
       memoryMiB: 32,
       expectedSeconds: 1,
@@ -51,6 +55,9 @@ const FAULTS: ExtraRun = {
     },
     {
       count: 1,
+      nodes: 1,
+      tasksPerNode: 1,
+      priority: 'normal' as const,
       cpus: 1,
       memoryMiB: 64,
       expectedSeconds: 3,
@@ -60,6 +67,9 @@ const FAULTS: ExtraRun = {
     },
     {
       count: 1,
+      nodes: 1,
+      tasksPerNode: 1,
+      priority: 'normal' as const,
       cpus: 1,
       memoryMiB: 32,
       expectedSeconds: 1,
@@ -70,14 +80,17 @@ const FAULTS: ExtraRun = {
   ],
 };
 
-/** Two one-CPU jobs of a minute: one on each one-CPU node. The test kills the second node's kubelet under them. */
+/** Two jobs of a whole node for a minute: one on each node. The test kills the second node's kubelet under them. */
 const NODE_LOSS: ExtraRun = {
   workload: 'nodeloss',
   timeoutFactor: 10,
   specs: [
     {
       count: 2,
-      cpus: 1,
+      nodes: 1,
+      tasksPerNode: 1,
+      priority: 'normal' as const,
+      cpus: 2,
       memoryMiB: 64,
       expectedSeconds: 60,
       kind: 'stress',
@@ -87,10 +100,33 @@ const NODE_LOSS: ExtraRun = {
   ],
 };
 
+/**
+ * Jobs of several pods beside the catalog, as a stack defines and names them: a group of two 2-node × 2-task jobs
+ * at once (the second waits for the first's CPUs), and the presets where gang scheduling shows.
+ */
+const GANG = 'gang';
+const MULTI_POD_WORKLOADS = [GANG, 'backfill', 'wide'];
+const GANG_DEFINITION = {
+  description: 'Two jobs of two nodes × two tasks at once: Indexed Jobs of four pods.',
+  groups: [
+    {
+      name: 'gang',
+      count: 2,
+      nodes: 2,
+      tasksPerNode: 2,
+      cpusPerTask: 1,
+      memoryPerNodeMiB: 128,
+      work: { kind: 'cpu', seconds: 2, workers: 1 },
+    },
+  ],
+};
+
 /** The benchmark's objects (components/kubernetes/objects.ts): kind, name, namespace. */
 const OBJECTS: [string, string, string?][] = [
   ['namespace', 'schedbench'],
   ['priorityclass', 'schedbench-job'],
+  ['priorityclass', 'schedbench-job-low'],
+  ['priorityclass', 'schedbench-job-high'],
   ['limitrange', 'schedbench-node-size', 'schedbench'],
   ['resourcequota', 'schedbench-object-count', 'schedbench'],
   ['serviceaccount', 'schedbench-runner', 'schedbench'],
@@ -102,6 +138,22 @@ const OBJECTS: [string, string, string?][] = [
   ['validatingadmissionpolicybinding', 'schedbench-pods-schedbench'],
 ];
 
+/** Seconds in which a task of a job ran while another of its tasks had not started yet (the union over tasks). */
+function heldWhileWaiting(tasks: readonly TaskRecord[]): number {
+  const lastStart = Math.max(...tasks.map((t) => t.startEpochS ?? 0));
+  const spans = tasks
+    .map((t) => [t.startEpochS ?? lastStart, Math.min(t.endEpochS ?? lastStart, lastStart)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let reach = -Infinity;
+  for (const [a, b] of spans) {
+    total += Math.max(0, b - Math.max(a, reach));
+    reach = Math.max(reach, b);
+  }
+  return total;
+}
+
 let runId = '';
 const readResult = (workload: string): RunResult =>
   parseRunResult(
@@ -111,6 +163,10 @@ const readResult = (workload: string): RunResult =>
 function writeConfig(extraRuns: ExtraRun[]): void {
   writeNetnsStack(configFile, {
     ...TWO_NODE_KUBERNETES,
+    // Two vCPUs a node (the host's two cores each, shared): room for two one-CPU tasks of a job on each node.
+    'schedbench:profiles': { fits: { nodes: 2, vcpus: 2, memoryGiB: 2 } },
+    'schedbench:workloads': [...WORKLOAD_NAMES, ...MULTI_POD_WORKLOADS],
+    'schedbench:workloadDefinitions': { [GANG]: GANG_DEFINITION },
     'schedbench:stopAfter': 'analysis',
     'schedbench:idleGapSeconds': 0,
     'schedbench:resultsDir': resultsDir,
@@ -194,7 +250,7 @@ if (!cached && !mayBuild)
       };
       expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual([`${CLUSTER}-n1`, `${CLUSTER}-n2`]);
       for (const n of nodes.items) {
-        expect(n.status.allocatable.cpu).toBe('1');
+        expect(n.status.allocatable.cpu).toBe('2');
         expect(quantityBytes(n.status.allocatable.memory ?? '')).toBe(2 * GiB);
         expect(n.status.nodeInfo.kubeletVersion).toMatch(/^v1\.\d+\.\d+$/);
       }
@@ -236,7 +292,7 @@ if (!cached && !mayBuild)
           managers: object.metadata.managedFields.map((f) => `${f.manager}/${f.operation}`),
         }).toEqual({ kind, managers: expect.arrayContaining(['schedbench/Apply']) as unknown });
       }
-      // The profile's node (1 CPU, 2 GiB) bounds a container: the apiserver refuses a larger pod at admission.
+      // The profile's node (2 CPUs, 2 GiB) bounds a container: the apiserver refuses a larger pod at admission.
       const big = spawnSync(
         path.join(BIN_DIR, 'bin', 'kubectl'),
         [
@@ -253,7 +309,7 @@ if (!cached && !mayBuild)
           JSON.stringify({
             spec: {
               containers: [
-                { name: 'too-big', image: 'x', resources: { requests: { cpu: '2' }, limits: { cpu: '2' } } },
+                { name: 'too-big', image: 'x', resources: { requests: { cpu: '3' }, limits: { cpu: '3' } } },
               ],
             },
           }),
@@ -261,7 +317,7 @@ if (!cached && !mayBuild)
         { encoding: 'utf8' },
       );
       expect(big.status).not.toBe(0);
-      expect(big.stderr).toMatch(/maximum cpu usage per Container is 1/);
+      expect(big.stderr).toMatch(/maximum cpu usage per Container is 2/);
       // The stages act as the runner account: what they do is allowed, the rest is not.
       const can = (verb: string, resource: string, ns: string[] = ['-n', 'schedbench']) =>
         spawnSync(
@@ -336,6 +392,7 @@ if (!cached && !mayBuild)
           // The apiserver's own validation refuses `..` in a hostPath before admission; the policy would too.
           /no host directory but the job files|hostPath\.path: Invalid value: .* must not contain '\.\.'/,
         ],
+        ['priority', { priorityClassName: 'system-node-critical' }, /no PriorityClass but the benchmark's/],
       ];
       for (const [name, pod, why] of refusals) {
         const r = asRunner(hostile(`sb-hostile-${name}`, pod));
@@ -387,6 +444,79 @@ if (!cached && !mayBuild)
       }
       // Each run deleted its Jobs: nothing is left in the benchmark namespace.
       expect(kubectl(['get', 'jobs,pods', '-n', 'schedbench', '-o', 'name']).trim()).toBe('');
+    });
+
+    test('runs Jobs of several pods (2 nodes × 2 tasks, wide) as one record each: every task with its node and times', () => {
+      const nodeNames = [`${CLUSTER}-n1`, `${CLUSTER}-n2`];
+      const figures: Record<string, unknown> = {};
+      for (const workload of MULTI_POD_WORKLOADS) {
+        const r = readResult(workload);
+        expect({ workload, status: r.status, notes: r.notes }).toEqual({ workload, status: 'ok', notes: [] });
+        const t0 = Math.min(...r.jobs.map((j) => j.precise?.submitEpochS ?? Infinity));
+        const rel = (t: number | null | undefined) =>
+          t === null || t === undefined ? null : +(t - t0).toFixed(3);
+        for (const j of r.jobs) {
+          expect({ id: j.id, state: j.state }).toEqual({ id: j.id, state: 'COMPLETED' });
+          const tasks = j.tasks ?? [];
+          expect(tasks.length).toBe(j.requestedTasks ?? 1);
+          for (const t of tasks) {
+            expect(nodeNames).toContain(t.node);
+            expect(t.endEpochS).toBeGreaterThanOrEqual(t.startEpochS ?? Infinity);
+          }
+          // Every node a task ran on is one the record names (its pods' nodes).
+          expect(j.nodes).toEqual([...new Set(tasks.map((t) => t.node ?? ''))].sort());
+          expect(j.allocatedCpus).toBe(j.requestedCpus);
+        }
+        const multi = r.jobs.filter((j) => (j.requestedNodes ?? 1) > 1);
+        expect(multi.length).toBeGreaterThan(0);
+        for (const j of multi) {
+          const tasks = j.tasks ?? [];
+          const perNode = (j.requestedTasks ?? 1) / (j.requestedNodes ?? 1);
+          // The placement holds among the pods alive together (anti-affinity, maxSkew 1 on two nodes): when a task
+          // starts, its node runs at most tasksPerNode of its Job's tasks. A finished pod no longer counts to the
+          // kube-scheduler, so a later pod of the Job may take its node: which nodes a Job gets is not asserted.
+          for (const t of tasks) {
+            const together = tasks.filter(
+              (o) =>
+                o.node === t.node &&
+                (o.startEpochS ?? 0) <= (t.startEpochS ?? 0) &&
+                (o.endEpochS ?? 0) > (t.startEpochS ?? 0),
+            );
+            expect({ job: j.id, rank: t.rank, together: together.length <= perNode }).toEqual({
+              job: j.id,
+              rank: t.rank,
+              together: true,
+            });
+          }
+          expect(j.gangSkewSeconds).not.toBeNull();
+        }
+        figures[workload] = {
+          multiPod: multi.map((j) => ({
+            id: j.id.slice(-6),
+            spec: j.specIndex,
+            nodes: j.nodes.map((n) => n.slice(-2)),
+            gangSkewSeconds:
+              j.gangSkewSeconds === null || j.gangSkewSeconds === undefined
+                ? null
+                : +j.gangSkewSeconds.toFixed(3),
+            tasks: (j.tasks ?? []).map(
+              (t) => `${t.rank}@${(t.node ?? '?').slice(-2)} ${rel(t.startEpochS)}–${rel(t.endEpochS)}`,
+            ),
+            // How long some pod of the Job ran while another of its pods had not started (all are created at once):
+            // the Job held part of the cluster, partly started.
+            heldWhileWaitingSeconds: +heldWhileWaiting(j.tasks ?? []).toFixed(3),
+          })),
+          startOrder: [...r.jobs]
+            .sort((a, b) => (a.precise?.startEpochS ?? 0) - (b.precise?.startEpochS ?? 0))
+            .map(
+              (j) =>
+                `s${j.specIndex}:${j.id.slice(-3)} sub ${rel(j.precise?.submitEpochS)} start ${rel(j.precise?.startEpochS)} end ${rel(j.precise?.endEpochS)}`,
+            ),
+        };
+      }
+      // The figures of what Kubernetes did (docs/kubernetes.md quotes them): printed, and kept beside the results.
+      process.stdout.write(`kubernetes multi-pod figures: ${JSON.stringify(figures, null, 1)}\n`);
+      writeFileSync(path.join(dir, 'multi-pod-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
     });
 
     test('records a failing job as FAILED and one over its memory limit as OUT_OF_MEMORY', () => {

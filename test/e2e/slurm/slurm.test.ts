@@ -3,11 +3,13 @@
 // every catalog workload and writes RunResult files that validate and are consistent; a second `up` repeats
 // nothing; a slurmd killed mid-run gives NODE_FAIL and a degraded result; a run that outlives its bound is
 // cancelled and recorded as timeout; `destroy` leaves no daemon, file or database behind. Needs root.
+import { gangRun } from '../../helpers/gang';
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult } from '../../../results/schema';
+import { expandWorkload } from '../../../workloads/catalog';
 import type { ExtraRun } from '../../fixtures/program/extra';
 import { REPO, runRunner, runRunnerAsync, type RunnerResult } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
@@ -35,6 +37,9 @@ function stressRun(
 ): ExtraRun {
   const spec = {
     count,
+    nodes: 1,
+    tasksPerNode: 1,
+    priority: 'normal' as const,
     cpus: 1,
     memoryMiB: 64,
     expectedSeconds,
@@ -48,6 +53,9 @@ function stressRun(
 function calibrationRun(workload: string, args: string[], seconds: number): ExtraRun {
   const spec = {
     count: 1,
+    nodes: 1,
+    tasksPerNode: 1,
+    priority: 'normal' as const,
     cpus: 2,
     memoryMiB: 512,
     expectedSeconds: seconds,
@@ -66,6 +74,16 @@ const CAL_MEM = calibrationRun(
   10,
 );
 const CALIBRATION = [CAL_CPU, CAL_MEM];
+/** Two jobs of both nodes, two one-CPU tasks on each (the whole cluster each): srun inside the batch script. */
+const GANG: ExtraRun = gangRun('gang', { count: 2, memoryPerNodeMiB: 128, everySeconds: 0.5 });
+/** The backfill preset as the product expands it for the suite's profile (2 nodes × 2 vCPUs × 2 GiB). */
+const BACKFILL: ExtraRun = {
+  workload: 'backfill',
+  timeoutFactor: 4,
+  specs: expandWorkload('backfill', { nodes: 2, vcpus: 2, memoryGiB: 2 }),
+};
+// Before the fault runs: the slurmd that test kills stays down, and these jobs need both nodes.
+const MULTI_NODE = [GANG, BACKFILL];
 // Long enough for slurmctld to declare the node down (SlurmdTimeout 5 s) while the jobs still run.
 const FAULT = stressRun('fault', 4, 45, 45, 4);
 // Claims 1 s but runs 120 s: the bound (1 s × factor 1 + the allowance) cancels it.
@@ -224,11 +242,63 @@ describe('SLURM on two netns nodes through the local runner', () => {
     expect(Math.abs(held - 256) / 256).toBeLessThanOrEqual(0.1);
   });
 
+  test('a job of two nodes × two tasks runs its four tasks with srun: every node and task recorded, its gang skew', () => {
+    writeConfig([...CALIBRATION, ...MULTI_NODE]);
+    const up = runRunner('up', STACK, PROGRAM, configFile);
+    expectOk(up);
+    runId ||= /runId: "(\d{8}T\d{6}Z_[0-9a-f]{12})"/.exec(up.stdout)?.[1] ?? '';
+    const r = readResult(resultFile(runId, 'gang-r1'));
+    expect([r.status, r.notes]).toEqual(['ok', []]);
+    expect(r.jobs).toHaveLength(2);
+    const both = [`${STACK}-n1`, `${STACK}-n2`];
+    for (const j of r.jobs) {
+      expect(j.state).toBe('COMPLETED');
+      expect([...j.nodes].sort()).toEqual(both);
+      expect(j).toMatchObject({ requestedNodes: 2, requestedTasks: 4, requestedCpus: 4, allocatedCpus: 4 });
+      expect(j.requestedMemoryMiB).toBe(256);
+      const tasks = j.tasks ?? [];
+      expect(tasks.map((t) => t.rank)).toEqual([0, 1, 2, 3]);
+      // Two tasks on each node, each with its own times inside the job's.
+      expect(tasks.map((t) => t.node ?? '').sort()).toEqual([both[0], both[0], both[1], both[1]]);
+      for (const t of tasks) {
+        expect(t.startEpochS).not.toBeNull();
+        expect(t.endEpochS ?? 0).toBeGreaterThanOrEqual(t.startEpochS ?? Infinity);
+        expect(t.runSeconds ?? 0).toBeGreaterThan(2);
+      }
+      expect(j.precise?.startEpochS).toBe(Math.min(...tasks.map((t) => t.startEpochS ?? Infinity)));
+      expect(j.gangSkewSeconds).not.toBeNull();
+      expect(j.gangSkewSeconds ?? -1).toBeGreaterThanOrEqual(0);
+      expect(Object.keys(j.metrics).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('the backfill preset: short jobs start in the hole before the wide job submitted ahead of them', () => {
+    const r = readResult(resultFile(runId, 'backfill-r1'));
+    expect([r.status, r.notes]).toEqual(['ok', []]);
+    expect(r.scheduler.settings).toMatchObject({
+      schedulerParameters: expect.stringContaining('bf_interval=1'),
+    });
+    const times = r.jobs.map((j) => ({
+      spec: j.specIndex,
+      submit: j.precise?.submitEpochS ?? Infinity,
+      start: j.precise?.startEpochS ?? Infinity,
+      nodes: j.nodes,
+    }));
+    // Backfilled: started before a job submitted earlier had started.
+    const backfilled = times.filter((k) => times.some((j) => j.submit < k.submit && k.start < j.start));
+    expect(backfilled.length).toBeGreaterThan(0);
+    const wide = times.find((t) => t.spec === 1);
+    expect(wide?.nodes).toHaveLength(2);
+    // The jobs that overtook it were the short ones, never the wide job itself.
+    expect(backfilled.every((k) => k.spec === 2)).toBe(true);
+    expect(backfilled.every((k) => k.start < (wide?.start ?? 0))).toBe(true);
+  });
+
   test('a slurmd killed mid-run gives NODE_FAIL records and a degraded run; finished runs are not repeated', async () => {
     const earlier = resultFile(runId, 'cpu_intensive-r1');
     const earlierText = readFileSync(earlier, 'utf8');
     const earlierMtime = statSync(earlier).mtimeMs;
-    writeConfig([...CALIBRATION, FAULT]);
+    writeConfig([...CALIBRATION, ...MULTI_NODE, FAULT]);
     const up = runRunnerAsync('up', STACK, PROGRAM, configFile);
     const victim = `${STACK}-n2`;
     // Kill the victim's slurmd once one of the run's jobs runs there (a bounded poll of squeue).
@@ -271,7 +341,7 @@ describe('SLURM on two netns nodes through the local runner', () => {
   });
 
   test('a run that outlives its bound is cancelled and recorded as timeout', () => {
-    writeConfig([...CALIBRATION, FAULT, LATE]);
+    writeConfig([...CALIBRATION, ...MULTI_NODE, FAULT, LATE]);
     const up = runRunner('up', STACK, PROGRAM, configFile);
     expectOk(up);
     const result = readResult(resultFile(runId, 'late-r1'));

@@ -162,6 +162,40 @@ describe('edge cases', () => {
     expect(m.idleWhilePendingShare).toBe(12 / 120);
   });
 
+  it('the window opens at the first submit of a job that ran: a job cancelled while pending opens nothing', () => {
+    // pending job submitted at 0, cancelled at 60, never started; a 10-s job submitted at 60, ran 60–70
+    const m = runMetrics(
+      runResult({
+        nodes: [node('n1', 4)],
+        jobs: [
+          { ...job({ submit: 0, state: 'CANCELLED' }, 0), endTime: iso(60) },
+          job({ submit: 60, start: 60, end: 70 }, 1),
+        ],
+      }),
+      { power },
+    );
+    expect(m.makespanSeconds).toBe(10); // 70 − 60, not 70 − 0
+    expect(m.schedulerLatencySeconds).toBe(0); // 60 − 60, not 60
+    expect(m.throughputJobsPerHour).toBe(360); // 1 / 10 s × 3600
+    expect(m.utilisationAllocated).toBe(0.25); // 1 CPU × 10 s / (4 × 10)
+    expect(m.idleWhilePendingShare).toBe(0); // its wait [0, 60) lies before the window
+    expect([m.jobsCancelled, m.jobsNeverStarted]).toEqual([1, 1]);
+  });
+
+  it('a job still pending at collection neither opens nor closes the window', () => {
+    const m = runMetrics(
+      runResult({
+        nodes: [node('n1', 4)],
+        jobs: [job({ submit: 0, cpus: 2, state: 'PENDING' }, 0), job({ submit: 5, start: 7, end: 27 }, 1)],
+      }),
+      { power },
+    );
+    expect(m.makespanSeconds).toBe(22); // 27 − 5
+    expect(m.schedulerLatencySeconds).toBe(2);
+    // the pending 2-CPU job waits through the window beside 4 idle CPUs [5,7), then 3: 4 × 2 + 3 × 20 CPU·s
+    expect(m.idleWhilePendingShare).toBe(68 / 88);
+  });
+
   it('clock skew: a start before the submit is clamped and counted', () => {
     const m = runMetrics(
       runResult({

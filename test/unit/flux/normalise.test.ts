@@ -22,9 +22,9 @@ const RANKS = ['fx25020-n1', 'fx25020-n2'];
 const RUN = '20261130T155622Z_6af49cce5b53.fx25020.mixed-r1.';
 /** The plan of the e2e's `mixed` run as renderPlan writes it (not recorded: its memory per spec is what is read). */
 const PLAN = [
-  '0 4 0 0 1 64 1 stress --cpu 1 --cpu-method matrixprod --timeout 3s',
-  '1 4 1 0.5 1 512 1 stress --vm 1 --vm-bytes 256M --timeout 2s',
-  '2 1 2 0 1 32 1 fail 3',
+  '0 4 0 0 1 1 1 64 1 normal stress --cpu 1 --cpu-method matrixprod --timeout 3s',
+  '1 4 1 0.5 1 1 1 512 1 normal stress --vm 1 --vm-bytes 256M --timeout 2s',
+  '2 1 2 0 1 1 1 32 1 normal fail 3',
 ].join('\n');
 
 /** sampler-stop.sh's document: the recorded sampler lines, and module stats snapshots out of time order. */
@@ -90,15 +90,31 @@ function mixedRun(wait: WaitOutput = { timedOut: false, waitedSeconds: 12 }): St
   };
 }
 
-/** Every stage output of a `mixed` run (mixed-r1.stages.json), as the result writer hands them over. */
-function recordedStages(): StageOutputs {
+/**
+ * The recording's plan predates the plan's nodes, tasks per node and priority fields (`specIndex count offset
+ * interval cpus memoryMiB minutes kind args…`): its lines as renderPlan writes them now, one node and one task each.
+ */
+function currentPlan(collect: string): string {
+  const doc = z.looseObject({ plan: z.string() }).parse(JSON.parse(collect));
+  const plan = doc.plan
+    .split('\n')
+    .map((line) => {
+      const f = line.split(' ');
+      return [...f.slice(0, 4), '1', '1', ...f.slice(4, 7), 'normal', ...f.slice(7)].join(' ');
+    })
+    .join('\n');
+  return JSON.stringify({ ...doc, plan });
+}
+
+/** Every stage output of a recorded run (`<workload>-r1.stages.json`), as the result writer hands them over. */
+function recordedStages(file = 'mixed-r1.stages.json'): StageOutputs {
   const stages = z
     .strictObject({ submit: z.string(), wait: z.string(), collect: z.string(), schedulerSampler: z.string() })
-    .parse(JSON.parse(fixture('mixed-r1.stages.json')));
+    .parse(JSON.parse(fixture(file)));
   return {
     submit: SubmitOutput.parse(JSON.parse(stages.submit)),
     wait: WaitOutput.parse(JSON.parse(stages.wait)),
-    collect: stages.collect,
+    collect: file === 'mixed-r1.stages.json' ? currentPlan(stages.collect) : stages.collect,
     samplerStop: stages.schedulerSampler,
     nodeJobFiles: [],
   };
@@ -232,6 +248,120 @@ describe('the e2e mixed run (jobs.json, sampler-samples.jsonl, module stats)', (
   });
 });
 
+describe('every stage output of a real run of two 2-node × 2-task jobs (pairs-r1.stages.json)', () => {
+  const outputs = recordedStages('pairs-r1.stages.json');
+  const run = fluxNormaliser.normalise(outputs);
+  const NODES = ['fx29347-n1', 'fx29347-n2'];
+
+  it("each job names both nodes; CPUs and memory are its totals; stress-ng's figures are rank 0's", () => {
+    expect(run.jobs.map((j) => j.id)).toEqual(['fXFfnyx3', 'fXFfnyx4']);
+    expect(run.missing).toEqual([]);
+    for (const job of run.jobs) {
+      expect(job).toMatchObject({
+        state: 'COMPLETED',
+        exitCode: 0,
+        nodes: NODES,
+        requestedCpus: 4,
+        allocatedCpus: 4,
+        requestedMemoryMiB: 128,
+      });
+      expect(job.metrics['cpu.bogo-ops']).toBeGreaterThan(0);
+    }
+  });
+
+  it('four tasks per job, two on each node, each with its times; the job spans them; a small gang skew', () => {
+    for (const job of run.jobs) {
+      expect(job.tasks?.map((t) => [t.rank, t.node])).toEqual([
+        [0, NODES[0]],
+        [1, NODES[0]],
+        [2, NODES[1]],
+        [3, NODES[1]],
+      ]);
+      for (const t of job.tasks ?? []) {
+        expect(t.runSeconds).toBeGreaterThanOrEqual(3);
+        expect(t.startEpochS).toBeGreaterThanOrEqual(Date.parse(job.startTime ?? '') / 1000 - 0.001);
+      }
+      const starts = (job.tasks ?? []).map((t) => t.startEpochS ?? 0);
+      const ends = (job.tasks ?? []).map((t) => t.endEpochS ?? 0);
+      expect(job.gangSkewSeconds).toBeCloseTo(Math.max(...starts) - Math.min(...starts), 9);
+      expect(job.gangSkewSeconds).toBeLessThan(1);
+      expect([job.precise?.startEpochS, job.precise?.endEpochS]).toEqual([
+        Math.min(...starts),
+        Math.max(...ends),
+      ]);
+    }
+    // Each holds the whole cluster: the second starts once the first has ended.
+    const [first, second] = run.jobs;
+    expect(Date.parse(second?.startTime ?? '')).toBeGreaterThanOrEqual(Date.parse(first?.endTime ?? ''));
+  });
+});
+
+describe('a job of 2 nodes × 2 tasks (the recorded 2-node validation job, given 4 tasks)', () => {
+  const recordedJob = z
+    .array(z.looseObject({ name: z.string() }))
+    .parse(JSON.parse(fixture('jobs.json')).jobs)
+    .find((j) => j.name === 'hostname');
+  // Four tasks of one core: what Flux reports of `-N 2 -n 4 -c 1`.
+  const jobsText = JSON.stringify({ jobs: [{ ...recordedJob, ntasks: 4, ncores: 4 }] });
+  const task = (node: string, start: string, end: string) => `node ${node}\nstart ${start}\nend ${end}\n`;
+  const run = fluxNormaliser.normalise({
+    submit: {
+      startedAt: '2026-11-30T15:56:31.000Z',
+      endedAt: '2026-11-30T15:56:32.000Z',
+      jobs: [{ id: 'f27VTm11', specIndex: 0, name: 'hostname', submittedAt: 1796054191.52 }],
+    },
+    wait: { timedOut: false, waitedSeconds: 1 },
+    collect: JSON.stringify({
+      jobs: jobsText,
+      plan: '0 1 0 0 2 2 1 256 1 normal stress --cpu 1 --timeout 3s',
+      metrics: { ƒ27VTm11: 'metrics:\n    - stressor: cpu\n      bogo-ops: 84\n' },
+      // Each task's wrapper writes <id>@<FLUX_TASK_RANK>.times with the node it ran on (the id as Flux gives it).
+      times: {
+        'ƒ27VTm11@0': task('fx25020-n1', '1796054191560000000 100.00', '1796054194560000000 103.00'),
+        'ƒ27VTm11@1': task('fx25020-n1', '1796054191561000000 100.01', '1796054194570000000 103.01'),
+        'ƒ27VTm11@3': task('fx25020-n2', '1796054191575000000 200.02', '1796054194590000000 203.03'),
+      },
+    }),
+    samplerStop: '{"skipped":true}',
+    // The second node's task files, read back from it.
+    nodeJobFiles: [
+      {
+        metrics: {},
+        times: {
+          'ƒ27VTm11@2': task('fx25020-n2', '1796054191570000000 200.00', '1796054194580000000 203.01'),
+        },
+      },
+    ],
+  });
+  const job = run.jobs[0];
+
+  it("names both nodes; CPUs and memory are the job's totals over its nodes", () => {
+    expect(run.jobs).toHaveLength(1);
+    expect(job).toMatchObject({
+      state: 'COMPLETED',
+      nodes: ['fx25020-n1', 'fx25020-n2'],
+      requestedCpus: 4,
+      allocatedCpus: 4,
+      requestedMemoryMiB: 512,
+      metrics: { 'cpu.bogo-ops': 84 },
+    });
+  });
+
+  it('has its four tasks in rank order, each with its node and times; the gang skew is the spread of their starts', () => {
+    expect(job?.tasks?.map((t) => [t.rank, t.node])).toEqual([
+      [0, 'fx25020-n1'],
+      [1, 'fx25020-n1'],
+      [2, 'fx25020-n2'],
+      [3, 'fx25020-n2'],
+    ]);
+    for (const t of job?.tasks ?? []) expect(t.runSeconds).toBeCloseTo(3, 1);
+    expect(job?.gangSkewSeconds).toBeCloseTo(0.015, 6);
+    // The job's precise times: the first task's start, the last task's end.
+    expect(job?.precise?.startEpochS).toBeCloseTo(1796054191.56, 6);
+    expect(job?.precise?.endEpochS).toBeCloseTo(1796054194.59, 6);
+  });
+});
+
 describe('failure, timeout and cancel (jobs-exceptions.json)', () => {
   const jobs = recorded('jobs-exceptions.json');
   const outputs = (text: string): StageOutputs => ({
@@ -241,7 +371,7 @@ describe('failure, timeout and cancel (jobs-exceptions.json)', () => {
       jobs: jobs.map((j) => ({ id: j.jobid, specIndex: 0, name: j.name })),
     },
     wait: { timedOut: false, waitedSeconds: 3 },
-    collect: JSON.stringify({ jobs: text, plan: '0 3 0 0 1 100 1 noop', metrics: {}, times: {} }),
+    collect: JSON.stringify({ jobs: text, plan: '0 3 0 0 1 1 1 100 1 normal noop', metrics: {}, times: {} }),
     samplerStop: '{"skipped":true}',
     nodeJobFiles: [],
   });

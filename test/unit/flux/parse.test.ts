@@ -17,7 +17,7 @@ import {
   parseFluxJobs,
   parseJobStats,
   parseResourceList,
-  planMemory,
+  planRequests,
   rlistCores,
 } from '../../../components/flux/parse';
 
@@ -105,7 +105,7 @@ describe('job records', () => {
       { id: 'fjpXCZedGfVQ', specIndex: 0, name: 'r.s.cpu-r1.s0-1' },
       { id: 'f2', specIndex: 0, name: 'lost' },
     ],
-    planMemory('0 2 0 0 2 64 1 stress --cpu 2'),
+    planRequests('0 2 0 0 1 1 2 64 1 normal stress --cpu 2'),
   );
   it('a completed job: sub-second times, node names, cores, the memory its spec requested', () => {
     expect(records[0]).toMatchObject({
@@ -137,6 +137,43 @@ describe('job records', () => {
   });
   it('a submitted job Flux has no record of is missing', () =>
     expect(missing.map((m) => m.id)).toEqual(['f2']));
+});
+
+describe('the plan: what one job of each spec requested in all', () => {
+  it('CPUs over every task (nodes × tasks per node × CPUs per task), memory over every node', () => {
+    const plan = [
+      '0 4 0 0 1 1 2 64 1 normal stress --cpu 2',
+      '1 2 0,1.5 - 2 2 1 512 2 high stress --cpu 1 --timeout 3s',
+      '2 1 3 0 3 1 1 100 1 low noop',
+    ].join('\n');
+    expect(Object.fromEntries(planRequests(plan))).toEqual({
+      0: { cpus: 2, memoryMiB: 64 },
+      1: { cpus: 4, memoryMiB: 1024 },
+      2: { cpus: 3, memoryMiB: 300 },
+    });
+  });
+  it('skips what is not a plan line (an empty plan, a line of the older format without nodes and priority)', () => {
+    expect(planRequests('').size).toBe(0);
+    expect(planRequests('0 4 0 0 2 64 1 stress --cpu 2 --timeout 3s').size).toBe(0);
+  });
+});
+
+describe('a multi-node job (the recorded validation job: 2 nodes, one task on each)', () => {
+  const job = parseFluxJobs(fixture('jobs.json')).filter((j) => j.name === 'hostname');
+  const { jobs: records } = jobRecords(
+    job,
+    [{ id: 'f27VTm11', specIndex: 0, name: 'hostname' }],
+    planRequests('0 1 0 0 2 1 1 256 1 normal noop'),
+  );
+  it("names every node of its nodelist; the request is the spec's total, the allocation R's cores", () => {
+    expect(records[0]).toMatchObject({
+      state: 'COMPLETED',
+      nodes: ['fx25020-n1', 'fx25020-n2'],
+      requestedCpus: 2,
+      allocatedCpus: 2,
+      requestedMemoryMiB: 512,
+    });
+  });
 });
 
 describe('samples and statistics', () => {
@@ -205,7 +242,11 @@ describe('recorded from flux-core 0.88.0 / flux-sched 0.54.0 (test/fixtures/flux
   });
 
   it('flux jobs --json: completed jobs become records with sub-second times on one named node', () => {
-    const { jobs: records, missing } = jobRecords(jobs, submitted, planMemory('0 1 0 0 1 64 1 noop'));
+    const { jobs: records, missing } = jobRecords(
+      jobs,
+      submitted,
+      planRequests('0 1 0 0 1 1 1 64 1 normal noop'),
+    );
     expect(missing).toEqual([]);
     expect(records.filter((r) => r.state === 'COMPLETED')).toHaveLength(72);
     const workload = records.filter((r) => r.name.includes('.throughput-r1.'));

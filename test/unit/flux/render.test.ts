@@ -73,11 +73,20 @@ describe('layout and port', () => {
 });
 
 describe('renderPlan', () => {
-  it('one line per spec: index, count, arrival, cpus, memory, time limit (whole minutes), kind, args', () => {
+  it('one line per spec: index, count, arrival, nodes, tasks per node, cpus, memory, time limit, priority, kind, args', () => {
     const specs = expandWorkload('mixed', { nodes: 2, vcpus: 4, memoryGiB: 8 });
     const lines = renderPlan(specs, 4).split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('0 4 0 0 2 64 1 stress --cpu 2 --cpu-method matrixprod --timeout 3s');
-    expect(lines[1]?.split(' ').slice(0, 8)).toEqual(['1', '8', '1', '0.5', '1', '2048', '1', 'stress']);
+    expect(lines[0]).toBe('0 4 0 0 1 1 2 64 1 normal stress --cpu 2 --cpu-method matrixprod --timeout 3s');
+    expect(lines[1]?.split(' ').slice(0, 11).join(' ')).toBe('1 8 1 0.5 1 1 1 2048 1 normal stress');
+  });
+
+  it('a job of every node (the backfill preset) has the nodes and per-node memory the submit stage reads', () => {
+    const lines = renderPlan(expandWorkload('backfill', { nodes: 2, vcpus: 2, memoryGiB: 2 }), 4).split('\n');
+    expect(lines.map((l) => l.split(' ').slice(0, 10).join(' '))).toEqual([
+      '0 1 0 0 1 1 2 64 5 normal',
+      '1 1 1 0 2 1 2 64 2 normal',
+      '2 4 2 0.5 1 1 2 64 1 normal',
+    ]);
   });
 });

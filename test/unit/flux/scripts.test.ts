@@ -137,6 +137,9 @@ describe('wait.sh', () => {
 describe('submit.sh', () => {
   const spec = (count: number, offsetSeconds: number, intervalSeconds: number, args: string[]): JobSpec => ({
     count,
+    nodes: 1,
+    tasksPerNode: 1,
+    priority: 'normal',
     cpus: 2,
     memoryMiB: 100,
     expectedSeconds: 3,
@@ -168,8 +171,10 @@ describe('submit.sh', () => {
     const submits = calls().filter((c) => c.startsWith('submit '));
     expect(submits).toHaveLength(4);
     expect(submits[0]).toContain(
-      `--cc=0-2 --job-name=${PREFIX}s0-{cc} -N 1 -n 1 -c 2 -t 1m -o cpu-affinity=off`,
+      `--cc=0-2 --job-name=${PREFIX}s0-{cc} -N 1 -n 1 -c 2 -t 1m --urgency=16 -o cpu-affinity=off`,
     );
+    // One task: the wrapper writes <id>.times, no task rank.
+    expect(submits[0]).not.toContain('SCHEDBENCH_TASK_VAR');
     expect(submits[0]).toContain('--setattr=user.schedbench.memory_mib=100');
     expect(submits[0]).toContain('--flags=waitable');
     expect(submits[0]).toMatch(/job\.sh \S+\/jobs\/out\/run1 FLUX_JOB_ID stress --cpu 2$/);
@@ -178,8 +183,43 @@ describe('submit.sh', () => {
     expect(submits[3]).toMatch(/--job-name=\S+s1-1 .*FLUX_JOB_ID stress --vm 1$/);
   });
 
+  it('a job of several nodes: -N nodes, -n nodes × tasks per node, each task its CPUs and rank; priority as urgency', () => {
+    const wide = (count: number, priority: JobSpec['priority']): JobSpec => ({
+      ...spec(count, 0, 0, ['--cpu', '1']),
+      nodes: 2,
+      tasksPerNode: 2,
+      cpus: 1,
+      memoryMiB: 256,
+      priority,
+    });
+    const plan = renderPlan([wide(2, 'high'), { ...wide(1, 'low'), nodes: 1, tasksPerNode: 1 }], 1);
+    const r = run('submit.sh', { RUN_KEY: 'run1', JOB_PREFIX: PREFIX, PLAN: plan });
+    expect(r.stderr).toBe('');
+    expect(SubmitOutput.parse(JSON.parse(r.stdout)).jobs).toHaveLength(3);
+    const [burst, single] = calls().filter((c) => c.startsWith('submit '));
+    expect(burst).toContain(`--cc=0-1 --job-name=${PREFIX}s0-{cc} -N 2 -n 4 -c 1 -t 1m --urgency=24 `);
+    // The memory attribute is per node, as the spec gives it; each task writes <id>@<FLUX_TASK_RANK>.times.
+    expect(burst).toContain('--setattr=user.schedbench.memory_mib=256');
+    expect(burst).toMatch(
+      /--env-remove=\* --env=PATH --env=HOME --env=SCHEDBENCH_FLUX_ROOT --env=SCHEDBENCH_TASK_VAR=FLUX_TASK_RANK /,
+    );
+    expect(single).toContain(' -N 1 -n 1 -c 1 -t 1m --urgency=8 ');
+    expect(single).not.toContain('SCHEDBENCH_TASK_VAR');
+  });
+
+  it('refuses a priority it does not know, naming it', () => {
+    const plan = renderPlan([spec(1, 0, 0, [])], 1).replace(' normal ', ' urgent ');
+    const r = run('submit.sh', { RUN_KEY: 'run1', JOB_PREFIX: PREFIX, PLAN: plan });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('unknown priority urgent');
+  });
+
   it('prints an empty list for an empty plan line', () => {
-    const r = run('submit.sh', { RUN_KEY: 'run1', JOB_PREFIX: PREFIX, PLAN: '0 0 0 0 1 64 1 noop' });
+    const r = run('submit.sh', {
+      RUN_KEY: 'run1',
+      JOB_PREFIX: PREFIX,
+      PLAN: '0 0 0 0 1 1 1 64 1 normal noop',
+    });
     expect(SubmitOutput.parse(JSON.parse(r.stdout)).jobs).toEqual([]);
   });
 });

@@ -5,7 +5,9 @@ import { expandWorkload } from '../../../workloads/catalog';
 import { jobTimeLimitMinutes } from '../../../components/jobs/spec';
 import {
   BENCH_NAMESPACE,
+  JOB_NAME_LABEL,
   jobNamePrefix,
+  PRIORITY_CLASSES,
   renderJob,
   renderJobTemplates,
   RUN_LABEL,
@@ -14,6 +16,7 @@ import {
 } from '../../../components/kubernetes/render';
 import type { JobSpec } from '../../../components/jobs/spec';
 import { JOB_WRAPPER } from '../../../components/jobs/wrapper';
+import { z } from 'zod';
 
 const args = {
   image: 'schedbench.local/stress-ng:bookworm',
@@ -23,6 +26,9 @@ const args = {
 };
 const stress: JobSpec = {
   count: 4,
+  nodes: 1,
+  tasksPerNode: 1,
+  priority: 'normal' as const,
   cpus: 2,
   memoryMiB: 512,
   expectedSeconds: 30,
@@ -95,6 +101,117 @@ describe('renderJob', () => {
       labels: { [RUN_LABEL]: 'abcdef012345', [SPEC_LABEL]: '2' },
     });
     expect(podSpec.metadata.labels).toEqual({ [RUN_LABEL]: 'abcdef012345', [SPEC_LABEL]: '2' });
+  });
+});
+
+/** What the tests read of a rendered Job, as the apiserver receives it (JSON). */
+const Rendered = z.object({
+  spec: z.object({
+    backoffLimit: z.number(),
+    completionMode: z.string().optional(),
+    completions: z.number(),
+    parallelism: z.number(),
+    template: z.object({
+      spec: z.looseObject({
+        priorityClassName: z.string(),
+        affinity: z.unknown().optional(),
+        topologySpreadConstraints: z.unknown().optional(),
+        containers: z.array(
+          z.looseObject({
+            env: z.array(
+              z.object({
+                name: z.string(),
+                value: z.string().optional(),
+                valueFrom: z.object({ fieldRef: z.object({ fieldPath: z.string() }) }).optional(),
+              }),
+            ),
+            resources: z.object({
+              requests: z.record(z.string(), z.string()),
+              limits: z.record(z.string(), z.string()),
+            }),
+          }),
+        ),
+      }),
+    }),
+  }),
+});
+const rendered = (over: Partial<JobSpec>) => {
+  const job = Rendered.parse(JSON.parse(JSON.stringify(renderJob({ ...stress, ...over }, 0, args))));
+  const pod = job.spec.template.spec;
+  const env = Object.fromEntries(
+    (pod.containers[0]?.env ?? []).map((e) => [
+      e.name,
+      e.value ?? `<${e.valueFrom?.fieldRef.fieldPath ?? ''}>`,
+    ]),
+  );
+  return { job: job.spec, pod, env, resources: pod.containers[0]?.resources };
+};
+/** The pods of one Job, as every placement rule selects them: the run's label and the Job's own name label. */
+const term = {
+  labelSelector: { matchLabels: { 'schedbench.io/run': args.runLabel } },
+  matchLabelKeys: [JOB_NAME_LABEL],
+  topologyKey: 'kubernetes.io/hostname',
+};
+
+describe('renderJob: jobs of several tasks', () => {
+  test('a job of one task is one pod, placed anywhere, that tells the wrapper its node', () => {
+    const { job, pod, env } = rendered({});
+    expect(job).toMatchObject({ backoffLimit: 0, completions: 1, parallelism: 1 });
+    expect(job.completionMode).toBeUndefined();
+    expect([pod.affinity, pod.topologySpreadConstraints]).toEqual([undefined, undefined]);
+    expect(env).toEqual({
+      JOB_ID: `<metadata.labels['${JOB_NAME_LABEL}']>`,
+      NODE_NAME: '<spec.nodeName>',
+      SCHEDBENCH_NODE_VAR: 'NODE_NAME',
+    });
+  });
+
+  test('2 nodes × 2 tasks: an Indexed Job of 4 Guaranteed pods, spread at most 2 to a node, ranks from the index', () => {
+    const { job, pod, env, resources } = rendered({ nodes: 2, tasksPerNode: 2, cpus: 1, memoryMiB: 512 });
+    expect(job).toMatchObject({ backoffLimit: 0, completionMode: 'Indexed', completions: 4, parallelism: 4 });
+    // One task's share: its CPUs, its node's memory ÷ tasks per node.
+    expect(resources).toEqual({
+      requests: { cpu: '1', memory: '256Mi' },
+      limits: { cpu: '1', memory: '256Mi' },
+    });
+    expect(pod.topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: term.labelSelector,
+        matchLabelKeys: term.matchLabelKeys,
+      },
+    ]);
+    expect(pod.affinity).toBeUndefined();
+    expect(env).toMatchObject({
+      SCHEDBENCH_TASK_VAR: 'JOB_COMPLETION_INDEX',
+      SCHEDBENCH_NODE_VAR: 'NODE_NAME',
+    });
+  });
+
+  test('n nodes × 1 task: one pod per node (required anti-affinity to its own pods)', () => {
+    const { job, pod } = rendered({ nodes: 3, tasksPerNode: 1 });
+    expect(job).toMatchObject({ completionMode: 'Indexed', completions: 3, parallelism: 3 });
+    expect(pod.affinity).toEqual({
+      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] },
+    });
+    expect(pod.topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('1 node × 3 tasks: every pod on the node of the others (required affinity), memory in KiB when it must', () => {
+    const { job, pod, resources } = rendered({ nodes: 1, tasksPerNode: 3, cpus: 1, memoryMiB: 512 });
+    expect(job).toMatchObject({ completionMode: 'Indexed', completions: 3 });
+    expect(pod.affinity).toEqual({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } });
+    // 512 MiB ÷ 3 = 174762.67 KiB: the tasks together never ask for more than the node's share.
+    expect(resources?.requests.memory).toBe('174762Ki');
+  });
+
+  test('each priority is its PriorityClass', () => {
+    for (const priority of ['low', 'normal', 'high'] as const)
+      expect(rendered({ priority }).pod.priorityClassName).toBe(PRIORITY_CLASSES[priority].name);
+    expect(PRIORITY_CLASSES.low.value).toBeLessThan(PRIORITY_CLASSES.normal.value);
+    expect(PRIORITY_CLASSES.normal.value).toBeLessThan(PRIORITY_CLASSES.high.value);
   });
 });
 

@@ -7,6 +7,7 @@ import { kubernetesNormaliser, kubernetesStats } from '../../../components/kuber
 import {
   histogram,
   histogramQuantile,
+  jobRecords,
   jobState,
   memoryMiB,
   millicores,
@@ -115,37 +116,37 @@ const terminated = (exitCode: number, reason: string) => ({
 
 describe('jobState', () => {
   test('completes a Job whose container completed', () => {
-    expect(jobState(job([['Complete']]), pod({ state: terminated(0, 'Completed') }), false).state).toBe(
+    expect(jobState(job([['Complete']]), [pod({ state: terminated(0, 'Completed') })], false).state).toBe(
       'COMPLETED',
     );
   });
   test('records an OOM kill as OUT_OF_MEMORY even when the command exited 0 and the Job completed', () => {
-    const s = jobState(job([['Complete']]), pod({ state: terminated(0, 'OOMKilled') }), false);
+    const s = jobState(job([['Complete']]), [pod({ state: terminated(0, 'OOMKilled') })], false);
     expect(s).toEqual({ state: 'OUT_OF_MEMORY', rawState: 'Complete; container OOMKilled, exit 0' });
   });
   test('fails a Job whose command failed, with the reasons in the raw state', () => {
     const s = jobState(
       job([['Failed', 'BackoffLimitExceeded']]),
-      pod({ state: terminated(3, 'Error') }),
+      [pod({ state: terminated(3, 'Error') })],
       false,
     );
     expect(s).toEqual({ state: 'FAILED', rawState: 'Failed (BackoffLimitExceeded; container Error)' });
   });
   test("times out a pod past its deadline, and cancels what the run's own bound ended", () => {
     const late = pod({ reason: 'DeadlineExceeded' });
-    expect(jobState(job([['Failed', 'BackoffLimitExceeded']]), late, false).state).toBe('TIMEOUT');
-    expect(jobState(job([['Failed', 'DeadlineExceeded']]), undefined, true).state).toBe('CANCELLED');
+    expect(jobState(job([['Failed', 'BackoffLimitExceeded']]), [late], false).state).toBe('TIMEOUT');
+    expect(jobState(job([['Failed', 'DeadlineExceeded']]), [], true).state).toBe('CANCELLED');
   });
   test('cancels a failed Job whose pod never reached a node; a waiting one is PENDING, a live one RUNNING', () => {
-    expect(jobState(job([['Failed', 'PodFailurePolicy']]), pod({ node: null }), false).state).toBe(
+    expect(jobState(job([['Failed', 'PodFailurePolicy']]), [pod({ node: null })], false).state).toBe(
       'CANCELLED',
     );
-    expect(jobState(job([]), pod({ node: null, phase: 'Pending' }), false)).toEqual({
+    expect(jobState(job([]), [pod({ node: null, phase: 'Pending' })], false)).toEqual({
       state: 'PENDING',
       rawState: 'Pending',
     });
     expect(
-      jobState(job([]), pod({ state: { running: { startedAt: '2026-11-30T00:00:01Z' } } }), false).state,
+      jobState(job([]), [pod({ state: { running: { startedAt: '2026-11-30T00:00:01Z' } } })], false).state,
     ).toBe('RUNNING');
   });
   test('records a Job left on a node whose kubelet stopped reporting as NODE_FAIL; one that finished stays so', () => {
@@ -154,14 +155,14 @@ describe('jobState', () => {
       phase: 'Running',
       state: { running: { startedAt: '2026-11-30T00:00:01Z' } },
     });
-    expect(jobState(job([]), running, false, true)).toEqual({
+    expect(jobState(job([]), [running], false, true)).toEqual({
       state: 'NODE_FAIL',
       rawState: 'Running on n2, whose kubelet stopped reporting (node not Ready)',
     });
-    expect(jobState(job([]), running, false, false).state).toBe('RUNNING');
-    expect(jobState(job([['Complete']]), pod({ state: terminated(0, 'Completed') }), false, true).state).toBe(
-      'COMPLETED',
-    );
+    expect(jobState(job([]), [running], false, false).state).toBe('RUNNING');
+    expect(
+      jobState(job([['Complete']]), [pod({ state: terminated(0, 'Completed') })], false, true).state,
+    ).toBe('COMPLETED');
   });
 });
 
@@ -262,5 +263,127 @@ describe('Prometheus histograms', () => {
     // 99th = 9.9th: (1, 5], 1.9 of its 2: 1 + 4 × 1.9/2.
     expect(extra['kubelet.pod_start_sli.p99_us']).toBeCloseTo(4_800_000, 3);
     expect(extra['kubelet.pod_start.observations']).toBeUndefined();
+  });
+});
+
+describe('a Job of several pods (an Indexed Job: 2 nodes × 2 tasks)', () => {
+  const name = 'sb-x-s0-0';
+  const at = (s: number) => `2026-11-30T00:00:${String(s).padStart(2, '0')}Z`;
+  const task = (
+    index: number,
+    node: string,
+    start: number,
+    end: number,
+    over: Partial<KubePod> = {},
+  ): KubePod =>
+    pod({
+      name: `${name}-${index}-x`,
+      index: String(index),
+      node,
+      phase: 'Succeeded',
+      created: at(1),
+      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: at(start), finishedAt: at(end) } },
+      ...over,
+    });
+  const indexed = (conditions: [string, string?][]): KubeJob => ({
+    ...job(conditions),
+    cpu: '1',
+    memory: '256Mi',
+    completions: 4,
+  });
+  const submitted = [{ id: name, specIndex: 0, name, submittedAt: Date.parse(at(0)) / 1000 }];
+  /** The wrapper's lines of task `rank` on `node`, from `start` to `end` (s after the minute). */
+  const times = (node: string, start: number, end: number) => {
+    const epoch = (s: number) => `${Date.parse(at(0)) + Math.round(s * 1000)}000000`;
+    return `node ${node}\nstart ${epoch(start)} ${100 + start}\nend ${epoch(end)} ${100 + end}\n`;
+  };
+
+  test('is one record: every node, first start to last end, the CPUs and memory of all its pods', () => {
+    const pods = [task(0, 'n1', 2, 6), task(1, 'n1', 2, 7), task(2, 'n2', 4, 8), task(3, 'n2', 5, 9)];
+    const { jobs } = jobRecords({ jobs: [indexed([['Complete']])], pods }, submitted, {
+      cancelled: new Set(),
+    });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({
+      id: name,
+      state: 'COMPLETED',
+      exitCode: 0,
+      nodes: ['n1', 'n2'],
+      startTime: new Date(at(2)).toISOString(),
+      endTime: new Date(at(9)).toISOString(),
+      elapsedSeconds: 7,
+      requestedCpus: 4,
+      allocatedCpus: 4,
+      // 256 MiB per pod, two pods a node: 512 MiB on each of two nodes.
+      requestedMemoryMiB: 1024,
+    });
+  });
+
+  test("fails as the Job's conditions say, with the failing pod's exit code; the ones that never started add no node", () => {
+    const pods = [
+      task(0, 'n1', 2, 3, {
+        phase: 'Failed',
+        state: { terminated: { exitCode: 3, reason: 'Error', startedAt: at(2), finishedAt: at(3) } },
+      }),
+      task(1, 'n1', 2, 4),
+      task(2, 'n2', 0, 0, { node: null, phase: 'Pending', state: null }),
+    ];
+    const { jobs } = jobRecords({ jobs: [indexed([['Failed', 'BackoffLimitExceeded']])], pods }, submitted, {
+      cancelled: new Set(),
+    });
+    expect(jobs[0]).toMatchObject({
+      state: 'FAILED',
+      rawState: 'Failed (BackoffLimitExceeded; container Error)',
+      exitCode: 3,
+      nodes: ['n1'],
+      endTime: new Date(at(4)).toISOString(),
+      allocatedCpus: 2,
+      requestedCpus: 4,
+    });
+  });
+
+  test('takes the exit code of the pod that failed first, not of the siblings the Job controller ended after it', () => {
+    const ended = (index: number, node: string, exitCode: number, end: number) =>
+      task(index, node, 2, end, {
+        phase: 'Failed',
+        state: { terminated: { exitCode, reason: 'Error', startedAt: at(2), finishedAt: at(end) } },
+      });
+    const pods = [ended(0, 'n1', 137, 6), ended(1, 'n2', 3, 4)];
+    const { jobs } = jobRecords({ jobs: [indexed([['Failed', 'BackoffLimitExceeded']])], pods }, submitted, {
+      cancelled: new Set(),
+    });
+    expect(jobs[0]).toMatchObject({ state: 'FAILED', exitCode: 3, nodes: ['n1', 'n2'] });
+  });
+
+  test('has its tasks, each with node and times, and their gang skew, from the wrappers’ files', () => {
+    const pods = [task(0, 'n1', 2, 6), task(1, 'n1', 2, 7), task(2, 'n2', 4, 8), task(3, 'n2', 5, 9)];
+    const collect = {
+      objects: { jobs: [indexed([['Complete']])], pods },
+      metrics: {},
+      times: {
+        [`${name}@0`]: times('n1', 2.1, 6),
+        [`${name}@1`]: times('n1', 2.2, 7),
+        [`${name}@2`]: times('n2', 4.5, 8),
+        [`${name}@3`]: times('n2', 5.25, 9.5),
+      },
+    };
+    const run = kubernetesNormaliser.normalise({
+      ...outputs,
+      submit: { startedAt: at(0), endedAt: at(1), jobs: submitted },
+      wait: { timedOut: false, waitedSeconds: 10 },
+      collect: JSON.stringify(collect),
+    });
+    const record = run.jobs[0];
+    expect(record?.tasks?.map((t) => [t.rank, t.node])).toEqual([
+      [0, 'n1'],
+      [1, 'n1'],
+      [2, 'n2'],
+      [3, 'n2'],
+    ]);
+    expect(record?.gangSkewSeconds).toBeCloseTo(3.15, 6);
+    // The job's precise times: its first task's start, its last task's end.
+    expect(record?.precise?.startEpochS).toBeCloseTo(Date.parse(at(0)) / 1000 + 2.1, 6);
+    expect(record?.precise?.endEpochS).toBeCloseTo(Date.parse(at(0)) / 1000 + 9.5, 6);
+    expect(record?.nodes).toEqual(['n1', 'n2']);
   });
 });

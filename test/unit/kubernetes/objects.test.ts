@@ -2,7 +2,12 @@
 // quota counts objects only, the runner account's grants are the stages' and no more, impossible settings refused.
 import { z } from 'zod';
 import { renderBenchObjects } from '../../../components/kubernetes/objects';
-import { BENCH_NAMESPACE, PRIORITY_CLASS, renderJob } from '../../../components/kubernetes/render';
+import {
+  BENCH_NAMESPACE,
+  PRIORITY_CLASS,
+  PRIORITY_CLASSES,
+  renderJob,
+} from '../../../components/kubernetes/render';
 
 /** What the tests read of the policy and of a Job (the SDK's input types allow promises and outputs). */
 const Policy = z.object({
@@ -14,6 +19,7 @@ const PodOfJob = z.object({
     template: z.object({
       spec: z.object({
         hostNetwork: z.boolean().optional(),
+        priorityClassName: z.string().optional(),
         volumes: z.array(z.object({ hostPath: z.object({ path: z.string() }).optional() })),
         containers: z.array(z.object({ securityContext: z.unknown().optional() })),
       }),
@@ -54,11 +60,24 @@ describe('renderBenchObjects', () => {
     for (const o of [objects.limitRange, objects.resourceQuota, objects.serviceAccount, objects.role])
       expect(o.metadata).toMatchObject({ namespace: BENCH_NAMESPACE });
     expect(objects.namespace.metadata).toMatchObject({ name: BENCH_NAMESPACE });
-    expect(objects.priorityClass).toMatchObject({
+    expect(objects.priorityClasses.normal).toMatchObject({
       metadata: { name: PRIORITY_CLASS },
       preemptionPolicy: 'Never',
       globalDefault: false,
     });
+  });
+
+  it('has a PriorityClass per priority, ordered low < normal < high, none preempting nor the default', () => {
+    const classes = objects.priorityClasses;
+    expect([classes.low, classes.normal, classes.high].map((c) => [c.metadata, c.value])).toEqual([
+      [expect.objectContaining({ name: 'schedbench-job-low' }) as unknown, 500],
+      [expect.objectContaining({ name: 'schedbench-job' }) as unknown, 1000],
+      [expect.objectContaining({ name: 'schedbench-job-high' }) as unknown, 1500],
+    ]);
+    for (const c of Object.values(classes))
+      expect(c).toMatchObject({ preemptionPolicy: 'Never', globalDefault: false });
+    // The PriorityClass is cluster-wide: no namespace.
+    expect(classes.high.metadata).not.toHaveProperty('namespace');
   });
 
   it('grants the runner account what the stages do and nothing cluster-wide but reads', () => {
@@ -102,6 +121,7 @@ describe('renderBenchObjects', () => {
     expect(JSON.stringify(policy.spec.matchConstraints)).toContain('"resources":["jobs"]');
     const cel = JSON.stringify(policy.spec.validations);
     for (const field of [
+      'priorityClassName',
       'hostNetwork',
       'hostPID',
       'hostIPC',
@@ -118,6 +138,9 @@ describe('renderBenchObjects', () => {
     const job = renderJob(
       {
         count: 1,
+        nodes: 1,
+        tasksPerNode: 1,
+        priority: 'normal' as const,
         cpus: 1,
         memoryMiB: 64,
         expectedSeconds: 1,
@@ -132,6 +155,37 @@ describe('renderBenchObjects', () => {
     expect(pod.hostNetwork).toBeUndefined();
     expect(pod.containers.map((c) => c.securityContext)).toEqual([undefined]);
     for (const v of pod.volumes) expect(v.hostPath?.path.startsWith(`${ROOT}/`)).toBe(true);
+  });
+
+  it("admits only the benchmark's PriorityClasses, which its Jobs of every priority and shape name", () => {
+    const cel = JSON.stringify(Policy.parse(objects.podPolicy).spec.validations);
+    for (const { name } of Object.values(PRIORITY_CLASSES)) expect(cel).toContain(`'${name}'`);
+    for (const [priority, nodes, tasksPerNode] of [
+      ['low', 2, 2],
+      ['high', 2, 1],
+      ['normal', 1, 3],
+    ] as const) {
+      const job = renderJob(
+        {
+          count: 1,
+          nodes,
+          tasksPerNode,
+          priority,
+          cpus: 1,
+          memoryMiB: 64,
+          expectedSeconds: 1,
+          kind: 'noop',
+          args: [],
+          arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+        },
+        0,
+        { image: 'img', runLabel: 'r', jobFilesDir: `${ROOT}/run-1`, timeoutFactor: 2 },
+      );
+      const pod = PodOfJob.parse(job).spec.template.spec;
+      expect(pod.priorityClassName).toBe(PRIORITY_CLASSES[priority].name);
+      expect(pod.hostNetwork).toBeUndefined();
+      expect(pod.containers.map((c) => c.securityContext)).toEqual([undefined]);
+    }
   });
 
   it('refuses a job files root that is not an absolute, normal path', () => {

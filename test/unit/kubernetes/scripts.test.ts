@@ -156,6 +156,9 @@ describe('the runner account (lib.sh kube_env, as every run stage starts)', () =
 describe('submit.sh', () => {
   const spec = (count: number, offsetSeconds: number, intervalSeconds: number, cpus: number): JobSpec => ({
     count,
+    nodes: 1,
+    tasksPerNode: 1,
+    priority: 'normal',
     cpus,
     memoryMiB: 64,
     expectedSeconds: 3,

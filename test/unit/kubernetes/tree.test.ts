@@ -170,6 +170,9 @@ describe('local-kubernetes stack', () => {
       'kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding',
       'kubernetes:rbac.authorization.k8s.io/v1:Role',
       'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding',
+      // One per priority: low, normal, high.
+      'kubernetes:scheduling.k8s.io/v1:PriorityClass',
+      'kubernetes:scheduling.k8s.io/v1:PriorityClass',
       'kubernetes:scheduling.k8s.io/v1:PriorityClass',
     ]);
     for (const o of objects) {

@@ -16,7 +16,7 @@ import { safeName } from '../../../components/config/names';
 import { formatErrors, parseConfig } from '../../../components/config/parse';
 import type { BenchConfig } from '../../../components/config/schema';
 import { renderPlan } from '../../../components/jobs/plan';
-import { jobTimeLimitMinutes, type JobSpec } from '../../../components/jobs/spec';
+import { jobTimeLimitMinutes, JobSpec } from '../../../components/jobs/spec';
 import type { HostFacts } from '../../../components/nodes/host-facts';
 import { plannedNodeNames } from '../../../components/nodes/names';
 import { remoteCommand } from '../../../components/nodes/remote';
@@ -841,7 +841,22 @@ describe.each(each(TABLE_SUBJECTS))('%s: 2. the tree under mocks', (name, subjec
 
 /** The profile every scheduler renders the catalog's `mixed` workload for. */
 const RENDER_PROFILE = { nodes: 2, vcpus: 4, memoryGiB: 2 };
-const SPECS: JobSpec[] = expandWorkload('mixed', RENDER_PROFILE);
+/** The mixed preset, and a group of 2-node jobs of 2 tasks per node arriving at explicit offsets, at high priority. */
+const SPECS: JobSpec[] = [
+  ...expandWorkload('mixed', RENDER_PROFILE),
+  JobSpec.parse({
+    count: 2,
+    nodes: 2,
+    tasksPerNode: 2,
+    cpus: 1,
+    memoryMiB: 128,
+    expectedSeconds: 2,
+    kind: 'stress',
+    args: ['--cpu', '1', '--timeout', '2s'],
+    arrival: { offsetSeconds: 0, intervalSeconds: 0, offsets: [0, 0.5] },
+    priority: 'high',
+  }),
+];
 const TIMEOUT_FACTOR = 4;
 /** The run's slug: unique per run, it reaches the stages in their environment. */
 const SLUG = `20261126T080000Z_0123456789ab.${CLUSTER}.mixed-r1`;
@@ -852,24 +867,33 @@ const SKIP = 'conformance-not-done';
 interface PlanEntry {
   specIndex: number;
   count: number;
+  /** Tasks of one job (nodes × tasks per node). */
+  tasks: number;
+  /** CPUs of one task. */
   cpus: number;
-  memoryMiB: number;
+  /** Memory of one task (MiB): the memory per node shared by the node's tasks, rounded down. */
+  taskMemoryMiB: number;
   timeLimitMinutes: number;
 }
 
 /** The neutral line plan of components/jobs/plan.ts. */
 function linePlan(text: string): PlanEntry[] | undefined {
   const entries: PlanEntry[] = [];
-  for (const line of text.split('\n')) {
-    const f = /^(\d+) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+) (\d+) (\d+) (stress|noop|fail)( .*)?$/.exec(
-      line,
-    );
+  const number = String.raw`\d+(?:\.\d+)?`;
+  const arrival = String.raw`(?:${number} ${number}|${number}(?:,${number})* -)`;
+  const line = new RegExp(
+    String.raw`^(\d+) (\d+) ${arrival} (\d+) (\d+) (\d+) (\d+) (\d+) (low|normal|high) (stress|noop|fail|command)( .*)?$`,
+  );
+  for (const text_ of text.split('\n')) {
+    const f = line.exec(text_);
     if (f === null) return undefined;
+    const tasksPerNode = Number(f[4]);
     entries.push({
       specIndex: Number(f[1]),
       count: Number(f[2]),
+      tasks: Number(f[3]) * tasksPerNode,
       cpus: Number(f[5]),
-      memoryMiB: Number(f[6]),
+      taskMemoryMiB: Math.floor(Number(f[6]) / tasksPerNode),
       timeLimitMinutes: Number(f[7]),
     });
   }
@@ -882,6 +906,7 @@ const JobTemplatePlan = z.array(
     count: z.number().int(),
     job: z.looseObject({
       spec: z.looseObject({
+        completions: z.number().int().positive().optional(),
         template: z.looseObject({
           spec: z.looseObject({
             activeDeadlineSeconds: z.number().int().positive(),
@@ -920,8 +945,9 @@ function jobTemplatePlan(text: string): PlanEntry[] | undefined {
     return {
       specIndex: p.specIndex,
       count: p.count,
+      tasks: p.job.spec.completions ?? 1,
       cpus: Number(requests?.cpu),
-      memoryMiB: Number.parseInt(requests?.memory ?? '', 10),
+      taskMemoryMiB: Number.parseInt(requests?.memory ?? '', 10),
       timeLimitMinutes: pod.activeDeadlineSeconds / 60,
     };
   });
@@ -1087,15 +1113,16 @@ describe.each(each(SUBJECTS))('%s: 3. rendering the same JobSpecs', (name, subje
     expect(problems.map((p) => `${name}: ${p}`)).toEqual([]);
   });
 
-  test(`${name}: the submit stage's plan names every spec with its count, CPUs, memory and time limit`, () => {
+  test(`${name}: the submit stage's plan names every spec with its count, tasks, CPUs, memory and time limit`, () => {
     const plans = Object.values(rendered.resolved.submit?.environment ?? {}).flatMap((value) =>
       PLAN_FORMATS.map((read) => read(value)).filter((p): p is PlanEntry[] => p !== undefined),
     );
     const expected: PlanEntry[] = SPECS.map((s, specIndex) => ({
       specIndex,
       count: s.count,
+      tasks: s.nodes * s.tasksPerNode,
       cpus: s.cpus,
-      memoryMiB: s.memoryMiB,
+      taskMemoryMiB: Math.floor(s.memoryMiB / s.tasksPerNode),
       timeLimitMinutes: jobTimeLimitMinutes(s, TIMEOUT_FACTOR),
     }));
     expect({ scheduler: name, plans: plans.length }).toEqual({ scheduler: name, plans: 1 });

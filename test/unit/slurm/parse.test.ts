@@ -11,6 +11,7 @@ import {
   parseSdiag,
   parseSinfo,
   parseSizeMiB,
+  requestedMemoryTotalMiB,
 } from '../../../components/slurm/parse';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/slurm', name), 'utf8');
@@ -42,6 +43,15 @@ describe('field parsers', () => {
   ])('size %s = %p MiB', (text, mib) => expect(parseSizeMiB(text)).toBeCloseTo(mib, 6));
   test.each(['', 'Unknown'])('size placeholder %p is null', (t) => expect(parseSizeMiB(t)).toBeNull());
   test('a malformed size throws', () => expect(() => parseSizeMiB('12Q')).toThrow(/size/));
+
+  test("a job's requested memory is its total: plain sizes as they are, per-node and per-CPU sizes multiplied", () => {
+    expect(requestedMemoryTotalMiB('256M', 2, 4)).toBe(256);
+    expect(requestedMemoryTotalMiB('128Mn', 2, 4)).toBe(256);
+    expect(requestedMemoryTotalMiB('100Mc', 1, 4)).toBe(400);
+    // Not started yet: no node list, so a per-node size counts once.
+    expect(requestedMemoryTotalMiB('1Gn', 0, 1)).toBe(1024);
+    expect(requestedMemoryTotalMiB('', 2, 4)).toBeNull();
+  });
 
   test('exit codes and signals', () => {
     expect(parseExitCode('3:0')).toEqual({ exitCode: 3, signal: null });
@@ -125,11 +135,41 @@ describe('sacct', () => {
       signal: 15,
       eligibleTime: null,
       elapsedSeconds: 2 * 86400 + 3 * 3600 + 4 * 60 + 5,
-      requestedMemoryMiB: 4096,
+      // 4 GiB per node on two nodes.
+      requestedMemoryMiB: 8192,
       nodes: ['n1', 'n2'],
       totalCpuSeconds: 86401,
       maxRssMiB: 1536,
     });
+  });
+
+  test('jobs of several nodes (SLURM 22.05.8): every node, totals over the nodes, CPU time of the srun step too', () => {
+    const { jobs } = jobRecords(
+      parseSacct(fixture('sacct-multi-node.txt')),
+      ['3', '5', '6', '18'].map((id) => ({ id, specIndex: 0, name: `job${id}` })),
+    );
+    const byId = new Map(jobs.map((j) => [j.id, j]));
+    // 2 nodes × 2 tasks × 1 CPU, --mem=128M per node.
+    expect(byId.get('3')).toMatchObject({
+      state: 'COMPLETED',
+      nodes: ['sbdev-n1', 'sbdev-n2'],
+      requestedCpus: 4,
+      allocatedCpus: 4,
+      requestedMemoryMiB: 256,
+    });
+    // The batch step (0.017 s) and the srun step of the four tasks (5.888 s); the largest RSS of any step.
+    expect(byId.get('3')?.totalCpuSeconds).toBeCloseTo(5.905, 6);
+    expect(byId.get('3')?.maxRssMiB).toBeCloseTo(19572 / 1024, 6);
+    // One node, one task of 2 CPUs: as before.
+    expect(byId.get('5')).toMatchObject({ nodes: ['sbdev-n1'], requestedCpus: 2, requestedMemoryMiB: 64 });
+    // 2 nodes × 1 task × 2 CPUs, 64 MiB per node.
+    expect(byId.get('6')).toMatchObject({
+      nodes: ['sbdev-n1', 'sbdev-n2'],
+      requestedCpus: 4,
+      requestedMemoryMiB: 128,
+    });
+    // A task exiting 3 ends the step (--kill-on-bad-exit) and the job with its code.
+    expect(byId.get('18')).toMatchObject({ state: 'FAILED', exitCode: 3, nodes: ['sbdev-n1', 'sbdev-n2'] });
   });
 
   test('a line with the wrong number of fields is an error that shows the line', () => {

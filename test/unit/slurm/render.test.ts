@@ -4,6 +4,7 @@ import { SlurmOptions } from '../../../components/slurm/options';
 import { clusterLayout, clusterPorts } from '../../../components/slurm/layout';
 import {
   databaseName,
+  HTC_SCHEDULER_PARAMETERS,
   HTC_SETTINGS,
   renderCgroupConf,
   renderSlurmConf,
@@ -72,6 +73,23 @@ describe('renderSlurmConf', () => {
       expect(tuned.get(key)).toBe(value);
       expect(plain.has(key)).toBe(false);
     }
+  });
+
+  test('backfill passes every second in 1 s steps, whatever the tuning; HTC adds its parameters on the same line', () => {
+    expect(settings(conf()).get('SchedulerType')).toBe('sched/backfill');
+    expect(settings(conf()).get('SchedulerParameters')).toBe('bf_interval=1,bf_resolution=1');
+    expect(settings(conf({ backfillIntervalSeconds: 30 })).get('SchedulerParameters')).toBe(
+      'bf_interval=30,bf_resolution=1',
+    );
+    const tuned = conf({ tuning: 'htc' });
+    expect(tuned.match(/^SchedulerParameters=/gm)).toHaveLength(1);
+    expect(settings(tuned).get('SchedulerParameters')).toBe(
+      ['bf_interval=1', 'bf_resolution=1', ...HTC_SCHEDULER_PARAMETERS].join(','),
+    );
+  });
+
+  test('jobs queue by priority/basic: submission order shifted by their nice value', () => {
+    expect(settings(conf()).get('PriorityType')).toBe('priority/basic');
   });
 
   test('HTC tuning has a trivial epilog, so a job end reaches slurmctld as EPILOG_COMPLETE and schedules at once', () => {

@@ -2,7 +2,7 @@
 // script), run by bash against stand-in SLURM commands on PATH: what is left of SLURM's own in each script — squeue,
 // scancel, sbatch, sinfo, sdiag, dpkg — plugged into the stage library, printing what the normaliser reads.
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { z } from 'zod';
@@ -11,7 +11,8 @@ import { InstallInfo } from '../../../components/schedulers/stages';
 import { renderPlan } from '../../../components/jobs/plan';
 import type { JobSpec } from '../../../components/jobs/spec';
 import { SamplerOutput } from '../../../components/slurm/normalise';
-import { slurmScript } from '../../../components/slurm/script';
+import { slurmScript, TASKS_SCRIPT } from '../../../components/slurm/script';
+import { JOB_WRAPPER } from '../../../components/jobs/wrapper';
 import { standIn } from '../stages/bash';
 
 let dir: string;
@@ -100,6 +101,9 @@ describe('wait.sh', () => {
 describe('submit.sh', () => {
   const spec = (count: number, offsetSeconds: number, intervalSeconds: number, args: string[]): JobSpec => ({
     count,
+    nodes: 1,
+    tasksPerNode: 1,
+    priority: 'normal',
     cpus: 2,
     memoryMiB: 100,
     expectedSeconds: 3,
@@ -123,10 +127,88 @@ describe('submit.sh', () => {
     expect((times[2] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(0.19);
     const calls = readFileSync(path.join(dir, 'sbatch-calls'), 'utf8').trim().split('\n');
     expect(calls[0]).toContain(
-      `-p batch -N 1 -n 1 -c 2 --mem=100M -t 1 --no-requeue --job-name=${PREFIX}s0-0`,
+      `-p batch -N 1 --ntasks-per-node=1 -c 2 --mem=100M -t 1 --no-requeue --job-name=${PREFIX}s0-0`,
     );
-    expect(calls[0]).toMatch(/job\.sh \S+\/jobs\/out\/run1 SLURM_JOB_ID stress --cpu 2$/);
+    // One task: the wrapper itself is the batch script, told to record SLURM's name of the node.
+    expect(calls[0]).toContain('--export=ALL,SCHEDBENCH_NODE_VAR=SLURMD_NODENAME ');
+    expect(calls[0]).toMatch(/ \S+\/jobs\/job\.sh \S+\/jobs\/out\/run1 SLURM_JOB_ID stress --cpu 2$/);
     expect(calls[1]).toMatch(/SLURM_JOB_ID stress --vm 1$/);
+    expect(calls.join('\n')).not.toContain('--nice');
+  });
+
+  it('a job of several nodes and tasks: nodes, tasks per node, CPUs per task, memory per node, tasks.sh', () => {
+    const wide: JobSpec = {
+      ...spec(1, 0, 0, ['--cpu', '1']),
+      nodes: 2,
+      tasksPerNode: 3,
+      cpus: 1,
+      memoryMiB: 128,
+    };
+    const r = run('submit.sh', {
+      RUN_KEY: 'run1',
+      JOB_PREFIX: PREFIX,
+      PLAN: renderPlan([wide], 1),
+      PARTITION: 'batch',
+    });
+    expect(r.stderr).toBe('');
+    const [call = ''] = readFileSync(path.join(dir, 'sbatch-calls'), 'utf8').trim().split('\n');
+    expect(call).toContain('-p batch -N 2 --ntasks-per-node=3 -c 1 --mem=128M -t 1 ');
+    // The launcher is the batch script; it starts the wrapper (its first argument) once per task.
+    expect(call).toMatch(
+      / \S+\/jobs\/tasks\.sh \S+\/jobs\/job\.sh \S+\/jobs\/out\/run1 SLURM_JOB_ID stress --cpu 1$/,
+    );
+  });
+
+  it.each([
+    ['low', '--nice=10000'],
+    ['high', '--nice=-10000'],
+  ] as const)('priority %s is the nice value %s', (priority, flag) => {
+    const r = run('submit.sh', {
+      RUN_KEY: 'run1',
+      JOB_PREFIX: PREFIX,
+      PLAN: renderPlan([{ ...spec(1, 0, 0, ['--cpu', '1']), priority }], 1),
+      PARTITION: 'batch',
+    });
+    expect(r.stderr).toBe('');
+    expect(readFileSync(path.join(dir, 'sbatch-calls'), 'utf8')).toContain(` -t 1 ${flag} --no-requeue `);
+  });
+});
+
+describe('tasks.sh (the batch script of a job of several tasks)', () => {
+  it("starts the wrapper once per task through srun, each task's files named by its rank and node", () => {
+    // srun: records its options, then runs the command as tasks 0 … SLURM_NTASKS−1, two per node.
+    standIn(
+      bin,
+      'srun',
+      `printf '%s\\n' "$*" >"$DIR/srun-args"
+while [[ "$1" == --* ]]; do shift; done
+for ((r = 0; r < SLURM_NTASKS; r++)); do SLURM_PROCID=$r SLURMD_NODENAME="n$((r / 2 + 1))" "$@" || exit $?; done`,
+    );
+    // As configure.sh installs them: <root>/jobs/job.sh and tasks.sh, executable.
+    const jobs = path.join(dir, 'jobs');
+    const out = path.join(jobs, 'out');
+    mkdirSync(out, { recursive: true });
+    const wrapper = path.join(jobs, 'job.sh');
+    writeFileSync(wrapper, JOB_WRAPPER, { mode: 0o755 });
+    writeFileSync(path.join(jobs, 'tasks.sh'), TASKS_SCRIPT, { mode: 0o755 });
+    const r = spawnSync(path.join(jobs, 'tasks.sh'), [wrapper, out, 'SLURM_JOB_ID', 'noop'], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${bin}:${String(process.env.PATH)}`,
+        DIR: dir,
+        SLURM_JOB_ID: '42',
+        SLURM_NTASKS: '4',
+        SLURM_CPUS_PER_TASK: '2',
+        SCHEDBENCH_NODE_VAR: 'SLURMD_NODENAME',
+      },
+    });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(path.join(dir, 'srun-args'), 'utf8')).toBe(
+      `--kill-on-bad-exit=1 --cpus-per-task=2 ${wrapper} ${out} SLURM_JOB_ID noop\n`,
+    );
+    expect(readdirSync(out).sort()).toEqual(['42@0.times', '42@1.times', '42@2.times', '42@3.times']);
+    const nodeOf = (rank: number) => readFileSync(path.join(out, `42@${rank}.times`), 'utf8').split('\n')[0];
+    expect([0, 1, 2, 3].map(nodeOf)).toEqual(['node n1', 'node n1', 'node n2', 'node n2']);
   });
 });
 

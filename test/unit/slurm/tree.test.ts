@@ -178,6 +178,9 @@ describe('the SLURM benchmark resource tree (the run loop over the SLURM member 
     // Sent as SCHEDBENCH_* (components/nodes/remote.ts): the only names node sshds accept.
     expect(env.SCHEDBENCH_NODE).toBe('local-n1');
     expect(env.SCHEDBENCH_SLURM_CONF_TEXT).toContain('NodeName=local-n2');
+    // The job wrapper and the launcher of a job's tasks, installed side by side on every node.
+    expect(env.SCHEDBENCH_JOB_SCRIPT_TEXT).toContain('SCHEDBENCH_TASK_VAR');
+    expect(env.SCHEDBENCH_TASKS_SCRIPT_TEXT).toContain('srun --kill-on-bad-exit=1');
     expect(Object.keys(env).every((k) => k.startsWith('SCHEDBENCH_'))).toBe(true);
     expect(String(configure.inputs.create)).not.toContain('local-n1');
   });
@@ -276,7 +279,8 @@ describe('the SLURM benchmark resource tree (the run loop over the SLURM member 
   test('a run submits its plan with job names carrying the run id, and the writer receives the bundle', () => {
     const env = find('local-throughput-r2-submit').inputs.environment as Record<string, string>;
     expect(env.SCHEDBENCH_JOB_PREFIX).toBe('20261126T080000Z_0123456789ab.local.throughput-r2.');
-    expect(env.SCHEDBENCH_PLAN).toMatch(/^0 50 0 0 1 16 1 noop$/);
+    // specIndex count offset interval nodes tasksPerNode cpus memoryMiB minutes priority kind
+    expect(env.SCHEDBENCH_PLAN).toMatch(/^0 50 0 0 1 1 1 16 1 normal noop$/);
     const write = find('local-throughput-r2-write');
     const bundle = JSON.parse(String(write.inputs.stdin)) as {
       meta: {
@@ -285,10 +289,20 @@ describe('the SLURM benchmark resource tree (the run loop over the SLURM member 
         schedulerProvenance: { version: string; settings: unknown };
       };
     };
-    expect(bundle.meta.workload).toEqual({ name: 'throughput', specCount: 50 });
+    expect(bundle.meta.workload).toEqual({
+      name: 'throughput',
+      specCount: 50,
+      groups: [{ name: 'noop', count: 50, nodes: 1, tasksPerNode: 1, cpusPerTask: 1, expectedSeconds: 0.1 }],
+      offeredLoad: null,
+    });
     expect(bundle.meta.scheduler).toBe('slurm');
     expect(bundle.meta.schedulerProvenance.version).toBe('22.05.8');
-    expect(bundle.meta.schedulerProvenance.settings).toEqual({ tuning: 'default', partition: 'batch' });
+    expect(bundle.meta.schedulerProvenance.settings).toEqual({
+      tuning: 'default',
+      partition: 'batch',
+      schedulerParameters: 'bf_interval=1,bf_resolution=1',
+      priorityType: 'priority/basic',
+    });
     expect((write.inputs.environment as Record<string, string>).RESULT_PATH).toBe(
       '/project/runs/20261126T080000Z_0123456789ab/local/throughput-r2.json',
     );

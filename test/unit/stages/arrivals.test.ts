@@ -21,6 +21,9 @@ const spec = (
   args: string[] = [],
 ): JobSpec => ({
   count,
+  nodes: 1,
+  tasksPerNode: 1,
+  priority: 'normal',
   cpus: 1,
   memoryMiB: 64,
   expectedSeconds: 3,
@@ -38,7 +41,13 @@ const SPECS: JobSpec[] = [
   spec(2, 2.675, 0), // a burst later, at a time awk and JS must round alike
   spec(6, 0.57, 0.29),
   spec(2, 0, 0.5), // at 0 and 0.5, as the burst and spec 1's copies
+  explicit([0.1, 0.100001, 2.675, 2.675, 7.123456]), // a seeded random process's draws: one submission each
 ];
+
+/** A spec whose jobs arrive at explicit offsets (as workloads/expand.ts draws a Poisson process). */
+function explicit(offsets: number[]): JobSpec {
+  return { ...spec(offsets.length, 0, 0), arrival: { offsetSeconds: 0, intervalSeconds: 0, offsets } };
+}
 
 function awkBin(awk: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), `schedbench-${awk}-`));
@@ -78,10 +87,17 @@ describe.each(AWKS)('plan_arrivals with %s equals arrivalEvents', (awk) => {
       fc.double({ min: 0, max: 3600, noNaN: true, noDefaultInfinity: true }),
       fc.integer({ min: 0, max: 40 }).map((n) => n / 20),
     );
+    const micro = (t: number): number => Math.round(t * 1e6) / 1e6;
+    const drawn = fc
+      .array(time, { minLength: 1, maxLength: 6 })
+      .map((ts) => explicit(ts.map(micro).sort((a, b) => a - b)));
     const specs = fc.array(
-      fc
-        .tuple(fc.integer({ min: 1, max: 6 }), time, time)
-        .map(([count, offset, interval]) => spec(count, offset, interval)),
+      fc.oneof(
+        fc
+          .tuple(fc.integer({ min: 1, max: 6 }), time, time)
+          .map(([count, offset, interval]) => spec(count, offset, interval)),
+        drawn,
+      ),
       { minLength: 1, maxLength: 6 },
     );
     fc.assert(
@@ -110,6 +126,15 @@ describe('the events themselves', () => {
       { atMicroseconds: 1500000, specIndex: 0, firstCopy: 0, copies: 3, lineNumber: 0 },
       { atMicroseconds: 2000000, specIndex: 1, firstCopy: 1, copies: 1, lineNumber: 1 },
     ]);
+  });
+
+  it('explicit offsets: one submission per job at its own offset, in burst mode too', () => {
+    expect(arrivalEvents([explicit([0, 0, 1.25])], 'burst')).toEqual([
+      { atMicroseconds: 0, specIndex: 0, firstCopy: 0, copies: 1, lineNumber: 0 },
+      { atMicroseconds: 0, specIndex: 0, firstCopy: 1, copies: 1, lineNumber: 0 },
+      { atMicroseconds: 1250000, specIndex: 0, firstCopy: 2, copies: 1, lineNumber: 0 },
+    ]);
+    expect(renderPlan([explicit([0, 0, 1.25])], 2)).toBe('0 3 0,0,1.25 - 1 1 1 64 1 normal noop');
   });
 
   it('plan_arrivals refuses a mode it does not know, saying so', () => {

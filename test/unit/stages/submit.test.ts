@@ -9,6 +9,9 @@ import { runBash } from './bash';
 const SPECS: JobSpec[] = [
   {
     count: 3,
+    nodes: 1,
+    tasksPerNode: 1,
+    priority: 'normal' as const,
     cpus: 2,
     memoryMiB: 100,
     expectedSeconds: 3,
@@ -18,6 +21,9 @@ const SPECS: JobSpec[] = [
   },
   {
     count: 2,
+    nodes: 1,
+    tasksPerNode: 1,
+    priority: 'normal' as const,
     cpus: 1,
     memoryMiB: 50,
     expectedSeconds: 1,
@@ -60,7 +66,7 @@ describe('submit_jobs', () => {
       ['id-sb-run-s1-1', 1, 'sb-run-s1-1'],
     ]);
     // The piece gets the name prefix, the copies and the spec's plan fields (args as separate words).
-    expect(calls[0]).toBe('sb-run-s0- 0 3 0 3 0 0 2 100 1 stress --cpu 2 --timeout 3s');
+    expect(calls[0]).toBe('sb-run-s0- 0 3 0 3 0 0 1 1 2 100 1 normal stress --cpu 2 --timeout 3s');
     expect(calls.slice(1)).toEqual([
       expect.stringMatching(/^sb-run-s1- 0 1 1 2 /),
       expect.stringMatching(/^sb-run-s1- 1 1 1 2 /),

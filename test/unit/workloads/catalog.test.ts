@@ -1,22 +1,23 @@
-// The workload catalog: every workload expands to job specs that fit the profile, with bounded real load.
+// The workload catalog: every preset expands to job specs that fit the profile, with bounded real load.
 import fc from 'fast-check';
 import { renderPlan } from '../../../components/jobs/plan';
 import { expandWorkload, expectedRunSeconds, jobCount, runTimeoutSeconds } from '../../../workloads/catalog';
-import { WORKLOAD_NAMES } from '../../../workloads/names';
+import { PRESET_NAMES } from '../../../workloads/presets';
 
 const small = { nodes: 2, vcpus: 4, memoryGiB: 8 };
 
 describe('expandWorkload', () => {
-  test.each(WORKLOAD_NAMES)(
+  test.each(PRESET_NAMES)(
     '%s: jobs fit a node of the profile and every stress job is bounded in time',
     (name) => {
       const specs = expandWorkload(name, small);
       expect(specs.length).toBeGreaterThan(0);
       for (const s of specs) {
-        expect(s.cpus).toBeLessThanOrEqual(small.vcpus);
+        expect(s.cpus * s.tasksPerNode).toBeLessThanOrEqual(small.vcpus);
+        expect(s.nodes).toBeLessThanOrEqual(small.nodes);
         expect(s.memoryMiB).toBeLessThanOrEqual(small.memoryGiB * 1024);
         if (s.kind === 'stress') expect(s.args).toContain('--timeout');
-        expect(s.expectedSeconds).toBeLessThanOrEqual(5);
+        expect(s.expectedSeconds).toBeLessThanOrEqual(12);
       }
     },
   );
@@ -24,14 +25,15 @@ describe('expandWorkload', () => {
   test('property: for any profile, every spec fits one node and the counts are positive', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...WORKLOAD_NAMES),
+        fc.constantFrom(...PRESET_NAMES),
         fc.integer({ min: 1, max: 64 }),
         fc.integer({ min: 1, max: 512 }),
         fc.double({ min: 0.25, max: 4096, noNaN: true }),
         (name, nodes, vcpus, memoryGiB) => {
           for (const s of expandWorkload(name, { nodes, vcpus, memoryGiB })) {
             expect(s.count).toBeGreaterThan(0);
-            expect(s.cpus).toBeLessThanOrEqual(vcpus);
+            expect(s.cpus * s.tasksPerNode).toBeLessThanOrEqual(vcpus);
+            expect(s.nodes).toBeLessThanOrEqual(nodes);
             expect(s.memoryMiB).toBeLessThanOrEqual(memoryGiB * 1024);
           }
         },
@@ -62,8 +64,10 @@ describe('timeouts and the SLURM plan', () => {
 
   test('renderPlan: one line per spec in the order submit.sh reads', () => {
     const plan = renderPlan(expandWorkload('cpu_intensive', small), 4).split('\n');
-    expect(plan).toEqual(['0 8 0 0 2 64 1 stress --cpu 2 --cpu-method matrixprod --timeout 3s']);
+    expect(plan).toEqual(['0 8 0 0 1 1 2 64 1 normal stress --cpu 2 --cpu-method matrixprod --timeout 3s']);
     const mixed = renderPlan(expandWorkload('mixed', small), 4).split('\n');
-    expect(mixed[1]).toMatch(/^1 8 1 0.5 1 2048 1 stress --vm 1 --vm-bytes 1024M --vm-keep --timeout 3s$/);
+    expect(mixed[1]).toMatch(
+      /^1 8 1 0.5 1 1 1 2048 1 normal stress --vm 1 --vm-bytes 1024M --vm-keep --timeout 3s$/,
+    );
   });
 });

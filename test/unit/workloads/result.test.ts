@@ -101,6 +101,39 @@ describe('assembleRunResult on captured runs', () => {
     expect(job(broken)?.precise?.startEpochS ?? null).toBeNull();
   });
 
+  test('every job record gets the nodes, tasks and priority its spec asked for (meta.jobShapes)', () => {
+    const b = bundle('bundle-cpu-intensive.json');
+    const plain = assembleRunResult(b);
+    expect(plain.jobs.every((j) => j.requestedNodes === undefined)).toBe(true);
+    const shaped = assembleRunResult({
+      ...b,
+      meta: { ...b.meta, jobShapes: [{ nodes: 2, tasksPerNode: 3, priority: 'high' }] },
+    });
+    expect(shaped.jobs.map((j) => [j.requestedNodes, j.requestedTasks, j.priority])).toEqual(
+      plain.jobs.map(() => [2, 6, 'high']),
+    );
+    // The wrapper's files of these jobs (written before tasks) still give one task each.
+    expect(shaped.jobs.every((j) => j.tasks?.length === 1 && j.gangSkewSeconds === null)).toBe(true);
+  });
+
+  test('summary: a job cancelled while pending opens no window', () => {
+    const r = assembleRunResult(bundle('bundle-cpu-intensive.json'));
+    const first = r.jobs[0];
+    if (first === undefined) throw new Error('no job');
+    const early = new Date(Date.parse(first.submitTime) - 60000).toISOString();
+    const pending = {
+      ...first,
+      id: 'p',
+      state: 'CANCELLED' as const,
+      submitTime: early,
+      startTime: null,
+      endTime: early,
+    };
+    expect(summarise({ ...r, jobs: [...r.jobs, pending] }, '/x.json').makespanSeconds).toBe(
+      summarise(r, '/x.json').makespanSeconds,
+    );
+  });
+
   test('summary: completed, failed, makespan from submit to last end', () => {
     const r = assembleRunResult(bundle('bundle-cpu-intensive.json'));
     const s = summarise(r, '/x.json');

@@ -1,0 +1,305 @@
+// A workload definition for one profile: its job groups sized (relative sizes resolved), checked against the
+// profile (every job must fit: nodes, CPUs, memory), their work written as the job wrapper's arguments and their
+// arrivals drawn (Poisson gaps from the seed, so the same seed gives the same job list on every scheduler). Pure.
+import prand from 'pure-rand';
+import type { Profile } from '../components/config/profile';
+import { jobCpus, JobSpec } from '../components/jobs/spec';
+import type { Arrival, Count, JobGroup, WorkloadDefinition, Work } from './definition';
+
+/** A problem of a definition on a profile: where (path below the definition) and what is wrong. */
+export interface FitProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** One expanded group: its spec and what the RunResult records of it. */
+export interface ExpandedGroup {
+  name: string;
+  spec: JobSpec;
+}
+
+export interface Expansion {
+  groups: ExpandedGroup[];
+  /** The seed the random arrivals came from, when any is random. */
+  seed: number | null;
+  /** Σ CPU-seconds offered / (cluster CPUs × arrival span); null when every job arrives at once. */
+  offeredLoad: number | null;
+}
+
+/** `"50%"` of `whole`, rounded down, at least `min`; a number as given. */
+function sized(value: number | string, whole: number, min: number): number {
+  if (typeof value === 'number') return value;
+  return Math.max(min, Math.floor((whole * Number(value.slice(0, -1))) / 100));
+}
+
+/** A uniform double in [0, 1) from two draws of the generator (53 bits). */
+function uniform(rng: prand.RandomGenerator): number {
+  const hi = prand.unsafeUniformIntDistribution(0, 2 ** 26 - 1, rng);
+  const lo = prand.unsafeUniformIntDistribution(0, 2 ** 27 - 1, rng);
+  return (hi * 2 ** 27 + lo) / 2 ** 53;
+}
+
+/** The most jobs one group may make. */
+export const MAX_JOBS = 100000;
+
+/** Offsets rounded to the µs (the plan's resolution), so the text carries them exactly. */
+const micro = (s: number): number => Math.round(s * 1e6) / 1e6;
+
+interface Shape {
+  nodes: number;
+  tasksPerNode: number;
+  cpus: number;
+  memoryMiB: number;
+}
+
+function shapeOf(group: JobGroup, profile: Profile): Shape {
+  return {
+    nodes: group.nodes === 'all' ? profile.nodes : group.nodes,
+    tasksPerNode: group.tasksPerNode,
+    cpus: sized(group.cpusPerTask, profile.vcpus, 1),
+    memoryMiB: sized(group.memoryPerNodeMiB, Math.floor(profile.memoryGiB * 1024), 16),
+  };
+}
+
+/** Why a job of this shape cannot run on the profile (empty: it fits). */
+function fitProblems(shape: Shape, group: JobGroup, profile: Profile, profileName: string): FitProblem[] {
+  const problems: FitProblem[] = [];
+  const nodeMiB = Math.floor(profile.memoryGiB * 1024);
+  if (shape.nodes > profile.nodes)
+    problems.push({
+      path: ['nodes'],
+      message: `${shape.nodes} nodes, but profile ${profileName} has ${profile.nodes}; allowed: 1–${profile.nodes} or all`,
+    });
+  if (shape.tasksPerNode * shape.cpus > profile.vcpus)
+    problems.push({
+      path: [group.tasksPerNode > 1 ? 'tasksPerNode' : 'cpusPerTask'],
+      message:
+        `${shape.tasksPerNode} task(s) per node × ${shape.cpus} CPU(s) per task = ${shape.tasksPerNode * shape.cpus} ` +
+        `CPUs, but a node of profile ${profileName} has ${profile.vcpus} vCPUs`,
+    });
+  if (shape.memoryMiB > nodeMiB)
+    problems.push({
+      path: ['memoryPerNodeMiB'],
+      message: `${shape.memoryMiB} MiB per node, but a node of profile ${profileName} has ${nodeMiB} MiB`,
+    });
+  if (group.work.kind === 'cpu' && group.work.workers !== undefined && group.work.workers > shape.cpus)
+    problems.push({
+      path: ['work', 'workers'],
+      message: `${group.work.workers} CPU stressors in a task of ${shape.cpus} CPU(s): at most ${shape.cpus}`,
+    });
+  return problems;
+}
+
+/** The wrapper's mode and arguments, and the expected seconds, of a group's work for a task of `shape`. */
+function workOf(work: Work, shape: Shape): Pick<JobSpec, 'kind' | 'args' | 'expectedSeconds'> {
+  switch (work.kind) {
+    case 'cpu':
+      return {
+        kind: 'stress',
+        args: [
+          '--cpu',
+          String(work.workers ?? shape.cpus),
+          '--cpu-method',
+          work.method,
+          '--timeout',
+          `${work.seconds}s`,
+        ],
+        expectedSeconds: work.seconds,
+      };
+    case 'memory': {
+      const perTask = Math.floor(shape.memoryMiB / shape.tasksPerNode);
+      const vmMiB = Math.max(16, Math.min(Math.floor(perTask * work.share), work.capMiB));
+      return {
+        kind: 'stress',
+        args: ['--vm', '1', '--vm-bytes', `${vmMiB}M`, '--vm-keep', '--timeout', `${work.seconds}s`],
+        expectedSeconds: work.seconds,
+      };
+    }
+    case 'stress':
+      return {
+        kind: 'stress',
+        args: [...work.args, '--timeout', `${work.seconds}s`],
+        expectedSeconds: work.seconds,
+      };
+    case 'noop':
+      return { kind: 'noop', args: [], expectedSeconds: 0.1 };
+    case 'fail':
+      return { kind: 'fail', args: [String(work.exitCode)], expectedSeconds: 0.1 };
+    case 'command':
+      return { kind: 'command', args: [...work.argv], expectedSeconds: work.seconds };
+  }
+}
+
+/** How many jobs of `shape` run at once on the profile (at least 1). */
+function atOnce(shape: Shape, profile: Profile): number {
+  const nodeMiB = Math.floor(profile.memoryGiB * 1024);
+  const perNode = Math.min(
+    Math.floor(profile.vcpus / (shape.tasksPerNode * shape.cpus)),
+    Math.floor(nodeMiB / shape.memoryMiB),
+  );
+  return Math.max(1, Math.floor((profile.nodes * perNode) / shape.nodes));
+}
+
+function countOf(count: Count, shape: Shape, profile: Profile): number {
+  if (typeof count === 'number') return count;
+  if ('perNode' in count) return count.perNode * profile.nodes;
+  return Math.max(1, Math.round(count.fill * atOnce(shape, profile)));
+}
+
+/** A Poisson process's rate (jobs/s): given, or the one at which the group offers `load` of the cluster. */
+function poissonRate(
+  arrival: Extract<Arrival, { kind: 'poisson' }>,
+  cpusPerJob: number,
+  expectedSeconds: number,
+  profile: Profile,
+): number {
+  if (arrival.ratePerSecond !== undefined) return arrival.ratePerSecond;
+  return ((arrival.load ?? 1) * profile.nodes * profile.vcpus) / (cpusPerJob * expectedSeconds);
+}
+
+/** Arrivals of one group: JobSpec's arrival and the job count (random ones drawn from `rng`). */
+function arrivalsOf(
+  group: JobGroup,
+  count: number | null,
+  rate: () => number,
+  rng: prand.RandomGenerator,
+): { count: number; arrival: JobSpec['arrival'] } {
+  const a = group.arrival;
+  switch (a.kind) {
+    case 'atOnce':
+      return { count: count ?? 1, arrival: { offsetSeconds: a.offsetSeconds, intervalSeconds: 0 } };
+    case 'interval':
+      return {
+        count: count ?? 1,
+        arrival: { offsetSeconds: a.offsetSeconds, intervalSeconds: a.everySeconds },
+      };
+    case 'offsets':
+      return {
+        count: a.seconds.length,
+        arrival: { offsetSeconds: 0, intervalSeconds: 0, offsets: a.seconds.map(micro) },
+      };
+    case 'poisson': {
+      const lambda = rate();
+      const offsets: number[] = [];
+      let t = a.offsetSeconds;
+      const end = a.forSeconds === undefined ? Infinity : a.offsetSeconds + a.forSeconds;
+      for (;;) {
+        t += -Math.log(1 - uniform(rng)) / lambda;
+        if ((count !== null && offsets.length >= count) || (count === null && t >= end)) break;
+        if (offsets.length >= MAX_JOBS)
+          throw new Error(
+            `arrival: a Poisson process of ${lambda.toFixed(1)} jobs/s for ${a.forSeconds ?? '?'} s makes more than ` +
+              `${MAX_JOBS} jobs; lower the load or rate, forSeconds, or make the jobs wider`,
+          );
+        offsets.push(micro(t));
+      }
+      if (offsets.length === 0) offsets.push(micro(a.offsetSeconds));
+      return { count: offsets.length, arrival: { offsetSeconds: 0, intervalSeconds: 0, offsets } };
+    }
+  }
+}
+
+/** Σ CPU-seconds the specs offer / (the profile's CPUs × their arrival span); null when all arrive together. */
+export function offeredLoad(specs: readonly JobSpec[], profile: Profile): number | null {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of specs) {
+    const times = s.arrival.offsets ?? [
+      s.arrival.offsetSeconds,
+      s.arrival.offsetSeconds + s.arrival.intervalSeconds * (s.count - 1),
+    ];
+    for (const t of times) {
+      first = Math.min(first, t);
+      last = Math.max(last, t);
+    }
+  }
+  const span = last - first;
+  if (!(span > 0)) return null;
+  const work = specs.reduce((t, s) => t + s.count * jobCpus(s) * s.expectedSeconds, 0);
+  return work / (profile.nodes * profile.vcpus * span);
+}
+
+/** Problems of every group of `definition` on `profile` (paths `groups.<i>.<key>`); empty when all fit. */
+export function definitionProblems(
+  definition: WorkloadDefinition,
+  profile: Profile,
+  profileName: string,
+): FitProblem[] {
+  return definition.groups.flatMap((group, i) => {
+    const own = fitProblems(shapeOf(group, profile), group, profile, profileName);
+    const countless =
+      group.count === undefined &&
+      group.arrival.kind !== 'offsets' &&
+      !(group.arrival.kind === 'poisson' && group.arrival.forSeconds !== undefined);
+    if (countless)
+      own.push({
+        path: ['count'],
+        message:
+          'required, unless the arrival is poisson with forSeconds, or explicit offsets (one job each)',
+      });
+    if (group.arrival.kind === 'offsets' && group.count !== undefined && typeof group.count === 'number') {
+      if (group.count !== group.arrival.seconds.length)
+        own.push({
+          path: ['count'],
+          message: `${group.count} jobs but ${group.arrival.seconds.length} arrival offsets: give one offset per job`,
+        });
+    }
+    return own.map((p) => ({ path: ['groups', i, ...p.path], message: p.message }));
+  });
+}
+
+/**
+ * The job specs of `definition` on `profile`, one per group, in order, with the seed their random arrivals came
+ * from. Throws naming the first problem when a group does not fit (config validation reports them all before).
+ */
+export function expandDefinition(
+  definition: WorkloadDefinition,
+  profile: Profile,
+  profileName: string,
+  defaultSeed: number,
+): Expansion {
+  const problems = definitionProblems(definition, profile, profileName);
+  if (problems.length > 0) {
+    const p = problems[0];
+    throw new Error(`${p?.path.join('.')}: ${p?.message}`);
+  }
+  const seed = definition.seed ?? defaultSeed;
+  const rng = prand.xoroshiro128plus(seed);
+  let random = false;
+  const groups = definition.groups.map((group, i): ExpandedGroup => {
+    const shape = shapeOf(group, profile);
+    const work = workOf(group.work, shape);
+    const cpusPerJob = shape.nodes * shape.tasksPerNode * shape.cpus;
+    const count = group.count === undefined ? null : countOf(group.count, shape, profile);
+    if (group.arrival.kind === 'poisson') random = true;
+    const { count: n, arrival } = arrivalsOf(
+      group,
+      count,
+      () =>
+        poissonRate(
+          group.arrival as Extract<Arrival, { kind: 'poisson' }>,
+          cpusPerJob,
+          work.expectedSeconds,
+          profile,
+        ),
+      rng,
+    );
+    const timeLimitSeconds =
+      group.timeLimit === undefined
+        ? undefined
+        : 'seconds' in group.timeLimit
+          ? group.timeLimit.seconds
+          : group.timeLimit.factor * work.expectedSeconds;
+    const spec = JobSpec.parse({
+      count: n,
+      ...shape,
+      ...work,
+      ...(timeLimitSeconds === undefined ? {} : { timeLimitSeconds }),
+      arrival,
+      priority: group.priority,
+    });
+    return { name: group.name ?? `g${i}`, spec };
+  });
+  const specs = groups.map((g) => g.spec);
+  return { groups, seed: random ? seed : null, offeredLoad: offeredLoad(specs, profile) };
+}
