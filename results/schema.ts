@@ -58,6 +58,15 @@ export const TaskRecord = z.strictObject({
 });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 
+/** A job of a replayed log (Standard Workload Format), as the log has it: the same job is compared across schedulers. */
+export const LogJob = z.strictObject({
+  job: z.number().int().positive(),
+  submitSeconds: z.number().nonnegative(),
+  runSeconds: z.number().nonnegative(),
+  processors: z.number().int().positive(),
+});
+export type LogJob = z.infer<typeof LogJob>;
+
 /** One job as the scheduler's own accounting reports it. */
 export const JobRecord = z.strictObject({
   /** Scheduler job id (string: SLURM ids, pod names and Flux f58 ids differ). */
@@ -107,6 +116,8 @@ export const JobRecord = z.strictObject({
    * than two tasks recorded a start.
    */
   gangSkewSeconds: z.number().nonnegative().nullable().optional(),
+  /** A replayed log's job this one is (its number, submit time from the log's start, run time, processors). */
+  logJob: LogJob.optional(),
 });
 export type JobRecord = z.infer<typeof JobRecord>;
 
@@ -251,6 +262,15 @@ export const RunResult = z.strictObject({
           expectedSeconds: z.number().positive(),
         }),
       )
+      .optional(),
+    /** A replayed log (absent otherwise): its file name, time scale, machine size and jobs dropped as too wide. */
+    replay: z
+      .strictObject({
+        file: z.string(),
+        scale: z.number().positive(),
+        machineProcessors: z.number().int().positive(),
+        droppedWider: z.number().int().nonnegative(),
+      })
       .optional(),
   }),
   repetition: z.number().int().positive(),

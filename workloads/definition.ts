@@ -6,6 +6,7 @@
 // definition into the neutral job specs (components/jobs/spec.ts) for one profile.
 import { z } from 'zod';
 import { PRIORITIES } from '../components/jobs/spec';
+import { TraceReplay } from './trace/replay';
 
 /** Programs of the workload image (Debian minbase + stress-ng), present on every node kind too. */
 export const IMAGE_PROGRAMS = ['stress-ng', 'dd', 'sha256sum', 'md5sum', 'gzip', 'true', 'false'] as const;
@@ -14,6 +15,15 @@ const PlainArg = z.string().regex(/^[A-Za-z0-9_.=:+/-]+$/, {
   message: 'plain argument characters only (letters, digits, _ . = : + / -)',
 });
 const Seconds = z.number().positive().max(86400);
+/**
+ * stress-ng's --timeout takes whole seconds only: it reads `0.5s` as 0, which means no timeout at all (a job that
+ * never ends). Work stress-ng bounds in time therefore lasts whole seconds.
+ */
+const StressSeconds = z
+  .number()
+  .int({ message: 'whole seconds: stress-ng bounds its work in whole seconds' })
+  .min(1)
+  .max(86400);
 const Offset = z.number().nonnegative().max(86400).default(0);
 /** A share of a node's resource, `"<1–100>%"`. */
 const Percent = z.string().regex(/^(100|[1-9][0-9]?)(\.[0-9]+)?%$/, {
@@ -25,7 +35,7 @@ export const Work = z.discriminatedUnion('kind', [
   z.strictObject({
     /** stress-ng CPU stressors for `seconds`: `workers` of them (default: the task's CPUs), method `method`. */
     kind: z.literal('cpu'),
-    seconds: Seconds,
+    seconds: StressSeconds,
     workers: z.number().int().min(1).max(512).optional(),
     method: z
       .string()
@@ -35,15 +45,20 @@ export const Work = z.discriminatedUnion('kind', [
   z.strictObject({
     /** A stress-ng VM stressor touching `share` of the task's memory (at most capMiB), for `seconds`. */
     kind: z.literal('memory'),
-    seconds: Seconds,
+    seconds: StressSeconds,
     share: z.number().gt(0).max(1).default(0.75),
     capMiB: z.number().int().min(16).default(1024),
   }),
   z.strictObject({
     /** stress-ng with these arguments for `seconds` (schedbench adds `--timeout <seconds>s`). */
     kind: z.literal('stress'),
-    args: z.array(PlainArg).min(1),
-    seconds: Seconds,
+    args: z
+      .array(PlainArg)
+      .min(1)
+      .refine((a) => !a.some((x) => x === '--timeout' || x === '-t'), {
+        message: 'leave out --timeout: schedbench adds `--timeout <seconds>s`',
+      }),
+    seconds: StressSeconds,
   }),
   /** Nothing: the scheduler's own cost per job. */
   z.strictObject({ kind: z.literal('noop') }),
@@ -130,20 +145,27 @@ export const JobGroup = z.strictObject({
 export type JobGroup = z.infer<typeof JobGroup>;
 export type JobGroupInput = z.input<typeof JobGroup>;
 
-export const WorkloadDefinition = z.strictObject({
-  /** One line: what the workload is for (shown by `schedbench workloads`). */
-  description: z.string().max(300).optional(),
-  /** What a good scheduler does on it and which metric shows it (presets; shown by `schedbench workloads`). */
-  expect: z.string().max(600).optional(),
-  /** Seed of its random arrivals; default: the stack's `schedbench:seed`. */
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 32 - 1)
-    .optional(),
-  groups: z.array(JobGroup).min(1).max(64),
-});
+export const WorkloadDefinition = z
+  .strictObject({
+    /** One line: what the workload is for (shown by `schedbench workloads`). */
+    description: z.string().max(300).optional(),
+    /** What a good scheduler does on it and which metric shows it (presets; shown by `schedbench workloads`). */
+    expect: z.string().max(600).optional(),
+    /** Seed of its random arrivals; default: the stack's `schedbench:seed`. */
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
+    /** Its job groups; or, instead, `trace`. */
+    groups: z.array(JobGroup).min(1).max(64).optional(),
+    /** A log in the Standard Workload Format replayed (docs/traces.md); or, instead, `groups`. */
+    trace: TraceReplay.optional(),
+  })
+  .refine((d) => (d.groups === undefined) !== (d.trace === undefined), {
+    message: 'give either groups or trace',
+  });
 export type WorkloadDefinition = z.infer<typeof WorkloadDefinition>;
 export type WorkloadDefinitionInput = z.input<typeof WorkloadDefinition>;
 

@@ -5,6 +5,20 @@ import prand from 'pure-rand';
 import type { Profile } from '../components/config/profile';
 import { jobCpus, JobSpec } from '../components/jobs/spec';
 import type { Arrival, Count, JobGroup, WorkloadDefinition, Work } from './definition';
+import { readSwfFileSync } from './trace/swf-sync';
+import { replayTrace, type LogJob, type TraceReplay } from './trace/replay';
+import { existsSync } from 'fs';
+import * as path from 'path';
+
+/** What a replay's RunResults record of it. */
+export interface ReplayFacts {
+  file: string;
+  scale: number;
+  machineProcessors: number;
+  droppedWider: number;
+  /** By spec index, copy k's log job. */
+  logJobs: LogJob[][];
+}
 
 /** A problem of a definition on a profile: where (path below the definition) and what is wrong. */
 export interface FitProblem {
@@ -20,6 +34,8 @@ export interface ExpandedGroup {
 
 export interface Expansion {
   groups: ExpandedGroup[];
+  /** A replayed log: which log job each copy of each spec is, and what was dropped (absent for job groups). */
+  replay?: ReplayFacts;
   /** The seed the random arrivals came from, when any is random. */
   seed: number | null;
   /** Σ CPU-seconds offered / (cluster CPUs × arrival span); null when every job arrives at once. */
@@ -161,7 +177,7 @@ function poissonRate(
 function arrivalsOf(
   group: JobGroup,
   count: number | null,
-  rate: () => number,
+  job: { cpus: number; expectedSeconds: number; profile: Profile },
   rng: prand.RandomGenerator,
 ): { count: number; arrival: JobSpec['arrival'] } {
   const a = group.arrival;
@@ -179,7 +195,7 @@ function arrivalsOf(
         arrival: { offsetSeconds: 0, intervalSeconds: 0, offsets: a.seconds.map(micro) },
       };
     case 'poisson': {
-      const lambda = rate();
+      const lambda = poissonRate(a, job.cpus, job.expectedSeconds, job.profile);
       const offsets: number[] = [];
       let t = a.offsetSeconds;
       const end = a.forSeconds === undefined ? Infinity : a.offsetSeconds + a.forSeconds;
@@ -225,7 +241,8 @@ export function definitionProblems(
   profile: Profile,
   profileName: string,
 ): FitProblem[] {
-  return definition.groups.flatMap((group, i) => {
+  if (definition.trace !== undefined) return traceProblems(definition.trace);
+  return (definition.groups ?? []).flatMap((group, i) => {
     const own = fitProblems(shapeOf(group, profile), group, profile, profileName);
     const countless =
       group.count === undefined &&
@@ -263,10 +280,11 @@ export function expandDefinition(
     const p = problems[0];
     throw new Error(`${p?.path.join('.')}: ${p?.message}`);
   }
+  if (definition.trace !== undefined) return expandTrace(definition.trace, profile);
   const seed = definition.seed ?? defaultSeed;
   const rng = prand.xoroshiro128plus(seed);
   let random = false;
-  const groups = definition.groups.map((group, i): ExpandedGroup => {
+  const groups = (definition.groups ?? []).map((group, i): ExpandedGroup => {
     const shape = shapeOf(group, profile);
     const work = workOf(group.work, shape);
     const cpusPerJob = shape.nodes * shape.tasksPerNode * shape.cpus;
@@ -275,13 +293,7 @@ export function expandDefinition(
     const { count: n, arrival } = arrivalsOf(
       group,
       count,
-      () =>
-        poissonRate(
-          group.arrival as Extract<Arrival, { kind: 'poisson' }>,
-          cpusPerJob,
-          work.expectedSeconds,
-          profile,
-        ),
+      { cpus: cpusPerJob, expectedSeconds: work.expectedSeconds, profile },
       rng,
     );
     const timeLimitSeconds =
@@ -302,4 +314,33 @@ export function expandDefinition(
   });
   const specs = groups.map((g) => g.spec);
   return { groups, seed: random ? seed : null, offeredLoad: offeredLoad(specs, profile) };
+}
+
+/** A replay's log: its path as given, resolved against the directory schedbench runs in. */
+function logPath(replay: TraceReplay): string {
+  return path.resolve(replay.file);
+}
+
+function traceProblems(replay: TraceReplay): FitProblem[] {
+  if (existsSync(logPath(replay))) return [];
+  return [{ path: ['trace', 'file'], message: `no such file: ${logPath(replay)}` }];
+}
+
+/** A log's replay on the profile: its specs and which log job each copy is. */
+function expandTrace(replay: TraceReplay, profile: Profile): Expansion {
+  const trace = readSwfFileSync(logPath(replay));
+  const r = replayTrace(trace, replay, profile);
+  const specs = r.specs.map((s) => s.spec);
+  return {
+    groups: r.specs,
+    seed: null,
+    offeredLoad: offeredLoad(specs, profile),
+    replay: {
+      file: path.basename(replay.file),
+      scale: replay.scale,
+      machineProcessors: r.machineProcessors,
+      droppedWider: r.dropped.wider,
+      logJobs: r.logJobs,
+    },
+  };
 }

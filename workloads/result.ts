@@ -3,7 +3,7 @@
 // with zod at every step, validated against results/schema.ts before it is returned.
 import { z } from 'zod';
 import { runStatus } from '../results/jobs';
-import { type JobRecord, RunResult, SampleSources, SCHEMA_VERSION } from '../results/schema';
+import { type JobRecord, LogJob, RunResult, SampleSources, SCHEMA_VERSION } from '../results/schema';
 import { BACKEND_KINDS } from '../results/vocabulary';
 import {
   energyNotes,
@@ -57,6 +57,8 @@ export const RunMeta = z.strictObject({
       }),
     )
     .default([]),
+  /** A replayed log's jobs: by spec index, copy k's log job (empty otherwise). */
+  logJobs: z.array(z.array(LogJob)).default([]),
   /** The machine the profile was sized from (the `host` profile), or null (also for bundles made before it). */
   profileSizedFrom: RunResult.shape.provenance.shape.profileSizedFrom.unwrap().default(null),
 });
@@ -123,6 +125,14 @@ function withShape(job: JobRecord, shapes: RunMeta['jobShapes']): JobRecord {
   };
 }
 
+/** A replayed job's record with its log job: copy k of spec s (the job's name ends in `-<k>`). */
+function withLogJob(job: JobRecord, logJobs: RunMeta['logJobs']): JobRecord {
+  const copy = /-(\d+)$/.exec(job.name)?.[1];
+  const log =
+    job.specIndex === null || copy === undefined ? undefined : logJobs[job.specIndex]?.[Number(copy)];
+  return log === undefined ? job : { ...job, logJob: log };
+}
+
 /** The RunResult of a run whose stages printed `bundle`. */
 export function assembleRunResult(bundle: RunBundle): RunResult {
   const { meta } = bundle;
@@ -143,7 +153,7 @@ export function assembleRunResult(bundle: RunBundle): RunResult {
     nodeJobFiles,
   });
   const { missing } = scheduler;
-  const jobs = scheduler.jobs.map((j) => withShape(j, meta.jobShapes));
+  const jobs = scheduler.jobs.map((j) => withLogJob(withShape(j, meta.jobShapes), meta.logJobs));
   if (missing.length > 0)
     notes.push(`${missing.length} submitted job(s) have no accounting record: ${missing.join(', ')}`);
   if (wait.timedOut)

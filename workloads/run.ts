@@ -19,6 +19,7 @@ import { resultPath } from '../results/vocabulary';
 import { jobCount, runTimeoutSeconds } from './catalog';
 import { type JobSpec } from '../components/jobs/spec';
 import type { RunResult } from '../results/schema';
+import type { ReplayFacts } from './expand';
 import { RunSummary, type RunMeta } from './result';
 import { remoteCommand } from '../components/nodes/remote';
 import { TS_ENVIRONMENT, TS_RUN } from '../components/tsx';
@@ -52,6 +53,7 @@ export interface WorkloadFacts {
   seed: number | null;
   offeredLoad: number | null;
   groups: { name: string; spec: JobSpec }[];
+  replay?: ReplayFacts;
 }
 
 function workloadFacts(facts: WorkloadFacts | undefined): Omit<RunResult['workload'], 'name' | 'specCount'> {
@@ -67,6 +69,16 @@ function workloadFacts(facts: WorkloadFacts | undefined): Omit<RunResult['worklo
       cpusPerTask: g.spec.cpus,
       expectedSeconds: g.spec.expectedSeconds,
     })),
+    ...(facts.replay === undefined
+      ? {}
+      : {
+          replay: {
+            file: facts.replay.file,
+            scale: facts.replay.scale,
+            machineProcessors: facts.replay.machineProcessors,
+            droppedWider: facts.replay.droppedWider,
+          },
+        }),
   };
 }
 
@@ -337,6 +349,7 @@ export class WorkloadRun extends pulumi.ComponentResource {
         },
         workload: { name: args.workload, specCount: jobCount(args.specs), ...workloadFacts(args.facts) },
         repetition: args.repetition,
+        logJobs: args.facts?.replay?.logJobs ?? [],
         jobShapes: args.specs.map((s) => ({
           nodes: s.nodes,
           tasksPerNode: s.tasksPerNode,

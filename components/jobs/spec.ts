@@ -46,6 +46,20 @@ export const JobSpec = z
     priority: z.enum(PRIORITIES).default('normal'),
   })
   .superRefine((spec, ctx) => {
+    // stress-ng reads a fractional timeout (`0.5s`) as 0: no timeout at all. Refuse it here, below every source.
+    spec.args.forEach((arg, i) => {
+      const next = spec.args[i + 1];
+      if (
+        spec.kind === 'stress' &&
+        (arg === '--timeout' || arg === '-t') &&
+        !/^[1-9][0-9]*[smhdy]?$/.test(next ?? '')
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['args', i + 1],
+          message: `stress-ng --timeout ${next ?? '(none)'}: whole seconds (or m, h, d, y) of at least 1 only`,
+        });
+    });
     const offsets = spec.arrival.offsets;
     if (offsets === undefined) return;
     if (offsets.length !== spec.count)

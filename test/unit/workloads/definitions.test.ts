@@ -3,7 +3,7 @@
 // and the stack's config takes definitions, checks them before anything is created and hashes them.
 import { configHash } from '../../../components/config/identity';
 import { parseConfig } from '../../../components/config/parse';
-import { arrivalSeconds, jobCpus } from '../../../components/jobs/spec';
+import { arrivalSeconds, jobCpus, JobSpec } from '../../../components/jobs/spec';
 import { expandWorkload, expandWorkloadFully } from '../../../workloads/catalog';
 import { WorkloadDefinition, type WorkloadDefinitionInput } from '../../../workloads/definition';
 import { definitionProblems, expandDefinition, offeredLoad } from '../../../workloads/expand';
@@ -275,5 +275,30 @@ describe('definitions in the stack config', () => {
     );
     expect(text).toMatch(/workloads\[1\] = "?nosuch"?: no such workload; allowed: cpu_intensive, .*mine/);
     expect(text).toMatch(/workloadDefinitions\.mixed.*preset's name/);
+  });
+});
+
+describe('stress-ng timeouts', () => {
+  // stress-ng reads `--timeout 0.5s` as 0: no timeout at all, a job that never ends.
+  test('work bounded by stress-ng lasts whole seconds; a fractional timeout never reaches a job spec', () => {
+    const fractional = WorkloadDefinition.safeParse({
+      groups: [{ count: 1, work: { kind: 'cpu', seconds: 0.5 } }],
+    });
+    expect(fractional.success).toBe(false);
+    expect(JSON.stringify(fractional.error?.issues)).toMatch(/whole seconds/);
+    const spec = {
+      count: 1,
+      cpus: 1,
+      memoryMiB: 64,
+      expectedSeconds: 1,
+      kind: 'stress',
+      arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+    };
+    expect(JobSpec.safeParse({ ...spec, args: ['--cpu', '1', '--timeout', '0.5s'] }).success).toBe(false);
+    expect(JobSpec.safeParse({ ...spec, args: ['--cpu', '1', '--timeout', '2s'] }).success).toBe(true);
+    const own = WorkloadDefinition.safeParse({
+      groups: [{ count: 1, work: { kind: 'stress', args: ['--cpu', '1', '--timeout', '9s'], seconds: 1 } }],
+    });
+    expect(own.success).toBe(false);
   });
 });

@@ -1,0 +1,123 @@
+// A log replayed as a workload: a window of its jobs, arrivals and run times scaled, processors mapped to the
+// profile's nodes, tasks and CPUs, jobs of one shape and run time sharing a spec whose copies keep their log job;
+// in a stack's config as a workload definition (`trace`), refused naming the key when the file is missing; and the
+// NASA iPSC/860 log when ../shared/traces has it.
+import { existsSync } from 'fs';
+import * as path from 'path';
+import { parseConfig } from '../../../components/config/parse';
+import { WorkloadDefinition } from '../../../workloads/definition';
+import { expandDefinition } from '../../../workloads/expand';
+import { parseSwf } from '../../../workloads/trace/swf';
+import { replayShape, replayTrace, TraceReplay } from '../../../workloads/trace/replay';
+
+const NASA = path.join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'traces',
+  'NASA-iPSC-1993-3.1-cln.swf.gz',
+);
+const pair = { nodes: 2, vcpus: 2, memoryGiB: 2 };
+
+/** job submit wait run alloc … (18 fields), on a machine of 8 processors. */
+const LOG = [
+  '; MaxProcs: 8',
+  '1 0 -1 600 8 -1 -1 8 1200 -1 1 -1 -1 -1 -1 -1 -1 -1',
+  '2 60 -1 1200 2 -1 -1 2 -1 -1 1 -1 -1 -1 -1 -1 -1 -1',
+  '3 120 -1 600 8 -1 -1 8 -1 -1 1 -1 -1 -1 -1 -1 -1 -1',
+  '4 180 -1 10 1 -1 -1 1 -1 -1 1 -1 -1 -1 -1 -1 -1 -1',
+  '5 240 -1 600 16 -1 -1 16 -1 -1 1 -1 -1 -1 -1 -1 -1 -1',
+].join('\n');
+
+describe('replayTrace', () => {
+  const replay = TraceReplay.parse({ file: 'x.swf', scale: '1/60', count: 5 });
+
+  it('maps sizes to the profile, scales times, groups one shape and run time into one spec', () => {
+    const r = replayTrace(parseSwf(LOG), replay, pair);
+    // 8 of 8 processors → the whole profile (4 CPUs: 2 nodes × 2 tasks); 2 → 1 CPU; 1 → 1; 16 (wider) → clipped.
+    expect(r.specs.map((s) => [s.name, s.spec.count])).toEqual([
+      ['n2t2c1-10s', 3],
+      ['n1t1c1-20s', 1],
+      ['n1t1c1-1s', 1],
+    ]);
+    expect(r.specs[0]?.spec.arrival.offsets).toEqual([0, 2, 4]);
+    expect(r.specs[1]?.spec.arrival.offsets).toEqual([1]);
+    // Copy k of a spec knows its log job; the requested time, scaled, is the time limit.
+    expect(r.logJobs[0]?.map((j) => j.job)).toEqual([1, 3, 5]);
+    expect(r.logJobs[0]?.[2]).toEqual({ job: 5, submitSeconds: 240, runSeconds: 600, processors: 16 });
+    expect(r.specs[0]?.spec.timeLimitSeconds).toBe(20);
+    expect(r.specs[0]?.spec.args).toEqual(['--cpu', '1', '--cpu-method', 'matrixprod', '--timeout', '10s']);
+    expect(r.dropped.wider).toBe(0);
+  });
+
+  it('drops (and counts) jobs wider than the log machine when asked, and windows by job number', () => {
+    const r = replayTrace(parseSwf(LOG), { ...replay, wider: 'drop', fromJob: 2 }, pair);
+    expect(r.logJobs.flat().map((j) => j.job)).toEqual([2, 3, 4]);
+    expect(r.dropped.wider).toBe(1);
+  });
+
+  it('caps run times and keeps them whole seconds of at least 1', () => {
+    const r = replayTrace(parseSwf(LOG), { ...replay, maxRunSeconds: 5 }, pair);
+    expect(r.specs.map((s) => s.spec.expectedSeconds).sort()).toEqual([1, 5, 5]);
+  });
+
+  it('rounding rule: tasks fill their nodes evenly', () => {
+    // 5 CPUs of a 4-node × 2-vCPU profile → 5 tasks → 3 nodes × 2 tasks.
+    expect(
+      replayShape(5, 8, { nodes: 4, vcpus: 2, memoryGiB: 1 }, { cpusPerTask: 1, wider: 'clip' }),
+    ).toEqual({
+      nodes: 3,
+      tasksPerNode: 2,
+      cpus: 1,
+    });
+  });
+
+  it('an empty window is refused, saying from which job', () => {
+    expect(() => replayTrace(parseSwf(LOG), { ...replay, fromJob: 99 }, pair)).toThrow(/from job 99/);
+  });
+});
+
+describe('a replay as a stack’s workload', () => {
+  it('a missing log is refused naming trace.file', () => {
+    const r = parseConfig(
+      {
+        'schedbench:scheduler': 'slurm',
+        'schedbench:backend': { type: 'netns' },
+        'schedbench:profile': 'pair',
+        'schedbench:profiles': { pair },
+        'schedbench:workloads': ['nasa'],
+        'schedbench:workloadDefinitions': { nasa: { trace: { file: '/nonexistent/log.swf' } } },
+      },
+      'replay',
+      () => ({ cores: 8, memoryMiB: 32768, hostname: 'h' }),
+    );
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.errors.map((e) => `${e.key}: ${e.message}`).join('\n')).toMatch(
+      /workloadDefinitions\.nasa\.trace\.file: no such file/,
+    );
+  });
+
+  it('groups and trace are exclusive', () => {
+    expect(WorkloadDefinition.safeParse({ description: 'neither' }).success).toBe(false);
+  });
+
+  const nasaPresent = existsSync(NASA);
+  if (!nasaPresent) console.warn(`test/unit/trace: ${NASA} is not there; the NASA replay test is skipped`);
+  (nasaPresent ? it : it.skip)(
+    `200 jobs of the NASA log at 1/600 on two nodes${nasaPresent ? '' : ` — SKIPPED: ${NASA} is not there`}`,
+    () => {
+      const d = WorkloadDefinition.parse({ trace: { file: NASA, count: 200, scale: '1/600' } });
+      const e = expandDefinition(d, pair, 'pair', 1);
+      const copies = e.groups.reduce((n, g) => n + g.spec.count, 0);
+      expect(copies).toBe(200);
+      expect(e.replay?.logJobs.flat().map((j) => j.job)).toHaveLength(200);
+      expect(e.replay?.machineProcessors).toBe(128);
+      const last = Math.max(...e.groups.flatMap((g) => g.spec.arrival.offsets ?? []));
+      expect(last).toBeGreaterThan(0);
+      expect(e.offeredLoad).not.toBeNull();
+    },
+  );
+});
