@@ -40,8 +40,41 @@ export interface JobTimes {
   /** Last task start − first task start (s): the record's figure, else from taskStarts; null when unknown. */
   gangSkewSeconds: number | null;
   totalCpuSeconds: number | null;
+  /**
+   * What the job held, task by task, when every one of its several tasks recorded its node, start and end (the
+   * wrappers' clocks): each task its share of the job's CPUs on its node from its start to its end. Null: the job
+   * held its CPUs on its nodes from its start to its end as one (a job of one task, or tasks without records). Pods
+   * of one Kubernetes Job start and end on their own, so a Job that ran its pods one after the other held half its
+   * CPUs at a time, not all of them throughout.
+   */
+  pieces: readonly Piece[] | null;
   /** True when a timestamp had to be clamped (start < submit or end < start). */
   skewed: boolean;
+}
+
+/** One task's holding: `cpus` on `node` from `start` to `end` (epoch s). */
+export interface Piece {
+  node: string;
+  cpus: number;
+  start: number;
+  end: number;
+}
+
+/** The job's tasks as pieces, when it has several and each recorded its node, start and end; else null. */
+function piecesOf(job: JobRecord, cpus: number, started: boolean): Piece[] | null {
+  const tasks = job.tasks ?? [];
+  if (!started || tasks.length < 2) return null;
+  const pieces: Piece[] = [];
+  for (const t of tasks) {
+    if (t.node === null || t.startEpochS === null || t.endEpochS === null) return null;
+    pieces.push({
+      node: t.node,
+      cpus: cpus / tasks.length,
+      start: t.startEpochS,
+      end: Math.max(t.startEpochS, t.endEpochS),
+    });
+  }
+  return pieces;
 }
 
 export const toSeconds = (iso: string): number => Date.parse(iso) / 1000;
@@ -87,6 +120,7 @@ export function jobTimes(job: JobRecord): JobTimes {
     taskStarts: start === null ? null : recordedStarts(job.tasks),
     gangSkewSeconds: start === null ? null : (job.gangSkewSeconds ?? spread(recordedStarts(job.tasks))),
     totalCpuSeconds: job.totalCpuSeconds,
+    pieces: piecesOf(job, job.allocatedCpus ?? job.requestedCpus, start !== null),
     skewed,
   };
 }

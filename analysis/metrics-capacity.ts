@@ -2,7 +2,9 @@
 // utilisation, fragmentation and idle-while-pending, by an event sweep over submit/start/end.
 //
 // Definitions (t over the run window [first submit of a job that ran, last end], C = cluster CPUs):
-//   F(t)      idle CPUs = C − CPUs held by running jobs (a job on k nodes holds its CPUs / k on each of them)
+//   F(t)      idle CPUs = C − CPUs held by running jobs (a job on k nodes holds its CPUs / k on each of them; a job
+//             whose several tasks each recorded node, start and end holds, per task, its share on its node while
+//             that task ran — Kubernetes starts and ends the pods of one Job on their own)
 //   f_n(t)    idle CPUs of node n
 //   P(t)      pending jobs: eligible ≤ t < start (never-started ones until they left the queue, else the window end)
 //             that could run on the cluster at all; a job asking for k nodes and R CPUs needs R / k CPUs on each of
@@ -52,7 +54,8 @@ function placeable(free: ArrayLike<number>, shape: Shape): boolean {
   return found >= shape.nodes;
 }
 
-type Event = { t: number; kind: 0 | 1 | 2 | 3; job: number };
+/** `piece`: the task of a job with pieces (analysis/job-times.ts), −1 for the job as a whole. */
+type Event = { t: number; kind: 0 | 1 | 2 | 3; job: number; piece: number };
 // Events at the same instant are all applied before the next interval is judged, so their order is moot.
 const END = 0;
 const START = 1;
@@ -67,20 +70,28 @@ function capacityEvents(
 ): { events: Event[]; allocatedCpuSeconds: number } {
   const events: Event[] = [];
   let allocatedCpuSeconds = 0;
+  const held = (cpus: number, start: number, end: number) => {
+    const s = Math.max(start, window.start);
+    const e = Math.min(end, window.end);
+    if (e > s) allocatedCpuSeconds += cpus * (e - s);
+  };
   jobs.forEach((j, i) => {
-    if (j.start !== null) {
+    if (j.start !== null && j.pieces !== null) {
+      j.pieces.forEach((p, k) => {
+        held(p.cpus, p.start, p.end);
+        events.push({ t: p.start, kind: START, job: i, piece: k }, { t: p.end, kind: END, job: i, piece: k });
+      });
+    } else if (j.start !== null) {
       const end = j.end ?? window.end;
-      const s = Math.max(j.start, window.start);
-      const e = Math.min(end, window.end);
-      if (e > s) allocatedCpuSeconds += j.cpus * (e - s);
-      events.push({ t: j.start, kind: START, job: i }, { t: end, kind: END, job: i });
+      held(j.cpus, j.start, end);
+      events.push({ t: j.start, kind: START, job: i, piece: -1 }, { t: end, kind: END, job: i, piece: -1 });
     }
     if (placeable(nodeCpus, shapeOf(j))) {
       const pendingEnd = j.start ?? j.leftQueue ?? window.end;
       if (pendingEnd > j.eligible) {
         events.push(
-          { t: j.eligible, kind: PENDING_BEGIN, job: i },
-          { t: pendingEnd, kind: PENDING_END, job: i },
+          { t: j.eligible, kind: PENDING_BEGIN, job: i, piece: -1 },
+          { t: pendingEnd, kind: PENDING_END, job: i, piece: -1 },
         );
       }
     }
@@ -128,7 +139,14 @@ export function capacityMetrics(
     if (!placed) fragmented += idle * (b - a);
   };
   // A job on k nodes holds its CPUs / k on each of them (on the nodes the run knows; the total counts them all).
-  const hold = (j: JobTimes, sign: 1 | -1) => {
+  const hold = (j: JobTimes, piece: number, sign: 1 | -1) => {
+    const p = piece < 0 ? undefined : j.pieces?.[piece];
+    if (p !== undefined) {
+      used += sign * p.cpus;
+      const k = nodeIndex.get(p.node);
+      if (k !== undefined) nodeFree[k] = nodeFree[k] - sign * p.cpus;
+      return;
+    }
     used += sign * j.cpus;
     for (const n of j.nodes) {
       const k = nodeIndex.get(n);
@@ -146,8 +164,8 @@ export function capacityMetrics(
     accrue(ev.t);
     prevT = Math.max(prevT, ev.t);
     const j = jobs[ev.job];
-    if (ev.kind === START) hold(j, 1);
-    else if (ev.kind === END) hold(j, -1);
+    if (ev.kind === START) hold(j, ev.piece, 1);
+    else if (ev.kind === END) hold(j, ev.piece, -1);
     else queue(j, ev.kind === PENDING_BEGIN ? 1 : -1);
   }
   const capacity = clusterCpus * span;

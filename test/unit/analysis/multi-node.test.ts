@@ -41,6 +41,34 @@ function shaped(input: JobInput, index: number, shape: Shape): JobRecord {
 
 const twoNodes = [node('n1', 4), node('n2', 4)];
 
+describe('what a job of several tasks held', () => {
+  it('tasks that ran one after the other on one node held their share each in turn, not the whole job throughout', () => {
+    // A 2-task Job of 2 CPUs in all (1 each) whose pods both ran on n1, 0–10 then 10–20 (Kubernetes let the second
+    // take the node the first left): 20 CPU-seconds held, not 2 CPUs × 20 s.
+    const base = job({ submit: 0, start: 0, end: 20, cpus: 2, nodes: ['n1'] }, 0);
+    const task = (rank: number, from: number, to: number) => ({
+      rank,
+      node: 'n1',
+      startEpochS: BASE_EPOCH_SECONDS + from,
+      endEpochS: BASE_EPOCH_SECONDS + to,
+      runSeconds: to - from,
+    });
+    const record: JobRecord = {
+      ...base,
+      requestedNodes: 2,
+      requestedTasks: 2,
+      tasks: [task(0, 0, 10), task(1, 10, 20)],
+    };
+    const m = runMetrics(runResult({ nodes: [node('n1', 2), node('n2', 2)], jobs: [record] }));
+    expect(m.utilisationAllocated).toBeCloseTo(20 / (4 * 20), 9);
+    // Without task records, the job held its 2 CPUs from its start to its end.
+    const whole = runMetrics(
+      runResult({ nodes: [node('n1', 2), node('n2', 2)], jobs: [{ ...record, tasks: [] }] }),
+    );
+    expect(whole.utilisationAllocated).toBeCloseTo(40 / (4 * 20), 9);
+  });
+});
+
 describe('gang skew and partial starts (task records)', () => {
   it('skew over multi-task jobs; partial-start CPU-seconds held by started tasks while siblings waited', () => {
     const m = runMetrics(
