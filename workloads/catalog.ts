@@ -32,11 +32,18 @@ export function knownWorkloads(definitions: Definitions = {}): string[] {
   return [...PRESET_NAMES, ...Object.keys(definitions).filter((n) => !isPreset(n))];
 }
 
+/** Where a workload's name is looked up and how it is expanded: the stack's definitions, seed and profile name. */
+export interface ExpandOptions {
+  definitions?: Definitions;
+  seed?: number;
+  profileName?: string;
+}
+
 /** `workload` expanded for `profile` (its groups' specs, seed, offered load). */
 export function expandWorkloadFully(
   workload: WorkloadName,
   profile: Profile,
-  options: { definitions?: Definitions; seed?: number; profileName?: string } = {},
+  options: ExpandOptions = {},
 ): Expansion {
   const definition = workloadDefinition(workload, options.definitions);
   if (definition === undefined)
@@ -50,7 +57,7 @@ export function expandWorkloadFully(
 export function expandWorkload(
   workload: WorkloadName,
   profile: Profile,
-  options: { definitions?: Definitions; seed?: number; profileName?: string } = {},
+  options: ExpandOptions = {},
 ): JobSpec[] {
   return expandWorkloadFully(workload, profile, options).groups.map((g) => g.spec);
 }

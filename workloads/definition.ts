@@ -5,15 +5,12 @@
 // nodes, a count that fills the cluster), so one definition fits every profile. workloads/expand.ts turns a
 // definition into the neutral job specs (components/jobs/spec.ts) for one profile.
 import { z } from 'zod';
-import { PRIORITIES } from '../components/jobs/spec';
+import { PlainArg, PRIORITIES } from '../components/jobs/spec';
 import { TraceReplay } from './trace/replay';
 
 /** Programs of the workload image (Debian minbase + stress-ng), present on every node kind too. */
 export const IMAGE_PROGRAMS = ['stress-ng', 'dd', 'sha256sum', 'md5sum', 'gzip', 'true', 'false'] as const;
 
-const PlainArg = z.string().regex(/^[A-Za-z0-9_.=:+/-]+$/, {
-  message: 'plain argument characters only (letters, digits, _ . = : + / -)',
-});
 const Seconds = z.number().positive().max(86400);
 /**
  * stress-ng's --timeout takes whole seconds only: it reads `0.5s` as 0, which means no timeout at all (a job that

@@ -1,10 +1,12 @@
 // A workload definition for one profile: its job groups sized (relative sizes resolved), checked against the
 // profile (every job must fit: nodes, CPUs, memory), their work written as the job wrapper's arguments and their
 // arrivals drawn (Poisson gaps from the seed, so the same seed gives the same job list on every scheduler). Pure.
-import prand from 'pure-rand';
 import type { Profile } from '../components/config/profile';
-import { jobCpus, JobSpec } from '../components/jobs/spec';
+import { planSeconds } from '../components/jobs/plan';
+import { arrivalSeconds, jobCpus, JobSpec } from '../components/jobs/spec';
 import type { Arrival, Count, JobGroup, WorkloadDefinition, Work } from './definition';
+import { seededRandom, uniformPositive, type Random } from './trace/random';
+import { offeredLoad as loadOver } from './trace/summary';
 import { readSwfFileSync } from './trace/swf-sync';
 import { replayTrace, type LogJob, type TraceReplay } from './trace/replay';
 import { existsSync } from 'fs';
@@ -48,18 +50,8 @@ function sized(value: number | string, whole: number, min: number): number {
   return Math.max(min, Math.floor((whole * Number(value.slice(0, -1))) / 100));
 }
 
-/** A uniform double in [0, 1) from two draws of the generator (53 bits). */
-function uniform(rng: prand.RandomGenerator): number {
-  const hi = prand.unsafeUniformIntDistribution(0, 2 ** 26 - 1, rng);
-  const lo = prand.unsafeUniformIntDistribution(0, 2 ** 27 - 1, rng);
-  return (hi * 2 ** 27 + lo) / 2 ** 53;
-}
-
 /** The most jobs one group may make. */
 export const MAX_JOBS = 100000;
-
-/** Offsets rounded to the µs (the plan's resolution), so the text carries them exactly. */
-const micro = (s: number): number => Math.round(s * 1e6) / 1e6;
 
 interface Shape {
   nodes: number;
@@ -173,12 +165,12 @@ function poissonRate(
   return ((arrival.load ?? 1) * profile.nodes * profile.vcpus) / (cpusPerJob * expectedSeconds);
 }
 
-/** Arrivals of one group: JobSpec's arrival and the job count (random ones drawn from `rng`). */
+/** Arrivals of one group: JobSpec's arrival and the job count (random ones drawn from `random`). */
 function arrivalsOf(
   group: JobGroup,
   count: number | null,
   job: { cpus: number; expectedSeconds: number; profile: Profile },
-  rng: prand.RandomGenerator,
+  random: Random,
 ): { count: number; arrival: JobSpec['arrival'] } {
   const a = group.arrival;
   switch (a.kind) {
@@ -192,7 +184,7 @@ function arrivalsOf(
     case 'offsets':
       return {
         count: a.seconds.length,
-        arrival: { offsetSeconds: 0, intervalSeconds: 0, offsets: a.seconds.map(micro) },
+        arrival: { offsetSeconds: 0, intervalSeconds: 0, offsets: a.seconds.map(planSeconds) },
       };
     case 'poisson': {
       const lambda = poissonRate(a, job.cpus, job.expectedSeconds, job.profile);
@@ -200,16 +192,16 @@ function arrivalsOf(
       let t = a.offsetSeconds;
       const end = a.forSeconds === undefined ? Infinity : a.offsetSeconds + a.forSeconds;
       for (;;) {
-        t += -Math.log(1 - uniform(rng)) / lambda;
+        t += -Math.log(uniformPositive(random)) / lambda;
         if ((count !== null && offsets.length >= count) || (count === null && t >= end)) break;
         if (offsets.length >= MAX_JOBS)
           throw new Error(
             `arrival: a Poisson process of ${lambda.toFixed(1)} jobs/s for ${a.forSeconds ?? '?'} s makes more than ` +
               `${MAX_JOBS} jobs; lower the load or rate, forSeconds, or make the jobs wider`,
           );
-        offsets.push(micro(t));
+        offsets.push(planSeconds(t));
       }
-      if (offsets.length === 0) offsets.push(micro(a.offsetSeconds));
+      if (offsets.length === 0) offsets.push(planSeconds(a.offsetSeconds));
       return { count: offsets.length, arrival: { offsetSeconds: 0, intervalSeconds: 0, offsets } };
     }
   }
@@ -217,22 +209,11 @@ function arrivalsOf(
 
 /** Σ CPU-seconds the specs offer / (the profile's CPUs × their arrival span); null when all arrive together. */
 export function offeredLoad(specs: readonly JobSpec[], profile: Profile): number | null {
-  let first = Infinity;
-  let last = -Infinity;
-  for (const s of specs) {
-    const times = s.arrival.offsets ?? [
-      s.arrival.offsetSeconds,
-      s.arrival.offsetSeconds + s.arrival.intervalSeconds * (s.count - 1),
-    ];
-    for (const t of times) {
-      first = Math.min(first, t);
-      last = Math.max(last, t);
-    }
-  }
-  const span = last - first;
-  if (!(span > 0)) return null;
+  // Arrivals never go back in time within a spec (JobSpec refuses decreasing offsets): its first and last bound it.
+  const first = Math.min(...specs.map((s) => arrivalSeconds(s.arrival, 0)));
+  const last = Math.max(...specs.map((s) => arrivalSeconds(s.arrival, s.count - 1)));
   const work = specs.reduce((t, s) => t + s.count * jobCpus(s) * s.expectedSeconds, 0);
-  return work / (profile.nodes * profile.vcpus * span);
+  return loadOver(work, profile.nodes * profile.vcpus, last - first);
 }
 
 /** Problems of every group of `definition` on `profile` (paths `groups.<i>.<key>`); empty when all fit. */
@@ -282,19 +263,17 @@ export function expandDefinition(
   }
   if (definition.trace !== undefined) return expandTrace(definition.trace, profile);
   const seed = definition.seed ?? defaultSeed;
-  const rng = prand.xoroshiro128plus(seed);
-  let random = false;
+  const random = seededRandom(seed);
   const groups = (definition.groups ?? []).map((group, i): ExpandedGroup => {
     const shape = shapeOf(group, profile);
     const work = workOf(group.work, shape);
     const cpusPerJob = shape.nodes * shape.tasksPerNode * shape.cpus;
     const count = group.count === undefined ? null : countOf(group.count, shape, profile);
-    if (group.arrival.kind === 'poisson') random = true;
     const { count: n, arrival } = arrivalsOf(
       group,
       count,
       { cpus: cpusPerJob, expectedSeconds: work.expectedSeconds, profile },
-      rng,
+      random,
     );
     const timeLimitSeconds =
       group.timeLimit === undefined
@@ -313,7 +292,8 @@ export function expandDefinition(
     return { name: group.name ?? `g${i}`, spec };
   });
   const specs = groups.map((g) => g.spec);
-  return { groups, seed: random ? seed : null, offeredLoad: offeredLoad(specs, profile) };
+  const drawn = (definition.groups ?? []).some((g) => g.arrival.kind === 'poisson');
+  return { groups, seed: drawn ? seed : null, offeredLoad: offeredLoad(specs, profile) };
 }
 
 /** A replay's log: its path as given, resolved against the directory schedbench runs in. */

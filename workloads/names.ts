@@ -1,6 +1,4 @@
 // Workload names: the presets' (workloads/presets.ts) and a stack's own definitions'. The default list a stack runs
 // is the original catalog's four.
 export const DEFAULT_WORKLOADS = ['cpu_intensive', 'memory_intensive', 'mixed', 'throughput'] as const;
-/** The original catalog's names (kept: earlier tests and results speak of them). */
-export const WORKLOAD_NAMES = DEFAULT_WORKLOADS;
 export type WorkloadName = string;

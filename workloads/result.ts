@@ -3,7 +3,7 @@
 // with zod at every step, validated against results/schema.ts before it is returned.
 import { z } from 'zod';
 import { runStatus } from '../results/jobs';
-import { type JobRecord, LogJob, RunResult, SampleSources, SCHEMA_VERSION } from '../results/schema';
+import { JobRecord, LogJob, RunResult, SampleSources, SCHEMA_VERSION } from '../results/schema';
 import { BACKEND_KINDS } from '../results/vocabulary';
 import {
   energyNotes,
@@ -53,7 +53,7 @@ export const RunMeta = z.strictObject({
       z.strictObject({
         nodes: z.number().int().positive(),
         tasksPerNode: z.number().int().positive(),
-        priority: z.enum(['low', 'normal', 'high']),
+        priority: JobRecord.shape.priority.unwrap(),
       }),
     )
     .default([]),

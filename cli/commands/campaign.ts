@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { CampaignStep } from '../../components/config/campaign';
 import { configHash } from '../../components/config/identity';
-import { ConfigValidationError, formatErrors, parseConfig } from '../../components/config/parse';
+import { formatErrors, loadConfig } from '../../components/config/parse';
 import { readStackFile } from '../../components/config/stackfile';
 import { REPO_ROOT as REPO } from '../../components/repo-root';
 import {
@@ -183,10 +183,9 @@ export function registerCampaign(program: Command): void {
       const { campaignIdFor, planCampaign } = await import('../../components/config/campaign');
       const started = Date.now();
       const { stack, config: raw } = readStackFile(file);
-      const parsed = parseConfig(raw, stack);
-      if (!parsed.ok) throw new ConfigValidationError(stack, parsed.errors);
-      const campaignId = campaignIdFor(configHash(parsed.config), new Date());
-      const steps = planCampaign(parsed.config, raw, campaignId);
+      const config = loadConfig(raw, stack);
+      const campaignId = campaignIdFor(configHash(config), new Date());
+      const steps = planCampaign(config, raw, campaignId);
       process.stdout.write(renderMatrix(campaignId, steps));
       const refusals = renderRefusals(steps);
       if (refusals !== '') {
@@ -213,7 +212,7 @@ export function registerCampaign(program: Command): void {
       const dir = path.join(REPO, '.schedbench', 'campaign', campaignId);
       mkdirSync(dir, { recursive: true });
       const outcomes = runSteps(steps, dir, started);
-      const resultsDir = resolveResultsDir(REPO, parsed.config.resultsDir);
+      const resultsDir = resolveResultsDir(REPO, config.resultsDir);
       const analysis = analyseCampaign(resultsDir, campaignId);
       const skipped = steps.filter((s) => !s.available);
       say(`${campaignId} in ${elapsed(started).toFixed(1)} min:`);

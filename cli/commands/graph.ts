@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
 import type { Command } from 'commander';
-import { ConfigValidationError, parseConfig } from '../../components/config/parse';
+import { loadConfig } from '../../components/config/parse';
 import { readStackFile } from '../../components/config/stackfile';
 import { REPO_ROOT as REPO } from '../../components/repo-root';
 import { resourceGraph, summarise, toDot, toMermaid } from '../graph/render';
@@ -83,10 +83,9 @@ export function registerGraph(program: Command): void {
       const projectDir = path.resolve(opts.cwd);
       const configFile = path.resolve(opts.configFile ?? path.join(projectDir, `Pulumi.${opts.stack}.yaml`));
       const { config: raw } = readStackFile(configFile, opts.stack);
-      const parsed = parseConfig(raw, opts.stack);
-      if (!parsed.ok) throw new ConfigValidationError(opts.stack, parsed.errors);
+      const config = loadConfig(raw, opts.stack);
       const outDir = path.resolve(
-        opts.out ?? path.join(path.resolve(projectDir, parsed.config.resultsDir), 'analysis', opts.stack),
+        opts.out ?? path.join(path.resolve(projectDir, config.resultsDir), 'analysis', opts.stack),
       );
       const resources = previewResources(projectDir, opts.stack, configFile);
       const graph = resourceGraph(resources, { allEdges: opts.allEdges });

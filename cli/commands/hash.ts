@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { configHash } from '../../components/config/identity';
 import { formatRunId, utcStamp } from '../../results/vocabulary';
-import { ConfigValidationError, parseConfig } from '../../components/config/parse';
+import { loadConfig } from '../../components/config/parse';
 import { readStackFile } from '../../components/config/stackfile';
 
 export function registerHash(program: Command): void {
@@ -13,9 +13,7 @@ export function registerHash(program: Command): void {
     .option('--json', 'print one JSON document instead of two lines')
     .action((file: string, options: { json?: boolean }) => {
       const { stack, config } = readStackFile(file);
-      const result = parseConfig(config, stack);
-      if (!result.ok) throw new ConfigValidationError(stack, result.errors);
-      const hash = configHash(result.config);
+      const hash = configHash(loadConfig(config, stack));
       const id = formatRunId(utcStamp(new Date()), hash);
       if (options.json === true) {
         process.stdout.write(`${JSON.stringify({ stack, configHash: hash, runId: id })}\n`);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'fs';
 import { gzipSync } from 'zlib';
 import { z } from 'zod';
-import { ConfigValidationError, parseConfig } from '../../components/config/parse';
+import { loadConfig } from '../../components/config/parse';
 import { DEFAULT_PROFILES, type Profile } from '../../components/config/profile';
 import { readStackFile } from '../../components/config/stackfile';
 import { formatTraceInfo, type InfoOnProfile } from '../../workloads/trace/info';
@@ -63,10 +63,9 @@ function chosenProfile(options: z.infer<typeof InfoOptions>): { name: string; pr
   let name = options.profile;
   if (options.stackFile !== undefined) {
     const { stack, config } = readStackFile(options.stackFile);
-    const result = parseConfig(config, stack);
-    if (!result.ok) throw new ConfigValidationError(stack, result.errors);
-    profiles = result.config.profiles;
-    name ??= result.config.profile;
+    const parsed = loadConfig(config, stack);
+    profiles = parsed.profiles;
+    name ??= parsed.profile;
   }
   if (name === undefined) return null;
   const profile = profiles[name];

@@ -2,7 +2,7 @@
 // definition as the YAML a stack file takes, and the jobs it makes on the stack's profile (or `small`).
 import type { Command } from 'commander';
 import YAML from 'yaml';
-import { ConfigValidationError, parseConfig } from '../../components/config/parse';
+import { loadConfig } from '../../components/config/parse';
 import { DEFAULT_PROFILES } from '../../components/config/profile';
 import { readStackFile } from '../../components/config/stackfile';
 import { taskCount } from '../../components/jobs/spec';
@@ -25,9 +25,7 @@ function context(options: Options) {
     return { definitions: {} as Definitions, seed: 1, profile, profileName: 'small' };
   }
   const { stack, config } = readStackFile(options.stackFile);
-  const result = parseConfig(config, stack);
-  if (!result.ok) throw new ConfigValidationError(stack, result.errors);
-  const c = result.config;
+  const c = loadConfig(config, stack);
   const profile = c.profiles[c.profile];
   if (profile === undefined) throw new Error(`schedbench:profile: no profile ${c.profile}`);
   return { definitions: c.workloadDefinitions, seed: c.seed, profile, profileName: c.profile };

@@ -6,7 +6,7 @@
 // offsets as one comma-separated field in place of offsetSeconds, and `-` as intervalSeconds. The time limit is the
 // same whole minutes for every scheduler, so all bound a job alike. arrivalEvents is the submissions a submit stage
 // makes of that plan, as the stage library's plan_arrivals (components/stages.sh) computes them on the node.
-import { jobTimeLimitMinutes, type JobSpec } from './spec';
+import { arrivalSeconds, jobTimeLimitMinutes, type JobSpec } from './spec';
 
 /** The plan's field numbers (1-based, as awk and a submit callback's FIELD… count them). */
 export const PLAN_FIELDS = [
@@ -70,9 +70,12 @@ export interface ArrivalEvent {
  * the µs.
  */
 export function arrivalMicroseconds(arrival: JobSpec['arrival'], k: number): number {
-  const explicit = arrival.offsets?.[k];
-  if (explicit !== undefined) return Math.floor(explicit * 1000000 + 0.5);
-  return Math.floor((arrival.offsetSeconds + arrival.intervalSeconds * k) * 1000000 + 0.5);
+  return Math.floor(arrivalSeconds(arrival, k) * 1000000 + 0.5);
+}
+
+/** Seconds rounded to the plan's resolution, the µs: an explicit offset so rounded travels through its text exactly. */
+export function planSeconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
 }
 
 /** The submissions of a run in arrival order; ties keep the specs' order, then the copies'. */

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 
 /** Plain argument characters: a spec's arguments travel through the plan's space-separated line format. */
-const PlainArg = z.string().regex(/^[A-Za-z0-9_.=:+/-]+$/, { message: 'plain argument characters only' });
+export const PlainArg = z.string().regex(/^[A-Za-z0-9_.=:+/-]+$/, {
+  message: 'plain argument characters only (letters, digits, _ . = : + / -)',
+});
 
 /** Priority classes every scheduler renders in its own terms (SLURM nice, Flux urgency, a PriorityClass). */
 export const PRIORITIES = ['low', 'normal', 'high'] as const;

@@ -49,9 +49,14 @@ export function splitTaskKey(key: string): { id: string; rank: number | null } {
   return { id: m[1], rank: Number(m[2]) };
 }
 
+/** The starts the tasks' wrappers recorded. */
+function taskStarts(tasks: readonly TaskRecord[]): number[] {
+  return tasks.flatMap((t) => (t.startEpochS === null ? [] : [t.startEpochS]));
+}
+
 /** Gang skew (s): last task start − first task start; null with fewer than two starts. */
 export function gangSkewSeconds(tasks: readonly TaskRecord[]): number | null {
-  const starts = tasks.flatMap((t) => (t.startEpochS === null ? [] : [t.startEpochS]));
+  const starts = taskStarts(tasks);
   if (starts.length < 2) return null;
   return Math.max(0, Math.max(...starts) - Math.min(...starts));
 }
@@ -64,7 +69,7 @@ export function jobTimesOfTasks(
   tasks: readonly TaskRecord[],
   submittedAt: number | undefined,
 ): PreciseTimes | null {
-  const starts = tasks.flatMap((t) => (t.startEpochS === null ? [] : [t.startEpochS]));
+  const starts = taskStarts(tasks);
   const ends = tasks.flatMap((t) => (t.endEpochS === null ? [] : [t.endEpochS]));
   if (submittedAt === undefined && starts.length === 0) return null;
   const start = starts.length > 0 ? Math.min(...starts) : null;
@@ -83,14 +88,13 @@ export function preciseTimes(
   wrapperText: string | undefined,
   submittedAt: number | undefined,
 ): PreciseTimes | null {
-  const s = stamps(wrapperText ?? '');
-  if (submittedAt === undefined && s.start === undefined) return null;
+  const t = taskRecord(0, wrapperText ?? '');
+  if (submittedAt === undefined && t.startEpochS === null) return null;
   return {
     submitEpochS: submittedAt ?? null,
-    startEpochS: s.start?.wallS ?? null,
-    endEpochS: s.end?.wallS ?? null,
-    runSeconds:
-      s.start !== undefined && s.end !== undefined ? Math.max(0, s.end.monoS - s.start.monoS) : null,
+    startEpochS: t.startEpochS,
+    endEpochS: t.endEpochS,
+    runSeconds: t.runSeconds,
     source: PRECISE_SOURCE,
   };
 }

@@ -1,5 +1,6 @@
-// Seeded random numbers for the trace generator: uniform doubles from pure-rand's xoroshiro128+ (the same seed
-// gives the same sequence on every machine and Node version), and standard normals from them. Pure given the seed.
+// Seeded random numbers for workload arrivals (workloads/expand.ts) and the trace generator: uniform doubles from
+// pure-rand's xoroshiro128+ (the same seed gives the same sequence on every machine and Node version), and standard
+// normals from them. Pure given the seed.
 import prand from 'pure-rand';
 
 /** A stream of random numbers from one seed; each call advances it. */

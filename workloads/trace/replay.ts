@@ -5,7 +5,10 @@
 // caller).
 import { z } from 'zod';
 import type { Profile } from '../../components/config/profile';
+import { planSeconds } from '../../components/jobs/plan';
 import { JobSpec } from '../../components/jobs/spec';
+import { scaledCpus } from './load';
+import { logMachine } from './summary';
 import type { LogJob } from '../../results/schema';
 import { jobProcessors, type SwfJob } from './swf-format';
 import type { SwfTrace } from './swf-format';
@@ -54,13 +57,6 @@ export interface Replay {
   dropped: { wider: number };
 }
 
-/** The log machine's processors: MaxProcs, else MaxNodes, else the widest job. */
-export function machineProcessorsOf(trace: SwfTrace): number {
-  const h = trace.header.numbers;
-  const widest = trace.jobs.reduce((m, j) => Math.max(m, jobProcessors(j) ?? 0), 1);
-  return h.MaxProcs ?? h.MaxNodes ?? widest;
-}
-
 /**
  * The nodes, tasks per node and CPUs per task of a log job of `processors` on the profile: CPUs = ⌈processors ×
  * profile CPUs / machine processors⌉ (at least 1, at most the profile's), tasks = ⌈CPUs / cpusPerTask⌉, nodes =
@@ -74,8 +70,7 @@ export function replayShape(
   replay: Pick<TraceReplay, 'cpusPerTask' | 'wider'>,
 ): { nodes: number; tasksPerNode: number; cpus: number } | null {
   if (processors > machineProcessors && replay.wider === 'drop') return null;
-  const profileCpus = profile.nodes * profile.vcpus;
-  const cpus = Math.min(profileCpus, Math.max(1, Math.ceil((processors * profileCpus) / machineProcessors)));
+  const cpus = scaledCpus(processors, machineProcessors, profile.nodes * profile.vcpus);
   const perTask = Math.min(replay.cpusPerTask, profile.vcpus);
   const tasks = Math.ceil(cpus / perTask);
   const perNode = Math.floor(profile.vcpus / perTask);
@@ -85,7 +80,8 @@ export function replayShape(
 
 /** The replay of `trace` on `profile`. Throws when the window holds no job. */
 export function replayTrace(trace: SwfTrace, replay: TraceReplay, profile: Profile): Replay {
-  const machineProcessors = machineProcessorsOf(trace);
+  const widest = trace.jobs.reduce((m, j) => Math.max(m, jobProcessors(j) ?? 0), 0);
+  const machineProcessors = logMachine(trace, widest > 0 ? widest : null)?.processors ?? 1;
   const window: { job: SwfJob; shape: NonNullable<ReturnType<typeof replayShape>> }[] = [];
   let wider = 0;
   for (const job of trace.jobs) {
@@ -131,7 +127,7 @@ export function replayTrace(trace: SwfTrace, replay: TraceReplay, profile: Profi
       });
       logJobs.push([]);
     }
-    specs[index]?.offsets.push(Math.round((job.submitSeconds - first) * replay.scale * 1e6) / 1e6);
+    specs[index]?.offsets.push(planSeconds((job.submitSeconds - first) * replay.scale));
     logJobs[index]?.push({
       job: job.jobNumber,
       submitSeconds: job.submitSeconds,

@@ -21,7 +21,7 @@ import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/r
 import { writeNetnsStack } from '../../helpers/stack';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult, TaskRecord } from '../../../results/schema';
-import { WORKLOAD_NAMES } from '../../../workloads/names';
+import { DEFAULT_WORKLOADS } from '../../../workloads/names';
 import type { ExtraRun } from '../../fixtures/program/extra';
 
 jest.setTimeout(45 * 60 * 1000);
@@ -165,7 +165,7 @@ function writeConfig(extraRuns: ExtraRun[]): void {
     ...TWO_NODE_KUBERNETES,
     // Two vCPUs a node (the host's two cores each, shared): room for two one-CPU tasks of a job on each node.
     'schedbench:profiles': { fits: { nodes: 2, vcpus: 2, memoryGiB: 2 } },
-    'schedbench:workloads': [...WORKLOAD_NAMES, ...MULTI_POD_WORKLOADS],
+    'schedbench:workloads': [...DEFAULT_WORKLOADS, ...MULTI_POD_WORKLOADS],
     'schedbench:workloadDefinitions': { [GANG]: GANG_DEFINITION },
     'schedbench:stopAfter': 'analysis',
     'schedbench:idleGapSeconds': 0,
@@ -411,7 +411,7 @@ if (!cached && !mayBuild)
 
     test("runs every workload as Jobs on both nodes, with the scheduler's and the wrapper's times", () => {
       const nodeNames = [`${CLUSTER}-n1`, `${CLUSTER}-n2`];
-      for (const workload of WORKLOAD_NAMES) {
+      for (const workload of DEFAULT_WORKLOADS) {
         const r = readResult(workload);
         expect({ workload, status: r.status, notes: r.notes }).toEqual({ workload, status: 'ok', notes: [] });
         expect(r.scheduler.name).toBe('kubernetes');

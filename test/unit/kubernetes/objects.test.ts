@@ -8,6 +8,7 @@ import {
   PRIORITY_CLASSES,
   renderJob,
 } from '../../../components/kubernetes/render';
+import type { JobSpec } from '../../../components/jobs/spec';
 
 /** What the tests read of the policy and of a Job (the SDK's input types allow promises and outputs). */
 const Policy = z.object({
@@ -28,6 +29,24 @@ const PodOfJob = z.object({
 });
 
 const ROOT = "/var/lib/schedbench/o'k/kubernetes/jobs/out";
+
+/** The benchmark's Job of one trivial job of this shape, as a run renders it. */
+function noopJob(shape: Pick<JobSpec, 'nodes' | 'tasksPerNode' | 'priority'>) {
+  return renderJob(
+    {
+      count: 1,
+      ...shape,
+      cpus: 1,
+      memoryMiB: 64,
+      expectedSeconds: 1,
+      kind: 'noop',
+      args: [],
+      arrival: { offsetSeconds: 0, intervalSeconds: 0 },
+    },
+    0,
+    { image: 'img', runLabel: 'r', jobFilesDir: `${ROOT}/run-1`, timeoutFactor: 2 },
+  );
+}
 
 const objects = renderBenchObjects({
   nodes: [
@@ -135,22 +154,7 @@ describe('renderBenchObjects', () => {
   });
 
   it("the benchmark's own Jobs ask for nothing the policy denies", () => {
-    const job = renderJob(
-      {
-        count: 1,
-        nodes: 1,
-        tasksPerNode: 1,
-        priority: 'normal' as const,
-        cpus: 1,
-        memoryMiB: 64,
-        expectedSeconds: 1,
-        kind: 'noop',
-        args: [],
-        arrival: { offsetSeconds: 0, intervalSeconds: 0 },
-      },
-      0,
-      { image: 'img', runLabel: 'r', jobFilesDir: `${ROOT}/run-1`, timeoutFactor: 2 },
-    );
+    const job = noopJob({ nodes: 1, tasksPerNode: 1, priority: 'normal' });
     const pod = PodOfJob.parse(job).spec.template.spec;
     expect(pod.hostNetwork).toBeUndefined();
     expect(pod.containers.map((c) => c.securityContext)).toEqual([undefined]);
@@ -165,22 +169,7 @@ describe('renderBenchObjects', () => {
       ['high', 2, 1],
       ['normal', 1, 3],
     ] as const) {
-      const job = renderJob(
-        {
-          count: 1,
-          nodes,
-          tasksPerNode,
-          priority,
-          cpus: 1,
-          memoryMiB: 64,
-          expectedSeconds: 1,
-          kind: 'noop',
-          args: [],
-          arrival: { offsetSeconds: 0, intervalSeconds: 0 },
-        },
-        0,
-        { image: 'img', runLabel: 'r', jobFilesDir: `${ROOT}/run-1`, timeoutFactor: 2 },
-      );
+      const job = noopJob({ nodes, tasksPerNode, priority });
       const pod = PodOfJob.parse(job).spec.template.spec;
       expect(pod.priorityClassName).toBe(PRIORITY_CLASSES[priority].name);
       expect(pod.hostNetwork).toBeUndefined();
