@@ -19,6 +19,7 @@ import {
   type Objective,
 } from './pareto';
 import type { RunResult } from '../results/schema';
+import { replayComparisons, type ReplayComparison } from './replay-jobs';
 import { schedulerLabels } from './scheduler-labels';
 import { UNSCOPED, type AnalysisScope } from './select';
 import {
@@ -116,6 +117,8 @@ export interface Analysis {
   pareto: ParetoOutcome;
   /** Per (profile, workload) with two or more schedulers: who is ahead on each key metric, and is it significant. */
   verdicts: WorkloadVerdict[];
+  /** Per (profile, workload) that replayed a log: each log job under each scheduler, and paired comparisons. */
+  replays: ReplayComparison[];
   /** Which results were analysed (a campaign, a stack, …) and how many were left out. */
   scope: AnalysisScope;
   problems: LoadProblem[];
@@ -341,6 +344,7 @@ export function analyse(
     scaling: scaling(groups),
     pareto,
     verdicts,
+    replays: replayComparisons(rows, runs),
     scope,
     problems,
     headline: headline(rows, groups, pareto, verdicts, scope, problems.length),

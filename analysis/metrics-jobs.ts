@@ -79,8 +79,15 @@ function sorted(xs: number[]): Float64Array {
 /** A job that asked for more than one node (by its request, so every scheduler's classes hold the same jobs). */
 const isWide = (j: JobTimes): boolean => j.requestedNodes > 1;
 
-const waitOf = (j: JobTimes): number => (j.start as number) - j.submit;
-const slowdownOf = (j: JobTimes): number => boundedSlowdown(waitOf(j), j.runSeconds as number);
+/** Jobs that started (however they ended): their wait is the scheduler's doing. */
+export const hasStarted = (j: JobTimes): boolean => j.start !== null;
+/** Jobs that did their work: completed, with a start and a run time. */
+export const isCompleted = (j: JobTimes): boolean =>
+  j.cls === 'completed' && j.start !== null && j.runSeconds !== null;
+/** Start − submit of a job that started. */
+export const waitOf = (j: JobTimes): number => (j.start as number) - j.submit;
+/** Bounded slowdown of a completed job. */
+export const slowdownOf = (j: JobTimes): number => boundedSlowdown(waitOf(j), j.runSeconds as number);
 
 /** Mean bounded slowdown of narrow and wide completed jobs, and mean wait of wide started ones (null: class empty). */
 function byWidth(
@@ -97,8 +104,8 @@ function byWidth(
 export function jobMetrics(jobs: readonly JobTimes[]): JobMetrics {
   const window = runWindow(jobs);
   const makespan = window === null ? null : window.end - window.start;
-  const started = jobs.filter((j) => j.start !== null);
-  const completed = jobs.filter((j) => j.cls === 'completed' && j.start !== null && j.runSeconds !== null);
+  const started = jobs.filter(hasStarted);
+  const completed = jobs.filter(isCompleted);
   // Wait counts every job that started, however it ended: waiting is the scheduler's doing, not the job's.
   const waits = sorted(started.map(waitOf));
   // Response and slowdown describe jobs that did their work: completed ones only.

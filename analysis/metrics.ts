@@ -331,7 +331,21 @@ export const METRICS = {
     source: 'node samples (pm_counters, RAPL, IPMI) or host.power model',
     definition: 'Σ nodes (Δ energy / Δ time) over their samples, or the model; else empty',
   },
-  jobsTotal: { unit: 'jobs', better: null, range: NON_NEGATIVE, source: 'jobs', definition: 'job records' },
+  offeredLoad: {
+    unit: '1',
+    better: null,
+    range: NON_NEGATIVE,
+    source: 'workload',
+    definition:
+      "Σ jobs' CPUs × expected run time / (profile CPUs × arrival span), from the workload before it ran (above 1: a queue must build up); empty when every job arrives at once",
+  },
+  jobsTotal: {
+    unit: 'jobs',
+    better: null,
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition: "job records (a replay's: the measured ones)",
+  },
   jobsCompleted: {
     unit: 'jobs',
     better: 'max',
@@ -366,6 +380,14 @@ export const METRICS = {
     range: NON_NEGATIVE,
     source: 'jobs',
     definition: 'jobs without a start time',
+  },
+  jobsOutsideWindow: {
+    unit: 'jobs',
+    better: null,
+    range: NON_NEGATIVE,
+    source: 'jobs',
+    definition:
+      "a replay's warm-up and cool-down jobs: they load the machine, but every other job figure leaves them out",
   },
   clockSkewJobs: {
     unit: 'jobs',
@@ -417,10 +439,13 @@ export interface MetricOptions {
 }
 
 export function runDetails(run: RunResult, options: MetricOptions = {}): RunDetails {
-  const jobs = run.jobs.map(jobTimes);
+  const all = run.jobs.map(jobTimes);
+  // A replay's warm-up and cool-down jobs load the machine but are not measured: the job figures and the window
+  // are the measured jobs'; what every job held within that window counts in utilisation and fragmentation.
+  const jobs = all.filter((j) => j.measured);
   const window = runWindow(jobs);
   const jm: JobMetrics = jobMetrics(jobs);
-  const cap = capacityMetrics(jobs, run.nodes, window);
+  const cap = capacityMetrics(all, run.nodes, window);
   const byNode = samplesByNode(run.nodes, run.nodeSamples, window, run.samplingIntervalMs / 1000);
   const nm = nodeMetrics(byNode, run.nodes);
   const energy = energyMetrics(
@@ -462,6 +487,8 @@ export function runDetails(run: RunResult, options: MetricOptions = {}): RunDeta
     ...sm,
     energyJoules: energy.energyJoules,
     powerMeanWatts: energy.powerMeanWatts,
+    offeredLoad: run.workload.offeredLoad ?? null,
+    jobsOutsideWindow: all.length - jobs.length,
   };
   return { metrics, perNode };
 }

@@ -1,7 +1,7 @@
 // Writes an analysis to its output directory: metrics.csv (one row per run), summary.csv (one row per
-// group × metric), summary.json (scope, headline, per-workload verdicts, groups, comparisons, …), pareto.json and
-// report.html.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// group × metric), summary.json (scope, headline, per-workload verdicts, groups, comparisons, …), pareto.json,
+// replay-jobs.csv (when a log was replayed) and report.html.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Analysis } from './analyze';
@@ -89,8 +89,50 @@ export function summaryJson(a: Analysis): unknown {
     groups: a.groups,
     comparisons: a.comparisons,
     scaling: a.scaling,
+    replays: a.replays.map(({ jobs, ...rest }) => ({ ...rest, jobs: jobs.length })),
     problems: a.problems,
   };
+}
+
+/**
+ * replay-jobs.csv: one row per replayed log job × scheduler, long form — the same job under each scheduler (its wait
+ * and bounded slowdown, means over the repetitions with status ok).
+ */
+export function replayJobsCsv(a: Analysis): string {
+  const columns = [
+    'profile',
+    'workload',
+    'logJob',
+    'phase',
+    'processors',
+    'logSubmitSeconds',
+    'logRunSeconds',
+    'scheduler',
+    'repetitionsStarted',
+    'waitMeanSeconds',
+    'boundedSlowdownMean',
+  ];
+  const records = a.replays.flatMap((c) =>
+    c.jobs.flatMap((j) =>
+      c.schedulers.map((s) => {
+        const u = j.under[s];
+        return [
+          c.profile,
+          c.workload,
+          j.logJob,
+          j.phase,
+          j.processors,
+          j.logSubmitSeconds,
+          j.logRunSeconds,
+          s,
+          u?.runs ?? 0,
+          u?.waitSeconds ?? '',
+          u?.boundedSlowdown ?? '',
+        ];
+      }),
+    ),
+  );
+  return stringify(records, { header: true, columns });
 }
 
 export interface WrittenFiles {
@@ -98,6 +140,8 @@ export interface WrittenFiles {
   summaryCsv: string;
   summaryJson: string;
   paretoJson: string;
+  /** Written when a replay was analysed (else absent). */
+  replayJobsCsv?: string;
   reportHtml: string;
   reportBytes: number;
 }
@@ -122,5 +166,12 @@ export async function writeAnalysis(
   writeFileSync(files.summaryJson, `${JSON.stringify(summaryJson(a), null, 2)}\n`);
   writeFileSync(files.paretoJson, `${JSON.stringify(a.pareto, null, 2)}\n`);
   writeFileSync(files.reportHtml, html);
-  return { ...files, reportBytes: Buffer.byteLength(html) };
+  const replayJobs = join(dir, 'replay-jobs.csv');
+  if (a.replays.length > 0) writeFileSync(replayJobs, replayJobsCsv(a));
+  else rmSync(replayJobs, { force: true });
+  return {
+    ...files,
+    ...(a.replays.length > 0 ? { replayJobsCsv: replayJobs } : {}),
+    reportBytes: Buffer.byteLength(html),
+  };
 }

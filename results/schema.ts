@@ -64,6 +64,11 @@ export const LogJob = z.strictObject({
   submitSeconds: z.number().nonnegative(),
   runSeconds: z.number().nonnegative(),
   processors: z.number().int().positive(),
+  /**
+   * Where the job lies in the replay: the first `warmupJobs` by submit time are `warmup`, the last `cooldownJobs`
+   * `cooldown`; they load the machine but their own figures are left out of the metrics (absent: measured).
+   */
+  phase: z.enum(['warmup', 'measured', 'cooldown']).optional(),
 });
 export type LogJob = z.infer<typeof LogJob>;
 
@@ -270,6 +275,9 @@ export const RunResult = z.strictObject({
         scale: z.number().positive(),
         machineProcessors: z.number().int().positive(),
         droppedWider: z.number().int().nonnegative(),
+        /** Jobs at the start and at the end left out of the metrics (absent in earlier results: none). */
+        warmupJobs: z.number().int().nonnegative().optional(),
+        cooldownJobs: z.number().int().nonnegative().optional(),
       })
       .optional(),
   }),

@@ -11,6 +11,7 @@ import type { SchedulerCluster } from '../components/schedulers/contract';
 import { createScheduler } from '../components/schedulers/create';
 import { resolveResultsDir, runName } from '../results/vocabulary';
 import { expandWorkloadFully } from './catalog';
+import { workloadPreface } from './preface';
 import type { RunSummary } from './result';
 import { WorkloadRun } from './run';
 import packageJson from '../package.json';
@@ -58,6 +59,8 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
       profileName: config.profile,
     });
     const specs = expansion.groups.map((g) => g.spec);
+    // Said before the runs start: a replay at 300 % load is a queue test, not a mistake, but the user should know.
+    void pulumi.log.info(workloadPreface(workload, expansion, config.profile));
     for (let repetition = 1; repetition <= config.repetitions; repetition++) {
       const run = new WorkloadRun(`${config.clusterName}-${workload.replace(/_/g, '-')}-r${repetition}`, {
         cluster,

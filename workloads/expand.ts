@@ -10,6 +10,7 @@ import { offeredLoad as loadOver } from './trace/summary';
 import { readSwfFileSync } from './trace/swf-sync';
 import { replayTrace, type LogJob, type TraceReplay } from './trace/replay';
 import { existsSync } from 'fs';
+import { REPO_ROOT } from '../components/repo-root';
 import * as path from 'path';
 
 /** What a replay's RunResults record of it. */
@@ -18,6 +19,11 @@ export interface ReplayFacts {
   scale: number;
   machineProcessors: number;
   droppedWider: number;
+  warmupJobs: number;
+  cooldownJobs: number;
+  /** The first and last log job replayed, in submit order. */
+  firstJob: number;
+  lastJob: number;
   /** By spec index, copy k's log job. */
   logJobs: LogJob[][];
 }
@@ -42,6 +48,8 @@ export interface Expansion {
   seed: number | null;
   /** Σ CPU-seconds offered / (cluster CPUs × arrival span); null when every job arrives at once. */
   offeredLoad: number | null;
+  /** Seconds from the first arrival to the last (0: every job at once). */
+  arrivalSpanSeconds: number;
 }
 
 /** `"50%"` of `whole`, rounded down, at least `min`; a number as given. */
@@ -207,13 +215,18 @@ function arrivalsOf(
   }
 }
 
-/** Σ CPU-seconds the specs offer / (the profile's CPUs × their arrival span); null when all arrive together. */
-export function offeredLoad(specs: readonly JobSpec[], profile: Profile): number | null {
+/** Seconds from the specs' first arrival to their last. */
+export function arrivalSpan(specs: readonly JobSpec[]): number {
   // Arrivals never go back in time within a spec (JobSpec refuses decreasing offsets): its first and last bound it.
   const first = Math.min(...specs.map((s) => arrivalSeconds(s.arrival, 0)));
   const last = Math.max(...specs.map((s) => arrivalSeconds(s.arrival, s.count - 1)));
+  return specs.length === 0 ? 0 : last - first;
+}
+
+/** Σ CPU-seconds the specs offer / (the profile's CPUs × their arrival span); null when all arrive together. */
+export function offeredLoad(specs: readonly JobSpec[], profile: Profile): number | null {
   const work = specs.reduce((t, s) => t + s.count * jobCpus(s) * s.expectedSeconds, 0);
-  return loadOver(work, profile.nodes * profile.vcpus, last - first);
+  return loadOver(work, profile.nodes * profile.vcpus, arrivalSpan(specs));
 }
 
 /** Problems of every group of `definition` on `profile` (paths `groups.<i>.<key>`); empty when all fit. */
@@ -293,12 +306,17 @@ export function expandDefinition(
   });
   const specs = groups.map((g) => g.spec);
   const drawn = (definition.groups ?? []).some((g) => g.arrival.kind === 'poisson');
-  return { groups, seed: drawn ? seed : null, offeredLoad: offeredLoad(specs, profile) };
+  return {
+    groups,
+    seed: drawn ? seed : null,
+    offeredLoad: offeredLoad(specs, profile),
+    arrivalSpanSeconds: arrivalSpan(specs),
+  };
 }
 
-/** A replay's log: its path as given, resolved against the directory schedbench runs in. */
+/** A replay's log: its path as given, a relative one from the repository's root (wherever schedbench is run from). */
 function logPath(replay: TraceReplay): string {
-  return path.resolve(replay.file);
+  return path.resolve(REPO_ROOT, replay.file);
 }
 
 function traceProblems(replay: TraceReplay): FitProblem[] {
@@ -315,11 +333,16 @@ function expandTrace(replay: TraceReplay, profile: Profile): Expansion {
     groups: r.specs,
     seed: null,
     offeredLoad: offeredLoad(specs, profile),
+    arrivalSpanSeconds: arrivalSpan(specs),
     replay: {
       file: path.basename(replay.file),
       scale: replay.scale,
       machineProcessors: r.machineProcessors,
       droppedWider: r.dropped.wider,
+      warmupJobs: replay.warmupJobs,
+      cooldownJobs: replay.cooldownJobs,
+      firstJob: r.firstJob,
+      lastJob: r.lastJob,
       logJobs: r.logJobs,
     },
   };

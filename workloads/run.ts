@@ -77,6 +77,8 @@ function workloadFacts(facts: WorkloadFacts | undefined): Omit<RunResult['worklo
             scale: facts.replay.scale,
             machineProcessors: facts.replay.machineProcessors,
             droppedWider: facts.replay.droppedWider,
+            warmupJobs: facts.replay.warmupJobs,
+            cooldownJobs: facts.replay.cooldownJobs,
           },
         }),
   };

@@ -1,7 +1,16 @@
 // Builds report.html from an analysis: picks the charts, renders each to SVG headlessly, assembles the page.
 import type { Analysis } from '../analyze';
 import type { MetricName } from '../metrics';
-import { barChart, nodeUtilisation, paretoScatter, representativeRuns, timeline, type Chart } from './charts';
+import { jobDistributions } from '../distributions';
+import {
+  barChart,
+  cdfChart,
+  nodeUtilisation,
+  paretoScatter,
+  representativeRuns,
+  timeline,
+  type Chart,
+} from './charts';
 import type { ReportGraph } from './graph';
 import { reportHtml, type RenderedChart } from './html';
 import { renderSvg } from './render';
@@ -25,9 +34,16 @@ export interface ReportLimits {
   segmentsPerTimeline: number;
   /** Pareto 2-D projections drawn. */
   paretoPlots: number;
+  /** Profile × workload cells whose wait and slowdown CDFs are drawn (replays first). */
+  distributions: number;
 }
 
-export const DEFAULT_LIMITS: ReportLimits = { timelines: 12, segmentsPerTimeline: 2000, paretoPlots: 6 };
+export const DEFAULT_LIMITS: ReportLimits = {
+  timelines: 12,
+  segmentsPerTimeline: 2000,
+  paretoPlots: 6,
+  distributions: 8,
+};
 
 async function render(chart: Chart): Promise<RenderedChart> {
   return { chart, svg: await renderSvg(chart) };
@@ -51,7 +67,14 @@ export async function buildReport(
     .map(([x, y]) => paretoScatter(a, x, y))
     .filter((c): c is Chart => c !== null);
   const runs = representativeRuns(a, limits.timelines);
+  const cells = jobDistributions(a.rows, a.runs)
+    .sort((x, y) => Number(y.replay) - Number(x.replay))
+    .slice(0, limits.distributions);
+  const cdfs = cells
+    .flatMap((c) => [cdfChart(c, 'wait'), cdfChart(c, 'slowdown')])
+    .filter((c): c is Chart => c !== null);
   return reportHtml(a, {
+    cdfs: await Promise.all(cdfs.map(render)),
     bars: await Promise.all(bars.map(render)),
     pareto: await Promise.all(scatters.map(render)),
     runs: await Promise.all(

@@ -2,6 +2,7 @@
 // report can say how many marks each must draw, and a browser test can check it.
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analyze';
+import { ecdfPoints, type CellDistributions } from '../distributions';
 import { toSeconds } from '../job-times';
 import { energySourceLabel } from '../metrics-energy';
 import { METRICS, type MetricName, type RunMetrics } from '../metrics';
@@ -341,5 +342,63 @@ export function nodeUtilisation(run: RunResult): Chart | null {
       ],
     },
     expect: { lines: nodes },
+  };
+}
+
+/** What a CDF chart draws: the waits or the bounded slowdowns. */
+export type CdfOf = 'wait' | 'slowdown';
+
+const CDF_AXES: Record<CdfOf, { title: string; scale: { type: 'symlog' | 'log' }; caption: string }> = {
+  wait: {
+    title: 'wait: start − submit (s), symmetric log scale',
+    scale: { type: 'symlog' },
+    caption: 'every job that started',
+  },
+  slowdown: {
+    title: 'bounded slowdown, τ = 10 s (log scale)',
+    scale: { type: 'log' },
+    caption: 'every job that completed',
+  },
+};
+
+/** The empirical CDF of one cell's waits or bounded slowdowns, one line per scheduler; null when no job has one. */
+export function cdfChart(cell: CellDistributions, of: CdfOf): Chart | null {
+  const values = [...cell.bySchedulers].flatMap(([scheduler, s]) =>
+    ecdfPoints(of === 'wait' ? s.waits : s.slowdowns).map((pt) => ({ scheduler, ...pt })),
+  );
+  if (values.length === 0) return null;
+  const lines = new Set(values.map((v) => v.scheduler)).size;
+  const counts = [...cell.bySchedulers]
+    .map(([scheduler, s]) => `${scheduler} ${(of === 'wait' ? s.waits : s.slowdowns).length}`)
+    .join(', ');
+  const axis = CDF_AXES[of];
+  return {
+    id: `cdf-${of}-${cell.workload}-${cell.profile}`,
+    title: `CDF of ${of === 'wait' ? 'wait' : 'bounded slowdown'}: ${cell.workload} · ${cell.profile}`,
+    caption:
+      `Share of jobs at or below each value, ${axis.caption}, pooled over the repetitions with status ok (jobs: ${counts})` +
+      `${cell.replay ? "; a replay's warm-up and cool-down jobs left out" : ''}. A curve to the left and above is better.`,
+    spec: {
+      width: 380,
+      height: 220,
+      data: { values },
+      layer: [
+        {
+          name: 'cdf',
+          mark: { type: 'line', interpolate: 'step-after', tooltip: true },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', title: axis.title, scale: axis.scale },
+            y: { field: 'p', type: 'quantitative', title: 'share of jobs ≤ x', scale: { domain: [0, 1] } },
+            color: {
+              field: 'scheduler',
+              type: 'nominal',
+              scale: schedulerColours([...cell.bySchedulers.keys()]),
+              legend: { orient: 'top', title: null },
+            },
+          },
+        },
+      ],
+    },
+    expect: { cdf: lines },
   };
 }

@@ -9,6 +9,9 @@ import { MIN_REPETITIONS_FOR_INTERVAL, tooFewNote, type Description } from '../s
 import type { Chart } from './charts';
 import { esc, fmt } from './format';
 import { verdictSection } from './verdicts-html';
+import { START_TOLERANCE_SECONDS } from '../metrics-backfill';
+import type { ReplayComparison } from '../replay-jobs';
+import { ALPHA } from '../summary';
 
 export interface RenderedChart {
   chart: Chart;
@@ -17,6 +20,8 @@ export interface RenderedChart {
 
 export interface ReportSections {
   bars: RenderedChart[];
+  /** CDFs of wait and bounded slowdown per profile × workload. */
+  cdfs: RenderedChart[];
   pareto: RenderedChart[];
   runs: { timeline: RenderedChart; utilisation: RenderedChart | null }[];
   /** The stack's resource graph (`schedbench graph`), when it was drawn. */
@@ -330,6 +335,85 @@ function metricGlossary(): string {
   return `<details><summary>Metric definitions</summary>${table(['metric', 'unit', 'source', 'definition'], rows, 4)}</details>`;
 }
 
+/** A p-value with what it says: significant below ALPHA, not significant above; an en dash when untested. */
+function pCell(p: number | null): string {
+  if (p === null) return '–';
+  return p < ALPHA
+    ? `<span class="badge ok">${esc(fmt(p))}</span>`
+    : `<span class="badge">${esc(fmt(p))}</span>`;
+}
+
+function replayPairTable(c: ReplayComparison): string {
+  if (c.pairs.length === 0)
+    return `<p>Only ${esc(c.schedulers.join(', '))} replayed it: nothing to pair.</p>`;
+  const head = [
+    'A',
+    'B',
+    'jobs paired',
+    'waited less under A',
+    'under B',
+    'wait mean A (s)',
+    'wait mean B (s)',
+    'median of A − B (s)',
+    'Wilcoxon p (wait)',
+    'slowdown mean A',
+    'slowdown mean B',
+    'median of A − B',
+    'Wilcoxon p (slowdown)',
+  ];
+  const rows = c.pairs.map((p) => [
+    esc(p.a),
+    esc(p.b),
+    String(p.jobs),
+    String(p.aWaitedLess),
+    String(p.bWaitedLess),
+    fmt(p.waitMeanA),
+    fmt(p.waitMeanB),
+    fmt(p.waitDifferenceMedian),
+    pCell(p.waitP),
+    fmt(p.slowdownMeanA),
+    fmt(p.slowdownMeanB),
+    fmt(p.slowdownDifferenceMedian),
+    pCell(p.slowdownP),
+  ]);
+  return table(head, rows, 2);
+}
+
+function replayJobTable(c: ReplayComparison): string {
+  const head = [
+    'log job',
+    'phase',
+    'processors',
+    'log submit (s)',
+    'log run (s)',
+    ...c.schedulers.flatMap((s) => [`wait ${s} (s)`, `slowdown ${s}`]),
+  ];
+  const rows = c.jobs.map((j) => [
+    String(j.logJob),
+    esc(j.phase),
+    String(j.processors),
+    String(j.logSubmitSeconds),
+    String(j.logRunSeconds),
+    ...c.schedulers.flatMap((s) => [fmt(j.under[s]?.waitSeconds), fmt(j.under[s]?.boundedSlowdown)]),
+  ]);
+  return `<details><summary>Every job of the replay (${c.jobs.length}; also in replay-jobs.csv)</summary>${table(head, rows, 2)}</details>`;
+}
+
+/** Per replayed profile × workload: the paired comparison of the schedulers, and every job under each. */
+function replaySection(a: Analysis): string {
+  if (a.replays.length === 0) return '';
+  const body = a.replays
+    .map((c) => {
+      const load = a.groups.find((g) => g.profile === c.profile && g.workload === c.workload)?.metrics
+        .offeredLoad.mean;
+      const measured = c.jobs.filter((j) => j.phase === 'measured').length;
+      return `<h3>${esc(c.workload)} · ${esc(c.profile)}</h3><p>${c.jobs.length} log jobs, ${measured} measured (warm-up and cool-down left out); offered load ${esc(fmt(load))}.</p>${replayPairTable(c)}${replayJobTable(c)}`;
+    })
+    .join('\n');
+  const note = `<p>The same log job under each scheduler: its wait and bounded slowdown (means over the repetitions with status ok). For each pair, over the measured jobs both started (both completed, for slowdown): how many waited more than ${START_TOLERANCE_SECONDS} s less under one than under the other, the median of the per-job differences, and the two-sided Wilcoxon signed-rank test of those differences (paired: each job is its own control; p &lt; ${ALPHA} marked).</p>`;
+  return `<h2>Replays: the same log jobs under each scheduler</h2>${note}${body}\n`;
+}
+
 /** The benchmark's DAG: setup → deploy → validate → runs → analysis, as the program's resource graph. */
 function graphSection(g: ReportGraph | undefined): string {
   if (g === undefined) return '';
@@ -373,6 +457,8 @@ export function reportHtml(a: Analysis, s: ReportSections): string {
 <h2>Verdicts per workload</h2>${verdictSection(a)}
 <h2>Summary</h2>${summaryTable(a)}${jobShapeTable(a)}${metricGlossary()}
 <h2>Metrics by group</h2><div class="grid">${s.bars.map(figure).join('\n')}</div>
+<h2>Distributions of wait and bounded slowdown</h2><div class="grid">${s.cdfs.map(figure).join('\n')}</div>
+${replaySection(a)}
 <h2>Pareto front</h2>${paretoNotes(a)}${configurationTable(a)}<h3>Runs</h3>${paretoTable(a)}<div class="grid">${s.pareto.map(figure).join('\n')}</div>
 <h2>Pairwise comparisons</h2><p>Mann–Whitney U (two-sided; exact without ties, normal approximation with tie correction otherwise) and Cliff's δ = P(A &gt; B) − P(A &lt; B). A verdict is given only where the repetitions can reach p &lt; 0.05 at all (with equal sizes: n ≥ 4 each, since 2/C(2n, n) must be below 0.05); “better” only for a significant difference.</p>${comparisonTable(a)}
 <h2>Scaling across profiles</h2>${scalingTable(a)}

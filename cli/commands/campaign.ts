@@ -180,13 +180,17 @@ export function registerCampaign(program: Command): void {
     )
     .action(async (file: string, options: { dryRun?: boolean; shareHost?: boolean }) => {
       // Planning asks the scheduler registry, which loads the Pulumi SDK (≈ 0.7 s): only when a campaign runs.
-      const { campaignIdFor, planCampaign } = await import('../../components/config/campaign');
+      const { campaignIdFor, planCampaign, profileMatrix } = await import('../../components/config/campaign');
       const started = Date.now();
       const { stack, config: raw } = readStackFile(file);
       const config = loadConfig(raw, stack);
       const campaignId = campaignIdFor(configHash(config), new Date());
       const steps = planCampaign(config, raw, campaignId);
       process.stdout.write(renderMatrix(campaignId, steps));
+      // What every step's workloads offer its profile, before anything is created (the same on every scheduler).
+      const { workloadPrefaces } = await import('../../workloads/preface');
+      for (const { profile, workloads } of profileMatrix(config))
+        for (const line of workloadPrefaces(config, profile, workloads)) say(line);
       const refusals = renderRefusals(steps);
       if (refusals !== '') {
         complain(`refused before anything was created:\n${refusals}`);

@@ -12,6 +12,7 @@ import {
   workloadDefinition,
   type Definitions,
 } from '../../workloads/catalog';
+import { workloadPreface } from '../../workloads/preface';
 
 interface Options {
   stackFile?: string;
@@ -45,6 +46,7 @@ function show(name: string, options: Options): string {
     `# on profile ${ctx.profileName} (${p.nodes} × ${p.vcpus} vCPU, ${p.memoryGiB} GiB)` +
       (expansion.seed === null ? '' : `, seed ${expansion.seed}`) +
       (expansion.offeredLoad === null ? '' : `, offered load ${expansion.offeredLoad.toFixed(2)}`),
+    `# ${workloadPreface(name, expansion, ctx.profileName)}`,
     ...expansion.groups.map(
       ({ name: group, spec: s }) =>
         `#   ${group}: ${s.count} job(s) × ${s.nodes} node(s) × ${s.tasksPerNode} task(s)/node = ` +

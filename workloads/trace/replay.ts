@@ -22,26 +22,41 @@ const Scale = z.union([
     .transform((s) => 1 / Number(s.slice(2))),
 ]);
 
-export const TraceReplay = z.strictObject({
-  /** The log (`.swf` or `.swf.gz`), absolute or relative to the directory schedbench runs in. */
-  file: z.string().min(1),
-  /** The first job replayed: the first whose job number is at least this. */
-  fromJob: z.number().int().min(1).default(1),
-  /** How many jobs (after dropping those that do not fit). */
-  count: z.number().int().min(1).max(10000).default(100),
-  /** Time scale of arrivals and run times (1/600: an hour of the log in 6 s). */
-  scale: Scale.default(1 / 600),
-  /** Scaled run times are capped at this (s)… */
-  maxRunSeconds: z.number().positive().max(3600).default(30),
-  /** …and raised to at least this (a job of 0 s still starts and ends); run times are whole seconds, at least 1. */
-  minRunSeconds: z.number().positive().max(60).default(1),
-  /** CPUs of each task (a job's CPUs are its tasks × this). */
-  cpusPerTask: z.number().int().min(1).max(512).default(1),
-  /** A job wider than the log's machine: clipped to the whole profile, or dropped (and counted). */
-  wider: z.enum(['clip', 'drop']).default('clip'),
-  /** Memory each job asks for on each node (MiB). */
-  memoryPerNodeMiB: z.number().int().min(16).max(4194304).default(64),
-});
+export const TraceReplay = z
+  .strictObject({
+    /** The log (`.swf` or `.swf.gz`), absolute or relative to the repository's root. */
+    file: z.string().min(1),
+    /** The first job replayed: the first whose job number is at least this… */
+    fromJob: z.number().int().min(1).default(1),
+    /** …and whose submit time is at least this (seconds from the log's start, as its field 2). */
+    fromSeconds: z.number().nonnegative().default(0),
+    /** How many jobs (after dropping those that do not fit). */
+    count: z.number().int().min(1).max(10000).default(100),
+    /** The first jobs by submit time: they fill the machine, but their own figures are left out of the metrics. */
+    warmupJobs: z.number().int().min(0).default(0),
+    /** The last jobs by submit time: they keep the load up to the end, but are left out of the metrics. */
+    cooldownJobs: z.number().int().min(0).default(0),
+    /** Time scale of arrivals and run times (1/600: an hour of the log in 6 s). */
+    scale: Scale.default(1 / 600),
+    /** Scaled run times are capped at this (s)… */
+    maxRunSeconds: z.number().positive().max(3600).default(30),
+    /** …and raised to at least this (a job of 0 s still starts and ends); run times are whole seconds, at least 1. */
+    minRunSeconds: z.number().positive().max(60).default(1),
+    /** CPUs of each task (a job's CPUs are its tasks × this). */
+    cpusPerTask: z.number().int().min(1).max(512).default(1),
+    /** A job wider than the log's machine: clipped to the whole profile, or dropped (and counted). */
+    wider: z.enum(['clip', 'drop']).default('clip'),
+    /** Memory each job asks for on each node (MiB). */
+    memoryPerNodeMiB: z.number().int().min(16).max(4194304).default(64),
+  })
+  .superRefine((r, ctx) => {
+    if (r.warmupJobs + r.cooldownJobs < r.count) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['warmupJobs'],
+      message: `${r.warmupJobs} warm-up and ${r.cooldownJobs} cool-down jobs leave none of count ${r.count} measured; allowed: warmupJobs + cooldownJobs < count`,
+    });
+  });
 export type TraceReplay = z.infer<typeof TraceReplay>;
 export type TraceReplayInput = z.input<typeof TraceReplay>;
 
@@ -55,6 +70,9 @@ export interface Replay {
   /** The log machine's processors the sizes were mapped from. */
   machineProcessors: number;
   dropped: { wider: number };
+  /** The log jobs replayed, in submit order: the first and the last job number. */
+  firstJob: number;
+  lastJob: number;
 }
 
 /**
@@ -78,26 +96,45 @@ export function replayShape(
   return { nodes, tasksPerNode: Math.min(perNode, Math.ceil(tasks / nodes)), cpus: perTask };
 }
 
-/** The replay of `trace` on `profile`. Throws when the window holds no job. */
-export function replayTrace(trace: SwfTrace, replay: TraceReplay, profile: Profile): Replay {
+type Windowed = { job: SwfJob; shape: NonNullable<ReturnType<typeof replayShape>> };
+
+/** The jobs the replay takes, in submit order (job number breaks ties), and how many were dropped as too wide. */
+function logWindow(
+  trace: SwfTrace,
+  replay: TraceReplay,
+  profile: Profile,
+): { ordered: Windowed[]; wider: number; machineProcessors: number } {
   const widest = trace.jobs.reduce((m, j) => Math.max(m, jobProcessors(j) ?? 0), 0);
   const machineProcessors = logMachine(trace, widest > 0 ? widest : null)?.processors ?? 1;
-  const window: { job: SwfJob; shape: NonNullable<ReturnType<typeof replayShape>> }[] = [];
+  const window: Windowed[] = [];
   let wider = 0;
   for (const job of trace.jobs) {
     if (window.length >= replay.count) break;
-    if (job.jobNumber < replay.fromJob) continue;
+    if (job.jobNumber < replay.fromJob || job.submitSeconds < replay.fromSeconds) continue;
     const shape = replayShape(jobProcessors(job) ?? 1, machineProcessors, profile, replay);
     if (shape === null) wider++;
     else window.push({ job, shape });
   }
-  const first = window[0]?.job.submitSeconds;
+  const ordered = window.sort(
+    (a, b) => a.job.submitSeconds - b.job.submitSeconds || a.job.jobNumber - b.job.jobNumber,
+  );
+  return { ordered, wider, machineProcessors };
+}
+
+/** The replay of `trace` on `profile`. Throws when the window holds no job. */
+export function replayTrace(trace: SwfTrace, replay: TraceReplay, profile: Profile): Replay {
+  const { ordered, wider, machineProcessors } = logWindow(trace, replay, profile);
+  const first = ordered[0]?.job.submitSeconds;
   if (first === undefined)
-    throw new Error(`no job of the log from job ${replay.fromJob} on (of ${trace.jobs.length} jobs)`);
+    throw new Error(
+      `no job of the log from job ${replay.fromJob} and submit second ${replay.fromSeconds} on (of ${trace.jobs.length} jobs)`,
+    );
   const byKey = new Map<string, number>();
   const specs: { name: string; offsets: number[]; base: Omit<JobSpec, 'count' | 'arrival'> }[] = [];
   const logJobs: LogJob[][] = [];
-  for (const { job, shape } of [...window].sort((a, b) => a.job.submitSeconds - b.job.submitSeconds)) {
+  const phaseOf = (k: number): NonNullable<LogJob['phase']> =>
+    k < replay.warmupJobs ? 'warmup' : k >= ordered.length - replay.cooldownJobs ? 'cooldown' : 'measured';
+  for (const [k, { job, shape }] of ordered.entries()) {
     // Whole seconds: stress-ng bounds its work in whole seconds (a fractional --timeout would be no timeout at all).
     const run = Math.max(
       1,
@@ -133,6 +170,7 @@ export function replayTrace(trace: SwfTrace, replay: TraceReplay, profile: Profi
       submitSeconds: job.submitSeconds,
       runSeconds: job.runSeconds,
       processors: jobProcessors(job) ?? 1,
+      phase: phaseOf(k),
     });
   }
   return {
@@ -147,5 +185,7 @@ export function replayTrace(trace: SwfTrace, replay: TraceReplay, profile: Profi
     logJobs,
     machineProcessors,
     dropped: { wider },
+    firstJob: ordered[0]?.job.jobNumber ?? 0,
+    lastJob: ordered.at(-1)?.job.jobNumber ?? 0,
   };
 }

@@ -217,7 +217,7 @@ describe('n and n/a in the outputs', () => {
 
   it('the report shows n, the too-few note, energy n/a with why, and the dropped objective', async () => {
     const a = analyse(loaded, [], { now: new Date(0) });
-    const html = await buildReport(a, { timelines: 1, segmentsPerTimeline: 100, paretoPlots: 1 });
+    const html = await buildReport(a, { timelines: 1, segmentsPerTimeline: 100, paretoPlots: 1, distributions: 1 });
     expect(html).toContain('Energy: not measured (n/a)');
     expect(html).toContain('too few repetitions (n=2): no intervals');
     expect(html).toContain('objective energyJoules left out of the Pareto front');

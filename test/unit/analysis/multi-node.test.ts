@@ -428,7 +428,7 @@ describe('the report', () => {
       [],
       { now: new Date(0) },
     );
-    const html = reportHtml(a, { bars: [], pareto: [], runs: [] });
+    const html = reportHtml(a, { bars: [], cdfs: [], pareto: [], runs: [] });
     expect(html).toContain('<h3>Multi-node jobs and queue order</h3>');
     expect(html).toContain('partialStartCpuSeconds (CPU·s) mean [95 % interval]');
     expect(html.split('pods of one Job started independently (partial starts)')).toHaveLength(2);

@@ -269,7 +269,7 @@ describe('where the verdicts go', () => {
   });
 
   it('report.html opens with the verdict table, above the summary and every chart', async () => {
-    const html = await buildReport(a, { timelines: 1, segmentsPerTimeline: 100, paretoPlots: 1 });
+    const html = await buildReport(a, { timelines: 1, segmentsPerTimeline: 100, paretoPlots: 1, distributions: 1 });
     const main = html.slice(html.indexOf('<main>'));
     const verdicts = main.indexOf('<table class="verdicts">');
     expect(main.indexOf('<h2>')).toBe(main.indexOf('<h2>Verdicts per workload</h2>'));

@@ -47,7 +47,13 @@ describe('replayTrace', () => {
     expect(r.specs[1]?.spec.arrival.offsets).toEqual([1]);
     // Copy k of a spec knows its log job; the requested time, scaled, is the time limit.
     expect(r.logJobs[0]?.map((j) => j.job)).toEqual([1, 3, 5]);
-    expect(r.logJobs[0]?.[2]).toEqual({ job: 5, submitSeconds: 240, runSeconds: 600, processors: 16 });
+    expect(r.logJobs[0]?.[2]).toEqual({
+      job: 5,
+      submitSeconds: 240,
+      runSeconds: 600,
+      processors: 16,
+      phase: 'measured',
+    });
     expect(r.specs[0]?.spec.timeLimitSeconds).toBe(20);
     expect(r.specs[0]?.spec.args).toEqual(['--cpu', '1', '--cpu-method', 'matrixprod', '--timeout', '10s']);
     expect(r.dropped.wider).toBe(0);
