@@ -50,8 +50,6 @@ export interface JobTimes {
   pieces: readonly Piece[] | null;
   /** True when a timestamp had to be clamped (start < submit or end < start). */
   skewed: boolean;
-  /** The replayed log's job number, or null when the job is not a log's. */
-  logJob: number | null;
   /**
    * False for a replay's warm-up and cool-down jobs: they load the machine (what they hold counts in utilisation)
    * but their own figures are left out of the job metrics.
@@ -129,7 +127,6 @@ export function jobTimes(job: JobRecord): JobTimes {
     totalCpuSeconds: job.totalCpuSeconds,
     pieces: piecesOf(job, job.allocatedCpus ?? job.requestedCpus, start !== null),
     skewed,
-    logJob: job.logJob?.job ?? null,
     measured: (job.logJob?.phase ?? 'measured') === 'measured',
   };
 }

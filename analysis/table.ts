@@ -1,5 +1,5 @@
 // The summary table as plain text for the terminal: one line per group, n, mean [95 % interval] (none below 3
-// repetitions), energy n/a where not measured, and the notes that go with them.
+// repetitions), energy n/a where not measured, the workload's offered load, and the notes that go with them.
 import type { Analysis } from './analyze';
 import type { MetricName } from './metrics';
 import { energySourceLabel } from './metrics-energy';
@@ -14,7 +14,11 @@ const COLUMNS: [MetricName, string][] = [
   ['utilisationAllocated', 'util'],
   ['fragmentation', 'frag'],
   ['energyJoules', 'energy J'],
+  ['offeredLoad', 'load'],
 ];
+
+/** Figures of the workload, not of the runs: the mean alone (every repetition offers the same). */
+const AS_GIVEN: readonly MetricName[] = ['offeredLoad'];
 
 export function summaryText(a: Analysis): string {
   const head = ['scheduler', 'profile', 'workload', 'n', ...COLUMNS.map(([, h]) => h)];
@@ -26,7 +30,7 @@ export function summaryText(a: Analysis): string {
     ...COLUMNS.map(([m]) => {
       const d = g.metrics[m];
       if (d.mean === null) return m === 'energyJoules' ? 'n/a' : fmt(null);
-      return d.ci95Low === null || d.ci95High === null
+      return AS_GIVEN.includes(m) || d.ci95Low === null || d.ci95High === null
         ? fmt(d.mean)
         : `${fmt(d.mean)} [${fmt(d.ci95Low)}–${fmt(d.ci95High)}]`;
     }),

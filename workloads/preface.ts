@@ -10,7 +10,7 @@ import { formatDuration } from './trace/info';
 /** A time scale as the user wrote it: `1/600`, or the number. */
 export function formatScale(scale: number): string {
   const n = Math.round(1 / scale);
-  return Math.abs(1 / n - scale) < 1e-12 ? `1/${n}` : String(scale);
+  return n > 1 && Math.abs(1 / n - scale) < 1e-12 ? `1/${n}` : String(scale);
 }
 
 /** The offered load and what it means. */

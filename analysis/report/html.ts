@@ -116,6 +116,7 @@ function summaryTable(a: Analysis): string {
     'n (runs)',
     ...SUMMARY_METRICS.map((m) => `${m}${unitSuffix(m)} mean [95 % interval]`),
     'energy source',
+    'offered load',
   ];
   const rows = a.groups.map((g) => [
     esc(g.scheduler),
@@ -126,8 +127,9 @@ function summaryTable(a: Analysis): string {
     g.energySource === 'model' || g.energySource === 'mixed'
       ? `<span class="est">${esc(energySourceLabel(g.energySource))}</span>`
       : esc(energySourceLabel(g.energySource)),
+    fmt(g.metrics.offeredLoad.mean),
   ]);
-  const note = `<p>n = repetitions with status ok. Intervals are 95 % intervals of the mean, given from ${MIN_REPETITIONS_FOR_INTERVAL} repetitions on (* = too few repetitions, no interval): bootstrap percentile intervals (fixed seed), which never leave the data's range and so never the metric's (no negative wait, no share above 1). Energy “n/a”: not measured.</p>`;
+  const note = `<p>n = repetitions with status ok. Intervals are 95 % intervals of the mean, given from ${MIN_REPETITIONS_FOR_INTERVAL} repetitions on (* = too few repetitions, no interval): bootstrap percentile intervals (fixed seed), which never leave the data's range and so never the metric's (no negative wait, no share above 1). Energy “n/a”: not measured. Offered load: what the workload offers the profile (Σ CPUs × expected run time / (profile CPUs × arrival span); – when every job arrives at once), the same for every repetition.</p>`;
   return note + table(head, rows, 3);
 }
 
@@ -335,12 +337,15 @@ function metricGlossary(): string {
   return `<details><summary>Metric definitions</summary>${table(['metric', 'unit', 'source', 'definition'], rows, 4)}</details>`;
 }
 
+/** The smallest p shown as a number. */
+const P_FLOOR = 1e-15;
+
 /** A p-value with what it says: significant below ALPHA, not significant above; an en dash when untested. */
 function pCell(p: number | null): string {
   if (p === null) return '–';
-  return p < ALPHA
-    ? `<span class="badge ok">${esc(fmt(p))}</span>`
-    : `<span class="badge">${esc(fmt(p))}</span>`;
+  // A normal approximation far in the tail rounds to 0: below double precision's reach, not zero.
+  const shown = p < P_FLOOR ? `&lt; ${fmt(P_FLOOR)}` : esc(fmt(p));
+  return p < ALPHA ? `<span class="badge ok">${shown}</span>` : `<span class="badge">${shown}</span>`;
 }
 
 function replayPairTable(c: ReplayComparison): string {

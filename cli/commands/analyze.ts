@@ -106,7 +106,7 @@ export function registerAnalyze(program: Command): void {
       } else {
         process.stdout.write(table);
         process.stdout.write(
-          `\nwrote metrics.csv, summary.csv, summary.json, pareto.json and report.html (${(files.reportBytes / 1024).toFixed(0)} KiB) to ${resolve(flags.out)}\n\n`,
+          `\nwrote metrics.csv, summary.csv, summary.json, pareto.json${files.replayJobsCsv === undefined ? '' : ', replay-jobs.csv'} and report.html (${(files.reportBytes / 1024).toFixed(0)} KiB) to ${resolve(flags.out)}\n\n`,
         );
         process.stdout.write(closing);
       }

@@ -2,8 +2,10 @@
 // `host` profile of two netns nodes, SLURM then Kubernetes then Flux), with fewer workloads and repetitions so that
 // CI can afford it. Checked: every step ok; no two clusters ever up at once (the network namespaces present,
 // watched as they change); every result names the campaign; the campaign's report holds every scheduler and only
-// this campaign's results; destroy leaves nothing; an empty namespace of another run is named, not refused. Flux runs where SCHEDBENCH_FLUX_PREFIX names an installation
-// and is skipped, visibly, otherwise. Needs root, and the Kubernetes build (setup.sh --tests makes it).
+// this campaign's results; destroy leaves nothing; an empty namespace of another run is named, not refused; a log
+// replayed on every scheduler (a Lublin–Feitelson log `schedbench trace generate` writes) keeps its log jobs, and
+// the report compares them job by job. Flux runs where SCHEDBENCH_FLUX_PREFIX names an installation and is skipped,
+// visibly, otherwise. Needs root, and the Kubernetes build (setup.sh --tests makes it).
 import { execFileSync, spawn } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'fs';
 import * as path from 'path';
@@ -14,6 +16,7 @@ import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { findLeftovers, leftoversOfCluster } from '../../../components/nodes/leftovers';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult } from '../../../results/schema';
+import { readSwfFileSync } from '../../../workloads/trace/swf-sync';
 import { REPO } from '../../helpers/runner';
 
 jest.setTimeout(60 * 60 * 1000);
@@ -26,6 +29,21 @@ const resultsDir = path.join(dir, 'runs');
 const schedulers = ['slurm', 'kubernetes', ...(fluxPrefix === undefined ? [] : ['flux'])];
 // An empty node namespace of another, interrupted run (nothing runs in it): named by the campaign, not refused.
 const IDLE_NETNS = `schedbench-idle${STACK}-n1`;
+const WORKLOADS = ['cpu_intensive', 'memory_intensive', 'lf'];
+// The replay: 12 jobs of a generated log, the first and the last not measured, about 20 s of arrivals.
+const LOG = path.join(dir, 'lf.swf');
+const REPLAYED = 12;
+
+/** The log, written by the product's own command, and the scale that puts its first jobs' arrivals in ≈ 20 s. */
+function generateLog(): number {
+  execFileSync(process.execPath, [
+    path.join(REPO, 'bin', 'schedbench.js'),
+    ...['trace', 'generate', '--jobs', '40', '--nodes', '64', '--seed', '3', '--out', LOG],
+  ]);
+  const submits = readSwfFileSync(LOG).jobs.map((j) => j.submitSeconds);
+  const span = (submits[REPLAYED - 1] ?? 0) - (submits[0] ?? 0);
+  return Math.min(1, 20 / Math.max(1, span));
+}
 
 interface CampaignRun {
   status: number;
@@ -110,6 +128,7 @@ if (!ready)
     const other = path.join(REPO, 'test', 'unit', 'analysis', 'fixtures', 'slurm-mixed-r1.json');
     mkdirSync(path.join(resultsDir, 'older'), { recursive: true });
     writeFileSync(path.join(resultsDir, 'older', 'mixed-r1.json'), readFileSync(other));
+    const scale = generateLog();
     writeFileSync(
       stackFile,
       stringify({
@@ -117,7 +136,13 @@ if (!ready)
           'schedbench:scheduler': 'slurm',
           'schedbench:profile': 'host',
           'schedbench:backend': { type: 'netns' },
-          'schedbench:workloads': ['cpu_intensive', 'memory_intensive'],
+          'schedbench:workloads': WORKLOADS,
+          'schedbench:workloadDefinitions': {
+            lf: {
+              description: 'A generated log replayed',
+              trace: { file: LOG, count: REPLAYED, scale, maxRunSeconds: 5, warmupJobs: 1, cooldownJobs: 1 },
+            },
+          },
           'schedbench:repetitions': 2,
           'schedbench:idleGapSeconds': 1,
           'schedbench:resultsDir': resultsDir,
@@ -157,9 +182,7 @@ if (!ready)
   it('names the campaign in every result, and every scheduler ran every workload', () => {
     const results = readResults().filter((r) => r.campaignId === campaignId);
     expect(results.map((r) => `${r.scheduler.name}/${r.workload.name}`).sort()).toEqual(
-      schedulers
-        .flatMap((s) => ['cpu_intensive', 'memory_intensive'].flatMap((w) => [`${s}/${w}`, `${s}/${w}`]))
-        .sort(),
+      schedulers.flatMap((s) => WORKLOADS.flatMap((w) => [`${s}/${w}`, `${s}/${w}`])).sort(),
     );
     for (const r of results) {
       expect(r.status).toBe('ok');
@@ -180,9 +203,53 @@ if (!ready)
       scheduler: string;
     }[];
     expect(new Set(rows.map((r) => r.scheduler))).toEqual(new Set(schedulers));
-    // Four runs a scheduler, and not the other campaign's result beside them.
-    expect(rows).toHaveLength(schedulers.length * 4);
+    // Six runs a scheduler, and not the other campaign's result beside them.
+    expect(rows).toHaveLength(schedulers.length * WORKLOADS.length * 2);
     expect(run.stdout).toContain(`report: ${path.join(out, 'report.html')}`);
+  });
+
+  it('says what the replay offers before the first step, and replays the same log jobs on every scheduler', () => {
+    const preface = run.stdout.indexOf(
+      `campaign: workload lf on profile host: ${REPLAYED} jobs of lf.swf (log jobs 1–`,
+    );
+    expect(preface).toBeGreaterThan(-1);
+    expect(preface).toBeLessThan(run.stdout.indexOf('campaign: step 1/'));
+    const replays = readResults().filter((r) => r.campaignId === campaignId && r.workload.name === 'lf');
+    expect(replays).toHaveLength(schedulers.length * 2);
+    const logJobs = (r: RunResult) =>
+      r.jobs.map((j) => `${j.logJob?.job ?? 'none'}:${j.logJob?.phase ?? 'none'}`).sort();
+    const first = replays[0];
+    if (first === undefined) throw new Error('no replay result');
+    for (const r of replays) {
+      expect(logJobs(r)).toEqual(logJobs(first));
+      expect(r.workload.replay).toMatchObject({ file: 'lf.swf', warmupJobs: 1, cooldownJobs: 1 });
+      expect(r.workload.offeredLoad).not.toBeNull();
+    }
+    expect(first.jobs.filter((j) => j.logJob?.phase === 'measured')).toHaveLength(REPLAYED - 2);
+  });
+
+  it('compares the replayed jobs across schedulers: replay-jobs.csv, the paired table and the CDFs', () => {
+    const out = path.join(resultsDir, 'analysis', campaignId);
+    const rows = parse(readFileSync(path.join(out, 'replay-jobs.csv'), 'utf8'), { columns: true }) as {
+      scheduler: string;
+      logJob: string;
+      waitMeanSeconds: string;
+    }[];
+    expect(rows).toHaveLength(REPLAYED * schedulers.length);
+    expect(new Set(rows.map((r) => r.scheduler))).toEqual(new Set(schedulers));
+    // Every job started under every scheduler (both repetitions ok): each has a wait.
+    for (const r of rows) expect(Number.isFinite(Number.parseFloat(r.waitMeanSeconds))).toBe(true);
+    const metrics = parse(readFileSync(path.join(out, 'metrics.csv'), 'utf8'), { columns: true }) as {
+      workload: string;
+      jobsTotal: string;
+      jobsOutsideWindow: string;
+    }[];
+    for (const m of metrics.filter((r) => r.workload === 'lf'))
+      expect([m.jobsTotal, m.jobsOutsideWindow]).toEqual([String(REPLAYED - 2), '2']);
+    const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Replays: the same log jobs under each scheduler</h2>');
+    expect(html).toContain('id="cdf-wait-lf-host"');
+    expect(html).toContain('id="cdf-slowdown-lf-host"');
   });
 
   it('leaves nothing of any step behind', () => {

@@ -3,7 +3,7 @@
 // repetitions can reach it — and energy that nothing measured shown as n/a, out of the Pareto front with a note.
 import fc from 'fast-check';
 import { analyse, paretoOfRuns } from '../../../analysis/analyze';
-import { buildReport } from '../../../analysis/report/build';
+import { buildReport, DEFAULT_LIMITS } from '../../../analysis/report/build';
 import { METRIC_NAMES, METRICS, type RunMetrics } from '../../../analysis/metrics';
 import { summaryText } from '../../../analysis/table';
 import {
@@ -217,7 +217,12 @@ describe('n and n/a in the outputs', () => {
 
   it('the report shows n, the too-few note, energy n/a with why, and the dropped objective', async () => {
     const a = analyse(loaded, [], { now: new Date(0) });
-    const html = await buildReport(a, { timelines: 1, segmentsPerTimeline: 100, paretoPlots: 1, distributions: 1 });
+    const html = await buildReport(a, {
+      ...DEFAULT_LIMITS,
+      timelines: 1,
+      segmentsPerTimeline: 100,
+      paretoPlots: 1,
+    });
     expect(html).toContain('Energy: not measured (n/a)');
     expect(html).toContain('too few repetitions (n=2): no intervals');
     expect(html).toContain('objective energyJoules left out of the Pareto front');

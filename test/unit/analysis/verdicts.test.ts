@@ -4,7 +4,7 @@
 import { analyse, type Analysis } from '../../../analysis/analyze';
 import { METRICS, type MetricName } from '../../../analysis/metrics';
 import { parseAnalyzeJson } from '../../../analysis/report-output';
-import { buildReport } from '../../../analysis/report/build';
+import { buildReport, DEFAULT_LIMITS } from '../../../analysis/report/build';
 import { schedulerLabels } from '../../../analysis/scheduler-labels';
 import { mannWhitneyU } from '../../../analysis/stats';
 import { MANN_WHITNEY_MIN_REPETITIONS } from '../../../analysis/summary';
@@ -269,7 +269,12 @@ describe('where the verdicts go', () => {
   });
 
   it('report.html opens with the verdict table, above the summary and every chart', async () => {
-    const html = await buildReport(a, { timelines: 1, segmentsPerTimeline: 100, paretoPlots: 1, distributions: 1 });
+    const html = await buildReport(a, {
+      ...DEFAULT_LIMITS,
+      timelines: 1,
+      segmentsPerTimeline: 100,
+      paretoPlots: 1,
+    });
     const main = html.slice(html.indexOf('<main>'));
     const verdicts = main.indexOf('<table class="verdicts">');
     expect(main.indexOf('<h2>')).toBe(main.indexOf('<h2>Verdicts per workload</h2>'));

@@ -81,6 +81,40 @@ describe('replayTrace', () => {
     });
   });
 
+  it('windows by submit time too: fromSeconds takes the jobs submitted at or after it', () => {
+    const r = replayTrace(parseSwf(LOG), { ...replay, fromSeconds: 100 }, pair);
+    expect(
+      r.logJobs
+        .flat()
+        .map((j) => j.job)
+        .sort(),
+    ).toEqual([3, 4, 5]);
+    expect([r.firstJob, r.lastJob]).toEqual([3, 5]);
+    // Arrivals count from the window's first submit (120 s of the log): 0, 1 and 2 s at 1/60.
+    expect(r.specs.flatMap((s) => s.spec.arrival.offsets ?? []).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('marks the first warmupJobs and the last cooldownJobs by submit time, the rest measured', () => {
+    const r = replayTrace(parseSwf(LOG), { ...replay, warmupJobs: 1, cooldownJobs: 2 }, pair);
+    const phases = new Map(r.logJobs.flat().map((j) => [j.job, j.phase]));
+    expect([1, 2, 3, 4, 5].map((n) => phases.get(n))).toEqual([
+      'warmup',
+      'measured',
+      'measured',
+      'cooldown',
+      'cooldown',
+    ]);
+  });
+
+  it('refuses a warm-up and cool-down that leave nothing measured, naming the key, the values and the rule', () => {
+    const r = TraceReplay.safeParse({ file: 'x.swf', count: 10, warmupJobs: 5, cooldownJobs: 5 });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(['warmupJobs']);
+    expect(r.error?.issues[0]?.message).toBe(
+      '5 warm-up and 5 cool-down jobs leave none of count 10 measured; allowed: warmupJobs + cooldownJobs < count',
+    );
+  });
+
   it('an empty window is refused, saying from which job', () => {
     expect(() => replayTrace(parseSwf(LOG), { ...replay, fromJob: 99 }, pair)).toThrow(/from job 99/);
   });
