@@ -7,10 +7,12 @@ import type { Expansion } from './expand';
 import type { WorkloadName } from './names';
 import { formatDuration } from './trace/info';
 
-/** A time scale as the user wrote it: `1/600`, or the number. */
+/** A time scale as the user wrote it, `1/600`; any other scale to 4 digits, with the fraction nearest it. */
 export function formatScale(scale: number): string {
   const n = Math.round(1 / scale);
-  return n > 1 && Math.abs(1 / n - scale) < 1e-12 ? `1/${n}` : String(scale);
+  if (n > 1 && Math.abs(1 / n - scale) < 1e-12) return `1/${n}`;
+  const shown = String(Number(scale.toPrecision(4)));
+  return n > 1 ? `${shown} ≈ 1/${n}` : shown;
 }
 
 /** The offered load and what it means. */

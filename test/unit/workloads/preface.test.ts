@@ -59,9 +59,11 @@ describe('workloadPreface', () => {
     );
   });
 
-  it('writes a scale as the fraction it was given, else the number', () => {
+  it('writes a scale as the fraction it was given, else the number to 4 digits and the fraction nearest it', () => {
     expect(formatScale(1 / 600)).toBe('1/600');
     expect(formatScale(1)).toBe('1');
-    expect(formatScale(0.3)).toBe('0.3');
+    expect(formatScale(0.3)).toBe('0.3 ≈ 1/3');
+    expect(formatScale(0.0007912018355882586)).toBe('0.0007912 ≈ 1/1264');
+    expect(formatScale(1)).toBe('1');
   });
 });
