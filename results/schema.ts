@@ -275,6 +275,8 @@ export const RunResult = z.strictObject({
         scale: z.number().positive(),
         machineProcessors: z.number().int().positive(),
         droppedWider: z.number().int().nonnegative(),
+        /** SHA-256 of the log's bytes (absent in earlier results). */
+        sha256: z.string().optional(),
         /** Jobs at the start and at the end left out of the metrics (absent in earlier results: none). */
         warmupJobs: z.number().int().nonnegative().optional(),
         cooldownJobs: z.number().int().nonnegative().optional(),

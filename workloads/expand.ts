@@ -9,7 +9,8 @@ import { seededRandom, uniformPositive, type Random } from './trace/random';
 import { offeredLoad as loadOver } from './trace/summary';
 import { readSwfFileSync } from './trace/swf-sync';
 import { replayTrace, type LogJob, type TraceReplay } from './trace/replay';
-import { existsSync } from 'fs';
+import { createHash } from 'crypto';
+import { existsSync, readFileSync } from 'fs';
 import { REPO_ROOT } from '../components/repo-root';
 import * as path from 'path';
 
@@ -21,6 +22,8 @@ export interface ReplayFacts {
   droppedWider: number;
   warmupJobs: number;
   cooldownJobs: number;
+  /** SHA-256 of the log's bytes. */
+  sha256: string;
   /** The first and last log job replayed, in submit order. */
   firstJob: number;
   lastJob: number;
@@ -319,9 +322,42 @@ function logPath(replay: TraceReplay): string {
   return path.resolve(REPO_ROOT, replay.file);
 }
 
+/** SHA-256 (hex) of a replay's log, as its bytes are now. */
+function logDigest(replay: TraceReplay): string {
+  return createHash('sha256')
+    .update(readFileSync(logPath(replay)))
+    .digest('hex');
+}
+
 function traceProblems(replay: TraceReplay): FitProblem[] {
-  if (existsSync(logPath(replay))) return [];
-  return [{ path: ['trace', 'file'], message: `no such file: ${logPath(replay)}` }];
+  if (!existsSync(logPath(replay)))
+    return [{ path: ['trace', 'file'], message: `no such file: ${logPath(replay)}` }];
+  if (replay.sha256 === undefined) return [];
+  const actual = logDigest(replay);
+  if (actual === replay.sha256) return [];
+  return [
+    {
+      path: ['trace', 'sha256'],
+      message: `${logPath(replay)} has SHA-256 ${actual}, not the pinned one: the log changed since; pin the new digest or restore the log`,
+    },
+  ];
+}
+
+/**
+ * The definitions with each replay's log digest filled in where the stack did not pin one (a log that is not there
+ * is left as it is: its definition is refused for that). The config hash and snapshot then cover the log's bytes.
+ */
+export function withLogDigests<T extends { trace?: TraceReplay }>(
+  definitions: Readonly<Record<string, T>>,
+): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(definitions).map(([name, d]) => [
+      name,
+      d.trace === undefined || d.trace.sha256 !== undefined || !existsSync(logPath(d.trace))
+        ? d
+        : { ...d, trace: { ...d.trace, sha256: logDigest(d.trace) } },
+    ]),
+  );
 }
 
 /** A log's replay on the profile: its specs and which log job each copy is. */
@@ -343,6 +379,7 @@ function expandTrace(replay: TraceReplay, profile: Profile): Expansion {
       cooldownJobs: replay.cooldownJobs,
       firstJob: r.firstJob,
       lastJob: r.lastJob,
+      sha256: replay.sha256 ?? logDigest(replay),
       logJobs: r.logJobs,
     },
   };

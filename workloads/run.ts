@@ -77,6 +77,7 @@ function workloadFacts(facts: WorkloadFacts | undefined): Omit<RunResult['worklo
             scale: facts.replay.scale,
             machineProcessors: facts.replay.machineProcessors,
             droppedWider: facts.replay.droppedWider,
+            sha256: facts.replay.sha256,
             warmupJobs: facts.replay.warmupJobs,
             cooldownJobs: facts.replay.cooldownJobs,
           },

@@ -7,6 +7,7 @@ import { thisHost, type HostFacts } from '../nodes/host-facts';
 import { clusterNameFor, stackNameProblem } from './names';
 import { keysAt } from './shape';
 import { nearest } from './suggest';
+import { withLogDigests } from '../../workloads/expand';
 
 export const NAMESPACE = 'schedbench';
 
@@ -183,8 +184,16 @@ export function parseConfig(
   const result = BenchConfigSchema.safeParse(input);
   if (!result.success) errors.push(...toErrors(result.error.issues, input));
   if (!result.success || errors.length > 0) return { ok: false, errors };
-  const { clusterName, ...rest } = result.data;
-  return { ok: true, config: { ...rest, clusterName: clusterName ?? clusterNameFor(stack), stack } };
+  const { clusterName, workloadDefinitions, ...rest } = result.data;
+  return {
+    ok: true,
+    config: {
+      ...rest,
+      workloadDefinitions: withLogDigests(workloadDefinitions),
+      clusterName: clusterName ?? clusterNameFor(stack),
+      stack,
+    },
+  };
 }
 
 /**

@@ -26,6 +26,14 @@ export const TraceReplay = z
   .strictObject({
     /** The log (`.swf` or `.swf.gz`), absolute or relative to the repository's root. */
     file: z.string().min(1),
+    /**
+     * The log's SHA-256 (hex): pinned, a log whose bytes differ is refused; absent, it is filled in from the file when
+     * the config is read, so the config hash and snapshot cover what was replayed, not only its path.
+     */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { message: '64 lowercase hex digits' })
+      .optional(),
     /** The first job replayed: the first whose job number is at least this… */
     fromJob: z.number().int().min(1).default(1),
     /** …and whose submit time is at least this (seconds from the log's start, as its field 2). */

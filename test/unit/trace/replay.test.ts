@@ -2,8 +2,11 @@
 // profile's nodes, tasks and CPUs, jobs of one shape and run time sharing a spec whose copies keep their log job;
 // in a stack's config as a workload definition (`trace`), refused naming the key when the file is missing; and the
 // NASA iPSC/860 log when ../shared/traces has it.
-import { existsSync } from 'fs';
+import { createHash } from 'crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import * as path from 'path';
+import { configHash } from '../../../components/config/identity';
 import { parseConfig } from '../../../components/config/parse';
 import { WorkloadDefinition } from '../../../workloads/definition';
 import { expandDefinition } from '../../../workloads/expand';
@@ -138,6 +141,58 @@ describe('a replay as a stack’s workload', () => {
     expect(r.ok ? '' : r.errors.map((e) => `${e.key}: ${e.message}`).join('\n')).toMatch(
       /workloadDefinitions\.nasa\.trace\.file: no such file/,
     );
+  });
+
+  describe('the log’s digest', () => {
+    let dir: string;
+    let file: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'schedbench-replay-'));
+      file = path.join(dir, 'log.swf');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    const stack = (trace: Record<string, unknown>) =>
+      parseConfig(
+        {
+          'schedbench:scheduler': 'slurm',
+          'schedbench:backend': { type: 'netns' },
+          'schedbench:profile': 'pair',
+          'schedbench:profiles': { pair },
+          'schedbench:workloads': ['log'],
+          'schedbench:workloadDefinitions': { log: { trace: { file, ...trace } } },
+        },
+        'replay',
+        () => ({ cores: 8, memoryMiB: 32768, hostname: 'h' }),
+      );
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+    it('is filled in when the config is read, so the config hash changes with the log’s bytes', () => {
+      writeFileSync(file, LOG);
+      const a = stack({});
+      if (!a.ok) throw new Error(a.errors.map((e) => e.message).join('; '));
+      expect(a.config.workloadDefinitions.log?.trace?.sha256).toBe(sha(LOG));
+      writeFileSync(file, LOG.replace('4 180 -1 10', '4 180 -1 11'));
+      const b = stack({});
+      if (!b.ok) throw new Error(b.errors.map((e) => e.message).join('; '));
+      expect(configHash(b.config)).not.toBe(configHash(a.config));
+      // And the replay records it in every RunResult.
+      const d = b.config.workloadDefinitions.log;
+      if (d === undefined) throw new Error('no definition');
+      expect(expandDefinition(d, pair, 'pair', 1).replay?.sha256).toBe(
+        sha(LOG.replace('4 180 -1 10', '4 180 -1 11')),
+      );
+    });
+
+    it('refuses a log whose bytes differ from the pinned digest, naming the key and the digest it has', () => {
+      writeFileSync(file, LOG);
+      const r = stack({ sha256: 'a'.repeat(64) });
+      expect(r.ok).toBe(false);
+      expect(r.ok ? '' : r.errors.map((e) => `${e.key}: ${e.message}`).join('\n')).toContain(
+        `workloadDefinitions.log.trace.sha256: ${file} has SHA-256 ${sha(LOG)}, not the pinned one`,
+      );
+      expect(stack({ sha256: sha(LOG) }).ok).toBe(true);
+    });
   });
 
   it('groups and trace are exclusive', () => {

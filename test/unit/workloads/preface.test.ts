@@ -47,6 +47,7 @@ describe('workloadPreface', () => {
         droppedWider: r.dropped.wider,
         warmupJobs: 0,
         cooldownJobs: 1,
+        sha256: '0'.repeat(64),
         firstJob: r.firstJob,
         lastJob: r.lastJob,
         logJobs: r.logJobs,
