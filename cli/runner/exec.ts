@@ -2,7 +2,7 @@
 // the way the command provider does (environment as SSH env requests, stdin piped, exit code checked).
 import { spawn, type ChildProcess } from 'child_process';
 import { readdirSync, readFileSync } from 'fs';
-import { Client, ClientChannel } from 'ssh2';
+import { Client, ClientChannel, type ServerHostKeyAlgorithm } from 'ssh2';
 import { poolKey, SshPool } from './ssh-pool';
 
 export interface StepResult {
@@ -224,6 +224,28 @@ export function hostKeyBlob(line: string): Buffer {
 }
 
 /**
+ * The host-key algorithms to offer for a pinned key: only its own, so a server that also holds keys of other types
+ * (ed25519 beside a pinned ecdsa or rsa key) presents the pinned one. An RSA key signs with SHA-2 first.
+ */
+export function hostKeyAlgorithms(hostKey: string): ServerHostKeyAlgorithm[] {
+  const type = hostKey.trim().split(/\s+/)[0] ?? '';
+  if (type === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  const single = SINGLE_HOST_KEY_ALGORITHMS.find((a) => a === type);
+  if (single === undefined)
+    throw new HostKeyMismatch(
+      `pinned host key of type ${JSON.stringify(type)}: not one ssh2 checks (${['ssh-rsa', ...SINGLE_HOST_KEY_ALGORITHMS].join(', ')})`,
+    );
+  return [single];
+}
+
+const SINGLE_HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+];
+
+/**
  * ssh2's hostVerifier for a pinned key: true only for the same key blob. Without a pinned key the connection is
  * refused: the runner never sends a private key or a secret to a server it cannot identify.
  */
@@ -247,6 +269,14 @@ function connectOnce(connection: SshConnectionInputs): Promise<Client> {
     const client = new Client();
     let mismatch: string | undefined;
     const hostVerifier = pinnedHostVerifier(connection, (presented) => (mismatch = presented));
+    let serverHostKey: ServerHostKeyAlgorithm[];
+    try {
+      serverHostKey = hostKeyAlgorithms(connection.hostKey ?? '');
+    } catch (err) {
+      throw new HostKeyMismatch(
+        `ssh ${connection.host}:${connection.port ?? 22}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
     client
       .on('ready', () => resolve(client))
       .on('error', (err) =>
@@ -260,6 +290,8 @@ function connectOnce(connection: SshConnectionInputs): Promise<Client> {
       )
       .connect({
         hostVerifier,
+        // pinnedHostVerifier has refused a connection without a pinned key.
+        algorithms: { serverHostKey },
         host: connection.host,
         port: connection.port ?? 22,
         username: connection.user ?? 'root',

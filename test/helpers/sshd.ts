@@ -10,6 +10,8 @@ export interface TestSshd {
   privateKey: string;
   /** The server's host public key line, to pin in connections. */
   hostKey: string;
+  /** The public key lines of the further host keys asked for, by type (`startSshd({ alsoKeyTypes })`). */
+  otherHostKeys: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -44,9 +46,13 @@ export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 
   }
 }
 
-export async function startSshd(): Promise<TestSshd> {
+/** `alsoKeyTypes`: ssh-keygen types (ecdsa, rsa) of further host keys the server offers after its ed25519 one. */
+export async function startSshd(options: { alsoKeyTypes?: string[] } = {}): Promise<TestSshd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-sshd-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host')]);
+  const also = options.alsoKeyTypes ?? [];
+  for (const type of also)
+    execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-f', path.join(dir, `host-${type}`)]);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'client')]);
   writeFileSync(path.join(dir, 'authorized_keys'), readFileSync(path.join(dir, 'client.pub')), {
     mode: 0o600,
@@ -59,6 +65,7 @@ export async function startSshd(): Promise<TestSshd> {
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       `HostKey ${dir}/host`,
+      ...also.map((type) => `HostKey ${dir}/host-${type}`),
       `AuthorizedKeysFile ${dir}/authorized_keys`,
       'PermitRootLogin prohibit-password',
       'PasswordAuthentication no',
@@ -76,6 +83,9 @@ export async function startSshd(): Promise<TestSshd> {
     port,
     privateKey: readFileSync(path.join(dir, 'client'), 'utf8'),
     hostKey: readFileSync(path.join(dir, 'host.pub'), 'utf8').trim(),
+    otherHostKeys: Object.fromEntries(
+      also.map((type) => [type, readFileSync(path.join(dir, `host-${type}.pub`), 'utf8').trim()]),
+    ),
     stop: async () => {
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

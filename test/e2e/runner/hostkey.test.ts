@@ -15,7 +15,7 @@ describeRoot('runner SSH host key pinning', () => {
   let otherKey: string;
 
   beforeAll(async () => {
-    sshd = await startSshd();
+    sshd = await startSshd({ alsoKeyTypes: ['ecdsa', 'rsa'] });
     const dir = mkdtempSync(path.join(tmpdir(), 'sec-hostkey-'));
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'k')]);
     otherKey = readFileSync(path.join(dir, 'k.pub'), 'utf8').trim();
@@ -42,6 +42,16 @@ describeRoot('runner SSH host key pinning', () => {
   it('connects when the server presents the pinned key', async () => {
     await expect(runRemote(step(sshd.hostKey))).resolves.toMatchObject({ stdout: 'reached' });
   });
+
+  // The server offers ed25519 first; a client offering every algorithm would be shown that key and refuse it.
+  it.each(['ecdsa', 'rsa'])(
+    'connects to a server that also holds an ed25519 key when its %s key is the pinned one',
+    async (type) => {
+      const pinned = sshd.otherHostKeys[type];
+      expect(pinned).toBeDefined();
+      await expect(runRemote(step(pinned))).resolves.toMatchObject({ stdout: 'reached' });
+    },
+  );
 
   it('refuses a server presenting another key, at once and saying so', async () => {
     await expect(runRemote(step(otherKey))).rejects.toThrow(
