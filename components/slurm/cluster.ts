@@ -258,7 +258,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
     );
   }
 
-  /** slurmdbd, then slurmctld, on the controller: the cluster registers itself in accounting. */
+  /** On the controller: slurmdbd, the cluster and root's association in accounting, then slurmctld. */
   private controllerDaemons(secrets: Secrets, after: pulumi.Resource[]): command.remote.Command {
     const slurmdbdConf = renderSlurmdbdConf({
       cluster: this.clusterName,

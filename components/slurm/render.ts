@@ -69,6 +69,9 @@ export function schedulerParameters(
  */
 export const PRIORITY_TYPE = 'priority/basic';
 
+/** Who may submit: users with an association in the cluster's accounting (see renderSlurmConf). */
+export const ACCOUNTING_STORAGE_ENFORCE = 'associations';
+
 function line(key: string, value: string | number): string {
   return `${key}=${value}`;
 }
@@ -110,6 +113,12 @@ export function renderSlurmConf(input: SlurmConfInput): string {
     line('AccountingStorageHost', controller.address),
     line('AccountingStoragePort', ports.slurmdbd),
     line('AccountingStoragePass', layout.mungeSocket),
+    // Only a user with an association in this cluster's accounting may submit: without it, any local user of the
+    // host (netns nodes share it) or of a node could run jobs there. `associations` alone — the harness sets no
+    // limits and no QOS, so `limits`/`qos` would refuse nothing more, and `limits` would add per-job limit checks
+    // to the scheduling passes this benchmark measures. Root, who submits every job, gets its association when
+    // start-controller.sh registers the cluster.
+    line('AccountingStorageEnforce', ACCOUNTING_STORAGE_ENFORCE),
     line('JobCompType', 'jobcomp/none'),
     line('SelectType', 'select/cons_tres'),
     line('SelectTypeParameters', 'CR_Core_Memory'),

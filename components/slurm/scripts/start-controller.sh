@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Start slurmdbd then slurmctld on the controller node. slurmdbd.conf is written here from the rendered text
-# plus the database password read from stdin (mode 600, owned by slurm). Idempotent. Prints one JSON line.
+# Start slurmdbd, register the cluster and root's association in accounting, then start slurmctld, on the controller
+# node. slurmdbd.conf is written here from the rendered text plus the database password read from stdin (mode 600,
+# owned by slurm). Idempotent. Prints one JSON line.
 set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${CLUSTER:?cluster name}"
@@ -39,6 +40,20 @@ if ! pid_alive "$ROOT/slurmdbd/slurmdbd.pid" slurmdbd; then
 fi
 wait_until "$START_TIMEOUT" "slurmdbd to answer" dbd_answers || { tail -n 20 "$dbd_log" >&2 || true; exit 1; }
 
+# The cluster and root's association, before slurmctld starts: slurm.conf enforces associations
+# (AccountingStorageEnforce), so a user without one cannot submit, and slurmctld loads them when it starts. Root
+# submits every job (submit.sh, validate.sh). `add cluster` makes the cluster's root account with root's association
+# under it; root's is added on its own should it be missing. Idempotent; nothing secret on sacctmgr's command line.
+registered() { local out; out="$(sacctmgr -n -P list cluster format=cluster 2>/dev/null)" && grep -qxF -- "$CLUSTER" <<<"$out"; }
+root_assoc() {
+  local out
+  out="$(sacctmgr -n -P list assoc where cluster="$CLUSTER" account=root user=root format=user 2>/dev/null)" &&
+    grep -qxF root <<<"$out"
+}
+registered || sacctmgr -i add cluster "$CLUSTER" >&2
+root_assoc || sacctmgr -i add user root account=root cluster="$CLUSTER" >&2
+root_assoc || die "slurm start: root has no association in cluster $CLUSTER's accounting: its jobs would be refused"
+
 ctld_log="$ROOT/slurmctld/slurmctld.log"
 ctld_up() { local out; no_fatal "$ctld_log" "$ctld_off"; out="$(scontrol ping 2>/dev/null)" && grep -q 'is UP' <<<"$out"; }
 ctld_off="$(log_size "$ctld_log")"
@@ -47,9 +62,13 @@ if ! pid_alive "$ROOT/slurmctld/slurmctld.pid" slurmctld; then
 fi
 wait_until "$START_TIMEOUT" "slurmctld to answer scontrol ping" ctld_up || { tail -n 20 "$ctld_log" >&2 || true; exit 1; }
 
-# slurmctld registers the cluster in accounting itself; wait until it has.
-registered() { local out; out="$(sacctmgr -n -P list cluster format=cluster 2>/dev/null)" && grep -qxF -- "$CLUSTER" <<<"$out"; }
-wait_until "$START_TIMEOUT" "cluster $CLUSTER to be registered in accounting" registered
+# A slurmctld that was already running learns of an association added just now from slurmdbd, a moment later.
+ctld_knows_root() {
+  local out
+  out="$(scontrol show assoc_mgr users=root accounts=root flags=assoc 2>/dev/null)" && grep -q 'UserName=root(0)' <<<"$out"
+}
+wait_until "$START_TIMEOUT" "slurmctld to hold root's association" ctld_knows_root ||
+  { scontrol show assoc_mgr users=root flags=assoc >&2 || true; exit 1; }
 
 version="$(scontrol version | awk '{print $2}')"
 jq -cn --arg cluster "$CLUSTER" --arg version "$version" '{cluster:$cluster,slurmVersion:$version,controller:"up",slurmdbd:"up"}'

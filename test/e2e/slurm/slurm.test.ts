@@ -1,8 +1,9 @@
 // End to end through the product's own path: the local runner runs a program wired from the product's
 // components (test/fixtures/slurm/program) on two NetnsNodes over real SSH. SLURM stands up, validates, runs
-// every catalog workload and writes RunResult files that validate and are consistent; a second `up` repeats
-// nothing; a slurmd killed mid-run gives NODE_FAIL and a degraded result; a run that outlives its bound is
-// cancelled and recorded as timeout; `destroy` leaves no daemon, file or database behind. Needs root.
+// every catalog workload and writes RunResult files that validate and are consistent; another local user's
+// sbatch/srun is refused (no association in accounting); a second `up` repeats nothing; a slurmd killed mid-run
+// gives NODE_FAIL and a degraded result; a run that outlives its bound is cancelled and recorded as timeout;
+// `destroy` leaves no daemon, file or database behind. Needs root.
 import { gangRun } from '../../helpers/gang';
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
@@ -112,12 +113,25 @@ function readResult(file: string): RunResult {
   return parseRunResult(JSON.parse(readFileSync(file, 'utf8')));
 }
 
+const SLURM_CONF = path.join(SLURM_ROOT, 'etc', 'slurm.conf');
+
 /** SLURM commands from the host: netns nodes share its filesystem, and the host reaches them on the bridge. */
 function slurmCommand(args: string[]): string {
   return execFileSync(args[0] ?? '', args.slice(1), {
     encoding: 'utf8',
-    env: { ...process.env, SLURM_CONF: path.join(SLURM_ROOT, 'etc', 'slurm.conf') },
+    env: { ...process.env, SLURM_CONF },
   });
+}
+
+/** A SLURM command run by another local user (`nobody`) of the host, against the cluster's slurm.conf. */
+function asNobody(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('runuser', ['-u', 'nobody', '--', ...args], {
+    cwd: '/',
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, SLURM_CONF },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('SLURM on two netns nodes through the local runner', () => {
@@ -201,6 +215,34 @@ describe('SLURM on two netns nodes through the local runner', () => {
       if (r.workload.name === 'memory_intensive') {
         for (const j of r.jobs) expect(j.maxRssMiB ?? 0).toBeGreaterThan(100);
       }
+    }
+  });
+
+  test('another local user cannot submit: only root, who submits the runs, has an association in accounting', () => {
+    const users = slurmCommand(['sacctmgr', '-n', '-P', 'show', 'assoc', `cluster=${STACK}`, 'format=user'])
+      .split('\n')
+      .filter((u) => u !== '');
+    expect(users).toEqual(['root']);
+    try {
+      // Held: a job accepted by mistake never runs (and is cancelled below).
+      const sbatch = asNobody(['sbatch', '--parsable', '--hold', '-o', '/dev/null', '--wrap', 'true']);
+      expect(sbatch).toMatchObject({
+        status: 1,
+        stdout: '',
+        stderr: expect.stringContaining(
+          'sbatch: error: Batch job submission failed: Invalid account or account/partition combination specified',
+        ),
+      });
+      const srun = asNobody(['srun', '-N', '1', 'true']);
+      expect(srun).toMatchObject({
+        status: 1,
+        stderr: expect.stringContaining(
+          'srun: error: Unable to allocate resources: Invalid account or account/partition combination specified',
+        ),
+      });
+      expect(slurmCommand(['squeue', '-h', '-u', 'nobody', '-o', '%i'])).toBe('');
+    } finally {
+      slurmCommand(['scancel', '-u', 'nobody']);
     }
   });
 

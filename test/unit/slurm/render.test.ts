@@ -56,6 +56,16 @@ describe('renderSlurmConf', () => {
     expect(s.get('JobAcctGatherType')).toBe('jobacct_gather/linux');
   });
 
+  test('only users with an association in accounting may submit, whatever the tuning; jobs and steps still recorded', () => {
+    for (const text of [conf(), conf({ tuning: 'htc' })]) {
+      const enforce = (settings(text).get('AccountingStorageEnforce') ?? '').split(',');
+      expect(enforce).toContain('associations');
+      // collect.sh reads every job's record and its steps' from sacct.
+      expect(enforce).not.toContain('nojobs');
+      expect(enforce).not.toContain('nosteps');
+    }
+  });
+
   test('keeps jobs in the node cgroup and every daemon path per cluster and per node', () => {
     const s = settings(conf());
     expect(s.get('ProctrackType')).toBe('proctrack/linuxproc');
