@@ -299,7 +299,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           ROOT: this.layout.root,
           BIN_DIR: this.binDir,
           KUBEADM_CONFIG: renderKubeadmConfig(this.spec),
-          NODES: this.nodes.map((n) => n.name).join('\n'),
+          NODES: this.nodes.map((n) => `${n.name} ${n.address}`).join('\n'),
         },
         logging: 'stderr',
       },
@@ -347,7 +347,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
 
   /**
    * Configure: the node's containerd, kubelet and CNI configuration, and (on stdin, secret) its kubelet's
-   * kubeconfig and the cluster CA.
+   * kubeconfig, its serving certificate and key, and the cluster CA.
    */
   private configure(
     { node, install, info, reservation }: Installed,
@@ -377,7 +377,14 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           CNI_CONFIG: renderCniConfig(paths, podCidr, this.layout.podBridge),
         },
         stdin: pulumi.secret(
-          pki.out.apply((p) => JSON.stringify({ kubeconfig: p.kubelets[node.name] ?? '', ca: p.ca })),
+          pki.out.apply((p) =>
+            JSON.stringify({
+              kubeconfig: p.kubelets[node.name] ?? '',
+              ca: p.ca,
+              servingCert: p.serving[node.name]?.cert ?? '',
+              servingKey: p.serving[node.name]?.key ?? '',
+            }),
+          ),
         ),
       },
       stageOptions(this, [install, pki.stage]),

@@ -65,6 +65,8 @@ export interface NodePaths {
   kubeletRoot: string;
   /** The kubelet's serving certificate and key (it makes them itself). */
   kubeletCertDir: string;
+  kubeletServingCert: string;
+  kubeletServingKey: string;
   kubeletConfig: string;
   kubeletKubeconfig: string;
   caCert: string;
@@ -90,6 +92,9 @@ export function nodePaths(layout: KubernetesLayout, node: string): NodePaths {
     // The kubelet makes its device-plugin and pod-resources sockets under its root: it must be short too.
     kubeletRoot: `${runDir}/kubelet`,
     kubeletCertDir: `${dir}/kubelet-pki`,
+    // Written by configure.sh: signed by the cluster CA for the node's name and address (pki.sh).
+    kubeletServingCert: `${dir}/kubelet-pki/serving.crt`,
+    kubeletServingKey: `${dir}/kubelet-pki/serving.key`,
     kubeletConfig: `${dir}/kubelet.yaml`,
     kubeletKubeconfig: `${dir}/kubelet.kubeconfig`,
     caCert: `${dir}/ca.crt`,

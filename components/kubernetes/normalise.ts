@@ -141,6 +141,7 @@ export const kubernetesNormaliser: SchedulerNormaliser = {
     const ended = {
       cancelled: new Set(outputs.wait.cancelled ?? []),
       lostNodes: new Set(outputs.wait.lostNodes ?? []),
+      lostNodeReasons: outputs.wait.lostNodeReasons ?? {},
     };
     const { jobs: records, missing } = jobRecords(
       collect.objects,

@@ -32,11 +32,15 @@ export const KubernetesInstallInfo = MachineFacts.extend({
 });
 export type KubernetesInstallInfo = z.infer<typeof KubernetesInstallInfo>;
 
-/** What pki.sh prints (a secret): the admin kubeconfig, the cluster CA and each node's kubelet kubeconfig. */
+/**
+ * What pki.sh prints (a secret): the admin kubeconfig, the cluster CA, each node's kubelet kubeconfig and each
+ * kubelet's serving certificate and key (signed by the cluster CA).
+ */
 export const PkiOutput = z.strictObject({
   admin: z.string().min(1),
   ca: z.string().min(1),
   kubelets: z.record(z.string(), z.string().min(1)),
+  serving: z.record(z.string(), z.strictObject({ cert: z.string().min(1), key: z.string().min(1) })),
 });
 export type PkiOutput = z.infer<typeof PkiOutput>;
 
@@ -156,6 +160,8 @@ export function jobState(
   all: readonly KubePod[],
   cancelled: boolean,
   nodeLost = false,
+  /** What the apiserver says of the lost node (its Ready condition's message), when it says. */
+  lostReason?: string,
 ): { state: JobState; rawState: string } {
   const pod = failedPod(all);
   const terminated = pod?.state?.terminated;
@@ -183,12 +189,16 @@ export function jobState(
   if (nodeLost) {
     const on = all.filter((p) => p.node !== null && p.phase !== 'Succeeded');
     const where = on.length > 0 ? on : all;
+    const why =
+      lostReason === undefined || lostReason === ''
+        ? 'whose kubelet stopped reporting (node not Ready)'
+        : `node not Ready: ${lostReason}`;
     return {
       state: 'NODE_FAIL',
       rawState:
         where.length === 0
-          ? 'no pod on no node, whose kubelet stopped reporting (node not Ready)'
-          : `${where.map((p) => `${p.phase ?? 'no pod'} on ${p.node ?? 'no node'}`).join(', ')}, whose kubelet stopped reporting (node not Ready)`,
+          ? `no pod on no node, ${why}`
+          : `${where.map((p) => `${p.phase ?? 'no pod'} on ${p.node ?? 'no node'}`).join(', ')}, ${why}`,
     };
   }
   if (all.some((p) => p.state?.running !== undefined)) return { state: 'RUNNING', rawState: 'Running' };
@@ -241,6 +251,8 @@ export function jobRecords(
     cancelled: ReadonlySet<string>;
     /** Nodes the wait stage saw lost (not Ready) with jobs of the run on them. */
     lostNodes?: ReadonlySet<string>;
+    /** The Ready condition's message of each lost node, as the wait stage read it. */
+    lostNodeReasons?: Readonly<Record<string, string>>;
   },
   metrics: Record<string, Record<string, number>> = {},
   precise: Record<string, PreciseTimes> = {},
@@ -256,8 +268,14 @@ export function jobRecords(
       continue;
     }
     const pods = byJob.get(job.name) ?? [];
-    const lost = pods.some((p) => p.node !== null && (ended.lostNodes?.has(p.node) ?? false));
-    const { state, rawState } = jobState(job, pods, ended.cancelled.has(job.name), lost);
+    const lostOn = pods.find((p) => p.node !== null && (ended.lostNodes?.has(p.node) ?? false))?.node;
+    const { state, rawState } = jobState(
+      job,
+      pods,
+      ended.cancelled.has(job.name),
+      lostOn !== undefined && lostOn !== null,
+      lostOn === undefined || lostOn === null ? undefined : ended.lostNodeReasons?.[lostOn],
+    );
     const times = pods.map(containerTimes);
     const starts = times.flatMap((t) => (t.start === null ? [] : [t.start]));
     const ends = times.flatMap((t) => (t.end === null ? [] : [t.end]));

@@ -103,7 +103,9 @@ export function controlPlaneArgs(spec: ClusterSpec): ControlPlaneArgs {
     `--bind-address=${spec.controllerAddress}`,
     '--anonymous-auth=false',
     `--secure-port=${spec.apiserverPort}`,
-    '--allow-privileged=true',
+    // No pod of the cluster needs it (no kube-proxy or CNI pods: the node scripts do their work), so nobody may run a
+    // privileged container, not even cluster-admin (the namespace's admission policy refuses it too).
+    '--allow-privileged=false',
     '--authorization-mode=Node,RBAC',
     '--enable-admission-plugins=NodeRestriction',
     `--client-ca-file=${pki}/ca.crt`,
@@ -114,6 +116,8 @@ export function controlPlaneArgs(spec: ClusterSpec): ControlPlaneArgs {
     `--kubelet-client-certificate=${pki}/apiserver-kubelet-client.crt`,
     `--kubelet-client-key=${pki}/apiserver-kubelet-client.key`,
     '--kubelet-preferred-address-types=InternalIP',
+    // Kubelets serve certificates the cluster CA signed for their address (pki.sh): the apiserver checks them.
+    `--kubelet-certificate-authority=${pki}/ca.crt`,
     `--proxy-client-cert-file=${pki}/front-proxy-client.crt`,
     `--proxy-client-key-file=${pki}/front-proxy-client.key`,
     '--requestheader-allowed-names=front-proxy-client',
@@ -197,6 +201,9 @@ export function renderKubeletConfig(spec: KubeletSpec): string {
     healthzBindAddress: '127.0.0.1',
     healthzPort: 10248,
     readOnlyPort: 0,
+    // Its serving certificate is the cluster CA's (pki.sh), not one of its own making: clients can check it.
+    tlsCertFile: spec.paths.kubeletServingCert,
+    tlsPrivateKeyFile: spec.paths.kubeletServingKey,
     clusterDomain: spec.clusterDomain ?? 'cluster.local',
     rotateCertificates: false,
     serializeImagePulls: false,

@@ -114,6 +114,8 @@ export const WaitOutput = z.strictObject({
    * those jobs are recorded NODE_FAIL and the run degraded.
    */
   lostNodes: z.array(z.string()).optional(),
+  /** What the scheduler said of each lost node, when it says (Kubernetes: the Ready condition's message). */
+  lostNodeReasons: z.record(z.string(), z.string()).optional(),
 });
 export type WaitOutput = z.infer<typeof WaitOutput>;
 

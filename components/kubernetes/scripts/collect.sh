@@ -15,10 +15,20 @@ kube_env
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# all_finished : every Job of the run finished, or stranded on a node that is not Ready (it never will).
+# all_finished : every Job of the run finished, or stranded on a node that is not Ready (it never will), or the
+# apiserver has not answered for 10 s (the wait stage gave it its grace already: collect what there is).
+unanswered_since=''
+apiserver_lost=0
 all_finished() {
   local names jobs
-  names="$(unfinished_jobs 2>/dev/null)" || return 1
+  if ! names="$(unfinished_jobs 2>/dev/null)"; then
+    : "${unanswered_since:=$SECONDS}"
+    ((SECONDS - unanswered_since >= 10)) || return 1
+    log "the apiserver has not answered for $((SECONDS - unanswered_since)) s; collecting what there is"
+    apiserver_lost=1
+    return 0
+  fi
+  unanswered_since=''
   [[ -n "$names" ]] || return 0
   mapfile -t jobs <<<"$names"
   all_stranded "${jobs[@]}"
@@ -26,8 +36,11 @@ all_finished() {
 lost=()
 wait_until "$COLLECT_TIMEOUT" "every Job to finish" all_finished || log "some Jobs are still active; collecting what there is"
 
-# Through files, not arguments: a thousand Jobs' records exceed the kernel's limit on one argument.
-if kubectl get jobs,pods -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o json >"$tmp/raw" 2>"$tmp/err"; then
+# Through files, not arguments: a thousand Jobs' records exceed the kernel's limit on one argument. Every kubectl here
+# is bounded (an apiserver whose etcd is gone holds a request past its own timeout), shorter once it did not answer.
+get_bound=30 delete_bound=$((COLLECT_TIMEOUT + 15))
+((apiserver_lost == 0)) || get_bound=10 delete_bound=15
+if kubectl get jobs,pods --request-timeout="${get_bound}s" -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o json >"$tmp/raw" 2>"$tmp/err"; then
   jq -c '[.items[]] as $all | {
     jobs: [$all[] | select(.kind == "Job") | {
       name: .metadata.name,
@@ -64,9 +77,10 @@ jq -cn --slurpfile objects "$tmp/objects" --slurpfile files "$tmp/files" \
 # A pod on a node that is not Ready stays Terminating until its kubelet confirms: remove it from the API at once.
 if ((${#lost[@]} > 0)); then
   stranded_pods "${lost[@]}" 2>/dev/null | while read -r pod _; do
-    kubectl delete pod -n "$NAMESPACE" "$pod" --force --grace-period=0 >/dev/null 2>&1 || log "could not remove pod $pod"
+    timeout 15 kubectl delete pod -n "$NAMESPACE" "$pod" --force --grace-period=0 >/dev/null 2>&1 || log "could not remove pod $pod"
   done
 fi
-kubectl delete jobs -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" --cascade=foreground --wait=true \
-  --timeout="${COLLECT_TIMEOUT}s" >/dev/null 2>"$tmp/err" || log "deleting the run's Jobs: $(tail -n 1 "$tmp/err")"
+# (A request timeout would cut the deletion's watch: the whole command is bounded instead.)
+timeout "$delete_bound" kubectl delete jobs -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" \
+  --cascade=foreground --wait=true --timeout="${COLLECT_TIMEOUT}s" >/dev/null 2>"$tmp/err" || log "deleting the run's Jobs: $(tail -n 1 "$tmp/err")"
 rm -rf "${OUT_DIR:?}"

@@ -83,9 +83,16 @@ kube_env() {
   local admin="$ROOT/etc/admin.conf" conf="$ROOT/etc/runner.conf" expires=0 token runner
   [[ -s "$conf" && -s "$conf.expires" ]] && expires="$(<"$conf.expires")"
   if ((expires - EPOCHSECONDS < RUNNER_TOKEN_SECONDS)); then
-    token="$(kubectl --kubeconfig "$admin" create token "$RUNNER_ACCOUNT" -n "$NAMESPACE" \
-      --duration "$((2 * RUNNER_TOKEN_SECONDS))s")" ||
-      die "kubernetes: no token for the ServiceAccount $NAMESPACE/$RUNNER_ACCOUNT (are the cluster's objects applied?)"
+    if ! token="$(kubectl --kubeconfig "$admin" --request-timeout=10s create token "$RUNNER_ACCOUNT" -n "$NAMESPACE" \
+      --duration "$((2 * RUNNER_TOKEN_SECONDS))s")"; then
+      # An apiserver that does not answer mints nothing: a token still valid does for what this stage can still do
+      # (collect what there is, delete what it can), and the stage says what it lost.
+      ((expires > EPOCHSECONDS)) ||
+        die "kubernetes: no token for the ServiceAccount $NAMESPACE/$RUNNER_ACCOUNT (are the cluster's objects applied? does the apiserver answer?)"
+      log "kubernetes: no new token for $NAMESPACE/$RUNNER_ACCOUNT; the one held lasts $((expires - EPOCHSECONDS)) s more"
+      export KUBECONFIG="$conf"
+      return 0
+    fi
     # When it expires, from the token itself (the apiserver may grant less than asked).
     expires="$(jq -rR 'split(".")[1] | gsub("-"; "+") | gsub("_"; "/") | @base64d | fromjson | .exp' <<<"$token")"
     # The token reaches jq on stdin (printf is a builtin), never in an argv: /proc/<pid>/cmdline is world-readable.
@@ -102,14 +109,14 @@ kube_env() {
 
 # unready_nodes : the nodes whose Ready condition is not True (a kubelet that stopped reporting), one per line.
 unready_nodes() {
-  kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{range .status.conditions[?(@.type=="Ready")]}{.status}{end}{"\n"}{end}' |
+  kubectl get nodes --request-timeout=10s -o jsonpath='{range .items[*]}{.metadata.name}{" "}{range .status.conditions[?(@.type=="Ready")]}{.status}{end}{"\n"}{end}' |
     awk 'NF > 0 && $2 != "True" { print $1 }'
 }
 
 # stranded_pods NODE... : this run's pods not finished on one of NODEs (not Ready: they can never finish there),
 # as "pod job node" lines.
 stranded_pods() {
-  kubectl get pods -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" \
+  kubectl get pods --request-timeout=10s -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" \
     -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.labels.batch\.kubernetes\.io/job-name}{" "}{.spec.nodeName}{" "}{.status.phase}{"\n"}{end}' |
     awk -v nodes="$*" 'BEGIN { n = split(nodes, list, " "); for (i = 1; i <= n; i++) lost[list[i]] = 1 }
       ($3 in lost) && $4 != "Succeeded" && $4 != "Failed" { print $1, $2, $3 }'
@@ -131,7 +138,8 @@ all_stranded() {
 # not an empty queue.
 unfinished_jobs() {
   local listing name conditions
-  listing="$(kubectl get jobs -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{range .status.conditions[?(@.status=="True")]}{.type}{","}{end}{"\n"}{end}')" ||
+  # Bounded: an apiserver whose etcd is gone holds a request until its own timeout (60 s).
+  listing="$(kubectl get jobs --request-timeout=10s -n "$NAMESPACE" -l "schedbench.io/run=$RUN_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{range .status.conditions[?(@.status=="True")]}{.type}{","}{end}{"\n"}{end}')" ||
     return 1
   while read -r name conditions; do
     [[ -z "$name" || "$conditions" == *Complete,* || "$conditions" == *Failed,* ]] || printf '%s\n' "$name"
@@ -180,10 +188,11 @@ metrics_snapshot() {
         total[name "{" verb "}"] += $2
       }
       END { for (k in total) printf "%s %.9f\n", k, total[k] }' | sort || true)"
-    # Kubelets serve a certificate of their own making (serverTLSBootstrap off): not the cluster CA's, hence -k.
+    # Kubelets serve certificates the cluster CA signed for their address (pki.sh): the token goes only to a kubelet
+    # that proves it is the node the apiserver names.
     while read -r endpoint; do
       [[ "$endpoint" == *:* && "$endpoint" != :* ]] || continue
-      kubelets+="$(as_runner -k "https://$endpoint/metrics" |
+      kubelets+="$(as_runner --cacert "$ROOT/pki/ca.crt" "https://$endpoint/metrics" |
         grep -E '^kubelet_pod_start_(sli_)?duration_seconds_(bucket|sum|count)' || true)"$'\n'
     done < <(as_runner --cacert "$ROOT/pki/ca.crt" "$server/api/v1/nodes" | jq -r '.items[] |
       "\([.status.addresses[]? | select(.type == "InternalIP") | .address][0] // ""):\(.status.daemonEndpoints.kubeletEndpoint.Port // "")"' \

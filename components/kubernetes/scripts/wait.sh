@@ -5,7 +5,7 @@
 # records. Every NODE_CHECK_SECONDS it also looks for nodes that are not Ready (a kubelet that stopped reporting,
 # after the controller-manager's grace period): when every Job left has its pod on such a node, none can finish.
 # Prints its WaitOutput: {"timedOut":false,"waitedSeconds":…}, {"timedOut":true,"cancelled":[…],…},
-# {…,"lostNodes":[…]}, or {…,"schedulerLost":"kubectl get jobs: <error>"} when the apiserver has not answered for
+# {…,"lostNodes":[…],"lostNodeReasons":{<node>: <its Ready condition's message>}}, or {…,"schedulerLost":"kubectl get jobs: <error>"} when the apiserver has not answered for
 # CONTROLLER_GRACE_SECONDS in a row.
 set -euo pipefail
 : "${NAMESPACE:?namespace of the benchmark Jobs}"
@@ -16,13 +16,26 @@ kube_env
 err_file="$(mktemp)"
 trap 'rm -f "$err_file"' EXIT
 
+# control_plane_down : the control-plane daemons of this node (start-control-plane.sh's pid files) that no longer
+# run, as "etcd, kube-apiserver"; empty when all run.
+control_plane_down() {
+  local d down=()
+  for d in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+    pid_alive "$ROOT/control/$d.pid" "${d:0:15}" || down+=("$d")
+  done
+  local IFS=,
+  printf '%s' "${down[*]}" | sed 's/,/, /g'
+}
+
 # read_left : the run's Jobs not yet finished (lib.sh's unfinished_jobs), into wait_for_jobs' `left`; fails, with
-# kubectl's last line, when the apiserver does not answer.
+# kubectl's last line and the control-plane daemons no longer running, when the apiserver does not answer.
 # shellcheck disable=SC2034 # left and left_error are wait_for_jobs' (components/stages.sh)
 read_left() {
-  local names
+  local names down
   if ! names="$(unfinished_jobs 2>"$err_file")"; then
     left_error="kubectl get jobs: $(tail -n 1 "$err_file")"
+    down="$(control_plane_down)"
+    [[ -z "$down" ]] || left_error+="; not running on $(hostname): $down"
     return 1
   fi
   [[ -z "$names" ]] || mapfile -t left <<<"$names"
@@ -37,4 +50,20 @@ end_jobs() {
   done
 }
 
-wait_for_jobs --left read_left --cancel end_jobs --lost-nodes all_stranded --scheduler 'the apiserver'
+# lost_node_reasons NODE… : {"<node>": "<the Ready condition's message>"} as the apiserver has it ({} if it does
+# not answer): what was lost (a kubelet that stopped posting, a container runtime that is down).
+lost_node_reasons() {
+  kubectl get nodes --request-timeout=10s -o json 2>/dev/null |
+    jq -c '[.items[] | select(.metadata.name | IN($ARGS.positional[]))
+      | {key: .metadata.name, value: ([.status.conditions[]? | select(.type == "Ready") | .message][0] // "")}]
+      | from_entries' --args "$@" ||
+    echo '{}'
+}
+
+out="$(wait_for_jobs --left read_left --cancel end_jobs --lost-nodes all_stranded --scheduler 'the apiserver')"
+mapfile -t lost_nodes < <(jq -r '.lostNodes[]?' <<<"$out")
+if ((${#lost_nodes[@]} > 0)); then
+  jq -c --argjson reasons "$(lost_node_reasons "${lost_nodes[@]}")" '. + {lostNodeReasons: $reasons}' <<<"$out"
+else
+  printf '%s\n' "$out"
+fi

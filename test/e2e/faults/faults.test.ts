@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult } from '../../../results/schema';
 import type { ExtraRun } from '../../fixtures/program/extra';
+import { recordFault } from '../../helpers/fault-matrix';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
 
@@ -152,6 +153,7 @@ function printMatrix(): void {
     ...matrix.map((r) => line([r.fault, r.expected, r.observed])),
   ].join('\n');
   process.stdout.write(`\nFault matrix (SLURM, two netns nodes, local runner):\n${table}\n`);
+  for (const row of matrix) recordFault({ scheduler: 'slurm', ...row });
 }
 
 describeRoot('fault matrix: SLURM on two netns nodes through the local runner', () => {

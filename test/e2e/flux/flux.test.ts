@@ -12,6 +12,7 @@ import { jobTimes } from '../../../analysis/job-times';
 import { fluxAvailability } from '../../../components/flux/availability';
 import { parseRunResult } from '../../../results/read';
 import type { ExtraRun } from '../../fixtures/program/extra';
+import { recordFault } from '../../helpers/fault-matrix';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
 import { DEFAULT_WORKLOADS } from '../../../workloads/names';
@@ -82,6 +83,7 @@ const brokerPid = (node: string) =>
 
 interface Row {
   fault: string;
+  expected: string;
   observed: string;
 }
 const matrix: Row[] = [];
@@ -97,6 +99,12 @@ if (!availability.available) {
       // Visible in the test output; the product refuses the stack with the same reason before creating anything.
       console.log(`flux e2e skipped: ${availability.reason}`);
       expect(availability.reason).toMatch(/^no Flux installation/);
+      recordFault({
+        scheduler: 'flux',
+        fault: 'broker killed (rank 1, rank 0)',
+        expected: 'runs with a Flux installation (SCHEDBENCH_FLUX_PREFIX)',
+        observed: `skipped: ${availability.reason}`.slice(0, 160),
+      });
     });
   });
 } else {
@@ -105,6 +113,7 @@ if (!availability.available) {
     beforeAll(() => writeConfig([]));
     afterAll(() => {
       runRunner('destroy', STACK, PROGRAM, configFile);
+      for (const row of matrix) recordFault({ scheduler: 'flux', ...row });
       if (matrix.length > 0)
         process.stdout.write(
           `\nFault matrix (Flux, two netns nodes, local runner):\n${matrix.map((r) => `| ${r.fault} | ${r.observed} |`).join('\n')}\n`,
@@ -231,6 +240,7 @@ if (!availability.available) {
       expect(snapshot().filter(([f]) => before.some(([g]) => g === f))).toEqual(before);
       matrix.push({
         fault: 'rank 1 broker killed mid-run',
+        expected: 'run degraded, job on the lost node NODE_FAIL',
         observed: `up exit ${up.status}; nodeloss-r1 ${r.status}: ${r.notes.join('; ')}`.slice(0, 160),
       });
     });
@@ -248,6 +258,7 @@ if (!availability.available) {
       expect(snapshot().filter(([f]) => before.some(([g]) => g === f))).toEqual(before);
       matrix.push({
         fault: 'rank 0 broker killed mid-run',
+        expected: 'run recorded failed, lost instance named',
         observed: `up exit ${up.status}; rank0loss-r1 ${r.status}: ${r.notes.join('; ')}`.slice(0, 160),
       });
     });

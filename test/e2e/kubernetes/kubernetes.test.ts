@@ -17,6 +17,8 @@ import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { clusterLayout, nodePaths } from '../../../components/kubernetes/layout';
 import { RUNTIME_ROOT } from '../../../components/schedulers/runtime-dir';
 import { adminKubectl, TWO_NODE_KUBERNETES } from '../../helpers/kubernetes';
+import { recordFault } from '../../helpers/fault-matrix';
+import { captureDaemon, restartDaemon } from '../../helpers/restart';
 import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
 import { parseRunResult } from '../../../results/read';
@@ -99,6 +101,37 @@ const NODE_LOSS: ExtraRun = {
     },
   ],
 };
+
+/**
+ * Two whole-node jobs of 20 s, one a node: the test kills the second node's containerd under them. The kubelet never
+ * learns that the job there ended, and reports the node not Ready within about 40 s.
+ */
+const RUNTIME_LOSS: ExtraRun = {
+  workload: 'runtimeloss',
+  timeoutFactor: 8,
+  specs: NODE_LOSS.specs.map((spec) => ({
+    ...spec,
+    expectedSeconds: 20,
+    args: ['--cpu', '1', '--timeout', '20s'],
+  })),
+};
+
+/** One job of 15 s: the test kills a control-plane daemon (etcd, the apiserver) under it. */
+const controlPlaneLoss = (workload: string): ExtraRun => ({
+  workload,
+  timeoutFactor: 8,
+  specs: NODE_LOSS.specs.map((spec) => ({
+    ...spec,
+    count: 1,
+    cpus: 1,
+    expectedSeconds: 15,
+    args: ['--cpu', '1', '--timeout', '15s'],
+  })),
+});
+const ETCD_LOSS = controlPlaneLoss('etcdloss');
+const APISERVER_LOSS = controlPlaneLoss('apiloss');
+/** The fault runs in the order the rows add them (each `up` keeps the runs before it). */
+const FAULT_RUNS = [FAULTS, RUNTIME_LOSS, ETCD_LOSS, APISERVER_LOSS, NODE_LOSS];
 
 /**
  * Jobs of several pods beside the catalog, as a stack defines and names them: a group of two 2-node × 2-task jobs
@@ -207,6 +240,16 @@ function clusterCgroups(): string[] {
 
 const BIN_DIR = kubernetesBinDir();
 const kubectl = adminKubectl(BIN_DIR, K8S_ROOT);
+/** kubectl as the cluster's admin, its status and output returned (a refusal is what some tests expect). */
+const adminTry = (args: string[], input?: string) =>
+  spawnSync(
+    path.join(BIN_DIR, 'bin', 'kubectl'),
+    ['--kubeconfig', path.join(K8S_ROOT, 'etc', 'admin.conf'), ...args],
+    {
+      encoding: 'utf8',
+      input,
+    },
+  );
 
 // A cold build of Kubernetes takes tens of minutes on 2 cores: this test runs on a cached build (`SCHEDBENCH_K8S=1
 // ./setup.sh` or `npx schedbench k8s build`), or builds one itself only when SCHEDBENCH_K8S_E2E_BUILD=1; otherwise
@@ -263,6 +306,24 @@ if (!cached && !mayBuild)
         expect(existsSync(path.join(paths.kubeletRoot, 'pod-resources', 'kubelet.sock'))).toBe(true);
         expect(existsSync(path.join(paths.dir, 'kubelet.pid'))).toBe(true);
       }
+      // Each kubelet serves a certificate the cluster CA signed for its address: TLS checks out against the CA
+      // (401: the request itself carries no credentials).
+      const nodeIps = kubectl([
+        'get',
+        'nodes',
+        '-o',
+        'jsonpath={range .items[*]}{.status.addresses[?(@.type=="InternalIP")].address}{"\\n"}{end}',
+      ])
+        .trim()
+        .split('\n');
+      expect(nodeIps).toHaveLength(2);
+      for (const ip of nodeIps)
+        expect([
+          ip,
+          sh(
+            `curl -sS -o /dev/null -w '%{http_code}' --max-time 10 --cacert '${K8S_ROOT}/pki/ca.crt' https://${ip}:10250/healthz`,
+          ),
+        ]).toEqual([ip, '401']);
       runId =
         readdirSync(resultsDir)
           .filter((d) => /^\d{8}T\d{6}Z_/.test(d))
@@ -293,48 +354,36 @@ if (!cached && !mayBuild)
         }).toEqual({ kind, managers: expect.arrayContaining(['schedbench/Apply']) as unknown });
       }
       // The profile's node (2 CPUs, 2 GiB) bounds a container: the apiserver refuses a larger pod at admission.
-      const big = spawnSync(
-        path.join(BIN_DIR, 'bin', 'kubectl'),
-        [
-          '--kubeconfig',
-          path.join(K8S_ROOT, 'etc', 'admin.conf'),
-          'run',
-          'too-big',
-          '-n',
-          'schedbench',
-          '--image',
-          'x',
-          '--restart=Never',
-          '--overrides',
-          JSON.stringify({
-            spec: {
-              containers: [
-                { name: 'too-big', image: 'x', resources: { requests: { cpu: '3' }, limits: { cpu: '3' } } },
-              ],
-            },
-          }),
-        ],
-        { encoding: 'utf8' },
-      );
+      const big = adminTry([
+        'run',
+        'too-big',
+        '-n',
+        'schedbench',
+        '--image',
+        'x',
+        '--restart=Never',
+        '--overrides',
+        JSON.stringify({
+          spec: {
+            containers: [
+              { name: 'too-big', image: 'x', resources: { requests: { cpu: '3' }, limits: { cpu: '3' } } },
+            ],
+          },
+        }),
+      ]);
       expect(big.status).not.toBe(0);
       expect(big.stderr).toMatch(/maximum cpu usage per Container is 2/);
       // The stages act as the runner account: what they do is allowed, the rest is not.
       const can = (verb: string, resource: string, ns: string[] = ['-n', 'schedbench']) =>
-        spawnSync(
-          path.join(BIN_DIR, 'bin', 'kubectl'),
-          [
-            '--kubeconfig',
-            path.join(K8S_ROOT, 'etc', 'admin.conf'),
-            'auth',
-            'can-i',
-            verb,
-            resource,
-            ...ns,
-            '--as',
-            'system:serviceaccount:schedbench:schedbench-runner',
-          ],
-          { encoding: 'utf8' },
-        ).stdout.trim();
+        adminTry([
+          'auth',
+          'can-i',
+          verb,
+          resource,
+          ...ns,
+          '--as',
+          'system:serviceaccount:schedbench:schedbench-runner',
+        ]).stdout.trim();
       expect([
         can('create', 'jobs'),
         can('delete', 'jobs'),
@@ -373,7 +422,12 @@ if (!cached && !mayBuild)
         },
       });
       const refusals: [string, Record<string, unknown>, RegExp][] = [
-        ['privileged', { container: { securityContext: { privileged: true } } }, /may not be privileged/],
+        // The apiserver refuses it before the policy would (--allow-privileged=false).
+        [
+          'privileged',
+          { container: { securityContext: { privileged: true } } },
+          /may not be privileged|privileged: Forbidden: disallowed by cluster policy/,
+        ],
         ['hostpid', { hostPID: true }, /host's network, PID or IPC/],
         [
           'hostroot',
@@ -402,6 +456,20 @@ if (!cached && !mayBuild)
           stderr: expect.stringMatching(why) as unknown,
         });
       }
+      // Nobody may run a privileged container, cluster-admin included, in any namespace (--allow-privileged=false).
+      const privileged = adminTry(
+        ['create', '-f', '-', '-o', 'name'],
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'sb-privileged', namespace: 'default' },
+          spec: { containers: [{ name: 'x', image: 'x', securityContext: { privileged: true } }] },
+        }),
+      );
+      expect({ status: privileged.status, stderr: privileged.stderr }).toMatchObject({
+        status: 1,
+        stderr: expect.stringMatching(/privileged: Forbidden: disallowed by cluster policy/) as unknown,
+      });
       const preview = runRunner('preview', STACK, PROGRAM, configFile);
       expectOk(preview);
       expect(preview.stdout).toMatch(/^= +pulumi:providers:kubernetes /m);
@@ -533,12 +601,128 @@ if (!cached && !mayBuild)
       ).toBe('yes');
     });
 
+    /** Every result file of the stack and its text: what a later fault must leave as it was. */
+    const results = (): [string, string][] =>
+      readdirSync(path.join(resultsDir, runId, STACK))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => [f, readFileSync(path.join(resultsDir, runId, STACK, f), 'utf8')]);
+    /** Bounded poll of a condition (the cluster coming back after a restart). */
+    const until = async (what: string, ok: () => boolean, seconds = 180): Promise<void> => {
+      const deadline = Date.now() + seconds * 1000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    const runningPods = () =>
+      adminTry(['get', 'pods', '-n', 'schedbench', '-o', 'jsonpath={.items[*].status.phase}'])
+        .stdout.split(' ')
+        .filter((p) => p === 'Running').length;
+    const readyz = () => adminTry(['get', '--raw', '/readyz']).stdout === 'ok';
+    const nodeReady = (node: string) =>
+      adminTry(['get', 'node', node, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])
+        .stdout === 'True';
+    /** The jobs a failed run left (the apiserver could not be asked to delete them), removed as an operator would. */
+    const clearRun = () => kubectl(['delete', 'jobs', '--all', '-n', 'schedbench', '--wait=false']);
+    const CONTROL = path.join(K8S_ROOT, 'control');
+    /** A row of the fault matrix: what the run recorded, the note naming the loss first. */
+    const row = (fault: string, expected: string, r: RunResult, up: RunnerResult, extra?: string) => {
+      const notes = [...r.notes].sort(
+        (a, b) => Number(b.includes('stopped answering')) - Number(a.includes('stopped answering')),
+      );
+      recordFault({
+        scheduler: 'kubernetes',
+        fault,
+        expected,
+        observed:
+          `up exit ${up.status}; ${r.workload.name}-r1 ${r.status}: ${[extra, ...notes].filter((n) => n !== undefined && n !== '').join('; ')}`.slice(
+            0,
+            200,
+          ),
+      });
+    };
+
+    test("a node's containerd killed mid-run: that run is degraded, its job there NODE_FAIL naming the runtime; restarted, the node is Ready again", async () => {
+      const before = results();
+      writeConfig(FAULT_RUNS.slice(0, 2));
+      const runner = startRunner('up', STACK, PROGRAM, configFile);
+      await until('both runtimeloss jobs running', () => runningPods() >= 2, 600);
+      const n2 = path.join(K8S_ROOT, 'nodes', `${CLUSTER}-n2`);
+      const containerd = captureDaemon(
+        path.join(n2, 'containerd.pid'),
+        path.join(n2, 'log', 'containerd.log'),
+      );
+      process.kill(containerd.pid, 'SIGKILL');
+      let up: RunnerResult;
+      try {
+        up = await runner.done;
+      } finally {
+        // Back for the next rows whatever this one found.
+        restartDaemon(containerd, Number(readFileSync(path.join(n2, 'kubelet.pid'), 'utf8').trim()));
+      }
+      expectOk(up);
+      const r = readResult('runtimeloss');
+      const lost = r.jobs.filter((j) => j.state === 'NODE_FAIL');
+      expect({ status: r.status, lost: lost.map((j) => j.nodes) }).toEqual({
+        status: 'degraded',
+        lost: [[`${CLUSTER}-n2`]],
+      });
+      expect(lost[0]?.rawState).toMatch(new RegExp(`on ${CLUSTER}-n2, node not Ready: .*runtime`, 'i'));
+      expect(results().filter(([f]) => before.some(([g]) => g === f))).toEqual(before);
+      await until(`${CLUSTER}-n2 Ready again`, () => nodeReady(`${CLUSTER}-n2`));
+      clearRun();
+      row(
+        'containerd of node 2 killed mid-run',
+        'run degraded, its job there NODE_FAIL naming the runtime',
+        r,
+        up,
+        lost[0]?.rawState,
+      );
+    });
+
+    test.each([
+      ['etcd', ETCD_LOSS, 'kube-apiserver'],
+      ['kube-apiserver', APISERVER_LOSS, 'etcd'],
+    ])(
+      '%s killed mid-run: the run is recorded failed, naming it; restarted, the cluster answers again',
+      async (daemon, run, sibling) => {
+        const before = results();
+        writeConfig(FAULT_RUNS.slice(0, FAULT_RUNS.indexOf(run) + 1));
+        const runner = startRunner('up', STACK, PROGRAM, configFile);
+        await until(`the ${run.workload} job running`, () => runningPods() >= 1, 600);
+        const victim = captureDaemon(
+          path.join(CONTROL, `${daemon}.pid`),
+          path.join(CONTROL, `${daemon}.log`),
+        );
+        process.kill(victim.pid, 'SIGKILL');
+        let up: RunnerResult;
+        try {
+          up = await runner.done;
+        } finally {
+          restartDaemon(victim, Number(readFileSync(path.join(CONTROL, `${sibling}.pid`), 'utf8').trim()));
+        }
+        if (!existsSync(path.join(resultsDir, runId, STACK, `${run.workload}-r1.json`)))
+          throw new Error(`no result for ${run.workload}; up exit ${up.status}:\n${up.stdout}\n${up.stderr}`);
+        const r = readResult(run.workload);
+        expect(r.status).toBe('failed');
+        const note = r.notes.find((n) => n.includes('the scheduler stopped answering')) ?? r.notes.join(' ');
+        expect(note).toMatch(
+          new RegExp(`the scheduler stopped answering .*not running on ${CLUSTER}-n1: .*\\b${daemon}\\b`),
+        );
+        expect(results().filter(([f]) => before.some(([g]) => g === f))).toEqual(before);
+        await until('the apiserver ready again', readyz);
+        clearRun();
+        row(`${daemon} killed mid-run`, `run recorded failed, ${daemon} named; bounded`, r, up);
+      },
+    );
+
     test('a kubelet killed mid-run: that run is degraded, its job on the lost node NODE_FAIL; finished runs stay', async () => {
       const before = readdirSync(path.join(resultsDir, runId, STACK))
         .filter((f) => f.endsWith('.json'))
         .sort();
       const stamps = before.map((f) => readFileSync(path.join(resultsDir, runId, STACK, f), 'utf8'));
-      writeConfig([FAULTS, NODE_LOSS]);
+      writeConfig(FAULT_RUNS);
       const runner = startRunner('up', STACK, PROGRAM, configFile);
       // Both jobs running (one per node): then the second node's kubelet dies.
       const deadline = Date.now() + 10 * 60 * 1000;
@@ -565,6 +749,13 @@ if (!cached && !mayBuild)
       // Resumed: the runs finished before were not repeated, their files untouched.
       expect(before.map((f) => readFileSync(path.join(resultsDir, runId, STACK, f), 'utf8'))).toEqual(stamps);
       expect(kubectl(['get', 'jobs,pods', '-n', 'schedbench', '-o', 'name']).trim()).toBe('');
+      row(
+        'a kubelet killed mid-run',
+        'run degraded, its job on the lost node NODE_FAIL',
+        r,
+        up,
+        lost[0]?.rawState,
+      );
     });
 
     test('destroy deletes the objects, then leaves no process, mount, cgroup, interface or file behind', () => {

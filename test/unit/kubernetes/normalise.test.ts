@@ -159,6 +159,11 @@ describe('jobState', () => {
       state: 'NODE_FAIL',
       rawState: 'Running on n2, whose kubelet stopped reporting (node not Ready)',
     });
+    // With the apiserver's word for what was lost (the node's Ready condition), the record says it.
+    expect(jobState(job([]), [running], false, true, 'container runtime is down')).toEqual({
+      state: 'NODE_FAIL',
+      rawState: 'Running on n2, node not Ready: container runtime is down',
+    });
     expect(jobState(job([]), [running], false, false).state).toBe('RUNNING');
     expect(
       jobState(job([['Complete']]), [pod({ state: terminated(0, 'Completed') })], false, true).state,

@@ -70,6 +70,11 @@ describe('control-plane flags', () => {
     expect(args.apiserver).toContain('--advertise-address=10.70.0.2');
     expect(args.apiserver).toContain('--service-cluster-ip-range=10.96.0.0/16');
   });
+  it('lets no pod run privileged and checks the kubelets it calls against the cluster CA', () => {
+    expect(args.apiserver).toContain('--allow-privileged=false');
+    expect(args.apiserver.filter((a) => a.startsWith('--allow-privileged'))).toHaveLength(1);
+    expect(args.apiserver).toContain(`--kubelet-certificate-authority=${layout.pkiDir}/ca.crt`);
+  });
   it('runs controller-manager and scheduler without leader election, on their kubeconfigs', () => {
     expect(args.controllerManager).toContain('--leader-elect=false');
     expect(args.controllerManager).toContain(`--kubeconfig=${layout.etcDir}/controller-manager.conf`);
@@ -180,6 +185,9 @@ describe('kubelet configuration and capacity', () => {
       imageGCHighThresholdPercent: 100,
       podLogsDir: paths.podLogs,
       authentication: { anonymous: { enabled: false }, x509: { clientCAFile: paths.caCert } },
+      // The serving certificate the cluster CA signed (pki.sh), not a self-signed one.
+      tlsCertFile: paths.kubeletServingCert,
+      tlsPrivateKeyFile: paths.kubeletServingKey,
     });
     expect(Object.values(config.evictionHard as Record<string, string>)).toEqual(['0%', '0%', '0%', '0%']);
   });

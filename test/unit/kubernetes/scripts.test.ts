@@ -3,9 +3,18 @@
 // what is left of Kubernetes' own in each script — kubectl create of a List per burst, the Jobs' conditions, the
 // deadline patch, the nodes' readiness, the pod watch, /metrics — plugged into the stage library, printing what the
 // normaliser and the cluster component read.
-import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { spawn, spawnSync } from 'child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'fs';
+import { hostname, tmpdir } from 'os';
 import * as path from 'path';
 import { z } from 'zod';
 import { renderPlan } from '../../../components/jobs/plan';
@@ -42,7 +51,7 @@ const KUBECTL = String.raw`
 printf '%s\n' "$*" >>"$DIR/kubectl-calls"
 refused() { echo "The connection to the server 10.70.0.2:6443 was refused - did you specify the right host or port?" >&2; exit 1; }
 case "$*" in
-  *"create token"*) echo "$TOKEN" ;;
+  *"create token"*) [[ ! -e "$DIR/down" ]] || refused; echo "$TOKEN" ;;
   *"config view"*) echo "$ADMIN_CONFIG" ;;
   *"get namespace"*) echo "namespace/$3" ;;
   *"create --validate=strict -f - -o name"*)
@@ -56,6 +65,7 @@ case "$*" in
     printf '%s %s\n' "$5" "$*" >>"$DIR/patched"
     sed -i "s/^$5 .*/$5 Failed,/" "$DIR/jobs" ;;
   *"get nodes"*allocatable*) printf 'n1 2\nn2 2\n' ;;
+  *"get nodes"*"-o json") echo '{"items":[{"metadata":{"name":"n1"},"status":{"conditions":[{"type":"Ready","message":"kubelet is posting ready status"}]}},{"metadata":{"name":"n2"},"status":{"conditions":[{"type":"MemoryPressure","message":"x"},{"type":"Ready","message":"container runtime is down"}]}}]}' ;;
   *"get nodes"*) touch "$DIR/nodes"; cat "$DIR/nodes" ;;
   *"get pods"*"--watch"*)
     printf 'sb-r-s0-0-x1|Pending||1\nsb-r-s0-0-x1|Running|n1|1\nsb-r-s1-0-x2|Running|n2|2\n'
@@ -136,7 +146,7 @@ describe('the runner account (lib.sh kube_env, as every run stage starts)', () =
     expect(readFileSync(`${conf}.expires`, 'utf8').trim()).toBe('4102444800');
     expect(run('wait.sh', { TIMEOUT_SECONDS: '5' }).status).toBe(0);
     expect(lines('kubectl-calls').filter((c) => c.includes('create token'))).toEqual([
-      `--kubeconfig ${root}/etc/admin.conf create token schedbench-runner -n schedbench --duration 1200s`,
+      `--kubeconfig ${root}/etc/admin.conf --request-timeout=10s create token schedbench-runner -n schedbench --duration 1200s`,
     ]);
   });
 
@@ -247,7 +257,7 @@ describe('wait.sh', () => {
     const r = run('wait.sh', { TIMEOUT_SECONDS: '30' });
     expect(WaitOutput.parse(JSON.parse(r.stdout))).toEqual({ timedOut: false, waitedSeconds: 0 });
     expect(read('kubectl-calls')).toContain(
-      `get jobs -n schedbench -l schedbench.io/run=${RUN_LABEL} -o jsonpath=`,
+      `get jobs --request-timeout=10s -n schedbench -l schedbench.io/run=${RUN_LABEL} -o jsonpath=`,
     );
   });
 
@@ -267,15 +277,26 @@ describe('wait.sh', () => {
     expect(r.stderr).toContain('timeout after 1s: cancelling 2 job(s)');
   });
 
-  it("says the scheduler is lost, with kubectl's error, when the apiserver does not answer", () => {
+  it("says the scheduler is lost, with kubectl's error and the control-plane daemons gone, when the apiserver does not answer", () => {
+    // The runner's token minted while the apiserver answered.
+    writeFileSync(path.join(dir, 'jobs'), '');
+    expect(run('wait.sh', { TIMEOUT_SECONDS: '5' }).status).toBe(0);
     writeFileSync(path.join(dir, 'down'), '');
-    const r = run('wait.sh', { TIMEOUT_SECONDS: '30', CONTROLLER_GRACE_SECONDS: '1', POLL_SECONDS: '0.2' });
-    expect(WaitOutput.parse(JSON.parse(r.stdout))).toMatchObject({
-      timedOut: false,
-      schedulerLost:
-        'kubectl get jobs: The connection to the server 10.70.0.2:6443 was refused - did you specify the right host or port?',
-    });
-    expect(r.stderr).toContain('the apiserver has not answered for 1s');
+    // etcd runs (a process of that name, in its pid file); the other three daemons' pid files are missing.
+    mkdirSync(path.join(root, 'control'));
+    copyFileSync('/bin/sleep', path.join(dir, 'etcd'));
+    const etcd = spawn(path.join(dir, 'etcd'), ['60'], { stdio: 'ignore' });
+    try {
+      writeFileSync(path.join(root, 'control', 'etcd.pid'), `${etcd.pid ?? 0}\n`);
+      const r = run('wait.sh', { TIMEOUT_SECONDS: '30', CONTROLLER_GRACE_SECONDS: '1', POLL_SECONDS: '0.2' });
+      expect(WaitOutput.parse(JSON.parse(r.stdout))).toMatchObject({
+        timedOut: false,
+        schedulerLost: `kubectl get jobs: The connection to the server 10.70.0.2:6443 was refused - did you specify the right host or port?; not running on ${hostname()}: kube-apiserver, kube-controller-manager, kube-scheduler`,
+      });
+      expect(r.stderr).toContain('the apiserver has not answered for 1s');
+    } finally {
+      etcd.kill('SIGKILL');
+    }
   });
 
   it('stops waiting, naming the nodes, when every Job left is stranded on a node that is not Ready', () => {
@@ -286,8 +307,43 @@ describe('wait.sh', () => {
       `${PREFIX}s0-0-a ${PREFIX}s0-0 n1 Succeeded\n${PREFIX}s0-1-b ${PREFIX}s0-1 n2 Running\n`,
     );
     const r = run('wait.sh', { TIMEOUT_SECONDS: '30', NODE_CHECK_SECONDS: '0', POLL_SECONDS: '0.2' });
-    expect(WaitOutput.parse(JSON.parse(r.stdout))).toMatchObject({ timedOut: false, lostNodes: ['n2'] });
+    expect(WaitOutput.parse(JSON.parse(r.stdout))).toMatchObject({
+      timedOut: false,
+      lostNodes: ['n2'],
+      // What was lost, as the apiserver says it: only the lost node's.
+      lostNodeReasons: { n2: 'container runtime is down' },
+    });
     expect(existsSync(path.join(dir, 'patched'))).toBe(false);
+  });
+});
+
+describe('collect.sh', () => {
+  it('with the apiserver gone: keeps the token it holds, collects what there is within its bound, says so', () => {
+    writeFileSync(path.join(dir, 'jobs'), '');
+    expect(run('wait.sh', { TIMEOUT_SECONDS: '5' }).status).toBe(0);
+    writeFileSync(path.join(dir, 'down'), '');
+    const outDir = path.join(dir, 'out');
+    mkdirSync(outDir);
+    // A stage bound longer than the token has left: kube_env asks for a new one, which nobody answers.
+    const r = run('collect.sh', {
+      OUT_DIR: outDir,
+      COLLECT_TIMEOUT: '60',
+      RUNNER_TOKEN_SECONDS: String(4102444800),
+    });
+    expect([r.status, JSON.parse(r.stdout).objects]).toEqual([0, { jobs: [], pods: [] }]);
+    expect(r.stderr).toMatch(/no new token for schedbench\/schedbench-runner; the one held lasts \d+ s more/);
+    expect(r.stderr).toMatch(/the apiserver has not answered for 1\d s; collecting what there is/);
+    expect(r.stderr).toContain('kubectl get jobs,pods: The connection to the server');
+    expect(existsSync(outDir)).toBe(false);
+  });
+
+  it('without a token still valid, fails naming the ServiceAccount', () => {
+    writeFileSync(path.join(dir, 'down'), '');
+    const r = run('collect.sh', { OUT_DIR: path.join(dir, 'out') });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /no token for the ServiceAccount schedbench\/schedbench-runner .*does the apiserver answer/,
+    );
   });
 });
 
@@ -339,6 +395,12 @@ describe('sampler-start.sh and sampler-stop.sh', () => {
         expect(s.kubelets.trim()).toBe('kubelet_pod_start_duration_seconds_count 2');
       }
       expect(existsSync(samplerDir)).toBe(false);
+      // The token goes only where the cluster CA vouches for the server: the apiserver and the kubelets alike.
+      const withToken = readFileSync(path.join(dir, 'curl-calls'), 'utf8')
+        .split('\n')
+        .filter((c) => / -K /.test(c));
+      expect(withToken.some((c) => c.endsWith('https://10.70.0.3:10250/metrics'))).toBe(true);
+      for (const call of withToken) expect(call).toMatch(/ --cacert \S+\/pki\/ca\.crt https:\/\/\S+$/);
       // The loop's exit ended the watch and its kubectl.
       await until(() => !running(watcher()), 5000, 'the pod watch to end');
       // A second stop (a delete after a crash) prints the empty document.

@@ -46,10 +46,16 @@ const stdout: StdoutFor = (name, inputs) => {
     });
   if (name.includes('-install-')) return install;
   if (name.endsWith('-pki')) {
-    const nodes = String((inputs.environment as Record<string, unknown>).SCHEDBENCH_NODES).split('\n');
+    // NODES: "<name> <address>" a line.
+    const nodes = String((inputs.environment as Record<string, unknown>).SCHEDBENCH_NODES)
+      .split('\n')
+      .map((l) => l.split(' ')[0] ?? '');
     return JSON.stringify({
       ...PKI,
       kubelets: Object.fromEntries(nodes.map((n) => [n, `KUBELET-${n}-SECRET`])),
+      serving: Object.fromEntries(
+        nodes.map((n) => [n, { cert: `SERVING-${n}-CERT`, key: `SERVING-${n}-KEY-SECRET` }]),
+      ),
     });
   }
   const env = (inputs.environment ?? {}) as Record<string, unknown>;
@@ -192,13 +198,19 @@ describe('local-kubernetes stack', () => {
     for (const r of resources.filter((x) => x.type !== 'pulumi:providers:kubernetes')) {
       const { stdin, ...rest } = r.inputs;
       void stdin;
-      expect(JSON.stringify(rest)).not.toMatch(/KUBELET-.*-SECRET/);
+      expect(JSON.stringify(rest)).not.toMatch(/(KUBELET|SERVING)-.*-SECRET/);
       expect(JSON.stringify(rest)).not.toContain('ADMIN-KUBECONFIG-SECRET');
     }
-    // The kubelet's kubeconfig reaches its own node on stdin, and only its own.
+    // The kubelet's kubeconfig and serving key reach its own node on stdin, and only its own.
     const configure = find(resources, '-configure-n2');
     expect(String(configure.inputs.stdin)).toMatch(/KUBELET-.*-n2-SECRET/);
-    expect(String(configure.inputs.stdin)).not.toMatch(/KUBELET-.*-n1-SECRET/);
+    expect(String(configure.inputs.stdin)).toMatch(/SERVING-.*-n2-KEY-SECRET/);
+    expect(String(configure.inputs.stdin)).not.toMatch(/(KUBELET|SERVING)-.*-n1-(KEY-)?SECRET/);
+    // pki.sh signs each kubelet's serving certificate for the node's name and address.
+    const pki = find(resources, '-pki');
+    const lines = String((pki.inputs.environment as Record<string, unknown>).SCHEDBENCH_NODES).split('\n');
+    expect(lines.map((l) => l.split(' ').length)).toEqual([2, 2]);
+    for (const l of lines) expect(l).toMatch(/^\S+-n\d \d+\.\d+\.\d+\.\d+$/);
   });
 });
 

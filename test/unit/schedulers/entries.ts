@@ -244,11 +244,17 @@ const kubernetes: ConformanceEntry = {
         },
       });
     if (name === `${cluster}-pki`) {
-      const nodes = String(envOf(inputs).SCHEDBENCH_NODES ?? '').split('\n');
+      // NODES: "<name> <address>" a line.
+      const nodes = String(envOf(inputs).SCHEDBENCH_NODES ?? '')
+        .split('\n')
+        .map((l) => l.split(' ')[0] ?? '');
       return JSON.stringify({
         admin: 'SECRET-admin-kubeconfig',
         ca: 'CA-CERTIFICATE',
         kubelets: Object.fromEntries(nodes.map((n, i) => [n, `SECRET-kubelet-kubeconfig-${i + 1}`])),
+        serving: Object.fromEntries(
+          nodes.map((n, i) => [n, { cert: `CERT-${i + 1}`, key: `SECRET-kubelet-serving-key-${i + 1}` }]),
+        ),
       });
     }
     if (name === `${cluster}-validate`)
