@@ -19,7 +19,7 @@ import { RUNTIME_ROOT } from '../../../components/schedulers/runtime-dir';
 import { adminKubectl, TWO_NODE_KUBERNETES } from '../../helpers/kubernetes';
 import { recordFault } from '../../helpers/fault-matrix';
 import { captureDaemon, restartDaemon } from '../../helpers/restart';
-import { REPO, runRunner, startRunner, type RunnerResult } from '../../helpers/runner';
+import { REPO, runRunner, startRunner, type RunnerResult, type StartedRunner } from '../../helpers/runner';
 import { writeNetnsStack } from '../../helpers/stack';
 import { parseRunResult } from '../../../results/read';
 import type { RunResult, TaskRecord } from '../../../results/schema';
@@ -615,6 +615,38 @@ if (!cached && !mayBuild)
         await new Promise((r) => setTimeout(r, 500));
       }
     };
+    const CONTROL = path.join(K8S_ROOT, 'control');
+    /**
+     * Until `count` pods of the benchmark run: bounded, and failing at once, with what it saw, when the runner ends
+     * first or the bound passes (which control-plane daemons run, the namespace's objects, the controllers' logs).
+     */
+    const untilPodsRun = async (runner: StartedRunner, count: number, what: string): Promise<void> => {
+      const deadline = Date.now() + 600_000;
+      while (runningPods() < count) {
+        const ended = runner.child.exitCode !== null || runner.child.signalCode !== null;
+        if (ended || Date.now() > deadline) {
+          const result = ended ? await runner.done : undefined;
+          const daemons = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map(
+            (d) =>
+              `${d}: ${spawnSync('bash', ['-c', `kill -0 "$(cat '${CONTROL}/${d}.pid')"`]).status === 0 ? 'runs' : 'gone'}`,
+          );
+          const logs = ['kube-controller-manager', 'kube-scheduler'].map(
+            (d) =>
+              `${d}.log:\n${spawnSync('tail', ['-n', '15', `${CONTROL}/${d}.log`], { encoding: 'utf8' }).stdout}`,
+          );
+          throw new Error(
+            [
+              `${what}: ${ended ? `the runner ended first (exit ${result?.status})` : 'not within 600 s'}`,
+              daemons.join(', '),
+              adminTry(['get', 'jobs,pods', '-n', 'schedbench', '-o', 'wide']).stdout,
+              ...logs,
+              result === undefined ? '' : `${result.stdout}\n${result.stderr}`.slice(-6000),
+            ].join('\n'),
+          );
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
     const runningPods = () =>
       adminTry(['get', 'pods', '-n', 'schedbench', '-o', 'jsonpath={.items[*].status.phase}'])
         .stdout.split(' ')
@@ -625,7 +657,6 @@ if (!cached && !mayBuild)
         .stdout === 'True';
     /** The jobs a failed run left (the apiserver could not be asked to delete them), removed as an operator would. */
     const clearRun = () => kubectl(['delete', 'jobs', '--all', '-n', 'schedbench', '--wait=false']);
-    const CONTROL = path.join(K8S_ROOT, 'control');
     /** A row of the fault matrix: what the run recorded, the note naming the loss first. */
     const row = (fault: string, expected: string, r: RunResult, up: RunnerResult, extra?: string) => {
       const notes = [...r.notes].sort(
@@ -647,7 +678,7 @@ if (!cached && !mayBuild)
       const before = results();
       writeConfig(FAULT_RUNS.slice(0, 2));
       const runner = startRunner('up', STACK, PROGRAM, configFile);
-      await until('both runtimeloss jobs running', () => runningPods() >= 2, 600);
+      await untilPodsRun(runner, 2, 'both runtimeloss jobs running');
       const n2 = path.join(K8S_ROOT, 'nodes', `${CLUSTER}-n2`);
       const containerd = captureDaemon(
         path.join(n2, 'containerd.pid'),
@@ -690,7 +721,7 @@ if (!cached && !mayBuild)
         const before = results();
         writeConfig(FAULT_RUNS.slice(0, FAULT_RUNS.indexOf(run) + 1));
         const runner = startRunner('up', STACK, PROGRAM, configFile);
-        await until(`the ${run.workload} job running`, () => runningPods() >= 1, 600);
+        await untilPodsRun(runner, 1, `the ${run.workload} job running`);
         const victim = captureDaemon(
           path.join(CONTROL, `${daemon}.pid`),
           path.join(CONTROL, `${daemon}.log`),
