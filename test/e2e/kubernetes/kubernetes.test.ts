@@ -743,6 +743,8 @@ if (!cached && !mayBuild)
         );
         expect(results().filter(([f]) => before.some(([g]) => g === f))).toEqual(before);
         await until('the apiserver ready again', readyz);
+        // The kubelets could not renew their leases meanwhile: both nodes Ready again before the next row.
+        await until('both nodes Ready again', () => nodeReady(`${CLUSTER}-n1`) && nodeReady(`${CLUSTER}-n2`));
         clearRun();
         row(`${daemon} killed mid-run`, `run recorded failed, ${daemon} named; bounded`, r, up);
       },
