@@ -63,7 +63,7 @@ export interface NodePaths {
   containerdSocket: string;
   containerdConfig: string;
   kubeletRoot: string;
-  /** The kubelet's serving certificate and key (it makes them itself). */
+  /** The kubelet's certificate directory: its serving certificate and key (from pki.sh), nothing of the host's. */
   kubeletCertDir: string;
   kubeletServingCert: string;
   kubeletServingKey: string;

@@ -268,13 +268,13 @@ export function jobRecords(
       continue;
     }
     const pods = byJob.get(job.name) ?? [];
-    const lostOn = pods.find((p) => p.node !== null && (ended.lostNodes?.has(p.node) ?? false))?.node;
+    const lostOn = pods.find((p) => p.node !== null && (ended.lostNodes?.has(p.node) ?? false))?.node ?? null;
     const { state, rawState } = jobState(
       job,
       pods,
       ended.cancelled.has(job.name),
-      lostOn !== undefined && lostOn !== null,
-      lostOn === undefined || lostOn === null ? undefined : ended.lostNodeReasons?.[lostOn],
+      lostOn !== null,
+      lostOn === null ? undefined : ended.lostNodeReasons?.[lostOn],
     );
     const times = pods.map(containerTimes);
     const starts = times.flatMap((t) => (t.start === null ? [] : [t.start]));

@@ -217,7 +217,7 @@ export function kubeletArgs(paths: NodePaths, node: { name: string; address: str
     `--config=${paths.kubeletConfig}`,
     `--kubeconfig=${paths.kubeletKubeconfig}`,
     `--root-dir=${paths.kubeletRoot}`,
-    // Its self-signed serving certificate: the node's own, not the host's /var/lib/kubelet/pki.
+    // Whatever the kubelet would write of its certificates goes here: the node's own, not the host's /var/lib/kubelet/pki.
     `--cert-dir=${paths.kubeletCertDir}`,
     `--node-ip=${node.address}`,
     `--hostname-override=${node.name}`,

@@ -12,6 +12,14 @@ start_daemon() {
   echo "$!" >"$pidfile"
 }
 
+# daemons_gone DIR NAME… : the daemons among NAMEs whose pid file in DIR (start_daemon's DIR/NAME.pid) names no live
+# process of that name, one per line.
+daemons_gone() {
+  local dir="$1" name
+  shift
+  for name; do pid_alive "$dir/$name.pid" "${name:0:15}" || printf '%s\n' "$name"; done
+}
+
 # v1_hierarchies : the mount points of the mounted cgroup v1 hierarchies, and the cgroup2 tree a hybrid host
 # mounts beside them (/sys/fs/cgroup/unified; runc makes pods' cgroups there too). None on a pure v2 host.
 v1_hierarchies() {

@@ -31,8 +31,7 @@ while :; do
   start etcd "$ETCD_ARGS"
   start kube-apiserver "$APISERVER_ARGS"
   wait_until "$START_TIMEOUT" "kube-apiserver /readyz" ready || true
-  exited=()
-  for d in etcd kube-apiserver; do pid_alive "$dir/$d.pid" "${d:0:15}" || exited+=("$d"); done
+  mapfile -t exited < <(daemons_gone "$dir" etcd kube-apiserver)
   ((${#exited[@]} > 0)) || break
   tail -n 20 "$dir/${exited[0]}.log" >&2
   ((attempt < START_ATTEMPTS)) || die "kubernetes: ${exited[*]} on $(hostname) exited while starting, $attempt times"

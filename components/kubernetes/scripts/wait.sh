@@ -16,26 +16,17 @@ kube_env
 err_file="$(mktemp)"
 trap 'rm -f "$err_file"' EXIT
 
-# control_plane_down : the control-plane daemons of this node (start-control-plane.sh's pid files) that no longer
-# run, as "etcd, kube-apiserver"; empty when all run.
-control_plane_down() {
-  local d down=()
-  for d in etcd kube-apiserver kube-controller-manager kube-scheduler; do
-    pid_alive "$ROOT/control/$d.pid" "${d:0:15}" || down+=("$d")
-  done
-  local IFS=,
-  printf '%s' "${down[*]}" | sed 's/,/, /g'
-}
-
 # read_left : the run's Jobs not yet finished (lib.sh's unfinished_jobs), into wait_for_jobs' `left`; fails, with
 # kubectl's last line and the control-plane daemons no longer running, when the apiserver does not answer.
 # shellcheck disable=SC2034 # left and left_error are wait_for_jobs' (components/stages.sh)
 read_left() {
-  local names down
+  local names down=() gone
   if ! names="$(unfinished_jobs 2>"$err_file")"; then
     left_error="kubectl get jobs: $(tail -n 1 "$err_file")"
-    down="$(control_plane_down)"
-    [[ -z "$down" ]] || left_error+="; not running on $(hostname): $down"
+    # The control-plane daemons of this node (start-control-plane.sh's pid files) that no longer run.
+    mapfile -t down < <(daemons_gone "$ROOT/control" etcd kube-apiserver kube-controller-manager kube-scheduler)
+    gone="${down[*]}"
+    [[ -z "$gone" ]] || left_error+="; not running on $(hostname): ${gone// /, }"
     return 1
   fi
   [[ -z "$names" ]] || mapfile -t left <<<"$names"

@@ -1,7 +1,7 @@
 // The fault matrix, end to end through the product's own path: the local runner runs the test
 // program (test/fixtures/program, the catalog left out) with SLURM on two netns nodes, and faults are injected
 // while a workload runs. Each row asserts what is recorded, that results already on disk stay as they were, and
-// the matrix is printed as a table at the end; the last step is a `destroy` that must leave nothing. Needs root.
+// its rows go to the one fault-matrix table the e2e teardown prints; the last step is a `destroy` that must leave nothing. Needs root.
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
 import * as path from 'path';
@@ -138,28 +138,11 @@ interface Row {
 }
 const matrix: Row[] = [];
 
-function printMatrix(): void {
-  const widths = [0, 1, 2].map((i) =>
-    Math.max(
-      ...[['fault', 'expected', 'observed'], ...matrix.map((r) => [r.fault, r.expected, r.observed])].map(
-        (c) => (c[i] ?? '').length,
-      ),
-    ),
-  );
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  const table = [
-    line(['fault', 'expected', 'observed']),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...matrix.map((r) => line([r.fault, r.expected, r.observed])),
-  ].join('\n');
-  process.stdout.write(`\nFault matrix (SLURM, two netns nodes, local runner):\n${table}\n`);
-  for (const row of matrix) recordFault({ scheduler: 'slurm', ...row });
-}
-
 describeRoot('fault matrix: SLURM on two netns nodes through the local runner', () => {
   afterAll(() => {
     spawnSync('umount', [resultsDir]);
-    printMatrix();
+    // The rows go to the one table the e2e teardown prints (test/helpers/fault-matrix.ts).
+    for (const row of matrix) recordFault({ scheduler: 'slurm', ...row });
     runRunner('destroy', STACK, PROGRAM, configFile);
     rmSync(path.join(PROGRAM, '.schedbench'), { recursive: true, force: true });
   });

@@ -114,10 +114,6 @@ if (!availability.available) {
     afterAll(() => {
       runRunner('destroy', STACK, PROGRAM, configFile);
       for (const row of matrix) recordFault({ scheduler: 'flux', ...row });
-      if (matrix.length > 0)
-        process.stdout.write(
-          `\nFault matrix (Flux, two netns nodes, local runner):\n${matrix.map((r) => `| ${r.fault} | ${r.observed} |`).join('\n')}\n`,
-        );
     });
 
     // Fluxion with EASY backfilling: the catalog, then the backfill preset, then the 2-node × 2-task jobs (kept first

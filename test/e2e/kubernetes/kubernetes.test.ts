@@ -758,15 +758,7 @@ if (!cached && !mayBuild)
       writeConfig(FAULT_RUNS);
       const runner = startRunner('up', STACK, PROGRAM, configFile);
       // Both jobs running (one per node): then the second node's kubelet dies.
-      const deadline = Date.now() + 10 * 60 * 1000;
-      const running = () =>
-        kubectl(['get', 'pods', '-n', 'schedbench', '-o', 'jsonpath={.items[*].status.phase}'])
-          .split(' ')
-          .filter((p) => p === 'Running').length;
-      while (running() < 2) {
-        if (Date.now() > deadline) throw new Error('the nodeloss jobs did not both start');
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      await untilPodsRun(runner, 2, 'both nodeloss jobs running');
       const kubeletPid = Number(
         readFileSync(path.join(K8S_ROOT, 'nodes', `${CLUSTER}-n2`, 'kubelet.pid'), 'utf8').trim(),
       );
