@@ -21,6 +21,7 @@ import {
 import type { RunResult } from '../results/schema';
 import { replayComparisons, type ReplayComparison } from './replay-jobs';
 import { schedulerLabels } from './scheduler-labels';
+import { emulatedScaling, type EmulatedScalingRow } from './emulated-scaling';
 import { UNSCOPED, type AnalysisScope } from './select';
 import {
   compareSchedulers,
@@ -114,6 +115,8 @@ export interface Analysis {
   groups: GroupSummary[];
   comparisons: Comparison[];
   scaling: ScalingRow[];
+  /** Emulated runs (docs/scale.md): each scheduler's figures against the number of nodes it decided for. */
+  emulatedScaling: EmulatedScalingRow[];
   pareto: ParetoOutcome;
   /** Per (profile, workload) with two or more schedulers: who is ahead on each key metric, and is it significant. */
   verdicts: WorkloadVerdict[];
@@ -342,6 +345,7 @@ export function analyse(
     groups,
     comparisons,
     scaling: scaling(groups),
+    emulatedScaling: emulatedScaling(runs, rows),
     pareto,
     verdicts,
     replays: replayComparisons(rows, runs),

@@ -1,6 +1,7 @@
 // One run's metrics: the identity of the run plus every derived figure, computed from its RunResult by
 // pure functions (metrics-*.ts). METRICS is the catalogue (unit, source, better direction) the CSV, the
 // report and docs/analysis.md are made from.
+import { emulatedNodeNames } from '../components/config/emulation';
 import { jobTimes } from './job-times';
 import { backfillMetrics } from './metrics-backfill';
 import { capacityMetrics } from './metrics-capacity';
@@ -438,6 +439,16 @@ export interface MetricOptions {
   power?: PowerModel;
 }
 
+/**
+ * The nodes the scheduler placed jobs on: the run's own, or — emulated — the emulated nodes (names and sizes as the
+ * emulation made them), so utilisation and fragmentation are of the cluster the scheduler saw.
+ */
+function schedulingNodes(run: RunResult): { name: string; cpus: number }[] {
+  const emulation = run.provenance.emulation;
+  if (emulation === null || emulation === undefined) return run.nodes;
+  return emulatedNodeNames(emulation.nodes).map((name) => ({ name, cpus: emulation.vcpus }));
+}
+
 export function runDetails(run: RunResult, options: MetricOptions = {}): RunDetails {
   const all = run.jobs.map(jobTimes);
   // A replay's warm-up and cool-down jobs load the machine but are not measured: the job figures and the window
@@ -445,7 +456,7 @@ export function runDetails(run: RunResult, options: MetricOptions = {}): RunDeta
   const jobs = all.filter((j) => j.measured);
   const window = runWindow(jobs);
   const jm: JobMetrics = jobMetrics(jobs);
-  const cap = capacityMetrics(all, run.nodes, window);
+  const cap = capacityMetrics(all, schedulingNodes(run), window);
   const byNode = samplesByNode(run.nodes, run.nodeSamples, window, run.samplingIntervalMs / 1000);
   const nm = nodeMetrics(byNode, run.nodes);
   const energy = energyMetrics(

@@ -89,6 +89,7 @@ export function summaryJson(a: Analysis): unknown {
     groups: a.groups,
     comparisons: a.comparisons,
     scaling: a.scaling,
+    emulatedScaling: a.emulatedScaling,
     replays: a.replays.map(({ jobs, ...rest }) => ({ ...rest, jobs: jobs.length })),
     problems: a.problems,
   };

@@ -36,16 +36,26 @@ function variantKeys(runs: readonly RunResult[]): string[] {
   return [...keys].sort();
 }
 
+/** Whether the run's scheduler decided for emulated nodes (docs/scale.md); results before the field are real. */
+export function isEmulated(run: Pick<RunResult, 'provenance'>): boolean {
+  return run.provenance.execution === 'emulated';
+}
+
+/** What every emulated run's label ends with: its figures are never compared with real ones. */
+export const EMULATED_MARK = ' [emulated]';
+
 /**
  * One label per run, in input order: the scheduler's name, or `name (key=value, …)` with its variant keys when runs
- * of that scheduler differ in them. With one configuration per scheduler (a campaign) every label is the bare name.
+ * of that scheduler differ in them; an emulated run's label ends in ` [emulated]`, so that emulated and real runs
+ * never share a comparison group. With one configuration per scheduler (a campaign) every real label is the bare name.
  */
 export function schedulerLabels(runs: readonly RunResult[]): string[] {
   const byName = groupBy(runs, (r) => r.scheduler.name);
   const keysOf = new Map([...byName].map(([name, members]) => [name, variantKeys(members)]));
   return runs.map((r) => {
     const keys = keysOf.get(r.scheduler.name) ?? [];
-    if (keys.length === 0) return r.scheduler.name;
-    return `${r.scheduler.name} (${keys.map((k) => `${k}=${valueOf(r.scheduler.settings, k)}`).join(', ')})`;
+    const mark = isEmulated(r) ? EMULATED_MARK : '';
+    if (keys.length === 0) return `${r.scheduler.name}${mark}`;
+    return `${r.scheduler.name} (${keys.map((k) => `${k}=${valueOf(r.scheduler.settings, k)}`).join(', ')})${mark}`;
   });
 }

@@ -9,7 +9,9 @@
 // scontrol, so the cluster's files stay as the product wrote them) and each harness job gets a timeline from the
 // daemons' logs: submit → allocated → launch RPC at slurmd → job start → job end → completion RPC at slurmctld →
 // slot free (epilog complete) → next allocation on that node.
-// Usage: npx tsx bench/slurm-throughput.ts [jobs=1000] [tunings=htc, comma-separated: default,htc] [trace]
+// With `emulate=N`, the cluster is N emulated Perlmutter CPU nodes (128 vCPUs, 512 GiB) on the two netns nodes
+// (schedbench:emulation, docs/scale.md) and both loops run against it: harness/raw at scale.
+// Usage: npx tsx bench/slurm-throughput.ts [jobs=1000] [tunings=htc, comma-separated: default,htc] [trace] [emulate=N]
 import { execFileSync } from 'child_process';
 import { readFileSync, statSync } from 'fs';
 import * as path from 'path';
@@ -200,10 +202,20 @@ function sdiagCycles(result: RunResult) {
   };
 }
 
-function measure(jobs: number, tuning: string, trace: boolean) {
+function measure(jobs: number, tuning: string, trace: boolean, emulate: number | null) {
   const stack = benchStack('btput');
   const config = {
-    ...benchProfile(2),
+    ...(emulate === null
+      ? benchProfile(2)
+      : {
+          profile: 'bench',
+          // Five GiB a netns node: room for its half of the emulated nodes' slurmd (components/slurm/availability.ts).
+          profiles: {
+            bench: { nodes: 2, vcpus: 2, memoryGiB: 5 },
+            'cpu-node': { nodes: 1, vcpus: 128, memoryGiB: 512 },
+          },
+          emulation: { nodes: emulate, profile: 'cpu-node' },
+        }),
     scheduler: 'slurm',
     stopAfter: 'runs',
     slurm: { tuning },
@@ -242,7 +254,11 @@ function measure(jobs: number, tuning: string, trace: boolean) {
       arrival: { offsetSeconds: 0, intervalSeconds: 0 },
     };
     const ctldLog = path.join(root, 'slurmctld', 'slurmctld.log');
-    const slurmdLogs = ['n1', 'n2'].map((n) => path.join(root, 'nodes', `${stack.stack}-${n}`, 'slurmd.log'));
+    // Emulated, the slurmd logs are the emulated nodes' (a trace reads the controller's log only).
+    const slurmdLogs =
+      emulate === null
+        ? ['n1', 'n2'].map((n) => path.join(root, 'nodes', `${stack.stack}-${n}`, 'slurmd.log'))
+        : [];
     const offsets = [ctldLog, ...slurmdLogs].map(sizeOf);
     stack.configure(config, [{ workload: 'burst', timeoutFactor: 10, specs: [spec] }], false);
     const up = stack.up();
@@ -265,6 +281,7 @@ function measure(jobs: number, tuning: string, trace: boolean) {
       jobs,
       tuning,
       trace,
+      emulatedNodes: emulate,
       load: { before: loadBefore, after: loadAfter },
       completed: r.jobs.filter((j) => j.state === 'COMPLETED').length,
       raw: rate(jobs, rawSeconds),
@@ -292,9 +309,13 @@ function measure(jobs: number, tuning: string, trace: boolean) {
 function main(): void {
   const jobs = Number(process.argv[2] ?? 1000);
   const tunings = Tunings.parse((process.argv[3] ?? 'htc').split(','));
-  const trace = process.argv[4] === 'trace';
+  const flags = process.argv.slice(4);
+  const trace = flags.includes('trace');
+  const emulateFlag = flags.find((f) => f.startsWith('emulate='));
+  const emulate =
+    emulateFlag === undefined ? null : z.coerce.number().int().min(1).parse(emulateFlag.slice(8));
   const results = tunings.map((tuning) => {
-    const m = measure(jobs, tuning, trace);
+    const m = measure(jobs, tuning, trace, emulate);
     console.log(JSON.stringify(m, null, 1));
     return m;
   });
@@ -302,6 +323,7 @@ function main(): void {
     JSON.stringify({
       jobs,
       trace,
+      emulatedNodes: emulate,
       jobsPerSecond: Object.fromEntries(
         results.map((m) => [
           m.tuning,

@@ -226,6 +226,24 @@ export type NodeInfo = z.infer<typeof NodeInfo>;
 export const RunStatus = z.enum(['ok', 'degraded', 'failed', 'timeout']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
+export const EXECUTIONS = ['real', 'emulated'] as const;
+export type Execution = (typeof EXECUTIONS)[number];
+
+/** What a RunResult records of an emulated run. */
+export const Emulation = z.strictObject({
+  /** Emulated nodes the scheduler decided for. */
+  nodes: z.number().int().positive(),
+  /** The profile that sized each of them, and its size. */
+  profile: z.string(),
+  vcpus: z.number().int().positive(),
+  memoryGiB: z.number().positive(),
+  /** Real nodes they ran on. */
+  realNodes: z.number().int().positive(),
+  /** How the scheduler emulated them (its module's words). */
+  mode: z.string(),
+});
+export type Emulation = z.infer<typeof Emulation>;
+
 export const RunResult = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),
   runId: z.string().regex(RUN_ID_PATTERN),
@@ -318,6 +336,13 @@ export const RunResult = z.strictObject({
       .strictObject({ cores: z.number().int().positive(), memoryGiB: z.number().int().nonnegative() })
       .nullable()
       .optional(),
+    /**
+     * `emulated`: the scheduler decided for emulated nodes and the jobs' work was not done (docs/scale.md); `real`
+     * otherwise. Absent in results written before it existed: real.
+     */
+    execution: z.enum(EXECUTIONS).optional(),
+    /** The emulation of an emulated run: its size, the profile of each node, how the scheduler emulated them. */
+    emulation: Emulation.nullable().optional(),
   }),
 });
 export type RunResult = z.infer<typeof RunResult>;

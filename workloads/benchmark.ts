@@ -4,11 +4,16 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'path';
 import { Bundle } from '../components/build/component';
-import type { BenchConfig } from '../components/config/schema';
+import type { BenchConfig, Profile } from '../components/config/schema';
+import type { JobSpec } from '../components/jobs/spec';
+import type { Emulation } from '../results/schema';
 import { runnableWorkloads } from '../components/config/workloads';
 import type { ClusterNodes } from '../components/nodes/backend';
 import type { SchedulerCluster } from '../components/schedulers/contract';
 import { createScheduler } from '../components/schedulers/create';
+import { schedulerEmulationMode } from '../components/schedulers/registry';
+import { schedulingProfile, stackEmulation } from '../components/config/emulation';
+import { emulatedSpecs } from '../components/jobs/emulate';
 import { resolveResultsDir, runName } from '../results/vocabulary';
 import { expandWorkloadFully } from './catalog';
 import { workloadPreface } from './preface';
@@ -24,6 +29,11 @@ export interface Benchmark {
   outputs: pulumi.Output<{ scheduler: string; version: string; runs: Record<string, RunSummary> }>;
   /** The RunResult writer's bundle (made on first use): a run added after these takes it too. */
   writer: () => Bundle;
+  /** What a run added after these is sized for and records: the scheduling profile and the emulation (or null). */
+  profile: Profile & { name: string };
+  emulation: Emulation | null;
+  /** A run's specs as this stack executes them: emulated, a job sleeps its expected time instead of working. */
+  executed: (specs: JobSpec[]) => JobSpec[];
 }
 
 export interface BenchmarkArgs {
@@ -38,8 +48,17 @@ export interface BenchmarkArgs {
 /** The scheduler, validated, then (unless `stopAfter: scheduler`) every workload run. */
 export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs): Benchmark {
   const cluster = createScheduler(config, nodes.nodes);
-  const profile = config.profiles[config.profile];
-  if (profile === undefined) throw new pulumi.RunError(`schedbench:profile: no profile ${config.profile}`);
+  const emulation = stackEmulation(config);
+  const sized = schedulingProfile(config.profiles, config.profile, emulation);
+  if (sized === undefined) throw new pulumi.RunError(`schedbench:profile: no profile ${config.profile}`);
+  const profile = sized.profile;
+  const emulated = emulation && {
+    ...emulation,
+    realNodes: nodes.nodes.length,
+    mode: schedulerEmulationMode(config.scheduler) ?? 'none',
+  };
+  // Emulated: the scheduler places every job as it would, but a job sleeps its expected time instead of working.
+  const executed = (specs: JobSpec[]): JobSpec[] => (emulated === null ? specs : emulatedSpecs(specs));
   const workloads = config.stopAfter === 'scheduler' ? [] : runnableWorkloads(config);
   const runs: WorkloadRun[] = [];
   const keys: string[] = [];
@@ -56,11 +75,11 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
     const expansion = expandWorkloadFully(workload, profile, {
       definitions: config.workloadDefinitions,
       seed: config.seed,
-      profileName: config.profile,
+      profileName: sized.name,
     });
-    const specs = expansion.groups.map((g) => g.spec);
+    const specs = executed(expansion.groups.map((g) => g.spec));
     // Said before the runs start: a replay at 300 % load is a queue test, not a mistake, but the user should know.
-    void pulumi.log.info(workloadPreface(workload, expansion, config.profile));
+    void pulumi.log.info(workloadPreface(workload, expansion, sized.name));
     for (let repetition = 1; repetition <= config.repetitions; repetition++) {
       const run = new WorkloadRun(`${config.clusterName}-${workload.replace(/_/g, '-')}-r${repetition}`, {
         cluster,
@@ -68,7 +87,8 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
         repetition,
         specs,
         facts: expansion,
-        profile: { ...profile, name: config.profile },
+        profile: { ...profile, name: sized.name },
+        emulation: emulated,
         runId: identity.runId,
         configHash: identity.configHash,
         campaignId: config.campaignId ?? null,
@@ -103,5 +123,13 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
         keys.map((k, i) => [k, summaries[i]]).filter((e): e is [string, RunSummary] => e[1] !== undefined),
       ),
     }));
-  return { cluster, runs, outputs, writer: writerBundle };
+  return {
+    cluster,
+    runs,
+    outputs,
+    writer: writerBundle,
+    profile: { ...profile, name: sized.name },
+    emulation: emulated,
+    executed,
+  };
 }

@@ -1,7 +1,8 @@
 // What a workload will offer the profile, said before anything runs: its jobs, how long they take to arrive, the
 // offered load (above 1, a queue builds up: a queue test, not a mistake, but the user should know) and, for a replay,
 // which log jobs and which of them the metrics count. The campaign, `up` and `schedbench workloads` print it. Pure.
-import type { BenchConfig } from '../components/config/schema';
+import { emulationSizes, resolveEmulation, schedulingProfile } from '../components/config/emulation';
+import type { BenchConfig, Profile } from '../components/config/schema';
 import { expandWorkloadFully } from './catalog';
 import type { Expansion } from './expand';
 import type { WorkloadName } from './names';
@@ -50,12 +51,28 @@ export function workloadPreface(name: string, e: Expansion, profileName: string)
 
 /** The preface of each workload on `profileName` of the stack's profiles, expanded as the runs will be. */
 export function workloadPrefaces(
-  config: Pick<BenchConfig, 'profiles' | 'workloadDefinitions' | 'seed'>,
-  profileName: string,
+  config: Pick<BenchConfig, 'profiles' | 'workloadDefinitions' | 'seed' | 'emulation'>,
+  stackProfile: string,
   workloads: readonly WorkloadName[],
 ): string[] {
-  const profile = config.profiles[profileName];
-  if (profile === undefined) return [];
+  // The profile the workloads are sized for: the stack's, or each size of an emulated sweep in turn.
+  const sizes = config.emulation === undefined ? [null] : emulationSizes(config.emulation);
+  return sizes.flatMap((size) => {
+    const emulation =
+      size === null || config.emulation === undefined
+        ? null
+        : resolveEmulation({ ...config.emulation, nodes: size }, config.profiles, stackProfile);
+    const sized = schedulingProfile(config.profiles, stackProfile, emulation);
+    return sized === undefined ? [] : prefacesOn(config, sized.name, sized.profile, workloads);
+  });
+}
+
+function prefacesOn(
+  config: Pick<BenchConfig, 'workloadDefinitions' | 'seed'>,
+  profileName: string,
+  profile: Profile,
+  workloads: readonly WorkloadName[],
+): string[] {
   return workloads.map((w) =>
     workloadPreface(
       w,

@@ -3,7 +3,7 @@
 // with zod at every step, validated against results/schema.ts before it is returned.
 import { z } from 'zod';
 import { runStatus } from '../results/jobs';
-import { JobRecord, LogJob, RunResult, SampleSources, SCHEMA_VERSION } from '../results/schema';
+import { Emulation, JobRecord, LogJob, RunResult, SampleSources, SCHEMA_VERSION } from '../results/schema';
 import { BACKEND_KINDS } from '../results/vocabulary';
 import {
   energyNotes,
@@ -61,6 +61,8 @@ export const RunMeta = z.strictObject({
   logJobs: z.array(z.array(LogJob)).default([]),
   /** The machine the profile was sized from (the `host` profile), or null (also for bundles made before it). */
   profileSizedFrom: RunResult.shape.provenance.shape.profileSizedFrom.unwrap().default(null),
+  /** The run's emulation (docs/scale.md), or null: real execution. */
+  emulation: Emulation.nullable().default(null),
 });
 export type RunMeta = z.infer<typeof RunMeta>;
 
@@ -212,6 +214,8 @@ export function assembleRunResult(bundle: RunBundle): RunResult {
       packages: prov.packages,
       schedbenchVersion: meta.schedbenchVersion,
       profileSizedFrom: meta.profileSizedFrom,
+      execution: meta.emulation === null ? 'real' : 'emulated',
+      emulation: meta.emulation,
     },
   });
 }

@@ -18,7 +18,7 @@ import {
 import { resultPath } from '../results/vocabulary';
 import { jobCount, runTimeoutSeconds } from './catalog';
 import { type JobSpec } from '../components/jobs/spec';
-import type { RunResult } from '../results/schema';
+import type { Emulation, RunResult } from '../results/schema';
 import type { ReplayFacts } from './expand';
 import { RunSummary, type RunMeta } from './result';
 import { remoteCommand } from '../components/nodes/remote';
@@ -96,8 +96,10 @@ export interface WorkloadRunArgs {
   specs: JobSpec[];
   /** What the RunResult records of the workload beyond its name: seed, offered load, groups (workloads/expand.ts). */
   facts?: WorkloadFacts;
-  /** The profile the specs were sized for. */
+  /** The profile the specs were sized for (emulated: N nodes of the emulation's size). */
   profile: Profile & { name: string };
+  /** The run's emulation as its RunResult records it, or null: real execution. */
+  emulation: Emulation | null;
   /** `<UTC timestamp>_<first 12 hex of the config hash>` (components/identity). */
   runId: pulumi.Input<string>;
   /** SHA-256 of the canonical validated config. */
@@ -364,6 +366,7 @@ export class WorkloadRun extends pulumi.ComponentResource {
         backend: { kind: backend.kind, host: backend.host, virtualization, imageDigest, oversubscribed },
         schedbenchVersion: args.schedbenchVersion,
         profileSizedFrom: args.profile.sizedFrom ?? null,
+        emulation: args.emulation,
       }));
   }
 }

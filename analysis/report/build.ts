@@ -2,9 +2,11 @@
 import type { Analysis } from '../analyze';
 import type { MetricName } from '../metrics';
 import { jobDistributions } from '../distributions';
+import { SCALING_FIGURES } from '../emulated-scaling';
 import {
   barChart,
   cdfChart,
+  emulatedScalingChart,
   nodeUtilisation,
   paretoScatter,
   representativeRuns,
@@ -73,7 +75,11 @@ export async function buildReport(
   const cdfs = cells
     .flatMap((c) => [cdfChart(c, 'wait'), cdfChart(c, 'slowdown')])
     .filter((c): c is Chart => c !== null);
+  const emulated = SCALING_FIGURES.map((f) => emulatedScalingChart(a.emulatedScaling, f)).filter(
+    (c): c is Chart => c !== null,
+  );
   return reportHtml(a, {
+    emulatedScaling: await Promise.all(emulated.map(render)),
     cdfs: await Promise.all(cdfs.map(render)),
     bars: await Promise.all(bars.map(render)),
     pareto: await Promise.all(scatters.map(render)),

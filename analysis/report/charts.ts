@@ -2,6 +2,7 @@
 // report can say how many marks each must draw, and a browser test can check it.
 import type { TopLevelSpec } from 'vega-lite';
 import type { Analysis } from '../analyze';
+import type { EmulatedScalingRow, ScalingFigure } from '../emulated-scaling';
 import { ecdfPoints, type CellDistributions } from '../distributions';
 import { toSeconds } from '../job-times';
 import { energySourceLabel } from '../metrics-energy';
@@ -400,5 +401,82 @@ export function cdfChart(cell: CellDistributions, of: CdfOf): Chart | null {
       ],
     },
     expect: { cdf: lines },
+  };
+}
+
+/** How the scaling charts name and scale each figure of an emulated sweep. */
+const SCALING_AXES: Record<ScalingFigure, { title: string; what: string }> = {
+  startRateJobsPerSecond: { title: 'jobs started per second', what: 'scheduling throughput' },
+  waitP50Seconds: { title: 'p50 submit → start (s)', what: 'median latency from submission to start' },
+  waitP99Seconds: { title: 'p99 submit → start (s)', what: '99th percentile of that latency' },
+  schedulerCpuSeconds: { title: 'scheduler CPU (s)', what: "the scheduler process's CPU time over the run" },
+  schedulerRssMiB: { title: 'scheduler RSS (MiB)', what: "the scheduler process's largest resident memory" },
+};
+
+/**
+ * One log-log chart of a figure of the emulated sweep against the emulated nodes: a line per scheduler (and
+ * workload), a point per size (docs/scale.md). Null when no scheduler has that figure at two sizes or more.
+ */
+export function emulatedScalingChart(
+  rows: readonly EmulatedScalingRow[],
+  figure: ScalingFigure,
+): Chart | null {
+  const values = rows
+    .filter((r) => r[figure] !== null && (r[figure] as number) > 0)
+    .map((r) => ({
+      series: `${r.scheduler} · ${r.workload}`,
+      scheduler: r.scheduler,
+      nodes: r.nodes,
+      value: r[figure] as number,
+      runs: r.runs,
+    }));
+  const bySeries = new Map<string, number>();
+  for (const v of values) bySeries.set(v.series, (bySeries.get(v.series) ?? 0) + 1);
+  const kept = values.filter((v) => (bySeries.get(v.series) ?? 0) >= 2);
+  if (kept.length === 0) return null;
+  const axis = SCALING_AXES[figure];
+  return {
+    id: `emulated-scaling-${figure}`,
+    title: `Emulated scale: ${axis.title} against nodes`,
+    caption:
+      `${axis.what}, mean of the repetitions with status ok, against the number of emulated nodes the scheduler ` +
+      'decided for (both axes logarithmic). Emulated: the scheduler is real, the nodes and the work are not ' +
+      '(docs/scale.md); never compare these figures with real runs.',
+    spec: {
+      width: 380,
+      height: 220,
+      data: { values: kept },
+      layer: [
+        {
+          name: 'scaling',
+          mark: { type: 'line', point: false, tooltip: true },
+          encoding: {
+            x: { field: 'nodes', type: 'quantitative', title: 'emulated nodes', scale: { type: 'log' } },
+            y: { field: 'value', type: 'quantitative', title: axis.title, scale: { type: 'log' } },
+            color: {
+              field: 'scheduler',
+              type: 'nominal',
+              scale: schedulerColours(kept.map((v) => v.scheduler)),
+              legend: { orient: 'top', title: null },
+            },
+            detail: { field: 'series' },
+          },
+        },
+        {
+          name: 'sizes',
+          mark: { type: 'point', filled: true, tooltip: true },
+          encoding: {
+            x: { field: 'nodes', type: 'quantitative', scale: { type: 'log' } },
+            y: { field: 'value', type: 'quantitative', scale: { type: 'log' } },
+            color: {
+              field: 'scheduler',
+              type: 'nominal',
+              scale: schedulerColours(kept.map((v) => v.scheduler)),
+            },
+          },
+        },
+      ],
+    },
+    expect: { scaling: new Set(kept.map((v) => v.series)).size, sizes: kept.length },
   };
 }

@@ -24,6 +24,8 @@ export interface ReportSections {
   cdfs: RenderedChart[];
   pareto: RenderedChart[];
   runs: { timeline: RenderedChart; utilisation: RenderedChart | null }[];
+  /** Log-log charts of the emulated runs' figures against their emulated nodes (none without emulated runs). */
+  emulatedScaling?: RenderedChart[];
   /** The stack's resource graph (`schedbench graph`), when it was drawn. */
   graph?: ReportGraph;
 }
@@ -289,6 +291,36 @@ function scalingTable(a: Analysis): string {
   return table(head, rows, 3);
 }
 
+/** The emulated sweep (docs/scale.md): its table and its log-log charts; nothing when no run was emulated. */
+function emulatedScalingSection(a: Analysis, charts: readonly RenderedChart[]): string {
+  if (a.emulatedScaling.length === 0) return '';
+  const head = [
+    'scheduler',
+    'workload',
+    'emulated nodes',
+    'jobs',
+    'runs',
+    'jobs started/s',
+    'p50 wait (s)',
+    'p99 wait (s)',
+    'scheduler CPU (s)',
+    'scheduler RSS (MiB)',
+  ];
+  const rows = a.emulatedScaling.map((r) => [
+    esc(r.scheduler),
+    esc(r.workload),
+    String(r.nodes),
+    fmt(r.jobs),
+    String(r.runs),
+    fmt(r.startRateJobsPerSecond),
+    fmt(r.waitP50Seconds),
+    fmt(r.waitP99Seconds),
+    fmt(r.schedulerCpuSeconds),
+    fmt(r.schedulerRssMiB),
+  ]);
+  return `<h2>Scale by emulation</h2><p class="est">Emulated: each scheduler is real and makes every decision, but its nodes are emulated (many on each real node) and its jobs do no work (docs/scale.md). These figures say how the scheduler's own cost grows with the nodes and jobs it handles; they are never grouped or compared with real runs.</p>${table(head, rows, 2)}<div class="grid">${charts.map(figure).join('\n')}</div>`;
+}
+
 function provenanceTable(a: Analysis): string {
   const head = [
     'run',
@@ -467,6 +499,7 @@ ${replaySection(a)}
 <h2>Pareto front</h2>${paretoNotes(a)}${configurationTable(a)}<h3>Runs</h3>${paretoTable(a)}<div class="grid">${s.pareto.map(figure).join('\n')}</div>
 <h2>Pairwise comparisons</h2><p>Mann–Whitney U (two-sided; exact without ties, normal approximation with tie correction otherwise) and Cliff's δ = P(A &gt; B) − P(A &lt; B). A verdict is given only where the repetitions can reach p &lt; 0.05 at all (with equal sizes: n ≥ 4 each, since 2/C(2n, n) must be below 0.05); “better” only for a significant difference.</p>${comparisonTable(a)}
 <h2>Scaling across profiles</h2>${scalingTable(a)}
+${emulatedScalingSection(a, s.emulatedScaling ?? [])}
 <h2>Runs: jobs per node and node utilisation</h2><p>One representative run per group (the repetition with the median makespan).</p>${runs}
 <h2>Provenance</h2>${provenanceTable(a)}
 ${graphSection(s.graph)}${problems}

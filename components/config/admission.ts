@@ -16,7 +16,7 @@ const GIB_MIB = 1024;
 
 /** Every reason the stack cannot be stood up here, each naming the key, the value and what would fit. */
 export function admissionErrors(config: BenchConfig, host: HostFacts): ConfigError[] {
-  return [...schedulerErrors(config, host), ...capacityErrors(config, host)];
+  return [...emulationErrors(config), ...schedulerErrors(config, host), ...capacityErrors(config, host)];
 }
 
 /**
@@ -31,6 +31,22 @@ export function capacityErrors(config: BenchConfig, host: HostFacts): ConfigErro
       : [{ key: `${NAMESPACE}:profile`, value: JSON.stringify(config.profile), message: problem }]),
     ...sharedHostErrors(config, host),
     ...socketErrors(config, host),
+  ];
+}
+
+/** A list of emulation sizes is a sweep: only a campaign splits it into stacks of one size each. */
+function emulationErrors(config: BenchConfig): ConfigError[] {
+  const nodes = config.emulation?.nodes;
+  if (!Array.isArray(nodes)) return [];
+  return [
+    {
+      key: `${NAMESPACE}:emulation.nodes`,
+      value: JSON.stringify(nodes),
+      message:
+        'a list of sizes is a scale sweep: run it with `npx schedbench campaign <stack file>` (one stack per size); ' +
+        'a stack stands one size up, e.g. nodes: ' +
+        String(nodes[0]),
+    },
   ];
 }
 

@@ -11,12 +11,15 @@ import { thisHost, type HostFacts } from '../nodes/host-facts';
 import { schedulerAvailability } from '../schedulers/registry';
 import { capacityErrors } from './admission';
 import { MAX_STACK_NAME } from './names';
+import { emulationSizes } from './emulation';
 import { loadConfig, type ConfigError } from './parse';
 import type { BenchConfig } from './schema';
 
 export interface CampaignStep {
   scheduler: SchedulerName;
   profile: string;
+  /** A scale sweep's step: the emulated nodes of this step (docs/scale.md); null when it runs for real. */
+  emulatedNodes: number | null;
   workloads: WorkloadName[];
   /** Stack name of this step: `<stack>-<scheduler>-<profile>`, shortened with a hash suffix when too long. */
   stack: string;
@@ -71,17 +74,25 @@ export function planCampaign(
   host: HostFacts = thisHost(),
 ): CampaignStep[] {
   const matrix = profileMatrix(config);
+  // A scale sweep (schedbench:emulation.nodes a list) is one step per size, smallest first, under each scheduler.
+  const sizes: (number | null)[] =
+    config.emulation === undefined ? [null] : [...emulationSizes(config.emulation)].sort((a, b) => a - b);
+  const steps = matrix.flatMap((m) => sizes.map((size) => ({ ...m, size })));
   return config.schedulerOrder.flatMap((scheduler) =>
-    matrix.map(({ profile, workloads }) => {
-      const stack = stepStackName(config.stack, scheduler, profile);
+    steps.map(({ profile, workloads, size }) => {
+      const shape = size === null ? profile : `${profile}-n${size}`;
+      const stack = stepStackName(config.stack, scheduler, shape);
       const stepConfig: Record<string, unknown> = {
         ...raw,
+        ...(size === null || config.emulation === undefined
+          ? {}
+          : { 'schedbench:emulation': { ...config.emulation, nodes: size } }),
         'schedbench:scheduler': scheduler,
         'schedbench:profile': profile,
         // The profiles as resolved once (the `host` profile included): every step gets identical nodes.
         'schedbench:profiles': config.profiles,
         'schedbench:workloads': workloads,
-        'schedbench:clusterName': stepClusterName(config.clusterName, scheduler, profile),
+        'schedbench:clusterName': stepClusterName(config.clusterName, scheduler, shape),
         'schedbench:campaignId': campaignId,
       };
       const step = loadConfig(stepConfig, stack);
@@ -89,6 +100,7 @@ export function planCampaign(
       return {
         scheduler,
         profile,
+        emulatedNodes: size,
         workloads,
         stack,
         config: stepConfig,

@@ -13,6 +13,7 @@ import { SCHEDULER_NAMES } from '../../results/vocabulary';
 import { nearest } from './suggest';
 import { DEFAULT_PROFILES, Profile } from './profile';
 import { BackendConfig } from '../nodes/backend-config';
+import { EmulationConfig, emulationSizes } from './emulation';
 
 export { DEFAULT_PROFILES, Profile } from './profile';
 
@@ -65,6 +66,7 @@ function checkWorkloads(
     workloadProfiles: Record<string, string>;
     profiles: Record<string, Profile>;
     profile: string;
+    emulation?: EmulationConfig;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -87,29 +89,9 @@ function checkWorkloads(
       });
       return;
     }
-    const profileName = cfg.workloadProfiles[name] ?? cfg.profile;
-    const profile = cfg.profiles[profileName];
-    if (profile === undefined) return;
     const own = cfg.workloadDefinitions[name] !== undefined;
-    const problems = definitionProblems(definition, profile, profileName);
-    for (const problem of problems) {
-      ctx.addIssue({
-        code: 'custom',
-        path: own ? ['workloadDefinitions', name, ...problem.path] : ['workloads', i],
-        message: own ? problem.message : `preset ${name}, ${problem.path.join('.')}: ${problem.message}`,
-      });
-    }
-    if (problems.length > 0) return;
-    // What only the expansion finds (a random process that would make too many jobs).
-    try {
-      expandDefinition(definition, profile, profileName, cfg.seed);
-    } catch (e) {
-      ctx.addIssue({
-        code: 'custom',
-        path: own ? ['workloadDefinitions', name] : ['workloads', i],
-        message: `on profile ${profileName}: ${e instanceof Error ? e.message : String(e)}`,
-      });
-    }
+    for (const [profileName, profile] of profilesOf(cfg, name))
+      checkWorkloadOn(cfg, definition, { name, own, index: i }, profileName, profile, ctx);
   });
   for (const name of Object.keys(cfg.workloadProfiles)) {
     if (!known.includes(name))
@@ -118,6 +100,62 @@ function checkWorkloads(
         path: ['workloadProfiles', name],
         message: `no such workload; allowed: ${known.join(', ')}`,
       });
+  }
+}
+
+/**
+ * The profiles a workload is checked on: the one it is mapped to, or — emulated — that profile's node size at the
+ * smallest and the largest emulated size (a workload that fits both fits every size between: counts scale with N).
+ */
+function profilesOf(
+  cfg: {
+    profiles: Record<string, Profile>;
+    profile: string;
+    workloadProfiles: Record<string, string>;
+    emulation?: EmulationConfig;
+  },
+  workload: string,
+): [string, Profile][] {
+  const profileName = cfg.workloadProfiles[workload] ?? cfg.profile;
+  const profile = cfg.profiles[profileName];
+  if (cfg.emulation === undefined) return profile === undefined ? [] : [[profileName, profile]];
+  const sizedBy = cfg.emulation.profile ?? profileName;
+  const size = cfg.profiles[sizedBy];
+  if (size === undefined) return [];
+  const sizes = emulationSizes(cfg.emulation);
+  return [...new Set([Math.min(...sizes), Math.max(...sizes)])].map((nodes) => [
+    `${sizedBy}x${nodes}`,
+    { nodes, vcpus: size.vcpus, memoryGiB: size.memoryGiB },
+  ]);
+}
+
+function checkWorkloadOn(
+  cfg: { seed: number },
+  definition: WorkloadDefinition,
+  where: { name: string; own: boolean; index: number },
+  profileName: string,
+  profile: Profile,
+  ctx: z.RefinementCtx,
+): void {
+  const { name, own, index: i } = where;
+  const problems = definitionProblems(definition, profile, profileName);
+  for (const problem of problems) {
+    ctx.addIssue({
+      code: 'custom',
+      path: own ? ['workloadDefinitions', name, ...problem.path] : ['workloads', i],
+      message: own ? problem.message : `preset ${name}, ${problem.path.join('.')}: ${problem.message}`,
+    });
+  }
+  if (problems.length > 0) return;
+  // What only the expansion finds (a random process that would make too many jobs).
+  try {
+    expandDefinition(definition, profile, profileName, cfg.seed);
+  } catch (e) {
+    ctx.addIssue({
+      code: 'custom',
+      path: own ? ['workloadDefinitions', name] : ['workloads', i],
+      message: `on profile ${profileName}: ${e instanceof Error ? e.message : String(e)}`,
+    });
   }
 }
 
@@ -205,6 +243,11 @@ export const BenchConfigSchema = z
       .default({ objectives: DEFAULT_OBJECTIVE_LIST, scope: 'stack' }),
     /** Experiment tracking of every RunResult in MLflow: `{mlflow: {uri}, experiment}`. Absent (default): off. */
     tracking: TrackingOptions.optional(),
+    /**
+     * Emulated execution (components/config/emulation.ts, docs/scale.md): the scheduler decides for `nodes` emulated
+     * nodes spread over the real ones, and jobs last their time without load. Absent (default): real execution.
+     */
+    emulation: EmulationConfig.optional(),
   })
   .superRefine((cfg, ctx) => {
     const profile = cfg.profiles[cfg.profile];
@@ -250,6 +293,13 @@ export const BenchConfigSchema = z
       if (new Set(names).size !== names.length) {
         ctx.addIssue({ code: 'custom', path: ['backend', 'hosts'], message: 'host names must be unique' });
       }
+    }
+    if (cfg.emulation?.profile !== undefined && cfg.profiles[cfg.emulation.profile] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['emulation', 'profile'],
+        message: `no such profile; allowed: ${Object.keys(cfg.profiles).join(', ')}`,
+      });
     }
     if (cfg.backend.type === 'libvirt' && profile !== undefined)
       checkVmCapacity(cfg.profile, profile, cfg.host, cfg.backend.uris.length, ctx);

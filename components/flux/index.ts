@@ -25,6 +25,7 @@ export const flux: SchedulerModule<'flux', FluxOptions> = {
   socketPaths: (site) => fluxSocketPaths(fluxLayout(site.stateDir), site.nodes),
   imageContent: (site) => fluxImageContent(site.options.tarball),
   clusterOptions: (site) => site.options,
+  emulationMode: null,
   providerPlugins: [],
   commands: [],
   normaliser: fluxNormaliser,

@@ -31,9 +31,10 @@ export const JobSpec = z
     timeLimitSeconds: z.number().positive().optional(),
     /**
      * `stress`: stress-ng with `args`; `noop`: a trivial job (scheduler throughput); `fail`: exits with args[0];
-     * `command`: runs args[0] (a program of the workload image) with args[1…].
+     * `command`: runs args[0] (a program of the workload image) with args[1…]; `sleep`: sleeps args[0] seconds
+     * (emulated execution: the job lasts its time without load).
      */
-    kind: z.enum(['stress', 'noop', 'fail', 'command']),
+    kind: z.enum(['stress', 'noop', 'fail', 'command', 'sleep']),
     /** The work's arguments: always a bounded amount of time or work. */
     args: z.array(PlainArg),
     /**

@@ -18,6 +18,7 @@ export const kubernetes: SchedulerModule<'kubernetes', KubernetesOptions> = {
   imageContent: (site) => kubernetesImageContent(site.options),
   clusterOptions: (site) => kubernetesClusterOptions(site),
   // Its in-cluster objects (namespace, quota, RBAC) are @pulumi/kubernetes resources.
+  emulationMode: null,
   providerPlugins: ['kubernetes'],
   // `schedbench k8s build`: the binaries and images ahead of `up`.
   commands: [{ name: 'k8s', load: async () => (await import('./cli')).registerKubernetes }],

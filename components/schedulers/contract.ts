@@ -5,6 +5,7 @@
 // folder knows its commands, files or output formats.
 import type * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
+import type { Emulation } from '../config/emulation';
 import type { Profile } from '../config/schema';
 import type { Node } from '../nodes/types';
 import type { JobSpec } from '../jobs/spec';
@@ -155,6 +156,8 @@ export interface SchedulerArgs {
   profile: Profile & { name: string };
   /** Root of this cluster's state on the nodes (absolute, unique per cluster). */
   stateDir: string;
+  /** Emulated execution: the scheduler decides for `emulation.nodes` nodes spread over `nodes`; null: real. */
+  emulation: Emulation | null;
 }
 
 /** Everything a run's stages printed, as the writer receives it. */

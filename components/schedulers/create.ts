@@ -1,6 +1,7 @@
 // Stands the stack's scheduler up: its module's component (loaded now, with Pulumi), given the nodes, the profile,
 // its state directory and its options as the backend changes them. The one Pulumi-side use of the table.
 import * as pulumi from '@pulumi/pulumi';
+import { stackEmulation } from '../config/emulation';
 import type { BenchConfig } from '../config/schema';
 import { thisHost, type HostFacts } from '../nodes/host-facts';
 import type { Node } from '../nodes/types';
@@ -35,6 +36,7 @@ export function createScheduler(
         profile: { ...profile, name: config.profile },
         stateDir: schedulerStateDir(config),
         options,
+        emulation: stackEmulation(config),
       },
       opts,
     ),

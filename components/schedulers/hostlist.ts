@@ -26,3 +26,33 @@ export function expandHostlist(text: string): string[] {
   }
   return names;
 }
+
+/**
+ * The shortest hostlist of `names` this writes: runs of names that differ only in a trailing number of one width
+ * (`e0001 … e0512`) become one range (`e[0001-0512]`); other names stay as they are. expandHostlist gives `names`
+ * back, in order.
+ */
+export function compressHostlist(names: readonly string[]): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < names.length) {
+    const name = names[i] ?? '';
+    const m = /^(.*?)(\d+)$/.exec(name);
+    if (m === null || name.includes('[')) {
+      parts.push(name);
+      i++;
+      continue;
+    }
+    const [, prefix = '', digits = ''] = m;
+    let j = i + 1;
+    while (
+      j < names.length &&
+      names[j] === `${prefix}${String(Number(digits) + (j - i)).padStart(digits.length, '0')}`
+    )
+      j++;
+    const last = names[j - 1] ?? name;
+    parts.push(j - i === 1 ? name : `${prefix}[${digits}-${last.slice(prefix.length)}]`);
+    i = j;
+  }
+  return parts.join(',');
+}

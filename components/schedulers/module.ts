@@ -6,6 +6,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { Command } from 'commander';
 import type { z } from 'zod';
+import type { Emulation } from '../config/emulation';
 import type { Profile } from '../config/profile';
 import type { BackendConfig } from '../nodes/backend-config';
 import type { ImageOverlay } from '../image/inputs';
@@ -46,6 +47,8 @@ export interface SchedulerSite<Options> {
   nodes: string[];
   /** The machine netns nodes share (this one). */
   host: HostFacts;
+  /** Emulated execution (`schedbench:emulation`), or null when the stack runs for real. */
+  emulation: Emulation | null;
 }
 
 /** What the module's `create` gets: the contract's arguments and its own options. */
@@ -55,6 +58,7 @@ export interface SchedulerCreateArgs<Options> {
   profile: Profile & { name: string };
   stateDir: string;
   options: Options;
+  emulation: Emulation | null;
 }
 
 /** A `schedbench` subcommand of the scheduler's own (e.g. `k8s build`); its module is loaded when it runs. */
@@ -79,6 +83,11 @@ export interface SchedulerModule<Name extends SchedulerName = SchedulerName, Opt
   imageContent(site: Pick<SchedulerSite<Options>, 'options' | 'backend'>): ImageContent;
   /** Options as the cluster gets them where the backend changes them (e.g. binaries a built image carries). */
   clusterOptions(site: SchedulerSite<Options>): Options;
+  /**
+   * How it emulates many nodes on few (`schedbench:emulation`, docs/scale.md), in a few words recorded with every
+   * emulated result; null when this version has no emulated execution for it (an emulated stack is then refused).
+   */
+  emulationMode: string | null;
   /** Pulumi resource providers its in-cluster objects need besides @pulumi/command (the engine builds them). */
   providerPlugins: readonly string[];
   /** `schedbench` subcommands of its own. */

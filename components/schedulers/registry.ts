@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { BenchConfig } from '../config/schema';
 import type { HostFacts } from '../nodes/host-facts';
 import { plannedNodeNames } from '../nodes/names';
+import { stackEmulation } from '../config/emulation';
 import { SCHEDULER_NAMES, type SchedulerName } from '../../results/vocabulary';
 import { flux } from '../flux';
 import { kubernetes } from '../kubernetes';
@@ -63,6 +64,7 @@ function siteOf<N extends SchedulerName>(
     stateDir: schedulerStateDir({ ...config, scheduler: name }),
     nodes: plannedNodeNames(config, profile.nodes),
     host,
+    emulation: stackEmulation(config),
   };
 }
 
@@ -78,7 +80,21 @@ function ask<R>(
 
 /** Whether this version can stand the stack's scheduler up here (installed, buildable); why not (a campaign skips it). */
 export function schedulerAvailability(config: BenchConfig, host: HostFacts): Availability {
-  return ask(config, host, (module, site) => module.availability(site));
+  return ask(config, host, (module, site) => {
+    if (site.emulation !== null && module.emulationMode === null) {
+      const others = SCHEDULER_NAMES.filter((n) => MODULES[n].emulationMode !== null);
+      return {
+        available: false,
+        reason: `${module.label} has no emulated execution in this version (schedbench:emulation); ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'}`,
+      };
+    }
+    return module.availability(site);
+  });
+}
+
+/** How the stack's scheduler emulates its nodes (recorded in every emulated result), or null. */
+export function schedulerEmulationMode(name: SchedulerName): string | null {
+  return MODULES[name].emulationMode;
 }
 
 /** What the stack's scheduler cannot honour in its profile where the nodes are (the stack is refused), or undefined. */

@@ -25,7 +25,8 @@ import {
   validatedVersion,
 } from '../schedulers/stages';
 import { SLURM_NODE_PACKAGES } from './image';
-import { clusterLayout, clusterPorts, spoolDir, type SlurmLayout, type SlurmPorts } from './layout';
+import { clusterLayout, clusterPorts, type SlurmLayout, type SlurmPorts } from './layout';
+import { slurmdBlocks, slurmNodesOf, type SlurmdBlock } from './placement';
 import type { SlurmOptions } from './options';
 import {
   databaseName,
@@ -35,6 +36,7 @@ import {
   renderSlurmConf,
   renderSlurmdbdConf,
   schedulerParameters,
+  type SlurmNodeSpec,
 } from './render';
 import { slurmScript, TASKS_SCRIPT } from './script';
 
@@ -65,6 +67,12 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
   readonly stateDir: string;
   readonly layout: SlurmLayout;
   readonly ports: SlurmPorts;
+  /** Each stack node with the SLURM nodes whose slurmd it runs (itself; or, emulated, a block of emulated nodes). */
+  readonly blocks: SlurmdBlock<Node>[];
+  /** Every SLURM node of the cluster, in order: what slurm.conf declares and validation checks. */
+  readonly slurmNodes: SlurmNodeSpec[];
+  /** Whether its SLURM nodes are emulated (docs/scale.md). */
+  readonly emulated: boolean;
   /** SLURM version reported by the running controller. */
   readonly slurmVersion: pulumi.Output<string>;
   /** Packages, OS and kernel of the controller node. */
@@ -95,6 +103,9 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
     this.stateDir = args.stateDir;
     this.layout = clusterLayout(args.stateDir);
     this.ports = clusterPorts(args.cluster, args.options.basePort);
+    this.emulated = args.emulation !== null;
+    this.blocks = slurmdBlocks(args.nodes, args.emulation, this.ports);
+    this.slurmNodes = slurmNodesOf(this.blocks);
     this.controllerEnv = { ROOT: this.layout.root, CLUSTER: args.cluster, PARTITION: args.options.partition };
 
     const secrets = this.secrets();
@@ -137,6 +148,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
       SAMPLER_DIR: pulumi.interpolate`${this.layout.samplersDir}/${run.slug}/scheduler`,
       INTERVAL_MS: String(run.sampling.intervalMs),
       STATS_INTERVAL_SECONDS: String(run.sampling.statsIntervalSeconds),
+      SAMPLE_NODES: this.emulated ? '0' : '1',
     };
     return {
       samplerStart: on(slurmScript('sampler-start.sh'), sampler, slurmScript('sampler-stop.sh')),
@@ -184,12 +196,17 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
     );
   }
 
-  /** What every per-node script gets: the cluster's files, the node, its slurmd spool, the stop grace. */
+  /**
+   * What every per-node script gets: the cluster's files, the node, the SLURM nodes whose slurmd it runs (spools
+   * under RUN_DIR), the stop grace.
+   */
   private nodeEnv(node: Node): Record<string, string> {
+    const block = this.blocks.find((b) => b.host === node);
     return {
       ROOT: this.layout.root,
       NODE: node.name,
-      SPOOL_DIR: spoolDir(this.layout, node.name),
+      RUN_DIR: this.layout.runDir,
+      SLURMDS: (block?.nodes ?? []).map((n) => n.name).join(' '),
       STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
     };
   }
@@ -198,7 +215,8 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
   private configure(node: Node, install: pulumi.Resource, secrets: Secrets): command.remote.Command {
     const slurmConf = renderSlurmConf({
       cluster: this.clusterName,
-      nodes: this.nodes,
+      controller: this.controller,
+      nodes: this.slurmNodes,
       options: this.options,
       layout: this.layout,
       ports: this.ports,
@@ -304,7 +322,10 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
    * accounting. Deleting it is the first step of tearing down: every job of the cluster is cancelled.
    */
   private validate(after: pulumi.Resource[]): command.remote.Command {
-    const expected = this.nodes.map((n) => `${n.name} ${n.vcpus} ${realMemoryMiB(n)}`).join('\n');
+    const expected = this.slurmNodes.map((n) => `${n.name} ${n.vcpus} ${realMemoryMiB(n)}`).join('\n');
+    // A validation job runs on every SLURM node: emulated, a second more for every 20 of them.
+    const validateTimeout =
+      this.options.validateTimeoutSeconds + (this.emulated ? Math.ceil(this.slurmNodes.length / 20) : 0);
     return remoteCommand(
       `${this.baseName}-validate`,
       {
@@ -315,7 +336,7 @@ export class SlurmCluster extends pulumi.ComponentResource implements SchedulerC
           ...this.controllerEnv,
           EXPECTED_NODES: expected,
           STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
-          VALIDATE_TIMEOUT: String(this.options.validateTimeoutSeconds),
+          VALIDATE_TIMEOUT: String(validateTimeout),
         },
       },
       stageOptions(this, after),

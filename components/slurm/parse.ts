@@ -245,6 +245,12 @@ export function parseSdiag(text: string, time: string, phase: SchedulerStats['ph
   const backfillDepth = num(backfill, /^\s*Depth Mean:\s+(\d+)/m);
   if (backfillLast !== null) extra['backfill.lastUs'] = backfillLast;
   if (backfillDepth !== null) extra['backfill.meanDepth'] = backfillDepth;
+  // What slurmctld had cost when the snapshot was taken (scripts/lib.sh, ctld_cost): CPU seconds since it started, RSS.
+  const cost = /^schedbench slurmctld: cpu_ticks=(\d+) ticks_per_second=(\d+) rss_kib=(\d+)$/m.exec(text);
+  if (cost !== null) {
+    extra['process.cpuSeconds'] = Number(cost[1]) / Math.max(1, Number(cost[2]));
+    extra['process.rssMiB'] = Number(cost[3]) / 1024;
+  }
   for (const rpc of rpcs) {
     extra[`rpc.${rpc.type}.count`] = rpc.count;
     extra[`rpc.${rpc.type}.meanUs`] = rpc.meanUs;

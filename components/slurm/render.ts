@@ -1,4 +1,5 @@
 // Pure renderers of the cluster's SLURM configuration files from the typed config: no I/O, unit-tested.
+import { compressHostlist } from '../schedulers/hostlist';
 import type { SlurmOptions } from './options';
 import type { SlurmLayout, SlurmPorts } from './layout';
 
@@ -8,10 +9,15 @@ export interface SlurmNodeSpec {
   address: string;
   vcpus: number;
   memoryMiB: number;
+  /** Emulated nodes: the machine whose slurmd serves it, and that slurmd's own port (multiple-slurmd). */
+  hostname?: string;
+  port?: number;
 }
 
 export interface SlurmConfInput {
   cluster: string;
+  /** Where slurmctld runs; default: the first node (emulated clusters name the stack node, not an emulated one). */
+  controller?: { name: string; address: string };
   nodes: readonly SlurmNodeSpec[];
   options: SlurmOptions;
   layout: SlurmLayout;
@@ -72,6 +78,56 @@ export const PRIORITY_TYPE = 'priority/basic';
 /** Who may submit: users with an association in the cluster's accounting (see renderSlurmConf). */
 export const ACCOUNTING_STORAGE_ENFORCE = 'associations';
 
+/**
+ * Emulated nodes are many slurmd on few machines, and their jobs' launches compete for those machines' CPUs: a slurmd
+ * may then answer a ping late without being lost. (Each slurmstepd of jobacct_gather/linux reads the /proc of every
+ * process each second: with a hundred jobs on one machine that alone held both CPUs of a 2-core host, so emulated
+ * clusters gather no accounting of their jobs, which do no work, and track them by process group.) The emulation does not model node failures (docs/scale.md), so
+ * an emulated cluster waits minutes, not seconds, before it calls a node DOWN, and its RPCs wait longer too.
+ */
+export const EMULATED_SLURMD_TIMEOUT_SECONDS = 300;
+export const EMULATED_MESSAGE_TIMEOUT_SECONDS = 60;
+
+/**
+ * The nodes in runs that one NodeName line declares: emulated nodes in a row on one machine, of one size, with
+ * consecutive ports (`NodeName=e[0001-0512] … Port=[p-p+511]`); every real node on its own line. With a thousand
+ * emulated nodes a line each, every SLURM command (and each job's slurmstepd) spent four times longer reading
+ * slurm.conf.
+ */
+function nodeRuns(nodes: readonly SlurmNodeSpec[]): SlurmNodeSpec[][] {
+  const runs: SlurmNodeSpec[][] = [];
+  for (const node of nodes) {
+    const run = runs[runs.length - 1];
+    const prev = run?.[run.length - 1];
+    const joins =
+      prev !== undefined &&
+      node.hostname !== undefined &&
+      prev.hostname === node.hostname &&
+      prev.address === node.address &&
+      prev.vcpus === node.vcpus &&
+      prev.memoryMiB === node.memoryMiB &&
+      prev.port !== undefined &&
+      node.port === prev.port + 1 &&
+      node.name === nextName(prev.name);
+    if (joins && run !== undefined) run.push(node);
+    else runs.push([node]);
+  }
+  return runs;
+}
+
+/** The name after `name` in a numbered series (`e0511` → `e0512`), or undefined when it has no number. */
+function nextName(name: string): string | undefined {
+  const m = /^(.*?)(\d+)$/.exec(name);
+  if (m === null) return undefined;
+  const [, prefix = '', digits = ''] = m;
+  return `${prefix}${String(Number(digits) + 1).padStart(digits.length, '0')}`;
+}
+
+/** Names in natural order (`e2` before `e10`), so numbered names form ranges. */
+function byName(names: readonly string[]): string[] {
+  return [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
 function line(key: string, value: string | number): string {
   return `${key}=${value}`;
 }
@@ -83,8 +139,10 @@ export function realMemoryMiB(node: SlurmNodeSpec): number {
 
 export function renderSlurmConf(input: SlurmConfInput): string {
   const { cluster, nodes, options, layout, ports } = input;
-  const controller = nodes[0];
-  if (controller === undefined) throw new Error('renderSlurmConf: a cluster needs at least one node');
+  const controller = input.controller ?? nodes[0];
+  const emulated = nodes.some((n) => n.hostname !== undefined);
+  if (controller === undefined || nodes.length === 0)
+    throw new Error('renderSlurmConf: a cluster needs at least one node');
   const lines: string[] = [
     `# slurm.conf of cluster ${cluster}, rendered by schedbench (components/slurm/render.ts).`,
     line('ClusterName', cluster),
@@ -105,10 +163,11 @@ export function renderSlurmConf(input: SlurmConfInput): string {
     // Profiles may promise more CPUs and memory than the machine has (netns nodes share the host).
     line('SlurmdParameters', 'config_overrides'),
     // Keep jobs inside the node's own cgroup so per-node samples see their load (docs/backends.md: a netns node is its own cgroup).
-    line('ProctrackType', 'proctrack/linuxproc'),
+    // Emulated jobs do no work: nothing to account, and process tracking by process group costs no /proc scans.
+    line('ProctrackType', emulated ? 'proctrack/pgid' : 'proctrack/linuxproc'),
     line('TaskPlugin', 'task/none'),
-    line('JobAcctGatherType', 'jobacct_gather/linux'),
-    line('JobAcctGatherFrequency', 'task=1'),
+    line('JobAcctGatherType', emulated ? 'jobacct_gather/none' : 'jobacct_gather/linux'),
+    ...(emulated ? [] : [line('JobAcctGatherFrequency', 'task=1')]),
     line('AccountingStorageType', 'accounting_storage/slurmdbd'),
     line('AccountingStorageHost', controller.address),
     line('AccountingStoragePort', ports.slurmdbd),
@@ -128,21 +187,34 @@ export function renderSlurmConf(input: SlurmConfInput): string {
     // A lost node fails its jobs (NODE_FAIL) instead of requeueing them: a run records what happened.
     line('JobRequeue', 0),
     line('ReturnToService', 2),
-    line('SlurmdTimeout', options.slurmdTimeoutSeconds),
+    line('SlurmdTimeout', emulated ? EMULATED_SLURMD_TIMEOUT_SECONDS : options.slurmdTimeoutSeconds),
     line('MpiDefault', 'none'),
     line('MailProg', '/bin/true'),
   ];
   if (options.tuning === 'htc') {
     lines.push('# High Throughput Computing guide settings (slurm.tuning=htc).');
-    for (const [key, value] of HTC_SETTINGS) lines.push(line(key, value));
+    for (const [key, value] of HTC_SETTINGS)
+      if (!(emulated && key === 'MessageTimeout')) lines.push(line(key, value));
   }
-  for (const node of nodes) {
+  if (emulated) {
     lines.push(
-      `NodeName=${node.name} NodeAddr=${node.address} CPUs=${node.vcpus} RealMemory=${realMemoryMiB(node)} State=UNKNOWN`,
+      '# Emulated nodes (docs/scale.md): a busy machine runs many slurmd; none of them is lost for real.',
+    );
+    lines.push(line('MessageTimeout', EMULATED_MESSAGE_TIMEOUT_SECONDS));
+  }
+  for (const run of nodeRuns(nodes)) {
+    const [first] = run;
+    if (first === undefined) continue;
+    const last = run[run.length - 1] ?? first;
+    const names = compressHostlist(run.map((n) => n.name));
+    const port = first.port === last.port ? `${first.port ?? ports.slurmd}` : `[${first.port}-${last.port}]`;
+    const emulated = first.hostname === undefined ? '' : ` NodeHostname=${first.hostname} Port=${port}`;
+    lines.push(
+      `NodeName=${names} NodeAddr=${first.address}${emulated} CPUs=${first.vcpus} RealMemory=${realMemoryMiB(first)} State=UNKNOWN`,
     );
   }
   lines.push(
-    `PartitionName=${options.partition} Nodes=${nodes.map((n) => n.name).join(',')} Default=YES MaxTime=INFINITE State=UP`,
+    `PartitionName=${options.partition} Nodes=${compressHostlist(byName(nodes.map((n) => n.name)))} Default=YES MaxTime=INFINITE State=UP`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
 # node; Kubernetes runs it with bash inside the workload image). Usage: job.sh OUT_DIR ID_VAR MODE [ARGS…]:
 # ID_VAR names the environment variable in which the scheduler gives the job its id. MODE stress runs
 # `stress-ng ARGS` keeping its metrics as YAML, noop does nothing (scheduler throughput), fail exits with ARGS[0]
-# (fault tests), command runs ARGS[0] (a program of the workload image) with ARGS[1…].
+# (fault tests), command runs ARGS[0] (a program of the workload image) with ARGS[1…], sleep sleeps ARGS[0] seconds
+# (emulated execution, docs/scale.md: the job lasts its expected time without load).
 # It records its own start and end — wall clock (date +%s%N, ns) and the monotonic /proc/uptime (10 ms) — and the
 # node it ran on, so job times have sub-second resolution beside the scheduler's own; components/jobs/times.ts
 # reads these lines. One task of a job (the job itself when it has one task) writes OUT_DIR/<job id>.times and
@@ -37,6 +38,7 @@ status=0
 case "$mode" in
   stress) stress-ng "$@" --metrics-brief --yaml "$metrics" || status=$? ;;
   noop) ;;
+  sleep) sleep "${1:?seconds}" || status=$? ;;
   fail) status="${1:-1}" ;;
   command) "$@" >/dev/null || status=$? ;;
   *) echo "job.sh: unknown mode $mode" >&2; status=2 ;;

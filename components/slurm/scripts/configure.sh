@@ -5,7 +5,7 @@
 set -euo pipefail
 : "${ROOT:?cluster state directory}"
 : "${NODE:?node name}"
-: "${SPOOL_DIR:?slurmd spool directory of this node (short: slurmstepd sockets live there)}"
+: "${RUN_DIR:?runtime directory of the cluster (short: the slurmd spools and slurmstepd sockets live in it)}"
 : "${SLURM_CONF_TEXT:?rendered slurm.conf}"
 : "${CGROUP_CONF_TEXT:?rendered cgroup.conf}"
 : "${JOB_SCRIPT_TEXT:?job script}"
@@ -15,7 +15,7 @@ key="$(cat)"
 [[ -n "$key" ]] || die "no munge key on stdin"
 
 install -d -m 0755 "$ROOT" "$ROOT/etc" "$ROOT/nodes" "$ROOT/jobs" "$ROOT/jobs/out" "$ROOT/samplers"
-install -d -m 0755 "$ROOT/nodes/$NODE" "${SPOOL_DIR%/*}" "$SPOOL_DIR"
+install -d -m 0755 "$RUN_DIR" # each slurmd's own directory and spool: start-slurmd.sh
 install -d -m 0711 -o munge -g munge "$ROOT/munge"
 install -d -m 0755 -o slurm -g slurm "$ROOT/slurmctld" "$ROOT/slurmctld/state" "$ROOT/slurmdbd"
 

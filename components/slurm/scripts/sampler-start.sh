@@ -8,6 +8,9 @@ set -euo pipefail
 : "${SAMPLER_DIR:?directory of this run samples on the controller}"
 : "${INTERVAL_MS:?sample interval (ms)}"
 : "${STATS_INTERVAL_SECONDS:?seconds between sdiag snapshots}"
+# 0: no per-node allocation in the samples (emulated clusters: a thousand nodes in every sample would make the
+# result tens of MB, and sinfo over them every second would load the controller the run measures).
+# (The sampler loop runs in a process of its own: the default is applied where it is read.)
 skip_if_done
 slurm_env
 
@@ -26,7 +29,7 @@ squeue_sample() {
   done <<<"$queue"
   # CPU allocation only changes when a job starts or ends, which changes the queue: ask sinfo then, and at least
   # every 10 s for node states; otherwise the last answer still holds and the controller is spared.
-  if [[ "$queue" != "$last_queue" ]] || ((SECONDS >= next_nodes)); then
+  if ((${SAMPLE_NODES:-1})) && { [[ "$queue" != "$last_queue" ]] || ((SECONDS >= next_nodes)); }; then
     nodes=''
     while IFS= read -r line; do nodes+="${nodes:+;}$line"; done < <(sinfo -h -N -o '%N|%T|%C' 2>/dev/null)
     last_queue="$queue"

@@ -6,7 +6,7 @@
 // replayed on every scheduler (a Lublin–Feitelson log `schedbench trace generate` writes) keeps its log jobs, and
 // the report compares them job by job. Flux runs where SCHEDBENCH_FLUX_PREFIX names an installation and is skipped,
 // visibly, otherwise. Needs root, and the Kubernetes build (setup.sh --tests makes it).
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'csv-parse/sync';
@@ -14,9 +14,9 @@ import { stringify } from 'yaml';
 import { FLUX_PREFIX_ENV } from '../../../components/flux/options';
 import { kubernetesBinDir } from '../../../components/kubernetes/cli';
 import { findLeftovers, leftoversOfCluster } from '../../../components/nodes/leftovers';
-import { parseRunResult } from '../../../results/read';
 import type { RunResult } from '../../../results/schema';
 import { readSwfFileSync } from '../../../workloads/trace/swf-sync';
+import { readResults, runCampaign, type CampaignOutcome } from '../../helpers/campaign';
 import { REPO } from '../../helpers/runner';
 
 jest.setTimeout(60 * 60 * 1000);
@@ -45,10 +45,7 @@ function generateLog(): number {
   return Math.min(1, 20 / Math.max(1, span));
 }
 
-interface CampaignRun {
-  status: number;
-  stdout: string;
-  stderr: string;
+interface CampaignRun extends CampaignOutcome {
   /** Every set of netns clusters seen at once while it ran (cluster names). */
   seenTogether: string[][];
 }
@@ -63,7 +60,7 @@ function clustersUp(): string[] {
 }
 
 /** Runs the campaign through the product's entry point, watching /run/netns change as it goes. */
-function runCampaign(): Promise<CampaignRun> {
+async function watchedCampaign(): Promise<CampaignRun> {
   const seen = new Map<string, string[]>();
   const note = () => {
     const up = clustersUp();
@@ -71,41 +68,12 @@ function runCampaign(): Promise<CampaignRun> {
   };
   mkdirSync('/run/netns', { recursive: true });
   const watcher = watch('/run/netns', note);
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'schedbench.js'), 'campaign', stackFile], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-    note();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    note();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      watcher.close();
-      resolve({ status: code ?? -1, stdout, stderr, seenTogether: [...seen.values()] });
-    });
-  });
-}
-
-function readResults(): RunResult[] {
-  const out: RunResult[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory() && e.name !== 'analysis' && e.name !== 'raw') walk(p);
-      else if (e.isFile() && /-r\d+\.json$/.test(e.name))
-        out.push(parseRunResult(JSON.parse(readFileSync(p, 'utf8'))));
-    }
-  };
-  walk(resultsDir);
-  return out;
+  try {
+    const outcome = await runCampaign(stackFile, note);
+    return { ...outcome, seenTogether: [...seen.values()] };
+  } finally {
+    watcher.close();
+  }
 }
 
 // Kubernetes' step would build Kubernetes when no build is cached (tens of minutes on 2 cores): CI's setup makes it;
@@ -152,7 +120,7 @@ if (!ready)
     );
     execFileSync('ip', ['netns', 'add', IDLE_NETNS]);
     try {
-      run = await runCampaign();
+      run = await watchedCampaign();
     } finally {
       execFileSync('ip', ['netns', 'delete', IDLE_NETNS]);
     }
@@ -180,7 +148,7 @@ if (!ready)
   });
 
   it('names the campaign in every result, and every scheduler ran every workload', () => {
-    const results = readResults().filter((r) => r.campaignId === campaignId);
+    const results = readResults(resultsDir).filter((r) => r.campaignId === campaignId);
     expect(results.map((r) => `${r.scheduler.name}/${r.workload.name}`).sort()).toEqual(
       schedulers.flatMap((s) => WORKLOADS.flatMap((w) => [`${s}/${w}`, `${s}/${w}`])).sort(),
     );
@@ -214,7 +182,9 @@ if (!ready)
     );
     expect(preface).toBeGreaterThan(-1);
     expect(preface).toBeLessThan(run.stdout.indexOf('campaign: step 1/'));
-    const replays = readResults().filter((r) => r.campaignId === campaignId && r.workload.name === 'lf');
+    const replays = readResults(resultsDir).filter(
+      (r) => r.campaignId === campaignId && r.workload.name === 'lf',
+    );
     expect(replays).toHaveLength(schedulers.length * 2);
     const logJobs = (r: RunResult) =>
       r.jobs.map((j) => `${j.logJob?.job ?? 'none'}:${j.logJob?.phase ?? 'none'}`).sort();

@@ -151,6 +151,7 @@ describeBundle('Kubernetes on libvirt VMs', () => {
       stateDir: '/var/lib/schedbench/x/kubernetes',
       nodes: ['x-n1', 'x-n2'],
       host: thisHost(),
+      emulation: null,
     });
 
   it('a built image carries the node bundle and packages; the cluster looks for the binaries there', () => {

@@ -298,6 +298,7 @@ const pbs: Conformant<PbsOptions> = {
     })),
   imageContent: () => ({ packages: [], overlays: [] }),
   clusterOptions: (site) => site.options,
+  emulationMode: null,
   providerPlugins: [],
   commands: [],
   normaliser: pbsNormaliser,
@@ -416,6 +417,7 @@ function siteOf(
       stateDir: path.posix.join(path.posix.dirname(schedulerStateDir(config)), subject.module.name),
       nodes: plannedNodeNames(config, profile.nodes),
       host,
+      emulation: null,
     },
   };
 }
@@ -1040,6 +1042,7 @@ async function render(subject: Subject): Promise<Rendered> {
       profile: { ...RENDER_PROFILE, name: 'conformance' },
       stateDir: `/var/lib/schedbench/${CLUSTER}/${module.name}`,
       options: module.options.parse(entry.section(SCRATCH)),
+      emulation: null,
     });
     const stages = cluster.runStages({
       slug: SLUG,

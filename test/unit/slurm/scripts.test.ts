@@ -41,6 +41,7 @@ done <"$DIR/queue"`,
     'sbatch',
     `n=$(( $(cat "$DIR/next-id" 2>/dev/null || echo 100) + 1 )); echo "$n" >"$DIR/next-id"
 printf '%s\\n' "$*" >>"$DIR/sbatch-calls"
+printf '%s\\n' "\${SCHEDBENCH_NODE_VAR:-unset} \${SLURM_GET_USER_ENV:-unset}" >>"$DIR/sbatch-env"
 echo "$n;cluster"`,
   );
   standIn(bin, 'sinfo', `echo "n1|idle|0/2/0/2"; echo "n2|mixed|1/1/0/2"`);
@@ -130,7 +131,10 @@ describe('submit.sh', () => {
       `-p batch -N 1 --ntasks-per-node=1 -c 2 --mem=100M -t 1 --no-requeue --job-name=${PREFIX}s0-0`,
     );
     // One task: the wrapper itself is the batch script, told to record SLURM's name of the node.
-    expect(calls[0]).toContain('--export=ALL,SCHEDBENCH_NODE_VAR=SLURMD_NODENAME ');
+    // Told in sbatch's own environment, exported whole: an export list would make slurmd run a login shell per job.
+    expect(calls[0]).not.toContain('--export');
+    const env = readFileSync(path.join(dir, 'sbatch-env'), 'utf8').trim().split('\n');
+    expect(env[0]).toBe('SLURMD_NODENAME unset');
     expect(calls[0]).toMatch(/ \S+\/jobs\/job\.sh \S+\/jobs\/out\/run1 SLURM_JOB_ID stress --cpu 2$/);
     expect(calls[1]).toMatch(/SLURM_JOB_ID stress --vm 1$/);
     expect(calls.join('\n')).not.toContain('--nice');
@@ -213,39 +217,47 @@ for ((r = 0; r < SLURM_NTASKS; r++)); do SLURM_PROCID=$r SLURMD_NODENAME="n$((r 
 });
 
 describe('sampler-start.sh and sampler-stop.sh', () => {
-  it('squeue/sinfo samples and sdiag snapshots (reset first), as the normaliser reads them', async () => {
-    const samplerDir = path.join(dir, 'samplers', 'run1', 'scheduler');
-    writeFileSync(path.join(dir, 'queue'), `8|${PREFIX}s0-0|R\n9|${PREFIX}s1-0|PD\n`);
-    const env = { SAMPLER_DIR: samplerDir, INTERVAL_MS: '100', STATS_INTERVAL_SECONDS: '30' };
-    const start = run('sampler-start.sh', env);
-    expect(start.stderr).toBe('');
-    const { pid } = z.object({ pid: z.number(), startedAt: z.number() }).parse(JSON.parse(start.stdout));
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 600));
-      const stop = run('sampler-stop.sh', env);
-      expect(stop.stderr).toBe('');
-      const out = SamplerOutput.parse(JSON.parse(stop.stdout));
-      if (!('samples' in out)) throw new Error('no samples');
-      const samples = out.samples
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(samples.length).toBeGreaterThanOrEqual(3);
-      expect(samples[0]).toMatchObject({ pending: 1, running: 1, nodes: 'n1|idle|0/2/0/2;n2|mixed|1/1/0/2' });
-      expect(out.sdiag.map((s) => s.phase)).toEqual(['after', 'before']);
-      expect(out.sdiag[0]?.text).toContain('Total cycles:   7');
-      expect(readFileSync(path.join(dir, 'sdiag-reset'), 'utf8')).toBe('reset\n');
-      expect(existsSync(samplerDir)).toBe(false);
-      // A second stop (a delete after a crash) prints the empty document.
-      expect(JSON.parse(run('sampler-stop.sh', env).stdout)).toEqual({ samples: '', sdiag: [] });
-    } finally {
+  // Emulated clusters (SAMPLE_NODES=0) keep the queue counts but not the per-node allocation.
+  it.each([
+    ['by default', {}, 'n1|idle|0/2/0/2;n2|mixed|1/1/0/2'],
+    ['with SAMPLE_NODES=0', { SAMPLE_NODES: '0' }, ''],
+  ])(
+    'squeue/sinfo samples and sdiag snapshots (reset first), as the normaliser reads them, %s',
+    async (_, extra, nodes) => {
+      const samplerDir = path.join(dir, 'samplers', 'run1', 'scheduler');
+      writeFileSync(path.join(dir, 'queue'), `8|${PREFIX}s0-0|R\n9|${PREFIX}s1-0|PD\n`);
+      rmSync(path.join(dir, 'sdiag-reset'), { force: true });
+      const env = { SAMPLER_DIR: samplerDir, INTERVAL_MS: '100', STATS_INTERVAL_SECONDS: '30', ...extra };
+      const start = run('sampler-start.sh', env);
+      expect(start.stderr).toBe('');
+      const { pid } = z.object({ pid: z.number(), startedAt: z.number() }).parse(JSON.parse(start.stdout));
       try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // stopped
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        const stop = run('sampler-stop.sh', env);
+        expect(stop.stderr).toBe('');
+        const out = SamplerOutput.parse(JSON.parse(stop.stdout));
+        if (!('samples' in out)) throw new Error('no samples');
+        const samples = out.samples
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(samples.length).toBeGreaterThanOrEqual(3);
+        expect(samples[0]).toMatchObject({ pending: 1, running: 1, nodes });
+        expect(out.sdiag.map((s) => s.phase)).toEqual(['after', 'before']);
+        expect(out.sdiag[0]?.text).toContain('Total cycles:   7');
+        expect(readFileSync(path.join(dir, 'sdiag-reset'), 'utf8')).toBe('reset\n');
+        expect(existsSync(samplerDir)).toBe(false);
+        // A second stop (a delete after a crash) prints the empty document.
+        expect(JSON.parse(run('sampler-stop.sh', env).stdout)).toEqual({ samples: '', sdiag: [] });
+      } finally {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // stopped
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('install.sh', () => {

@@ -87,6 +87,7 @@ if (withSlurm) {
     nodes: vms.nodes,
     profile: { name: 'e2e', ...profile },
     options: SlurmOptions.parse(undefined),
+    emulation: null,
     stateDir: `/var/lib/schedbench/${cluster}/slurm`,
   });
   new command.local.Command(
@@ -108,6 +109,7 @@ if (withSlurm) {
     cluster: slurm,
     workload: 'vmjobs',
     repetition: 1,
+    emulation: null,
     specs: [ONE_JOB_PER_VM],
     profile: { name: 'e2e', ...profile },
     runId: '20261130T000000Z_000000000000',
