@@ -57,6 +57,11 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
     realNodes: nodes.nodes.length,
     mode: schedulerEmulationMode(config.scheduler) ?? 'none',
   };
+  if (emulated !== null)
+    void pulumi.log.info(
+      `emulated execution (docs/scale.md): ${config.scheduler} decides for ${emulated.nodes} nodes of profile ` +
+        `${emulated.profile} on ${emulated.realNodes} real nodes (${emulated.mode}); results say execution: emulated`,
+    );
   // Emulated: the scheduler places every job as it would, but a job sleeps its expected time instead of working.
   const executed = (specs: JobSpec[]): JobSpec[] => (emulated === null ? specs : emulatedSpecs(specs));
   const workloads = config.stopAfter === 'scheduler' ? [] : runnableWorkloads(config);
