@@ -43,8 +43,8 @@ pid_gone() {
 # stop_pidfile PIDFILE COMM TIMEOUT : SIGTERM, bounded wait, then SIGKILL; removes the pid file.
 stop_pidfile() {
   local pidfile="$1" comm="$2" limit="$3" pid
-  if pid_alive "$pidfile" "$comm"; then
-    pid="$(<"$pidfile")"
+  # The file may go between the check and the read (a daemon removes its own as it exits): then it is gone.
+  if pid_alive "$pidfile" "$comm" && pid="$(cat "$pidfile" 2>/dev/null)"; then
     kill -TERM "$pid" 2>/dev/null || true
     if ! wait_until "$limit" "$comm ($pid) to exit after SIGTERM" pid_gone "$pid"; then
       log "sending SIGKILL to $comm ($pid)"

@@ -1,7 +1,7 @@
 // SLURM's run-stage scripts as the run loop sends them (components/slurm/script.ts: prelude, stage library, lib.sh,
 // script), run by bash against stand-in SLURM commands on PATH: what is left of SLURM's own in each script — squeue,
 // scancel, sbatch, sinfo, sdiag, dpkg — plugged into the stage library, printing what the normaliser reads.
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -287,3 +287,53 @@ else exit 1; fi`,
     expect(existsSync(path.join(dir, 'lock', 'apt.lock'))).toBe(true);
   });
 });
+
+describe('stop-slurmd.sh', () => {
+  it('stops every slurmd of the machine — each removing its own pid file as it exits — and removes the rest', () => {
+    const root = path.join(dir, 'root');
+    const names = ['e1', 'e2', 'e3', 'e4', 'e5'];
+    // Stand-ins named slurmd (so /proc/<pid>/comm says slurmd) that, like slurmd, remove their pid file on SIGTERM.
+    const daemon = path.join(dir, 'daemon', 'slurmd');
+    mkdirSync(path.dirname(daemon), { recursive: true });
+    writeFileSync(
+      daemon,
+      '#!/bin/bash\ntrap \'rm -f "$1"; exit 0\' TERM\necho $$ >"$1"\nwhile :; do sleep 0.05; done\n',
+      { mode: 0o755 },
+    );
+    const children = names.map((name) => {
+      mkdirSync(path.join(root, 'nodes', name), { recursive: true });
+      return spawn(daemon, [path.join(root, 'nodes', name, 'slurmd.pid')], { stdio: 'ignore' });
+    });
+    try {
+      for (const name of names)
+        while (!existsSync(path.join(root, 'nodes', name, 'slurmd.pid'))) spawnSync('sleep', ['0.05']);
+      // A stale pid file whose process is gone, and a node whose slurmd never started.
+      mkdirSync(path.join(root, 'nodes', 'e6'), { recursive: true });
+      writeFileSync(path.join(root, 'nodes', 'e6', 'slurmd.pid'), '999999999');
+      const r = run('stop-slurmd.sh', {
+        NODE: 'n1',
+        SLURMDS: [...names, 'e6', 'e7'].join(' '),
+        STOP_TIMEOUT: '5',
+      });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      expect(JSON.parse(r.stdout)).toEqual({ node: 'n1', slurmd: 'stopped', slurmds: 7, stopped: 5 });
+      for (const child of children)
+        expect(child.exitCode === 0 || child.signalCode !== null || isGone(child.pid)).toBe(true);
+      for (const name of [...names, 'e6'])
+        expect(existsSync(path.join(root, 'nodes', name, 'slurmd.pid'))).toBe(false);
+    } finally {
+      for (const child of children) child.kill('SIGKILL');
+    }
+  });
+});
+
+/** Whether process `pid` has exited (or is a zombie nobody reaped yet). */
+function isGone(pid: number | undefined): boolean {
+  if (pid === undefined) return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
