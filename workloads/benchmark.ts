@@ -51,7 +51,8 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
   const emulation = stackEmulation(config);
   const sized = schedulingProfile(config.profiles, config.profile, emulation);
   if (sized === undefined) throw new pulumi.RunError(`schedbench:profile: no profile ${config.profile}`);
-  const profile = sized.profile;
+  // The profile the workloads are expanded for and every run records: emulated, N nodes of the emulation's size.
+  const profile = { ...sized.profile, name: sized.name };
   const emulated = emulation && {
     ...emulation,
     realNodes: nodes.nodes.length,
@@ -77,14 +78,14 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
       outFile: path.join(__dirname, '..', '.schedbench', 'build', config.stack, 'write-result.cjs'),
     }));
   for (const workload of workloads) {
-    const expansion = expandWorkloadFully(workload, profile, {
+    const expansion = expandWorkloadFully(workload, sized.profile, {
       definitions: config.workloadDefinitions,
       seed: config.seed,
-      profileName: sized.name,
+      profileName: profile.name,
     });
     const specs = executed(expansion.groups.map((g) => g.spec));
     // Said before the runs start: a replay at 300 % load is a queue test, not a mistake, but the user should know.
-    void pulumi.log.info(workloadPreface(workload, expansion, sized.name));
+    void pulumi.log.info(workloadPreface(workload, expansion, profile.name));
     for (let repetition = 1; repetition <= config.repetitions; repetition++) {
       const run = new WorkloadRun(`${config.clusterName}-${workload.replace(/_/g, '-')}-r${repetition}`, {
         cluster,
@@ -92,7 +93,7 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
         repetition,
         specs,
         facts: expansion,
-        profile: { ...profile, name: sized.name },
+        profile,
         emulation: emulated,
         runId: identity.runId,
         configHash: identity.configHash,
@@ -133,7 +134,7 @@ export function benchmark({ config, nodes, identity, projectDir }: BenchmarkArgs
     runs,
     outputs,
     writer: writerBundle,
-    profile: { ...profile, name: sized.name },
+    profile,
     emulation: emulated,
     executed,
   };

@@ -1,7 +1,7 @@
 // What a workload will offer the profile, said before anything runs: its jobs, how long they take to arrive, the
 // offered load (above 1, a queue builds up: a queue test, not a mistake, but the user should know) and, for a replay,
 // which log jobs and which of them the metrics count. The campaign, `up` and `schedbench workloads` print it. Pure.
-import { emulationSizes, resolveEmulation, schedulingProfile } from '../components/config/emulation';
+import { sizedProfiles } from '../components/config/emulation';
 import type { BenchConfig, Profile } from '../components/config/schema';
 import { expandWorkloadFully } from './catalog';
 import type { Expansion } from './expand';
@@ -56,15 +56,9 @@ export function workloadPrefaces(
   workloads: readonly WorkloadName[],
 ): string[] {
   // The profile the workloads are sized for: the stack's, or each size of an emulated sweep in turn.
-  const sizes = config.emulation === undefined ? [null] : emulationSizes(config.emulation);
-  return sizes.flatMap((size) => {
-    const emulation =
-      size === null || config.emulation === undefined
-        ? null
-        : resolveEmulation({ ...config.emulation, nodes: size }, config.profiles, stackProfile);
-    const sized = schedulingProfile(config.profiles, stackProfile, emulation);
-    return sized === undefined ? [] : prefacesOn(config, sized.name, sized.profile, workloads);
-  });
+  return sizedProfiles(config, stackProfile).flatMap((sized) =>
+    prefacesOn(config, sized.name, sized.profile, workloads),
+  );
 }
 
 function prefacesOn(

@@ -115,7 +115,7 @@ function runSteps(steps: readonly CampaignStep[], dir: string, started: number):
     writeFileSync(configFile, stringify({ config: step.config }));
     const cluster = String(step.config['schedbench:clusterName']);
     say(
-      `step ${index + 1}/${runnable.length}: ${step.scheduler} on profile ${step.profile}${emulatedWords(step)} (stack ${step.stack}, cluster ${cluster}); ${elapsed(started).toFixed(1)} min so far`,
+      `step ${index + 1}/${runnable.length}: ${step.scheduler} on profile ${step.profile}${emulatedSize(step, ', ')} (stack ${step.stack}, cluster ${cluster}); ${elapsed(started).toFixed(1)} min so far`,
     );
     const up = runStep('up', step.stack, configFile);
     if (up !== 0)
@@ -154,14 +154,9 @@ function analyseCampaign(resultsDir: string, campaignId: string): { ok: boolean;
   return { ok: analysis.status === 0, out };
 }
 
-/** How a sweep's step is told apart from its scheduler's other steps. */
-function emulatedWords(step: Pick<CampaignStep, 'emulatedNodes'>): string {
-  return step.emulatedNodes === null ? '' : `, ${step.emulatedNodes} emulated nodes`;
-}
-
-/** A sweep step's size in the summary's lines: ` (8 emulated nodes)`. */
-function emulatedSize(step: Pick<CampaignStep, 'emulatedNodes'>): string {
-  return step.emulatedNodes === null ? '' : ` (${step.emulatedNodes} emulated nodes)`;
+/** How a sweep's step is told apart from its scheduler's other steps, as `before<N> emulated nodesafter`. */
+function emulatedSize(step: Pick<CampaignStep, 'emulatedNodes'>, before: string, after = ''): string {
+  return step.emulatedNodes === null ? '' : `${before}${step.emulatedNodes} emulated nodes${after}`;
 }
 
 function renderOutcomes(outcomes: readonly StepOutcome[], skipped: readonly CampaignStep[]): string {
@@ -170,9 +165,9 @@ function renderOutcomes(outcomes: readonly StepOutcome[], skipped: readonly Camp
   return [
     ...outcomes.map(
       (o) =>
-        `  ${o.step.scheduler.padEnd(10)}${emulatedSize(o.step)} up ${word(o.up)}, destroy ${word(o.destroy)}, ${o.minutes.toFixed(1)} min`,
+        `  ${o.step.scheduler.padEnd(10)}${emulatedSize(o.step, ' (', ')')} up ${word(o.up)}, destroy ${word(o.destroy)}, ${o.minutes.toFixed(1)} min`,
     ),
-    ...skipped.map((s) => `  ${s.scheduler.padEnd(10)}${emulatedSize(s)} skipped: ${s.reason}`),
+    ...skipped.map((s) => `  ${s.scheduler.padEnd(10)}${emulatedSize(s, ' (', ')')} skipped: ${s.reason}`),
   ].join('\n');
 }
 

@@ -37,21 +37,18 @@ export function emulationSizes(emulation: EmulationConfig): number[] {
 }
 
 /**
- * The stack's emulation resolved against its profiles, or null when it runs for real. A list of sizes is the
- * campaign's to split: here it is an error (the config schema reports it with the key first).
+ * `emulation` at one of its sizes, resolved against the profiles (its own profile, else the stack's), or undefined
+ * when that profile does not exist (the config schema reports it with its key).
  */
-export function resolveEmulation(
-  emulation: EmulationConfig | undefined,
+function emulationOfSize(
+  emulation: EmulationConfig,
+  nodes: number,
   profiles: Record<string, Profile>,
   stackProfile: string,
-): Emulation | null {
-  if (emulation === undefined) return null;
-  if (Array.isArray(emulation.nodes))
-    throw new Error('schedbench:emulation.nodes: a list of sizes is a sweep; only a campaign runs one');
+): Emulation | undefined {
   const name = emulation.profile ?? stackProfile;
   const profile = profiles[name];
-  if (profile === undefined) throw new Error(`schedbench:emulation.profile: no profile ${name}`);
-  return { nodes: emulation.nodes, profile: name, vcpus: profile.vcpus, memoryGiB: profile.memoryGiB };
+  return profile && { nodes, profile: name, vcpus: profile.vcpus, memoryGiB: profile.memoryGiB };
 }
 
 /** A stack's emulation for what can be known of it before `up`: null when real, or when its sizes are a list (refused). */
@@ -60,8 +57,35 @@ export function stackEmulation(config: {
   profiles: Record<string, Profile>;
   profile: string;
 }): Emulation | null {
-  if (config.emulation === undefined || Array.isArray(config.emulation.nodes)) return null;
-  return resolveEmulation(config.emulation, config.profiles, config.profile);
+  const emulation = config.emulation;
+  if (emulation === undefined || Array.isArray(emulation.nodes)) return null;
+  const resolved = emulationOfSize(emulation, emulation.nodes, config.profiles, config.profile);
+  if (resolved === undefined)
+    throw new Error(`schedbench:emulation.profile: no profile ${emulation.profile ?? config.profile}`);
+  return resolved;
+}
+
+/**
+ * The profiles the workloads of `stackProfile` are sized for: that profile when the config runs for real, else the
+ * emulation's at each of `sizes` (by default every size it asks for) — as schedulingProfile names and sizes them.
+ * A profile that does not exist gives none (the config schema reports it).
+ */
+export function sizedProfiles(
+  config: { emulation?: EmulationConfig; profiles: Record<string, Profile> },
+  stackProfile: string,
+  sizes?: readonly number[],
+): { name: string; profile: Profile }[] {
+  const { emulation, profiles } = config;
+  const emulations =
+    emulation === undefined
+      ? [null]
+      : (sizes ?? emulationSizes(emulation)).map((n) =>
+          emulationOfSize(emulation, n, profiles, stackProfile),
+        );
+  return emulations.flatMap((e) => {
+    const sized = e === undefined ? undefined : schedulingProfile(profiles, stackProfile, e);
+    return sized === undefined ? [] : [sized];
+  });
 }
 
 /**

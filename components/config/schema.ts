@@ -13,7 +13,7 @@ import { SCHEDULER_NAMES } from '../../results/vocabulary';
 import { nearest } from './suggest';
 import { DEFAULT_PROFILES, Profile } from './profile';
 import { BackendConfig } from '../nodes/backend-config';
-import { EmulationConfig, emulationSizes } from './emulation';
+import { EmulationConfig, emulationSizes, sizedProfiles } from './emulation';
 
 export { DEFAULT_PROFILES, Profile } from './profile';
 
@@ -90,7 +90,7 @@ function checkWorkloads(
       return;
     }
     const own = cfg.workloadDefinitions[name] !== undefined;
-    for (const [profileName, profile] of profilesOf(cfg, name))
+    for (const { name: profileName, profile } of profilesOf(cfg, name))
       checkWorkloadOn(cfg, definition, { name, own, index: i }, profileName, profile, ctx);
   });
   for (const name of Object.keys(cfg.workloadProfiles)) {
@@ -115,18 +115,10 @@ function profilesOf(
     emulation?: EmulationConfig;
   },
   workload: string,
-): [string, Profile][] {
-  const profileName = cfg.workloadProfiles[workload] ?? cfg.profile;
-  const profile = cfg.profiles[profileName];
-  if (cfg.emulation === undefined) return profile === undefined ? [] : [[profileName, profile]];
-  const sizedBy = cfg.emulation.profile ?? profileName;
-  const size = cfg.profiles[sizedBy];
-  if (size === undefined) return [];
-  const sizes = emulationSizes(cfg.emulation);
-  return [...new Set([Math.min(...sizes), Math.max(...sizes)])].map((nodes) => [
-    `${sizedBy}x${nodes}`,
-    { nodes, vcpus: size.vcpus, memoryGiB: size.memoryGiB },
-  ]);
+): { name: string; profile: Profile }[] {
+  const sizes = cfg.emulation && emulationSizes(cfg.emulation);
+  const ends = sizes && [...new Set([Math.min(...sizes), Math.max(...sizes)])];
+  return sizedProfiles(cfg, cfg.workloadProfiles[workload] ?? cfg.profile, ends);
 }
 
 function checkWorkloadOn(

@@ -45,14 +45,18 @@ export function compressHostlist(names: readonly string[]): string {
     }
     const [, prefix = '', digits = ''] = m;
     let j = i + 1;
-    while (
-      j < names.length &&
-      names[j] === `${prefix}${String(Number(digits) + (j - i)).padStart(digits.length, '0')}`
-    )
-      j++;
+    while (j < names.length && names[j] === nextInSeries(names[j - 1] ?? '')) j++;
     const last = names[j - 1] ?? name;
     parts.push(j - i === 1 ? name : `${prefix}[${digits}-${last.slice(prefix.length)}]`);
     i = j;
   }
   return parts.join(',');
+}
+
+/** The name after `name` in a numbered series (`e0511` → `e0512`, `e9` → `e10`), or undefined when it has no number. */
+export function nextInSeries(name: string): string | undefined {
+  const m = /^(.*?)(\d+)$/.exec(name);
+  if (m === null) return undefined;
+  const [, prefix = '', digits = ''] = m;
+  return `${prefix}${String(Number(digits) + 1).padStart(digits.length, '0')}`;
 }

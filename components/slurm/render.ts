@@ -1,5 +1,5 @@
 // Pure renderers of the cluster's SLURM configuration files from the typed config: no I/O, unit-tested.
-import { compressHostlist } from '../schedulers/hostlist';
+import { compressHostlist, nextInSeries } from '../schedulers/hostlist';
 import type { SlurmOptions } from './options';
 import type { SlurmLayout, SlurmPorts } from './layout';
 
@@ -108,24 +108,11 @@ function nodeRuns(nodes: readonly SlurmNodeSpec[]): SlurmNodeSpec[][] {
       prev.memoryMiB === node.memoryMiB &&
       prev.port !== undefined &&
       node.port === prev.port + 1 &&
-      node.name === nextName(prev.name);
+      node.name === nextInSeries(prev.name);
     if (joins && run !== undefined) run.push(node);
     else runs.push([node]);
   }
   return runs;
-}
-
-/** The name after `name` in a numbered series (`e0511` → `e0512`), or undefined when it has no number. */
-function nextName(name: string): string | undefined {
-  const m = /^(.*?)(\d+)$/.exec(name);
-  if (m === null) return undefined;
-  const [, prefix = '', digits = ''] = m;
-  return `${prefix}${String(Number(digits) + 1).padStart(digits.length, '0')}`;
-}
-
-/** Names in natural order (`e2` before `e10`), so numbered names form ranges. */
-function byName(names: readonly string[]): string[] {
-  return [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
 function line(key: string, value: string | number): string {
@@ -214,7 +201,7 @@ export function renderSlurmConf(input: SlurmConfInput): string {
     );
   }
   lines.push(
-    `PartitionName=${options.partition} Nodes=${compressHostlist(byName(nodes.map((n) => n.name)))} Default=YES MaxTime=INFINITE State=UP`,
+    `PartitionName=${options.partition} Nodes=${compressHostlist(nodes.map((n) => n.name))} Default=YES MaxTime=INFINITE State=UP`,
   );
   return `${lines.join('\n')}\n`;
 }
