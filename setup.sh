@@ -108,6 +108,8 @@ tracking_tools() {
 # Kubernetes from Go modules and its images from Debian packages (components/kubernetes/build), cached by the hash
 # of every input in /var/cache/schedbench/k8s; the mirror is the host's apt sources (or SCHEDBENCH_K8S_MIRROR).
 build_kubernetes() { node bin/schedbench.js k8s build; }
+# KWOK's controller (emulated Kubernetes nodes, docs/scale.md), from Go modules, cached by its inputs' hash.
+build_kwok() { components/kubernetes/build/kwok.sh >/dev/null; }
 
 have_go() { command -v go >/dev/null; }
 # Cold figures measured on a fresh 2-core VM (docs/development.md): the main job's packages 18 s, npm 34 s.
@@ -118,6 +120,7 @@ if [[ $mode == tests ]]; then
   [[ ${SCHEDBENCH_ENGINE:-1} == 1 ]] && have_go && steps+=("engine|Pulumi engine from Go modules|7 min|build_engine")
   have_go && steps+=("tracking|MLflow and actionlint|3 min|tracking_tools")
   [[ ${SCHEDBENCH_K8S:-1} == 1 ]] && have_go && steps+=("kubernetes|Kubernetes from Go modules|15 min|build_kubernetes")
+  [[ ${SCHEDBENCH_K8S:-1} == 1 ]] && have_go && steps+=("kwok|KWOK (emulated Kubernetes nodes) from Go modules|2 min|build_kwok")
 fi
 for i in "${!steps[@]}"; do
   IFS='|' read -r id name cold fn <<<"${steps[$i]}"

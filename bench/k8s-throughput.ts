@@ -9,7 +9,10 @@
 // job wrapper's own clock (the raw Jobs run the same wrapper; its .times files are read on the host). Prints
 // jobs/s of each, the ratio harness/raw (target ≥ 0.9), submit/start rates, and the kubelets' pod start-up
 // p50/p99 (SLO: p99 ≤ 5 s). Needs root and the cached Kubernetes build (npx schedbench k8s build).
-// Usage: npx tsx bench/k8s-throughput.ts [jobs=1000]
+// With `emulate=N`, the cluster is N emulated Perlmutter CPU nodes (128 vCPUs, 512 GiB) of KWOK beside the two
+// netns nodes (docs/scale.md): no container runs, so both sides end at the Jobs' completion times from the
+// apiserver (whole seconds), and the cpu workload is left out (it measures kubelets).
+// Usage: npx tsx bench/k8s-throughput.ts [jobs=1000] [emulate=N]
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { cpus } from 'os';
@@ -58,11 +61,12 @@ function runRaw(
   round: number,
   image: string,
   jobFilesDir: string,
+  emulated: boolean,
 ): { endToEnd: Rate; submit: Rate; wall: Rate } {
   const [spec] = expandWorkload('throughput', PROFILE);
   if (spec === undefined) throw new Error('the throughput workload has no spec');
   const label = `raw${round}`;
-  const job = renderJob(spec, 0, { image, runLabel: label, jobFilesDir, timeoutFactor: 10 });
+  const job = renderJob(spec, 0, { image, runLabel: label, jobFilesDir, timeoutFactor: 10, emulated });
   const items = Array.from({ length: jobs }, (_, i) => ({
     ...job,
     metadata: { ...job.metadata, name: `raw-${round}-${i}` },
@@ -90,7 +94,7 @@ function runRaw(
     return existsSync(file) ? preciseTimes(readFileSync(file, 'utf8'), undefined)?.endEpochS : undefined;
   }).filter((t): t is number => typeof t === 'number');
   if (wrapperEnds.length === jobs) last = Math.max(...wrapperEnds);
-  else
+  else if (!emulated)
     console.log(`raw round ${round}: ${wrapperEnds.length}/${jobs} wrapper times; ends from completionTime`);
   return {
     endToEnd: rate(jobs, Math.max(last, t1) - t0),
@@ -99,13 +103,17 @@ function runRaw(
   };
 }
 
-/** Harness figures from the RunResult: first submit → last job end (precise clocks), submit, first → last start. */
-function harnessFigures(r: RunResult) {
+/**
+ * Harness figures from the RunResult: first submit → last job end (precise clocks; emulated: the apiserver's whole
+ * seconds, as the raw side's), submit, first → last start.
+ */
+function harnessFigures(r: RunResult, emulated: boolean) {
   const jobs = r.jobs.length;
   const num = (xs: (number | null | undefined)[]) => xs.filter((x): x is number => typeof x === 'number');
+  const epoch = (t: string | null) => (t === null ? null : Date.parse(t) / 1000);
   const submits = num(r.jobs.map((j) => j.precise?.submitEpochS));
-  const starts = num(r.jobs.map((j) => j.precise?.startEpochS));
-  const ends = num(r.jobs.map((j) => j.precise?.endEpochS));
+  const starts = num(r.jobs.map((j) => (emulated ? epoch(j.startTime) : j.precise?.startEpochS)));
+  const ends = num(r.jobs.map((j) => (emulated ? epoch(j.endTime) : j.precise?.endEpochS)));
   if (submits.length !== jobs || ends.length !== jobs)
     throw new Error(`harness: ${jobs} jobs, ${submits.length} precise submits, ${ends.length} precise ends`);
   const first = Math.min(...submits);
@@ -123,28 +131,37 @@ const extraOf = (r: RunResult, key: string): number | undefined =>
   r.schedulerStats.find((s) => s.phase === 'after')?.extra[key];
 
 function main(): void {
-  const jobs = Number(process.argv[2] ?? 1000);
+  const emulateFlag = process.argv.slice(2).find((a) => a.startsWith('emulate='));
+  const emulate = emulateFlag === undefined ? null : Number(emulateFlag.slice('emulate='.length));
+  if (emulate !== null && (!Number.isInteger(emulate) || emulate < 1))
+    throw new Error(`emulate must be a positive integer, got ${emulateFlag}`);
+  const emulated = emulate !== null;
+  const positional = process.argv.slice(2).filter((a) => !a.startsWith('emulate='));
+  const jobs = Number(positional[0] ?? 1000);
   if (!Number.isInteger(jobs) || jobs < 1)
-    throw new Error(`jobs must be a positive integer, got ${process.argv[2]}`);
-  const root = clusterLayout(
-    path.posix.join('/var/lib/schedbench', clusterNameFor(STACK), 'kubernetes'),
-  ).root;
+    throw new Error(`jobs must be a positive integer, got ${positional[0]}`);
+  const layout = clusterLayout(path.posix.join('/var/lib/schedbench', clusterNameFor(STACK), 'kubernetes'));
+  const root = layout.root;
   const kubectl = kubectlOf(root);
   const stack = benchStack(STACK);
   const throughput = expandWorkload('throughput', PROFILE).map((s) => ({ ...s, count: jobs }));
   const cpu = expandWorkload('cpu_intensive', PROFILE);
-  console.log(`k8s-throughput: ${jobs} Jobs, ${PROFILE.nodes} netns nodes × ${PROFILE.vcpus} vCPU`);
+  console.log(
+    `k8s-throughput: ${jobs} Jobs, ${PROFILE.nodes} netns nodes × ${PROFILE.vcpus} vCPU` +
+      (emulated ? `, ${emulate} emulated nodes (KWOK) of 128 vCPUs` : ''),
+  );
   console.log(`host: ${cpus().length} cores, load average at start ${loadAverages()}`);
   const config = {
     scheduler: 'kubernetes',
     profile: 'fits',
-    profiles: { fits: PROFILE },
+    profiles: { fits: PROFILE, 'cpu-node': { nodes: 1, vcpus: 128, memoryGiB: 512 } },
+    ...(emulated ? { emulation: { nodes: emulate, profile: 'cpu-node' } } : {}),
     stopAfter: 'runs',
     idleGapSeconds: 0,
   };
   const runs = [
     { workload: 'throughput', timeoutFactor: 20, specs: throughput },
-    { workload: 'cpu', timeoutFactor: 10, specs: cpu },
+    ...(emulated ? [] : [{ workload: 'cpu', timeoutFactor: 10, specs: cpu }]),
   ];
   const mean = (xs: Rate[]) => rate(jobs, xs.reduce((t, x) => t + x.seconds, 0) / xs.length);
   try {
@@ -152,20 +169,21 @@ function main(): void {
     stack.configure(config, runs, false);
     const first = stack.upWithLog();
     const r = stack.result(first.runId, 'throughput');
-    const c = stack.result(first.runId, 'cpu');
+    const c = emulated ? undefined : stack.result(first.runId, 'cpu');
     const image = r.provenance.packages['image:workload']?.split('@')[0] ?? '';
-    const rawDir = path.join(root, 'jobs', 'raw');
+    // Under the job files' root: the namespace's admission policy lets a pod mount no other host directory.
+    const rawDir = layout.jobFilesDir('raw');
     const harnessRound = (result: RunResult, round: number, upSeconds: number) => {
       if (result.status !== 'ok')
         throw new Error(`harness round ${round} ended ${result.status}: ${result.notes.join('; ')}`);
-      const h = harnessFigures(result);
+      const h = harnessFigures(result, emulated);
       console.log(
         `harness round ${round}: ${h.endToEnd.jobsPerSecond.toFixed(2)} jobs/s (its up: ${upSeconds.toFixed(0)} s)`,
       );
       return h;
     };
     const rawRound = (round: number) => {
-      const raw = runRaw(kubectl, jobs, round, image, rawDir);
+      const raw = runRaw(kubectl, jobs, round, image, rawDir, emulated);
       console.log(`raw round ${round}: ${raw.endToEnd.jobsPerSecond.toFixed(2)} jobs/s`);
       return raw;
     };
@@ -206,10 +224,10 @@ function main(): void {
         value: `${ms(extraOf(r, 'kubelet.pod_start_sli.p50_us'))} / ${ms(extraOf(r, 'kubelet.pod_start_sli.p99_us'))}`,
       },
       'cpu: pod start-up SLI p50 / p99 (ms; SLO p99 ≤ 5,000)': {
-        value: `${ms(extraOf(c, 'kubelet.pod_start_sli.p50_us'))} / ${ms(extraOf(c, 'kubelet.pod_start_sli.p99_us'))}`,
+        value: `${c === undefined ? 'n/a (emulated)' : `${ms(extraOf(c, 'kubelet.pod_start_sli.p50_us'))} / ${ms(extraOf(c, 'kubelet.pod_start_sli.p99_us'))}`}`,
       },
       'cpu: kubelet pod start p50 / p99 (ms; bound → running)': {
-        value: `${ms(extraOf(c, 'kubelet.pod_start.p50_us'))} / ${ms(extraOf(c, 'kubelet.pod_start.p99_us'))}`,
+        value: `${c === undefined ? 'n/a (emulated)' : `${ms(extraOf(c, 'kubelet.pod_start.p50_us'))} / ${ms(extraOf(c, 'kubelet.pod_start.p99_us'))}`}`,
       },
     });
     console.log(
@@ -221,7 +239,11 @@ function main(): void {
           harness: { rounds: harness, meanEndToEnd: harnessMean, upSeconds: [first.seconds, second.seconds] },
           raw: { rounds, meanEndToEnd: rawMean },
           ratioHarnessOverRaw: ratio,
-          schedulerStats: { throughput: r.schedulerStats.at(-1)?.extra, cpu: c.schedulerStats.at(-1)?.extra },
+          emulatedNodes: emulate,
+          schedulerStats: {
+            throughput: r.schedulerStats.at(-1)?.extra,
+            cpu: c?.schedulerStats.at(-1)?.extra,
+          },
           loadAverageAtEnd: loadAverages(),
           runIds: [first.runId, second.runId],
         },

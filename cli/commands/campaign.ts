@@ -106,7 +106,30 @@ export function foreignClusters(
   return { busy, idle };
 }
 
-function runSteps(steps: readonly CampaignStep[], dir: string, started: number): StepOutcome[] | undefined {
+/**
+ * SIGINT/SIGTERM during a campaign: the step in flight ends — Ctrl-C reaches its `up` too, whose runner stops what
+ * it started — and is torn down as usual, no later step starts, and what was collected is analysed; the campaign
+ * then exits 128 + the signal's number. A second signal exits at once. Returns the signal received, if any.
+ */
+function watchSignals(): () => NodeJS.Signals | undefined {
+  let received: NodeJS.Signals | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      if (received !== undefined) process.exit(signal === 'SIGINT' ? 130 : 143);
+      received = signal;
+      complain(
+        `${signal}: the step in flight ends and is torn down, no later step starts, the results so far are analysed (again to exit at once)`,
+      );
+    });
+  return () => received;
+}
+
+function runSteps(
+  steps: readonly CampaignStep[],
+  dir: string,
+  started: number,
+  interrupted: () => NodeJS.Signals | undefined,
+): StepOutcome[] | undefined {
   const runnable = steps.filter((s) => s.available);
   const outcomes: StepOutcome[] = [];
   for (const [index, step] of runnable.entries()) {
@@ -139,6 +162,16 @@ function runSteps(steps: readonly CampaignStep[], dir: string, started: number):
     say(
       `step ${index + 1}/${runnable.length}: cluster ${cluster} is gone (${outcomes.at(-1)?.minutes.toFixed(1)} min)`,
     );
+    const signal = interrupted();
+    if (signal !== undefined && index + 1 < runnable.length) {
+      complain(
+        `${signal}: stopped after step ${index + 1}/${runnable.length}; steps not run: ${runnable
+          .slice(index + 1)
+          .map((s) => s.stack)
+          .join(', ')}`,
+      );
+      break;
+    }
   }
   return outcomes;
 }
@@ -220,7 +253,8 @@ export function registerCampaign(program: Command): void {
       }
       const dir = path.join(REPO, '.schedbench', 'campaign', campaignId);
       mkdirSync(dir, { recursive: true });
-      const outcomes = runSteps(steps, dir, started);
+      const interrupted = watchSignals();
+      const outcomes = runSteps(steps, dir, started, interrupted);
       const resultsDir = resolveResultsDir(REPO, config.resultsDir);
       const analysis = analyseCampaign(resultsDir, campaignId);
       const skipped = steps.filter((s) => !s.available);
@@ -233,6 +267,7 @@ export function registerCampaign(program: Command): void {
         outcomes === undefined ||
         !analysis.ok ||
         outcomes.some((o) => o.up !== 0 || (o.destroy !== null && o.destroy !== 0));
-      process.exitCode = failed ? 1 : 0;
+      const signal = interrupted();
+      process.exitCode = signal !== undefined ? (signal === 'SIGINT' ? 130 : 143) : failed ? 1 : 0;
     });
 }

@@ -17,14 +17,18 @@ export function registerKubernetes(program: Command): void {
       'build the Kubernetes binaries and image archives into the cache (a cached build takes seconds)',
     )
     .option('--key', 'print the cache directory of the binaries for the current inputs; build nothing')
-    .action((options: { key?: boolean }) => {
-      const script = options.key === true ? 'build.sh' : 'all.sh';
-      const env =
-        options.key === true
-          ? { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' }
-          : { ...process.env, ...kubernetesMirrorEnvironment() };
-      const result = spawnSync('bash', [path.join(BUILD_DIR, script)], { stdio: 'inherit', env });
-      if (result.status !== 0) throw new Error(`k8s build: ${script} failed (exit ${String(result.status)})`);
+    .option('--kwok', "also KWOK's controller, which emulated clusters run (docs/scale.md)")
+    .action((options: { key?: boolean; kwok?: boolean }) => {
+      const keyOnly = options.key === true;
+      const env = keyOnly
+        ? { ...process.env, SCHEDBENCH_K8S_KEY_ONLY: '1' }
+        : { ...process.env, ...kubernetesMirrorEnvironment() };
+      const scripts = [keyOnly ? 'build.sh' : 'all.sh', ...(options.kwok === true ? ['kwok.sh'] : [])];
+      for (const script of scripts) {
+        const result = spawnSync('bash', [path.join(BUILD_DIR, script)], { stdio: 'inherit', env });
+        if (result.status !== 0)
+          throw new Error(`k8s build: ${script} failed (exit ${String(result.status)})`);
+      }
     });
 }
 

@@ -7,7 +7,9 @@
 // run's JobSpecs become batch/v1 Jobs (render.ts) created, waited for and collected with kubectl on the first node.
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
+import { readFileSync } from 'fs';
 import * as path from 'path';
+import type { Emulation } from '../config/emulation';
 import { renderPlan } from '../jobs/plan';
 import { remoteCommand } from '../nodes/remote';
 import type { Node } from '../nodes/types';
@@ -25,6 +27,16 @@ import { BuildVersions } from './build/gomod';
 import versionsJson from './build/versions.json';
 import { allocatable, kubeletCgroupRoot, reservationFor, type Reservation } from './capacity';
 import { KUBERNETES_NODE_PACKAGES } from './image';
+import {
+  EMULATED_LABEL,
+  emulatedNodeNameFormat,
+  emulatedNodeTemplate,
+  emulatedPodsPerNode,
+  KWOK_USER,
+  KWOK_VERSION,
+  kwokArgs,
+  NODE_MONITOR_GRACE_SECONDS,
+} from './emulation';
 import { KubernetesObjects } from './in-cluster';
 import {
   checkSocketPaths,
@@ -68,8 +80,13 @@ const KUBERNETES_VERSIONS = BuildVersions.parse(versionsJson);
 interface Built {
   binDir: pulumi.Output<string>;
   imagesDir: pulumi.Output<string>;
+  /** Emulated clusters: the kwok binary (build/kwok.sh's, or `<binDir>/bin/kwok` of a given build). */
+  kwok?: pulumi.Output<string>;
   after: pulumi.Resource[];
 }
+
+/** kwok's stages (components/kubernetes/kwok/stages.yaml): what it does to emulated nodes and their pods. */
+const KWOK_STAGES_FILE = path.join(REPO_ROOT, 'components', 'kubernetes', 'kwok', 'stages.yaml');
 
 /** A node's install stage, what it reported, and the kubelet reservation that makes it advertise the profile. */
 interface Installed {
@@ -110,6 +127,8 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
   readonly binDir: pulumi.Output<string>;
   /** Reference of the workload image every node imported. */
   readonly workloadImage: pulumi.Output<string>;
+  /** Emulated execution (KWOK's nodes, emulation.ts), or null. */
+  readonly emulation: Emulation | null;
   /** The component's name: its stages' names derive from it (`<name>-install-<node>`, …). */
   private readonly baseName: string;
   private readonly options: KubernetesOptions;
@@ -129,6 +148,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     this.controller = controller;
     this.stateDir = args.stateDir;
     this.layout = clusterLayout(args.stateDir);
+    this.emulation = args.emulation;
     this.spec = this.clusterSpec(args.cluster);
     const podCidrs = this.podCidrs();
 
@@ -150,8 +170,9 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
     this.workloadImage = first.info.apply((i) => i.images.workload.ref);
     const validate = this.validate(installed, kubelets);
     const objects = this.objects(validate);
+    const emulated = this.kwok(built, objects);
 
-    this.validated = objects;
+    this.validated = emulated ?? objects;
     this.provider = objects.provider;
     this.kubernetesVersion = validatedVersion(validate.stdout, 'kubernetesVersion');
     this.provenance = this.provenanceOf(first);
@@ -186,6 +207,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
             runLabel: label,
             jobFilesDir: dir,
             timeoutFactor: run.timeoutFactor,
+            emulated: this.emulation !== null,
           }),
         ),
       );
@@ -194,6 +216,8 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       INTERVAL_MS: String(run.sampling.intervalMs),
       STATS_INTERVAL_SECONDS: String(run.sampling.statsIntervalSeconds),
       SCHEDULER_METRICS_URL: KUBE_SCHEDULER_METRICS_URL,
+      // Utilisation is of the nodes the scheduler places the jobs on: the emulated ones, when emulated.
+      NODE_SELECTOR: this.emulation === null ? '' : `${EMULATED_LABEL}=true`,
     };
     return {
       samplerStart: on(kubernetesScript('sampler-start.sh'), sampler, kubernetesScript('sampler-stop.sh')),
@@ -222,6 +246,8 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       podCidr: this.options.podCidr,
       serviceCidr: this.options.serviceCidr,
       layout: this.layout,
+      emulated: this.emulation !== null,
+      controllerManagerQps: this.options.controllerManagerQps,
     };
   }
 
@@ -241,7 +267,12 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
   private build(): Built {
     const given = this.options.binDir;
     if (given !== undefined)
-      return { binDir: pulumi.output(given), imagesDir: pulumi.output(`${given}/images`), after: [] };
+      return {
+        binDir: pulumi.output(given),
+        imagesDir: pulumi.output(`${given}/images`),
+        ...(this.emulation === null ? {} : { kwok: pulumi.output(`${given}/bin/kwok`) }),
+        after: [],
+      };
     // The build's images come from Debian packages: SCHEDBENCH_K8S_MIRROR, else the host's apt sources' mirror.
     const mirror = this.refuse(() => kubernetesMirrorEnvironment());
     const build = new command.local.Command(
@@ -257,7 +288,26 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       { parent: this },
     );
     const out = stageOutput(build.stdout, BuildOutput);
-    return { binDir: out.apply((b) => b.binDir), imagesDir: out.apply((b) => b.imagesDir), after: [build] };
+    const kwok = this.emulation === null ? undefined : this.buildKwok();
+    return {
+      binDir: out.apply((b) => b.binDir),
+      imagesDir: out.apply((b) => b.imagesDir),
+      ...(kwok === undefined ? {} : { kwok: kwok.stdout.apply((dir) => `${dir.trim()}/bin/kwok`) }),
+      after: kwok === undefined ? [build] : [build, kwok],
+    };
+  }
+
+  /** Emulated clusters: kwok from Go modules (build/kwok.sh), cached by its inputs' hash. */
+  private buildKwok(): command.local.Command {
+    return new command.local.Command(
+      `${this.baseName}-build-kwok`,
+      {
+        create: 'bash "$SCHEDBENCH_K8S_BUILD/kwok.sh"',
+        environment: { SCHEDBENCH_K8S_BUILD: path.join(REPO_ROOT, 'components', 'kubernetes', 'build') },
+        logging: 'stderr',
+      },
+      { parent: this },
+    );
   }
 
   /**
@@ -371,9 +421,14 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
               cniBinDir: CNI_BIN_DIR,
             }),
           ),
-          KUBELET_CONFIG: pulumi
-            .all([info, reservation])
-            .apply(([i, r]) => renderKubeletConfig({ paths, facts: i.facts, reservation: r })),
+          KUBELET_CONFIG: pulumi.all([info, reservation]).apply(([i, r]) =>
+            renderKubeletConfig({
+              paths,
+              facts: i.facts,
+              reservation: r,
+              emulationHost: this.emulation !== null,
+            }),
+          ),
           CNI_CONFIG: renderCniConfig(paths, podCidr, this.layout.podBridge),
         },
         stdin: pulumi.secret(
@@ -464,13 +519,55 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
       {
         kubeconfig: this.kubeconfig,
         spec: {
-          nodes: this.nodes.map((n) => ({ vcpus: n.vcpus, memoryMiB: n.memoryMiB })),
+          // The nodes the benchmark's pods go to: the emulated ones when emulated.
+          nodes:
+            this.emulation === null
+              ? this.nodes.map((n) => ({ vcpus: n.vcpus, memoryMiB: n.memoryMiB }))
+              : [{ vcpus: this.emulation.vcpus, memoryMiB: this.emulation.memoryGiB * 1024 }],
           podQuota: this.options.podQuota,
           jobFilesRoot: this.layout.jobFilesRoot,
+          ...(this.emulation === null ? {} : { kwokUser: KWOK_USER }),
         },
         after: validate,
       },
       { parent: this },
+    );
+  }
+
+  /**
+   * Emulated clusters: kwok on the first node, the emulated Nodes it keeps Ready, and a validation of its stages
+   * (start-kwok.sh); undefined for a real cluster. Deleting it removes the emulated nodes' pods and the nodes while
+   * kwok still runs, then stops it — first of the teardown.
+   */
+  private kwok(built: Built, objects: KubernetesObjects): command.remote.Command | undefined {
+    const emulation = this.emulation;
+    if (emulation === null || built.kwok === undefined) return undefined;
+    return remoteCommand(
+      `${this.baseName}-kwok`,
+      {
+        connection: this.controller.connection,
+        create: kubernetesScript('start-kwok.sh'),
+        delete: kubernetesScript('stop-kwok.sh'),
+        environment: {
+          ROOT: this.layout.root,
+          BIN_DIR: this.binDir,
+          KWOK_BIN: built.kwok,
+          KWOK_ARGS: lines(kwokArgs()),
+          KWOK_STAGES: readFileSync(KWOK_STAGES_FILE, 'utf8'),
+          KWOK_USER,
+          NODE_TEMPLATE: JSON.stringify(
+            emulatedNodeTemplate(emulation, KUBERNETES_VERSIONS.kubernetes, KWOK_VERSION),
+          ),
+          NODE_COUNT: String(emulation.nodes),
+          NODE_NAME_FORMAT: emulatedNodeNameFormat(emulation.nodes),
+          EMULATED_LABEL,
+          START_TIMEOUT: String(this.options.startTimeoutSeconds),
+          VALIDATE_TIMEOUT: String(this.options.validateTimeoutSeconds),
+          STOP_TIMEOUT: String(this.options.stopTimeoutSeconds),
+        },
+        logging: 'stderr',
+      },
+      stageOptions(this, [objects]),
     );
   }
 
@@ -487,6 +584,7 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           'stress-ng': i.images.workload.stressNg,
           'image:pause': `${i.images.pause.ref}@${i.images.pause.digest}`,
           'image:workload': `${i.images.workload.ref}@${i.images.workload.digest}`,
+          ...(this.emulation === null ? {} : { kwok: KWOK_VERSION }),
         },
         os: i.os,
         kernel: i.kernel,
@@ -499,6 +597,12 @@ export class KubernetesCluster extends pulumi.ComponentResource implements Sched
           allocatableMemoryMiB: Math.floor(allocatable(i.facts, r).memoryBytes / (1024 * 1024)),
           cgroupVersion: i.facts.cgroupVersion,
           podCidr: this.options.podCidr,
+          controllerManagerQps: this.options.controllerManagerQps,
+          ...(this.emulation === null
+            ? {}
+            : {
+                emulation: `kwok ${KWOK_VERSION}, ${kwokArgs().join(' ')}; controller-manager --node-monitor-grace-period=${NODE_MONITOR_GRACE_SECONDS}s; pods per emulated node ${emulatedPodsPerNode(this.emulation.vcpus)}`,
+              }),
         },
       }));
   }

@@ -75,6 +75,13 @@ export class KubernetesObjects extends pulumi.ComponentResource {
       ...of,
       dependsOn: [account, clusterRole],
     });
+    if (objects.kwok !== undefined) {
+      const kwokRole = new k8s.rbac.v1.ClusterRole(`${name}-kwok-role`, objects.kwok.clusterRole, of);
+      new k8s.rbac.v1.ClusterRoleBinding(`${name}-kwok-binding`, objects.kwok.clusterRoleBinding, {
+        ...of,
+        dependsOn: [kwokRole],
+      });
+    }
     this.namespace = namespace.metadata.name;
     this.registerOutputs({ namespace: this.namespace });
   }

@@ -3,6 +3,7 @@
 import { loadComponent } from '../schedulers/load';
 import type { SchedulerModule } from '../schedulers/module';
 import { kubernetesAvailability, kubernetesCapacityProblem, kubernetesSite } from './availability';
+import { KUBERNETES_EMULATION_MODE, kwokCapacityProblem } from './emulation';
 import { kubernetesClusterOptions, kubernetesImageContent } from './image';
 import { clusterLayout, kubernetesSocketPaths } from './layout';
 import { kubernetesNormaliser } from './normalise';
@@ -13,12 +14,13 @@ export const kubernetes: SchedulerModule<'kubernetes', KubernetesOptions> = {
   label: 'Kubernetes',
   options: KubernetesOptions,
   availability: (site) => kubernetesAvailability(kubernetesSite(site)),
-  capacityProblem: (site) => kubernetesCapacityProblem(kubernetesSite(site)),
+  capacityProblem: (site) =>
+    kubernetesCapacityProblem(kubernetesSite(site)) ?? kwokCapacityProblem(site.emulation),
   socketPaths: (site) => kubernetesSocketPaths(clusterLayout(site.stateDir), site.nodes),
   imageContent: (site) => kubernetesImageContent(site.options),
   clusterOptions: (site) => kubernetesClusterOptions(site),
+  emulationMode: KUBERNETES_EMULATION_MODE,
   // Its in-cluster objects (namespace, quota, RBAC) are @pulumi/kubernetes resources.
-  emulationMode: null,
   providerPlugins: ['kubernetes'],
   // `schedbench k8s build`: the binaries and images ahead of `up`.
   commands: [{ name: 'k8s', load: async () => (await import('./cli')).registerKubernetes }],

@@ -62,6 +62,10 @@ const APISERVER = 'apiserver_request_duration_seconds';
 const POD_START = 'kubelet_pod_start_duration_seconds';
 const POD_START_SLI = 'kubelet_pod_start_sli_duration_seconds';
 
+/** The kube-scheduler process's CPU time and resident memory (client_golang's process collector). */
+const PROCESS_CPU = 'process_cpu_seconds_total';
+const PROCESS_RSS = 'process_resident_memory_bytes';
+
 const LONG_RUNNING = new Set(['WATCH', 'CONNECT']);
 
 const us = (seconds: number | null): number | null => (seconds === null ? null : seconds * 1e6);
@@ -114,6 +118,10 @@ export function kubernetesStats(snapshot: StatsSnapshot, first: StatsSnapshot): 
     put(`${key}.p50_us`, us(histogramQuantile(h, 0.5)));
     put(`${key}.p99_us`, us(histogramQuantile(h, 0.99)));
   }
+  // The kube-scheduler process's own cost since it started (as SLURM's slurmctld figures).
+  const has = (name: string): boolean => now.some((p) => p.name === name);
+  if (has(PROCESS_CPU)) put('process.cpuSeconds', promSum(now, PROCESS_CPU));
+  if (has(PROCESS_RSS)) put('process.rssMiB', promSum(now, PROCESS_RSS) / (1024 * 1024));
   const apiCount = apiTotal('count');
   put('apiserver.requests', apiCount);
   put('apiserver.request_duration.mean_us', apiCount > 0 ? us(apiTotal('sum') / apiCount) : null);

@@ -18,6 +18,8 @@ export interface BenchObjectsSpec {
   podQuota: number;
   /** The one host directory a pod of the namespace may mount (hostPath), with what is below it: the job files. */
   jobFilesRoot: string;
+  /** Emulated execution: the user kwok acts as (emulation.ts), granted what a kubelet does for its pods. */
+  kwokUser?: string;
 }
 
 export interface BenchObjects {
@@ -33,6 +35,8 @@ export interface BenchObjects {
   clusterRoleBinding: k8s.rbac.v1.ClusterRoleBindingArgs;
   podPolicy: k8s.admissionregistration.v1.ValidatingAdmissionPolicyArgs;
   podPolicyBinding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBindingArgs;
+  /** Emulated clusters only: kwok's ClusterRole and its binding. */
+  kwok?: { clusterRole: k8s.rbac.v1.ClusterRoleArgs; clusterRoleBinding: k8s.rbac.v1.ClusterRoleBindingArgs };
 }
 
 /** The admission policy of the benchmark namespace's pods (and of the Jobs that make them). */
@@ -132,6 +136,36 @@ function priorityClass(p: Priority): k8s.scheduling.v1.PriorityClassArgs {
 }
 
 /**
+ * What kwok needs to be the emulated nodes' kubelet (upstream's kwok ClusterRole without its CRDs): read the nodes
+ * and renew their Leases, post the nodes' and pods' status, delete pods being deleted, record events. No node is
+ * created by it (start-kwok.sh does, as the admin).
+ */
+function kwokRbac(user: string): NonNullable<BenchObjects['kwok']> {
+  const name = 'schedbench-kwok';
+  return {
+    clusterRole: {
+      metadata: named(name, false),
+      rules: [
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['nodes/status', 'pods/status'], verbs: ['patch', 'update'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+        {
+          apiGroups: ['coordination.k8s.io'],
+          resources: ['leases'],
+          verbs: ['create', 'get', 'list', 'watch', 'patch', 'update'],
+        },
+      ],
+    },
+    clusterRoleBinding: {
+      metadata: named(name, false),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+    },
+  };
+}
+
+/**
  * The objects for a cluster of `spec.nodes`. Impossible settings throw, naming the value: no nodes, a quota
  * below one pod.
  */
@@ -217,5 +251,6 @@ export function renderBenchObjects(spec: BenchObjectsSpec): BenchObjects {
         },
       },
     },
+    ...(spec.kwokUser === undefined ? {} : { kwok: kwokRbac(spec.kwokUser) }),
   };
 }

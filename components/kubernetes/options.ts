@@ -27,6 +27,13 @@ export const KubernetesOptions = z
      */
     podQuota: z.number().int().min(1).max(1_000_000).default(10_000),
     /**
+     * Requests per second each controller of kube-controller-manager may send the apiserver (`--kube-api-qps`;
+     * burst 1.5×). Upstream's default, 20, caps the Job controller at a few Jobs a second — each Job is a pod to
+     * create, a finalizer to remove and status updates — and the garbage collector that deletes them likewise:
+     * with thousands of Jobs it, not the scheduler, sets the pace. Clusters of that size raise it (docs/kubernetes.md).
+     */
+    controllerManagerQps: z.number().int().min(1).max(10_000).default(20),
+    /**
      * Where the binaries and image archives are (a directory with bin/ and manifest.json, as
      * components/kubernetes/build/build.sh makes them). Default: build (or reuse) them on the machine that runs
      * the program — which is where netns nodes run.
@@ -45,5 +52,6 @@ export const KubernetesOptions = z
     startTimeoutSeconds: 300,
     validateTimeoutSeconds: 180,
     podQuota: 10_000,
+    controllerManagerQps: 20,
   });
 export type KubernetesOptions = z.infer<typeof KubernetesOptions>;

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { jobTimeLimitMinutes, taskCount, type JobSpec, type Priority } from '../jobs/spec';
 import { JOB_WRAPPER } from '../jobs/wrapper';
 import { kubeletCgroupRoot, type NodeFacts, type Reservation } from './capacity';
+import { EMULATION_HOST_TAINT, emulatedAnnotations, NODE_MONITOR_GRACE_SECONDS } from './emulation';
 import { checkSocketPaths, type KubernetesLayout, type NodePaths } from './layout';
 
 /** The `index`-th /24 of a /16 pod network (node order): one pod CIDR per node. */
@@ -38,6 +39,10 @@ export interface ClusterSpec {
   podCidr: string;
   serviceCidr: string;
   layout: KubernetesLayout;
+  /** An emulated cluster (emulation.ts): its nodes' heartbeats are rarer than kubelets'. */
+  emulated?: boolean;
+  /** kube-controller-manager's `--kube-api-qps` (kubernetes.controllerManagerQps); its burst is 1.5 times it. */
+  controllerManagerQps?: number;
 }
 
 /** kubeadm's InitConfiguration + ClusterConfiguration (v1beta4): what its offline phases make the PKI from. */
@@ -142,6 +147,13 @@ export function controlPlaneArgs(spec: ClusterSpec): ControlPlaneArgs {
     `--cluster-signing-cert-file=${pki}/ca.crt`,
     `--cluster-signing-key-file=${pki}/ca.key`,
     '--controllers=*,bootstrapsigner,tokencleaner',
+    ...(spec.controllerManagerQps === undefined
+      ? []
+      : [
+          `--kube-api-qps=${spec.controllerManagerQps}`,
+          `--kube-api-burst=${Math.ceil(spec.controllerManagerQps * 1.5)}`,
+        ]),
+    ...(spec.emulated === true ? [`--node-monitor-grace-period=${NODE_MONITOR_GRACE_SECONDS}s`] : []),
     '--leader-elect=false',
     `--requestheader-client-ca-file=${pki}/front-proxy-ca.crt`,
     `--root-ca-file=${pki}/ca.crt`,
@@ -165,6 +177,8 @@ export interface KubeletSpec {
   facts: NodeFacts;
   reservation: Reservation;
   clusterDomain?: string;
+  /** The node hosts an emulated cluster's nodes: it registers tainted, so no benchmark pod runs on it. */
+  emulationHost?: boolean;
 }
 
 /** KubeletConfiguration (kubelet.config.k8s.io/v1beta1); kind's node configuration is the prior art. */
@@ -207,6 +221,9 @@ export function renderKubeletConfig(spec: KubeletSpec): string {
     clusterDomain: spec.clusterDomain ?? 'cluster.local',
     rotateCertificates: false,
     serializeImagePulls: false,
+    ...(spec.emulationHost === true
+      ? { registerWithTaints: [{ key: EMULATION_HOST_TAINT, value: 'true', effect: 'NoSchedule' }] }
+      : {}),
   };
   return stringify(config);
 }
@@ -344,6 +361,8 @@ export function validationPod(node: string, image: string): Record<string, unkno
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
       nodeSelector: { 'kubernetes.io/hostname': node },
+      // On the real nodes of an emulated cluster too (they are tainted for the benchmark's pods).
+      tolerations: [{ key: EMULATION_HOST_TAINT, operator: 'Exists', effect: 'NoSchedule' }],
       terminationGracePeriodSeconds: 0,
       containers: [
         {
@@ -407,6 +426,8 @@ export interface RenderJobArgs {
   /** The job files directory on the node (RunStages.jobFilesDir). */
   jobFilesDir: string;
   timeoutFactor: number;
+  /** Emulated execution: each pod says how long it runs and how it ends, for kwok (emulation.ts). */
+  emulated?: boolean;
 }
 
 /** A CPU count as a Kubernetes quantity. */
@@ -490,7 +511,7 @@ export function renderJob(spec: JobSpec, specIndex: number, args: RenderJobArgs)
       completions: tasks,
       parallelism: tasks,
       template: {
-        metadata: { labels },
+        metadata: { labels, ...(args.emulated === true ? { annotations: emulatedAnnotations(spec) } : {}) },
         spec: {
           restartPolicy: 'Never',
           priorityClassName: PRIORITY_CLASSES[spec.priority].name,

@@ -7,6 +7,7 @@ import { execFileSync } from 'child_process';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { z } from 'zod';
+import { KWOK_VERSION } from '../emulation';
 
 const goVersion = z.string().regex(/^v\d+\.\d+\.\d+$/, 'not a release version (vX.Y.Z)');
 
@@ -106,6 +107,14 @@ export function buildModules(versions: BuildVersions, kubernetesGoMod: GoModJson
       requires: [{ path: 'github.com/opencontainers/runc', version: versions.runc }],
       replaces: [],
       tools: ['github.com/opencontainers/runc'],
+    },
+    {
+      // Emulated clusters' node controller (build/kwok.sh), against its own client-go: no replaces.
+      dir: 'kwok',
+      go: kubernetesGoMod.Go,
+      requires: [{ path: 'sigs.k8s.io/kwok', version: KWOK_VERSION }],
+      replaces: [],
+      tools: ['sigs.k8s.io/kwok/cmd/kwok'],
     },
   ];
 }

@@ -171,8 +171,8 @@ watch_pods() {
 }
 
 # metrics_snapshot [PHASE] : the scheduler sampler's snapshot (the --snapshot of the stage library's sampler_start
-# and sampler_stop, which record the phase): the kube-scheduler's queue, attempt and latency families
-# (SCHEDULER_METRICS_URL), the apiserver's request latency sums and counts summed by verb (hundreds of series
+# and sampler_stop, which record the phase): the kube-scheduler's queue, attempt and latency families and its
+# process's CPU time and resident memory (SCHEDULER_METRICS_URL), the apiserver's request latency sums and counts summed by verb (hundreds of series
 # otherwise), and every kubelet's pod start-up histograms (its /metrics), as Prometheus text, in one JSON document
 # {"scheduler":…,"apiserver":…,"kubelets":…}; what does not answer is empty. The apiserver and the kubelets are
 # asked with curl as the stages' ServiceAccount (its token from KUBECONFIG, on no command line; `/metrics` and the
@@ -181,7 +181,7 @@ watch_pods() {
 metrics_snapshot() {
   local scheduler apiserver='' kubelets='' token='' server='' endpoint
   scheduler="$(curl -sk --max-time 5 "$SCHEDULER_METRICS_URL" 2>/dev/null | grep -E \
-    '^scheduler_(schedule_attempts_total|pending_pods|scheduling_attempt_duration_seconds|pod_scheduling_sli_duration_seconds)' || true)"
+    '^(scheduler_(schedule_attempts_total|pending_pods|scheduling_attempt_duration_seconds|pod_scheduling_sli_duration_seconds)|process_cpu_seconds_total|process_resident_memory_bytes)' || true)"
   { read -r token && read -r server; } < <(jq -r '.users[0].user.token // "", .clusters[0].cluster.server // ""' \
     "$KUBECONFIG" 2>/dev/null) || true
   # as_runner CURL_ARGS... : curl with the ServiceAccount's bearer token, given in a config on a pipe.
@@ -202,7 +202,8 @@ metrics_snapshot() {
       [[ "$endpoint" == *:* && "$endpoint" != :* ]] || continue
       kubelets+="$(as_runner --cacert "$ROOT/pki/ca.crt" "https://$endpoint/metrics" |
         grep -E '^kubelet_pod_start_(sli_)?duration_seconds_(bucket|sum|count)' || true)"$'\n'
-    done < <(as_runner --cacert "$ROOT/pki/ca.crt" "$server/api/v1/nodes" | jq -r '.items[] |
+    # Real nodes only: an emulated one (schedbench.io/emulated) has no kubelet.
+    done < <(as_runner --cacert "$ROOT/pki/ca.crt" "$server/api/v1/nodes?labelSelector=%21schedbench.io%2Femulated" | jq -r '.items[] |
       "\([.status.addresses[]? | select(.type == "InternalIP") | .address][0] // ""):\(.status.daemonEndpoints.kubeletEndpoint.Port // "")"' \
       2>/dev/null || true)
   fi

@@ -17,9 +17,12 @@ skip_if_done
 started_at="$EPOCHREALTIME"
 kube_env
 
-# record_nodes : each node's allocatable CPUs, `name cpu` lines, which the normaliser reads with the samples.
+# record_nodes : each node's allocatable CPUs, `name cpu` lines, which the normaliser reads with the samples: of
+# the nodes NODE_SELECTOR selects (an emulated cluster's emulated nodes), else of all.
 record_nodes() {
-  kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.allocatable.cpu}{"\n"}{end}' \
+  local -a select=()
+  [[ -z "${NODE_SELECTOR:-}" ]] || select=(-l "$NODE_SELECTOR")
+  kubectl get nodes "${select[@]}" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.allocatable.cpu}{"\n"}{end}' \
     >"$SAMPLER_DIR/nodes" 2>/dev/null || : >"$SAMPLER_DIR/nodes"
 }
 

@@ -103,12 +103,12 @@ describe('what an emulated stack is refused for, before anything is created', ()
     ]);
   });
 
-  it('a scheduler without an emulated execution, naming the one that has it', () => {
-    const config = parsed(stack({ 'schedbench:emulation': { nodes: 8 } }, 'kubernetes'));
+  it('a scheduler without an emulated execution, naming those that have it', () => {
+    const config = parsed(stack({ 'schedbench:emulation': { nodes: 8 } }, 'flux'));
     const availability = schedulerAvailability(config, host);
     expect(availability).toEqual({
       available: false,
-      reason: expect.stringMatching(/^Kubernetes has no emulated execution .*slurm has$/),
+      reason: expect.stringMatching(/^Flux has no emulated execution .*slurm, kubernetes have$/),
     });
   });
 
@@ -183,14 +183,16 @@ describe('a scale sweep', () => {
   it('is one campaign step per size, smallest first, under each scheduler; each step is a stack of one size', () => {
     const raw = stack({
       'schedbench:emulation': { nodes: [256, 64], profile: 'cpu-node' },
-      'schedbench:schedulerOrder': ['slurm', 'kubernetes'],
+      'schedbench:schedulerOrder': ['slurm', 'kubernetes', 'flux'],
     });
     const steps = planCampaign(parsed(raw), raw, 'C9', host);
     expect(steps.map((s) => [s.scheduler, s.emulatedNodes, s.stack, s.available])).toEqual([
       ['slurm', 64, 'scale-slurm-host-n64', true],
       ['slurm', 256, 'scale-slurm-host-n256', true],
-      ['kubernetes', 64, 'scale-kubernetes-host-n64', false],
-      ['kubernetes', 256, 'scale-kubernetes-host-n256', false],
+      ['kubernetes', 64, 'scale-kubernetes-host-n64', true],
+      ['kubernetes', 256, 'scale-kubernetes-host-n256', true],
+      ['flux', 64, 'scale-flux-host-n64', false],
+      ['flux', 256, 'scale-flux-host-n256', false],
     ]);
     const step = steps[1];
     expect(step?.config['schedbench:emulation']).toEqual({ nodes: 256, profile: 'cpu-node' });

@@ -269,6 +269,25 @@ describe('Prometheus histograms', () => {
     expect(extra['kubelet.pod_start_sli.p99_us']).toBeCloseTo(4_800_000, 3);
     expect(extra['kubelet.pod_start.observations']).toBeUndefined();
   });
+
+  it("the kube-scheduler process's CPU time and resident memory, as read (absent when it does not serve them)", () => {
+    const snapshot = (t: number, scheduler: string): Parameters<typeof kubernetesStats>[0] => ({
+      phase: 'after',
+      t,
+      scheduler,
+      apiserver: '',
+      kubelets: '',
+    });
+    const first = snapshot(1, 'process_cpu_seconds_total 1.25\nprocess_resident_memory_bytes 4.194304e+07');
+    const later = snapshot(2, 'process_cpu_seconds_total 3.75\nprocess_resident_memory_bytes 5.24288e+07');
+    expect(kubernetesStats(later, first).extra).toMatchObject({
+      'process.cpuSeconds': 3.75,
+      'process.rssMiB': 50,
+    });
+    const none = kubernetesStats(snapshot(2, 'scheduler_pending_pods{queue="active"} 0'), first).extra;
+    expect(none['process.cpuSeconds']).toBeUndefined();
+    expect(none['process.rssMiB']).toBeUndefined();
+  });
 });
 
 describe('a Job of several pods (an Indexed Job: 2 nodes × 2 tasks)', () => {

@@ -290,6 +290,7 @@ describe('build modules', () => {
       'etcd',
       'containerd',
       'runc',
+      'kwok',
     ]);
   });
 });

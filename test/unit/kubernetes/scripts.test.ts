@@ -57,7 +57,18 @@ case "$*" in
   *"create --validate=strict -f - -o name"*)
     n=$(( $(cat "$DIR/creates" 2>/dev/null || echo 0) + 1 )); echo "$n" >"$DIR/creates"
     cat >"$DIR/create-$n.json"
-    jq -r '.items[] | "job.batch/\(.metadata.name)"' "$DIR/create-$n.json" ;;
+    # Names in $DIR/refuse are refused once each, with the error in $DIR/refuse-error (as the apiserver words it).
+    refused_any=0
+    while read -r name; do
+      if grep -qx "$name" "$DIR/refuse" 2>/dev/null; then
+        echo "Error from server (Conflict): error when creating \"STDIN\": $(cat "$DIR/refuse-error")" >&2
+        grep -vx "$name" "$DIR/refuse" >"$DIR/refuse.new" || true; mv "$DIR/refuse.new" "$DIR/refuse"
+        refused_any=1
+      else
+        echo "job.batch/$name"
+      fi
+    done < <(jq -r '.items[].metadata.name' "$DIR/create-$n.json")
+    exit "$refused_any" ;;
   *"get jobs"*)
     [[ ! -e "$DIR/down" ]] || refused
     touch "$DIR/jobs"; cat "$DIR/jobs" ;;
@@ -80,9 +91,10 @@ const CURL = String.raw`
 printf '%s\n' "$*" >>"$DIR/curl-calls"
 for url; do :; done
 case "$url" in
-  https://127.0.0.1:10259/metrics) printf 'scheduler_pending_pods{queue="active"} 0\nscheduler_schedule_attempts_total{result="scheduled"} 7\nother_metric 1\n' ;;
+  https://127.0.0.1:10259/metrics) printf 'scheduler_pending_pods{queue="active"} 0\nscheduler_schedule_attempts_total{result="scheduled"} 7\nother_metric 1\nprocess_cpu_seconds_total 4.5\nprocess_resident_memory_bytes 5.24288e+07\n' ;;
   https://10.70.0.2:6443/metrics) printf 'apiserver_request_duration_seconds_sum{verb="GET",resource="jobs"} 1.5\napiserver_request_duration_seconds_count{verb="GET",resource="jobs"} 3\n' ;;
-  https://10.70.0.2:6443/api/v1/nodes) echo '{"items":[{"status":{"addresses":[{"type":"InternalIP","address":"10.70.0.3"}],"daemonEndpoints":{"kubeletEndpoint":{"Port":10250}}}}]}' ;;
+  # Real nodes only (an emulated one has no kubelet).
+  "https://10.70.0.2:6443/api/v1/nodes?labelSelector=%21schedbench.io%2Femulated") echo '{"items":[{"status":{"addresses":[{"type":"InternalIP","address":"10.70.0.3"}],"daemonEndpoints":{"kubeletEndpoint":{"Port":10250}}}}]}' ;;
   https://10.70.0.3:10250/metrics) printf 'kubelet_pod_start_duration_seconds_count 2\n' ;;
   *) exit 7 ;;
 esac`;
@@ -236,6 +248,43 @@ describe('submit.sh', () => {
     );
   });
 
+  const QUOTA_CONFLICT =
+    'Operation cannot be fulfilled on resourcequotas "schedbench-object-count": the object has been modified; please apply your changes to the latest version and try again';
+
+  it('creates again only the Jobs that lost a ResourceQuota update race, and says so', () => {
+    const specs = [spec(4, 0, 0, 1)];
+    writeFileSync(path.join(dir, 'refuse'), `${PREFIX}s0-1\n${PREFIX}s0-3\n`);
+    writeFileSync(path.join(dir, 'refuse-error'), QUOTA_CONFLICT);
+    const r = run('submit.sh', {
+      JOB_PREFIX: PREFIX,
+      PLAN: renderPlan(specs, 3),
+      JOB_TEMPLATES: templates(specs),
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(
+      '2 Jobs of spec 0 lost a ResourceQuota update race; creating them again (attempt 2)',
+    );
+    const out = SubmitOutput.parse(JSON.parse(r.stdout));
+    expect(out.jobs.map((j) => j.id)).toEqual([0, 1, 2, 3].map((k) => `${PREFIX}s0-${k}`));
+    expect(read('creates').trim()).toBe('2');
+    expect(created(2).items.map((i) => i.metadata.name)).toEqual([`${PREFIX}s0-1`, `${PREFIX}s0-3`]);
+  });
+
+  it("fails on any other refusal, with the apiserver's words, and creates nothing again", () => {
+    const specs = [spec(2, 0, 0, 1)];
+    writeFileSync(path.join(dir, 'refuse'), `${PREFIX}s0-0\n`);
+    writeFileSync(path.join(dir, 'refuse-error'), 'admission webhook denied the request: no');
+    const r = run('submit.sh', {
+      JOB_PREFIX: PREFIX,
+      PLAN: renderPlan(specs, 3),
+      JOB_TEMPLATES: templates(specs),
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('admission webhook denied the request: no');
+    expect(r.stderr).toContain('1 of 2 Jobs of spec 0 were refused');
+    expect(read('creates').trim()).toBe('1');
+  });
+
   it('refuses a plan line whose spec has no Job template, naming the spec', () => {
     const specs = [spec(1, 0, 0, 1), spec(1, 0, 0, 1)];
     const r = run('submit.sh', {
@@ -387,7 +436,7 @@ describe('sampler-start.sh and sampler-stop.sh', () => {
       expect(out.stats.map((s) => s.phase)).toEqual(['after', 'before']);
       for (const s of out.stats) {
         expect(s.scheduler).toBe(
-          'scheduler_pending_pods{queue="active"} 0\nscheduler_schedule_attempts_total{result="scheduled"} 7',
+          'scheduler_pending_pods{queue="active"} 0\nscheduler_schedule_attempts_total{result="scheduled"} 7\nprocess_cpu_seconds_total 4.5\nprocess_resident_memory_bytes 5.24288e+07',
         );
         expect(s.apiserver).toBe(
           'apiserver_request_duration_seconds_count{verb="GET"} 3.000000000\napiserver_request_duration_seconds_sum{verb="GET"} 1.500000000',
